@@ -1,0 +1,35 @@
+//! `refprog export KIND`: every row with the canonical columns, sorted by id.
+
+use anyhow::Result;
+use rusqlite::types::Value;
+
+use crate::cli::ExportArgs;
+use crate::import::spec::Type;
+use crate::import::values::format_money_cents;
+use crate::output::{Cell, Out};
+use crate::store::Store;
+
+pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
+    let spec = args.kind.spec();
+    let types: Vec<Type> = spec.stored().map(|(_, f)| f.ty).collect();
+    let headers: Vec<&str> = spec.stored().map(|(_, f)| f.name).collect();
+    let mut rows = out.rows(&headers)?;
+    crate::store::export::each_row(&store.conn, spec, |values| {
+        let cells = values.iter().zip(&types).map(|(value, ty)| cell(value, *ty)).collect();
+        rows.row(cells)
+    })?;
+    rows.finish()
+}
+
+/// The canonical written form of a stored value.
+fn cell(value: &Value, ty: Type) -> Cell {
+    match (value, ty) {
+        (Value::Null, _) => Cell::Null,
+        (Value::Integer(cents), Type::Money) => Cell::Decimal(format_money_cents(*cents)),
+        (Value::Integer(flag), Type::Bool) => Cell::Text(if *flag != 0 { "yes" } else { "no" }.to_string()),
+        (Value::Integer(i), _) => Cell::Int(*i),
+        (Value::Real(r), _) => Cell::Real(*r),
+        (Value::Text(t), _) => Cell::Text(t.clone()),
+        (Value::Blob(b), _) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
+    }
+}

@@ -1,0 +1,3 @@
+//! Plain types and pure rules: no I/O, no SQL, no clock ("today" is an argument).
+
+pub mod model;

@@ -1,0 +1,262 @@
+//! The nouns of DOMAIN.md as plain types, and the vocabulary that parses them.
+//!
+//! Every enum parses case- and punctuation-insensitively and accepts the synonyms CRM
+//! exports use ("Vice President", "Closed Won", "Site Visit"), so import, the command
+//! flags and the store all share one spelling of each value.
+
+use std::fmt;
+
+/// Lower-cases and drops everything but letters and digits: "Site-Visit " -> "sitevisit".
+pub fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $canonical:literal [$($synonym:literal),*]),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling stored in the database and written by export.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $canonical),+ }
+            }
+
+            /// Parses the canonical spelling or a known synonym, ignoring case and punctuation.
+            pub fn parse(text: &str) -> Option<$name> {
+                let key = squash(text);
+                $(
+                    if key == squash($canonical) $(|| key == squash($synonym))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// The accepted canonical values, for error messages: "a, b or c".
+            pub fn expected() -> String {
+                let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                crate::domain::model::one_of(&names)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// "a, b or c"
+pub fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+vocabulary! {
+    /// Program tier: how much a reference is asked to carry.
+    Tier {
+        Strategic = "strategic" ["tier 1", "tier1", "champion", "gold"],
+        Standard = "standard" ["tier 2", "tier2", "silver"],
+        New = "new" ["tier 3", "tier3", "bronze", "newly enrolled"],
+        Logo = "logo" ["logo only", "name only", "logo use"],
+    }
+}
+
+vocabulary! {
+    /// Seniority of a contact, highest first.
+    RoleLevel {
+        CLevel = "c-level" ["c level", "c-suite", "csuite", "executive", "exec", "chief", "cxo"],
+        Vp = "vp" ["vice president", "svp", "evp", "avp"],
+        Director = "director" ["head", "head of", "senior director"],
+        Manager = "manager" ["mgr", "senior manager", "team lead"],
+        Individual = "individual" ["individual contributor", "ic", "staff", "user", "analyst", "engineer"],
+    }
+}
+
+impl RoleLevel {
+    /// 4 for c-level down to 0 for an individual contributor.
+    pub fn rank(self) -> i32 {
+        match self {
+            RoleLevel::CLevel => 4,
+            RoleLevel::Vp => 3,
+            RoleLevel::Director => 2,
+            RoleLevel::Manager => 1,
+            RoleLevel::Individual => 0,
+        }
+    }
+
+    /// The level a job title implies: CEO/CFO/CTO/Chief -> c-level; VP/Vice President -> vp;
+    /// Director/Head of -> director; Manager -> manager; anything else -> individual.
+    pub fn from_title(title: &str) -> RoleLevel {
+        let lower = title.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has = |w: &str| words.contains(&w);
+        // CEO, CFO, CTO, COO, CIO, CMO, CRO, ...
+        let c_suite = words
+            .iter()
+            .any(|w| w.len() == 3 && w.starts_with('c') && w.ends_with('o'));
+        if has("chief") || c_suite || has("president") && !has("vice") {
+            RoleLevel::CLevel
+        } else if has("vp") || has("svp") || has("evp") || has("vice") {
+            RoleLevel::Vp
+        } else if has("director") || lower.contains("head of") || has("head") {
+            RoleLevel::Director
+        } else if has("manager") || has("lead") {
+            RoleLevel::Manager
+        } else {
+            RoleLevel::Individual
+        }
+    }
+}
+
+vocabulary! {
+    /// Everything a reference can do, and the relationship touches that are never limited.
+    ActivityKind {
+        Call = "call" ["reference call", "phone call", "phone", "video call"],
+        Email = "email" ["e-mail", "reference email"],
+        SiteVisit = "site-visit" ["visit", "onsite", "on-site visit"],
+        ExecConnection = "exec-connection" ["executive connection", "exec call", "executive call"],
+        CaseStudy = "case-study" ["case", "success story", "customer story"],
+        Review = "review" ["peer review", "online review", "g2 review"],
+        Webinar = "webinar" ["web seminar"],
+        Speaking = "speaking" ["speaker", "speaking engagement", "event speaker", "conference"],
+        Press = "press" ["press release", "media", "pr", "quote"],
+        ThankYou = "thank-you" ["thanks", "thank you note"],
+        CheckIn = "check-in" ["checkin", "quarterly check-in"],
+        Feedback = "feedback" ["feedback request"],
+        LoopClosed = "loop-closed" ["close the loop", "closed loop", "loop closure"],
+        Gift = "gift" ["swag", "appreciation"],
+        Recommit = "recommit" ["recommitment", "renewed commitment"],
+    }
+}
+
+impl ActivityKind {
+    /// True for what a reference does for a prospect (counted against the tier's limit);
+    /// false for relationship touches (thank-you, check-in, ...).
+    pub fn counts_against_limit(self) -> bool {
+        !matches!(
+            self,
+            ActivityKind::ThankYou
+                | ActivityKind::CheckIn
+                | ActivityKind::Feedback
+                | ActivityKind::LoopClosed
+                | ActivityKind::Gift
+                | ActivityKind::Recommit
+        )
+    }
+}
+
+vocabulary! {
+    /// Is the company still a customer.
+    AccountStatus {
+        Active = "active" ["customer", "current customer", "live", "paying"],
+        Churned = "churned" ["former customer", "inactive", "cancelled", "canceled", "lost"],
+    }
+}
+
+vocabulary! {
+    /// The last success milestone of an account.
+    Milestone {
+        Implementation = "implementation" ["implementation done", "go-live", "go live", "launched", "onboarding complete"],
+        Qbr = "qbr" ["positive qbr", "quarterly business review", "business review"],
+        Expansion = "expansion" ["upsell", "cross-sell", "expanded"],
+        Renewal = "renewal" ["renewed"],
+    }
+}
+
+vocabulary! {
+    /// Where an opportunity stands.
+    OpportunityStatus {
+        Open = "open" ["pipeline", "in progress"],
+        Won = "won" ["closed won", "closedwon", "closed - won", "win"],
+        Lost = "lost" ["closed lost", "closedlost", "closed - lost", "loss"],
+    }
+}
+
+vocabulary! {
+    /// The positive advocacy signals an account has given.
+    Signal {
+        CaseStudy = "case-study" ["case", "success story"],
+        Review = "review" ["reviews", "left a review", "g2"],
+        Event = "event" ["events", "attended an event", "conference"],
+        Referral = "referral" ["referrals", "referred a colleague", "referred"],
+    }
+}
+
+vocabulary! {
+    /// The lifecycle of a reference request.
+    RequestStatus {
+        Submitted = "submitted" ["new", "open"],
+        Qualified = "qualified" ["approved"],
+        Declined = "declined" ["rejected"],
+        Matched = "matched" [],
+        Asked = "asked" [],
+        Accepted = "accepted" [],
+        Passed = "passed" [],
+        Scheduled = "scheduled" [],
+        Completed = "completed" ["done", "fulfilled"],
+        Cancelled = "cancelled" ["canceled"],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_synonyms_ignoring_case_and_punctuation() {
+        assert_eq!(RoleLevel::parse("Vice President"), Some(RoleLevel::Vp));
+        assert_eq!(RoleLevel::parse("C-Level"), Some(RoleLevel::CLevel));
+        assert_eq!(RoleLevel::parse("clevel"), Some(RoleLevel::CLevel));
+        assert_eq!(OpportunityStatus::parse("Closed Won"), Some(OpportunityStatus::Won));
+        assert_eq!(ActivityKind::parse("Site Visit"), Some(ActivityKind::SiteVisit));
+        assert_eq!(Tier::parse(" STRATEGIC "), Some(Tier::Strategic));
+        assert_eq!(Tier::parse("platinum"), None);
+    }
+
+    #[test]
+    fn expected_lists_canonical_values() {
+        assert_eq!(Tier::expected(), "strategic, standard, new or logo");
+    }
+
+    #[test]
+    fn role_level_from_title() {
+        for (title, level) in [
+            ("CEO", RoleLevel::CLevel),
+            ("Chief Financial Officer", RoleLevel::CLevel),
+            ("CTO & Co-founder", RoleLevel::CLevel),
+            ("President", RoleLevel::CLevel),
+            ("VP Sales", RoleLevel::Vp),
+            ("Senior Vice President, Operations", RoleLevel::Vp),
+            ("Director of IT", RoleLevel::Director),
+            ("Head of Data", RoleLevel::Director),
+            ("IT Manager", RoleLevel::Manager),
+            ("Data Analyst", RoleLevel::Individual),
+            ("", RoleLevel::Individual),
+        ] {
+            assert_eq!(RoleLevel::from_title(title), level, "{title}");
+        }
+    }
+
+    #[test]
+    fn limited_kinds() {
+        assert!(ActivityKind::Call.counts_against_limit());
+        assert!(ActivityKind::Press.counts_against_limit());
+        assert!(!ActivityKind::ThankYou.counts_against_limit());
+        assert!(!ActivityKind::Recommit.counts_against_limit());
+    }
+}

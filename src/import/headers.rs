@@ -1,0 +1,201 @@
+//! Matches a file's header row to the canonical columns of a kind: exact canonical
+//! names first, then the CRM aliases, all compared without case or punctuation, then
+//! the user's `--map 'CRM Header=field'`. Says which columns were ignored, and for a
+//! missing required column, which header in the file is closest.
+
+use crate::domain::model::squash;
+use crate::import::spec::KindSpec;
+
+/// Where each field's value sits in a record.
+#[derive(Debug)]
+pub struct ColumnMap {
+    /// For each field of the spec, the index of its column in the file.
+    pub by_field: Vec<Option<usize>>,
+    /// Headers that matched no field, in file order.
+    pub ignored: Vec<String>,
+}
+
+/// Parses one `--map` value: `CRM Header=field`.
+pub fn parse_map(text: &str) -> Result<(String, String), String> {
+    match text.rsplit_once('=') {
+        Some((header, field)) if !header.trim().is_empty() && !field.trim().is_empty() => {
+            Ok((header.trim().to_string(), field.trim().to_string()))
+        }
+        _ => Err(format!("'{text}' is not of the form 'CRM Header=field'")),
+    }
+}
+
+pub fn map_headers(spec: &KindSpec, headers: &[String], maps: &[(String, String)]) -> Result<ColumnMap, String> {
+    let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    // The same header twice is ambiguous whatever it maps to.
+    for (i, name) in squashed.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(j) = squashed[..i].iter().position(|other| other == name) {
+            return Err(format!(
+                "columns {} ('{}') and {} ('{}') have the same name: rename or remove one",
+                j + 1,
+                headers[j],
+                i + 1,
+                headers[i]
+            ));
+        }
+    }
+
+    let mut by_field: Vec<Option<usize>> = vec![None; spec.fields.len()];
+    let mut claimed: Vec<bool> = vec![false; headers.len()];
+    for (header, field_name) in maps {
+        let Some(field) = spec.index_of(field_name) else {
+            return Err(format!(
+                "--map '{header}={field_name}': {} has no column '{field_name}': expected one of {}",
+                spec.table,
+                spec.fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+            ));
+        };
+        let Some(column) = squashed.iter().position(|s| *s == squash(header)) else {
+            return Err(format!(
+                "--map '{header}={field_name}': the file has no column '{header}'; its columns are {}",
+                headers.join(", ")
+            ));
+        };
+        by_field[field] = Some(column);
+        claimed[column] = true;
+    }
+    // Canonical names win over aliases, so a file with both "name" and "Company name" is not ambiguous.
+    for pass in 0..2 {
+        for (f, field) in spec.fields.iter().enumerate() {
+            if by_field[f].is_some() {
+                continue;
+            }
+            let wanted: Vec<String> = if pass == 0 {
+                vec![squash(field.name)]
+            } else {
+                field.aliases.iter().map(|a| squash(a)).collect()
+            };
+            let matches: Vec<usize> = (0..headers.len())
+                .filter(|&c| !claimed[c] && wanted.contains(&squashed[c]))
+                .collect();
+            match matches[..] {
+                [] => {}
+                [column] => {
+                    by_field[f] = Some(column);
+                    claimed[column] = true;
+                }
+                [first, second, ..] => {
+                    return Err(format!(
+                        "columns '{}' and '{}' both give {}: choose one with --map '{}={}'",
+                        headers[first], headers[second], field.name, headers[first], field.name
+                    ));
+                }
+            }
+        }
+    }
+
+    let name_parts_present = ["first_name", "last_name"]
+        .iter()
+        .any(|n| spec.index_of(n).is_some_and(|i| by_field[i].is_some()));
+    let missing: Vec<String> = spec
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(f, field)| field.required && by_field[*f].is_none())
+        .filter(|(_, field)| !(field.name == "name" && name_parts_present))
+        .map(|(_, field)| describe_missing(field, headers, &claimed))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{}; the columns in the file are: {}",
+            missing.join("; "),
+            headers.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+
+    let ignored = headers
+        .iter()
+        .zip(&claimed)
+        .filter(|(h, claimed)| !**claimed && !h.is_empty())
+        .map(|(h, _)| h.clone())
+        .collect();
+    Ok(ColumnMap { by_field, ignored })
+}
+
+fn describe_missing(field: &crate::import::spec::Field, headers: &[String], claimed: &[bool]) -> String {
+    let mut text = format!("missing required column '{}'", field.name);
+    if !field.aliases.is_empty() {
+        text.push_str(&format!(" (also accepted: {})", field.aliases.join(", ")));
+    }
+    // The unclaimed header most like any accepted name, if it is reasonably close.
+    let closest = headers
+        .iter()
+        .zip(claimed)
+        .filter(|(_, claimed)| !**claimed)
+        .map(|(header, _)| {
+            let score = std::iter::once(&field.name)
+                .chain(field.aliases)
+                .map(|name| strsim::normalized_levenshtein(&squash(header), &squash(name)))
+                .fold(0.0, f64::max);
+            (score, header)
+        })
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, header)) = closest {
+        text.push_str(&format!(
+            "; closest in the file: '{header}' (use --map '{header}={}')",
+            field.name
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::spec::{ACCOUNTS, CONTACTS};
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn salesforce_labels_and_api_names() {
+        let map = map_headers(&ACCOUNTS, &headers(&["Account ID", "Account Name", "Billing State/Province", "Junk"]), &[])
+            .expect("maps");
+        assert_eq!(map.by_field[0], Some(0));
+        assert_eq!(map.by_field[1], Some(1));
+        assert_eq!(map.by_field[ACCOUNTS.index_of("region").expect("region")], Some(2));
+        assert_eq!(map.ignored, vec!["Junk".to_string()]);
+        let map = map_headers(&ACCOUNTS, &headers(&["Id", "Name", "NumberOfEmployees"]), &[]).expect("maps");
+        assert_eq!(map.by_field[ACCOUNTS.index_of("employees").expect("employees")], Some(2));
+    }
+
+    #[test]
+    fn canonical_name_wins_over_alias() {
+        let map = map_headers(&ACCOUNTS, &headers(&["account_id", "name", "Company name"]), &[]).expect("maps");
+        assert_eq!(map.by_field[1], Some(1));
+        assert_eq!(map.ignored, vec!["Company name".to_string()]);
+    }
+
+    #[test]
+    fn missing_required_column_names_the_closest_header() {
+        let error = map_headers(&ACCOUNTS, &headers(&["Acct ID", "Name"]), &[]).expect_err("missing");
+        assert!(error.contains("missing required column 'account_id'"), "{error}");
+        assert!(error.contains("closest in the file: 'Acct ID'"), "{error}");
+    }
+
+    #[test]
+    fn first_and_last_name_stand_for_name() {
+        let map = map_headers(&CONTACTS, &headers(&["Contact ID", "Account ID", "First Name", "Last Name"]), &[]);
+        assert!(map.is_ok(), "{map:?}");
+    }
+
+    #[test]
+    fn user_map_and_duplicates() {
+        let maps = vec![parse_map("Acct #=account_id").expect("valid")];
+        let map = map_headers(&ACCOUNTS, &headers(&["Acct #", "Name"]), &maps).expect("maps");
+        assert_eq!(map.by_field[0], Some(0));
+        let error = map_headers(&ACCOUNTS, &headers(&["Id", "Name", "name"]), &[]).expect_err("dup");
+        assert!(error.contains("have the same name"), "{error}");
+        assert!(parse_map("no equals").is_err());
+    }
+}

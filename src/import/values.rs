@@ -1,0 +1,323 @@
+//! Parsers for the values CRM exports write: dates in several shapes, money with
+//! currency marks and separators, percentages as 85 / 85% / 0.85, yes/no booleans,
+//! `;`- or `|`-separated lists. Each returns the parsed value or the words that say
+//! what would have been accepted; none panics, whatever the input.
+
+use chrono::NaiveDate;
+
+/// Accepted date shapes, for messages.
+pub const DATE_SHAPES: &str = "a date like 2026-03-31, 3/31/2026 or 3/31/26";
+
+/// Parses `YYYY-MM-DD`, US `M/D/YYYY` and `M/D/YY`, and timestamps whose date part is one
+/// of those (`2026-03-31 14:05`, `2026-03-31T14:05:00Z`, `3/31/2026 2:05 PM`).
+/// With `format`, only that chrono format is tried (for the date part).
+pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    if let Some(format) = format {
+        return NaiveDate::parse_from_str(text, format)
+            .map_err(|_| format!("a date in the format '{format}' (from --date-format)"));
+    }
+    let date_part = match text.find(['T', ' ', ',']) {
+        Some(at) if at >= 6 && time_like(&text[at + 1..]) => &text[..at],
+        _ => text,
+    };
+    let invalid = || format!("{DATE_SHAPES} (or set --date-format)");
+    let bytes = date_part.as_bytes();
+    if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        return NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| invalid());
+    }
+    let parts: Vec<&str> = date_part.split('/').collect();
+    if let [month, day, year] = parts[..] {
+        let number = |s: &str, max_len: usize| -> Option<u32> {
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let (Some(month), Some(day)) = (number(month, 2), number(day, 2)) else {
+            return Err(invalid());
+        };
+        let year = match year.len() {
+            4 => number(year, 4).map(|y| y as i32),
+            // Two-digit years as chrono's %y reads them: 00-68 -> 2000s, 69-99 -> 1900s.
+            2 => number(year, 2).map(|y| if y < 69 { 2000 + y as i32 } else { 1900 + y as i32 }),
+            _ => None,
+        };
+        if let Some(year) = year {
+            return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(invalid);
+        }
+    }
+    Err(invalid())
+}
+
+fn time_like(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.as_bytes().first().is_some_and(u8::is_ascii_digit) && rest.contains(':')
+}
+
+/// Parses money into integer cents: `1200000`, `1,200,000.00`, `$1,200,000`,
+/// `USD 1,200,000.00`, `1.200.000,00 €`. Negative amounts are refused.
+pub fn parse_money_cents(text: &str) -> Result<i64, String> {
+    const EXPECTED: &str = "an amount like 1200000, 1,200,000.00, $1,200,000 or USD 1,200,000.00";
+    let mut body = text.trim();
+    // A currency code before or after the number: "USD 1,200.00", "1.200,00 EUR".
+    if body.len() > 3 && body.is_char_boundary(3) && body[..3].bytes().all(|b| b.is_ascii_alphabetic()) {
+        body = body[3..].trim_start();
+    }
+    let tail = body.len().saturating_sub(3);
+    if body.len() > 3 && body.is_char_boundary(tail) && body[tail..].bytes().all(|b| b.is_ascii_alphabetic()) {
+        body = body[..tail].trim_end();
+    }
+    let body = body.trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace());
+    if body.starts_with('-') || body.starts_with('(') {
+        return Err("an amount of 0 or more".to_string());
+    }
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ') {
+        return Err(EXPECTED.to_string());
+    }
+    // The last separator followed by one or two digits is the decimal mark; every other
+    // separator groups thousands.
+    let decimal_at = body.rfind([',', '.']).filter(|&at| {
+        let after = &body[at + 1..];
+        (1..=2).contains(&after.len()) || body[at..].starts_with('.') && body.matches('.').count() == 1
+    });
+    let (whole, fraction) = match decimal_at {
+        Some(at) => (&body[..at], &body[at + 1..]),
+        None => (body, ""),
+    };
+    if fraction.len() > 2 || fraction.contains([',', '.', ' ']) {
+        return Err(format!("{EXPECTED}, with at most 2 decimals"));
+    }
+    // Thousands groups: one separator, not the decimal mark, three digits after each.
+    if let Some(separator) = whole.chars().find(|c| matches!(c, ',' | '.' | ' ')) {
+        let mark = decimal_at.map(|at| &body[at..=at]);
+        let groups: Vec<&str> = whole.split(separator).collect();
+        let well_grouped = mark != Some(&whole[whole.find(separator).unwrap_or(0)..][..1])
+            && (1..=3).contains(&groups[0].len())
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !well_grouped {
+            return Err(EXPECTED.to_string());
+        }
+    }
+    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() && fraction.is_empty() {
+        return Err(EXPECTED.to_string());
+    }
+    let cents_text = format!("{digits}{fraction:0<2}");
+    cents_text
+        .trim_start_matches('0')
+        .parse::<i64>()
+        .or_else(|e| if cents_text.bytes().all(|b| b == b'0') { Ok(0) } else { Err(e) })
+        .map_err(|_| "an amount below 92,233,720,368,547,758".to_string())
+}
+
+/// Writes cents back the way export does: `1200000`, or `1200000.50` when there are cents.
+pub fn format_money_cents(cents: i64) -> String {
+    if cents % 100 == 0 {
+        (cents / 100).to_string()
+    } else {
+        format!("{}.{:02}", cents / 100, (cents % 100).abs())
+    }
+}
+
+/// Parses a percentage 0-100: `85`, `85%`, `85.5 %`, or a fraction `0.85` (a number with a
+/// decimal point no greater than 1 and no `%`). Kept to 4 decimals.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    const EXPECTED: &str = "a percentage from 0 to 100 like 85, 85% or 0.85";
+    let text = text.trim();
+    let (number, explicit) = match text.strip_suffix('%') {
+        Some(number) => (number.trim_end(), true),
+        None => (text, false),
+    };
+    // A decimal comma, as European spreadsheets write it: "0,8", "85,5%".
+    let comma_decimal;
+    let number = if number.matches(',').count() == 1 && !number.contains('.') {
+        comma_decimal = number.replace(',', ".");
+        comma_decimal.as_str()
+    } else {
+        number
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(EXPECTED.to_string());
+    }
+    let mut value: f64 = number.parse().map_err(|_| EXPECTED.to_string())?;
+    if !explicit && number.contains('.') && value <= 1.0 {
+        value *= 100.0;
+    }
+    if !(0.0..=100.0).contains(&value) {
+        return Err(EXPECTED.to_string());
+    }
+    Ok((value * 10_000.0).round() / 10_000.0)
+}
+
+/// Parses a whole number in `min..=max`; thousands commas and a `.0` tail are accepted.
+pub fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, String> {
+    let expected = || match (min, max) {
+        (0, i64::MAX) => "a whole number of 0 or more".to_string(),
+        (min, i64::MAX) => format!("a whole number of {min} or more"),
+        (min, max) => format!("a whole number from {min} to {max}"),
+    };
+    let text = text.trim();
+    let text = text.strip_suffix(".0").or_else(|| text.strip_suffix(".00")).unwrap_or(text);
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b',') || digits.starts_with(',') {
+        return Err(expected());
+    }
+    let digits: String = digits.chars().filter(|c| *c != ',').collect();
+    let value: i64 = digits.parse().map_err(|_| expected())?;
+    let value = if negative { -value } else { value };
+    if value < min || value > max {
+        return Err(expected());
+    }
+    Ok(value)
+}
+
+/// Parses yes/no, true/false, y/n, 1/0 in any case.
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" | "1" | "x" => Ok(true),
+        "no" | "n" | "false" | "f" | "0" => Ok(false),
+        _ => Err("yes, no, true, false, 1 or 0".to_string()),
+    }
+}
+
+/// Splits a `;`- or `|`-separated list, trims each item and drops empty ones.
+pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split([';', '|']).map(str::trim).filter(|item| !item.is_empty())
+}
+
+/// Characters that make a spreadsheet run a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Neutralises a text cell for CSV: a leading `'` before anything a spreadsheet would run.
+/// Text that already starts with quotes before such a character gets one more, so that
+/// [`unescape_formula`] gives back exactly the original.
+pub fn escape_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    let rest = text.trim_start_matches('\'');
+    if rest.starts_with(FORMULA_START) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The inverse of [`escape_formula`], applied to every imported text cell.
+pub fn unescape_formula(text: &str) -> &str {
+    let rest = text.trim_start_matches('\'');
+    if rest.len() < text.len() && rest.starts_with(FORMULA_START) {
+        &text[1..]
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    #[test]
+    fn dates_in_crm_shapes() {
+        assert_eq!(parse_date("2026-03-31", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("3/31/2026", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("03/05/2026", None), Ok(date(2026, 3, 5)));
+        assert_eq!(parse_date("3/5/26", None), Ok(date(2026, 3, 5)));
+        assert_eq!(parse_date("1/5/99", None), Ok(date(1999, 1, 5)));
+        assert_eq!(parse_date("2026-03-31 14:05", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("2026-03-31 14:05:09", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("2026-03-31T14:05:09Z", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("3/31/2026, 2:05 PM", None), Ok(date(2026, 3, 31)));
+        assert_eq!(parse_date("31.03.2026", Some("%d.%m.%Y")), Ok(date(2026, 3, 31)));
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in ["2/30/2026", "2026-02-30", "13/1/2026", "3/31/226", "yesterday", "", "2026-3-1x", "1/1/2026 noon"] {
+            assert!(parse_date(bad, None).is_err(), "{bad}");
+        }
+        assert!(parse_date("2026-03-31", Some("%d.%m.%Y")).is_err());
+    }
+
+    #[test]
+    fn money_in_crm_shapes() {
+        for (text, cents) in [
+            ("1200000", 120_000_000),
+            ("1,200,000.00", 120_000_000),
+            ("$1,200,000", 120_000_000),
+            ("USD 1,200,000.00", 120_000_000),
+            ("1.200.000,00 EUR", 120_000_000),
+            ("1200.5", 120_050),
+            ("1,5", 150),
+            ("0", 0),
+            ("0.00", 0),
+            ("€ 99", 9_900),
+        ] {
+            assert_eq!(parse_money_cents(text), Ok(cents), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_money_is_refused() {
+        for bad in ["-5", "(100)", "1e309", "abc", "", "USD", "1.2.3,4,5", "1.234", "99999999999999999999"] {
+            let result = parse_money_cents(bad);
+            assert!(result.is_err(), "{bad} gave {result:?}");
+        }
+    }
+
+    #[test]
+    fn money_round_trips_through_its_export_form() {
+        for cents in [0, 5, 50, 100, 120_050, 120_000_000] {
+            assert_eq!(parse_money_cents(&format_money_cents(cents)), Ok(cents));
+        }
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(parse_percent("85"), Ok(85.0));
+        assert_eq!(parse_percent("85%"), Ok(85.0));
+        assert_eq!(parse_percent("85.5 %"), Ok(85.5));
+        assert_eq!(parse_percent("0.85"), Ok(85.0));
+        assert_eq!(parse_percent("1"), Ok(1.0));
+        assert_eq!(parse_percent("0,8"), Ok(80.0));
+        assert_eq!(parse_percent("85,5%"), Ok(85.5));
+        assert!(parse_percent("140").is_err());
+        assert!(parse_percent("-3").is_err());
+        assert!(parse_percent("1e309").is_err());
+        assert!(parse_percent("NaN").is_err());
+    }
+
+    #[test]
+    fn whole_numbers_with_ranges() {
+        assert_eq!(parse_int("1,200", 0, i64::MAX), Ok(1200));
+        assert_eq!(parse_int("10", 0, 10), Ok(10));
+        assert_eq!(parse_int("120.0", 0, i64::MAX), Ok(120));
+        assert_eq!(parse_int("11", 0, 10), Err("a whole number from 0 to 10".to_string()));
+        assert_eq!(parse_int("-5", 0, i64::MAX), Err("a whole number of 0 or more".to_string()));
+        assert!(parse_int("1.5", 0, 10).is_err());
+        assert!(parse_int(",", 0, 10).is_err());
+        assert!(parse_int("99999999999999999999999", 0, i64::MAX).is_err());
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("TRUE"), Ok(true));
+        assert_eq!(parse_bool("No"), Ok(false));
+        assert!(parse_bool("maybe").is_err());
+    }
+
+    #[test]
+    fn formula_escaping_is_its_own_inverse() {
+        for text in ["=SUM(A1)", "'=SUM(A1)", "''+1", "-5 units", "@home", "plain", "'tis", "", "'", "\tx"] {
+            let escaped = escape_formula(text);
+            assert_eq!(unescape_formula(&escaped), text, "{text:?} -> {escaped:?}");
+        }
+        assert_eq!(escape_formula("=1+2"), "'=1+2");
+        assert_eq!(escape_formula("Acme"), "Acme");
+    }
+}

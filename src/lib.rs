@@ -1,0 +1,45 @@
+//! refprog: a B2B customer reference program in one SQLite file.
+//!
+//! The layers, outside in: `cli` parses the command line; `commands` holds one module
+//! per subcommand, each loading from the `store`, computing with the pure rules in
+//! `domain`, and printing through `output`. `import` turns CRM exports into canonical
+//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON.
+
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod import;
+pub mod output;
+pub mod store;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use cli::{Cli, Command};
+use output::{Format, Out};
+use store::Store;
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let default_format = match cli.command {
+        Command::Export(_) => Format::Csv,
+        _ => Format::Table,
+    };
+    let mut out = Out::new(cli.format.unwrap_or(default_format), cli.quiet);
+    let path = match &cli.db {
+        Some(path) => path.clone(),
+        None => store::default_path()?,
+    };
+    let mut store = Store::open(&path)?;
+    let _today = today_or(cli.as_of);
+    match &cli.command {
+        Command::Import(args) => commands::import::run(args, &mut store, &mut out)?,
+        Command::Export(args) => commands::export::run(args, &mut store, &mut out)?,
+    }
+    out.flush()
+}
+
+/// The `--as-of` date, or today's date on this machine.
+pub fn today_or(as_of: Option<NaiveDate>) -> NaiveDate {
+    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+}

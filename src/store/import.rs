@@ -1,0 +1,137 @@
+//! Writes imported rows: an idempotent upsert by CRM id that reports whether each row
+//! was inserted, updated or unchanged, and notices an id seen twice in one import.
+//!
+//! Duplicates are found without keeping the ids in memory: a row inserted by this import
+//! has a rowid above the largest one before it started, and an older row touched by this
+//! import is marked in a bitset of one bit per older row. Memory stays flat in the file's
+//! size.
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, Statement};
+
+use super::Value;
+use crate::import::spec::{Kind, KindSpec};
+
+/// What happened to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    Updated,
+    Unchanged,
+    /// An earlier row of this import had the same id; nothing was written.
+    Duplicate,
+}
+
+pub struct Upserter<'c> {
+    insert: Statement<'c>,
+    lookup: Statement<'c>,
+    /// None when the file gives no column but the id.
+    update: Option<Statement<'c>>,
+    /// Stored fields, in the order their values are bound to `insert`.
+    insert_fields: Vec<usize>,
+    /// Fields the file gives, in the order bound to `update` after the rowid.
+    update_fields: Vec<usize>,
+    before_max: i64,
+    touched: Vec<u64>,
+}
+
+impl<'c> Upserter<'c> {
+    /// Prepares the statements for `spec`; `present[f]` says whether the file gives field f
+    /// (only those are updated on an existing row).
+    pub fn new(conn: &'c Connection, spec: &KindSpec, present: &[bool]) -> Result<Upserter<'c>> {
+        let key = spec.key().name;
+        let insert_fields: Vec<usize> = spec.stored().map(|(f, _)| f).collect();
+        let columns: Vec<&str> = spec.stored().filter_map(|(_, field)| field.column).collect();
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let insert_sql = format!(
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO NOTHING",
+            spec.table,
+            columns.join(", "),
+            placeholders.join(", ")
+        );
+        let update_fields: Vec<usize> = spec
+            .stored()
+            .filter(|(f, field)| present[*f] && field.name != key)
+            .map(|(f, _)| f)
+            .collect();
+        let update = if update_fields.is_empty() {
+            None
+        } else {
+            let mut sets = Vec::new();
+            let mut differs = Vec::new();
+            for (i, &f) in update_fields.iter().enumerate() {
+                let column = spec.fields[f].column.unwrap_or_default();
+                sets.push(format!("{column} = ?{}", i + 2));
+                differs.push(format!("{column} IS NOT ?{}", i + 2));
+            }
+            let sql = format!(
+                "UPDATE {} SET {} WHERE id = ?1 AND ({})",
+                spec.table,
+                sets.join(", "),
+                differs.join(" OR ")
+            );
+            Some(conn.prepare(&sql).context("preparing the update")?)
+        };
+        let before_max: i64 =
+            conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {}", spec.table), [], |r| r.get(0))?;
+        Ok(Upserter {
+            insert: conn.prepare(&insert_sql).context("preparing the insert")?,
+            lookup: conn.prepare(&format!("SELECT id FROM {} WHERE {key} = ?1", spec.table))?,
+            update,
+            insert_fields,
+            update_fields,
+            before_max,
+            touched: Vec::new(),
+        })
+    }
+
+    /// Writes one row; `values` holds a value per field of the spec, key first.
+    pub fn upsert(&mut self, values: &[Value<'_>]) -> Result<Outcome> {
+        for (i, &f) in self.insert_fields.iter().enumerate() {
+            self.insert.raw_bind_parameter(i + 1, &values[f])?;
+        }
+        if self.insert.raw_execute()? == 1 {
+            return Ok(Outcome::Inserted);
+        }
+        let id: i64 = self.lookup.query_row([&values[0]], |row| row.get(0))?;
+        if id > self.before_max || !self.mark(id) {
+            return Ok(Outcome::Duplicate);
+        }
+        let Some(update) = self.update.as_mut() else {
+            return Ok(Outcome::Unchanged);
+        };
+        update.raw_bind_parameter(1, id)?;
+        for (i, &f) in self.update_fields.iter().enumerate() {
+            update.raw_bind_parameter(i + 2, &values[f])?;
+        }
+        Ok(if update.raw_execute()? == 1 { Outcome::Updated } else { Outcome::Unchanged })
+    }
+
+    /// Marks an older row as touched; false if it already was.
+    fn mark(&mut self, id: i64) -> bool {
+        let (word, bit) = ((id as u64 / 64) as usize, id as u64 % 64);
+        if self.touched.len() <= word {
+            self.touched.resize(word + 1, 0);
+        }
+        let was = self.touched[word] & (1 << bit) != 0;
+        self.touched[word] |= 1 << bit;
+        !was
+    }
+}
+
+/// Answers "is this id in the database?" for references between kinds.
+pub struct Exists<'c> {
+    statement: Statement<'c>,
+}
+
+impl<'c> Exists<'c> {
+    pub fn new(conn: &'c Connection, kind: Kind) -> Result<Exists<'c>> {
+        let spec = kind.spec();
+        let sql = format!("SELECT 1 FROM {} WHERE {} = ?1", spec.table, spec.key().name);
+        Ok(Exists { statement: conn.prepare(&sql)? })
+    }
+
+    pub fn check(&mut self, id: &Value<'_>) -> Result<bool> {
+        Ok(self.statement.exists([id])?)
+    }
+}

@@ -1,0 +1,130 @@
+//! The only code that speaks SQL. `Store::open` finds or creates the one database file
+//! (mode 0600), refuses anything that is not a refprog database, sets the per-connection
+//! PRAGMAs and brings the schema up to date; the submodules hold the queries, one file
+//! per group of tables, returning plain values.
+
+pub mod export;
+pub mod import;
+pub mod migrate;
+
+use std::borrow::Cow;
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+
+/// An open refprog database.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+/// A value bound into SQL; text borrows from the input where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+}
+
+impl ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
+
+/// The database path when neither `--db` nor `REFPROG_DB` names one:
+/// `$XDG_DATA_HOME/refprog/refprog.db`, else `~/.local/share/refprog/refprog.db`.
+pub fn default_path() -> Result<PathBuf> {
+    let data_home = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let home = std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .context("cannot find the data directory: set --db, REFPROG_DB or HOME")?;
+            PathBuf::from(home).join(".local").join("share")
+        }
+    };
+    Ok(data_home.join("refprog").join("refprog.db"))
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the current
+    /// schema. A file that is not a SQLite database, or one written by a newer refprog,
+    /// is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        let shown = path.display();
+        if path.is_dir() {
+            bail!("'{shown}' is a directory: --db takes the path of a database file");
+        }
+        if path.exists() {
+            let mut start = Vec::with_capacity(16);
+            std::fs::File::open(path)
+                .with_context(|| format!("cannot open '{shown}'"))?
+                .take(16)
+                .read_to_end(&mut start)
+                .with_context(|| format!("cannot read '{shown}'"))?;
+            if !start.is_empty() && start.as_slice() != SQLITE_MAGIC {
+                bail!("'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)");
+            }
+        } else {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create the folder '{}'", parent.display()))?;
+            }
+            // It holds customer names and emails: readable by its owner only.
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options
+                .open(path)
+                .with_context(|| format!("cannot create the database '{shown}'"))?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open the database '{shown}'"))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        // Check the version before anything writes to the file.
+        migrate::check_version(&store.conn).with_context(|| format!("database '{shown}'"))?;
+        store
+            .conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .with_context(|| format!("cannot set up the database '{shown}'"))?;
+        migrate::migrate(&mut store.conn).with_context(|| format!("cannot upgrade the database '{shown}'"))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` in one transaction: committed if it returns Ok and `commit` is true,
+    /// rolled back otherwise.
+    pub fn in_transaction<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let (value, commit) = work(&tx)?;
+        if commit {
+            tx.commit().context("cannot commit")?;
+        }
+        Ok(value)
+    }
+}
