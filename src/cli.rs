@@ -45,7 +45,8 @@ pub struct Cli {
 }
 
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]

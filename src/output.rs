@@ -43,7 +43,9 @@ impl Cell {
         match self {
             Cell::Null => serde_json::Value::Null,
             Cell::Int(i) => (*i).into(),
-            Cell::Real(r) => serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into),
+            Cell::Real(r) => {
+                serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into)
+            }
             Cell::Decimal(d) => d
                 .parse::<serde_json::Number>()
                 .map_or_else(|_| serde_json::Value::String(d.clone()), Into::into),
@@ -89,7 +91,11 @@ impl Out {
     }
 
     pub fn to(format: Format, quiet: bool, writer: Box<dyn Write>) -> Out {
-        Out { format, quiet, stdout: BufWriter::with_capacity(64 * 1024, writer) }
+        Out {
+            format,
+            quiet,
+            stdout: BufWriter::with_capacity(64 * 1024, writer),
+        }
     }
 
     /// A message for the person at the terminal (stderr), unless `--quiet`.
@@ -126,7 +132,7 @@ impl Out {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer.write_record(&headers)?;
-                Sink::Csv(writer)
+                Sink::Csv(Box::new(writer))
             }
             Format::Json => {
                 out.write_all(b"[")?;
@@ -146,7 +152,7 @@ type Stdout = BufWriter<Box<dyn Write>>;
 
 enum Sink<'o> {
     Table(Vec<Vec<Cell>>, &'o mut Stdout),
-    Csv(csv::Writer<&'o mut Stdout>),
+    Csv(Box<csv::Writer<&'o mut Stdout>>),
     Json { first: bool, out: &'o mut Stdout },
 }
 
@@ -170,8 +176,12 @@ impl Rows<'_> {
                 writer.write_record(None::<&[u8]>)?;
             }
             Sink::Json { first, out } => {
-                let object: serde_json::Map<String, serde_json::Value> =
-                    self.headers.iter().cloned().zip(cells.iter().map(Cell::json)).collect();
+                let object: serde_json::Map<String, serde_json::Value> = self
+                    .headers
+                    .iter()
+                    .cloned()
+                    .zip(cells.iter().map(Cell::json))
+                    .collect();
                 out.write_all(if *first { b"\n  " } else { b",\n  " })?;
                 serde_json::to_writer(&mut **out, &object)?;
                 *first = false;

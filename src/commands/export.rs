@@ -15,7 +15,11 @@ pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
     let headers: Vec<&str> = spec.stored().map(|(_, f)| f.name).collect();
     let mut rows = out.rows(&headers)?;
     crate::store::export::each_row(&store.conn, spec, |values| {
-        let cells = values.iter().zip(&types).map(|(value, ty)| cell(value, *ty)).collect();
+        let cells = values
+            .iter()
+            .zip(&types)
+            .map(|(value, ty)| cell(value, *ty))
+            .collect();
         rows.row(cells)
     })?;
     rows.finish()
@@ -26,7 +30,9 @@ fn cell(value: &Value, ty: Type) -> Cell {
     match (value, ty) {
         (Value::Null, _) => Cell::Null,
         (Value::Integer(cents), Type::Money) => Cell::Decimal(format_money_cents(*cents)),
-        (Value::Integer(flag), Type::Bool) => Cell::Text(if *flag != 0 { "yes" } else { "no" }.to_string()),
+        (Value::Integer(flag), Type::Bool) => {
+            Cell::Text(if *flag != 0 { "yes" } else { "no" }.to_string())
+        }
         (Value::Integer(i), _) => Cell::Int(*i),
         (Value::Real(r), _) => Cell::Real(*r),
         (Value::Text(t), _) => Cell::Text(t.clone()),

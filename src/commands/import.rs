@@ -17,7 +17,10 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
     let options = ImportOptions {
         kind: args.kind,
         path: args.file.clone(),
-        read: ReadOptions { delimiter: args.delimiter, encoding: args.encoding },
+        read: ReadOptions {
+            delimiter: args.delimiter,
+            encoding: args.encoding,
+        },
         date_format: args.date_format.clone(),
         maps: args.maps.clone(),
         skip_bad: args.skip_bad,
@@ -38,7 +41,10 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
         }
     }
     if summary.rejected as usize > shown.len() {
-        eprintln!("... and {} more bad rows", summary.rejected as usize - shown.len());
+        eprintln!(
+            "... and {} more bad rows",
+            summary.rejected as usize - shown.len()
+        );
     }
     if !summary.ignored_columns.is_empty() {
         out.note(format!(
@@ -47,18 +53,17 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
             summary.ignored_columns.join(", ")
         ));
     }
-    if summary.derived_role_levels > 0 {
-        out.note(format!(
-            "note: derived the role level of {} contact(s) from their title",
-            summary.derived_role_levels
-        ));
-    }
     if out.format == Format::Json {
         out.json(&summary)?;
     }
     let counts = format!(
         "{}: {} read, {} inserted, {} updated, {} unchanged, {} rejected",
-        summary.kind, summary.read, summary.inserted, summary.updated, summary.unchanged, summary.rejected
+        summary.kind,
+        summary.read,
+        summary.inserted,
+        summary.updated,
+        summary.unchanged,
+        summary.rejected
     );
     if summary.rejected > 0 && !options.skip_bad {
         bail!(
@@ -67,13 +72,23 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
             summary.read
         );
     }
+    if summary.derived_role_levels > 0 {
+        out.note(format!(
+            "note: derived the role level of {} contact(s) from their title",
+            summary.derived_role_levels
+        ));
+    }
     if options.dry_run {
         out.note(format!("dry run, nothing written: {counts}"));
     } else {
         out.note(counts);
         if summary.rejected > 0 {
             match &options.rejects {
-                Some(path) => out.warn(format!("{} bad rows left out, written to {}", summary.rejected, path.display())),
+                Some(path) => out.warn(format!(
+                    "{} bad rows left out, written to {}",
+                    summary.rejected,
+                    path.display()
+                )),
                 None => out.warn(format!("{} bad rows left out", summary.rejected)),
             }
         }
@@ -101,14 +116,18 @@ impl Reporter {
                 file_options.write(true).create(true).truncate(true);
                 #[cfg(unix)]
                 std::os::unix::fs::OpenOptionsExt::mode(&mut file_options, 0o600);
-                let file = file_options
-                    .open(path)
-                    .with_context(|| format!("cannot write the rejects file '{}'", path.display()))?;
+                let file = file_options.open(path).with_context(|| {
+                    format!("cannot write the rejects file '{}'", path.display())
+                })?;
                 Some(csv::Writer::from_writer(file))
             }
             None => None,
         };
-        Ok(Reporter { bar, rejects, rejects_header_written: false })
+        Ok(Reporter {
+            bar,
+            rejects,
+            rejects_header_written: false,
+        })
     }
 
     fn finish(&mut self) -> Result<()> {
@@ -130,15 +149,25 @@ impl Progress for Reporter {
         }
     }
 
-    fn bad_row(&mut self, headers: &[String], bad: &BadRow, fields: &csv::ByteRecord) -> Result<()> {
-        let Some(writer) = &mut self.rejects else { return Ok(()) };
+    fn bad_row(
+        &mut self,
+        headers: &[String],
+        bad: &BadRow,
+        fields: &csv::ByteRecord,
+    ) -> Result<()> {
+        let Some(writer) = &mut self.rejects else {
+            return Ok(());
+        };
         if !self.rejects_header_written {
             let mut header = vec!["line".to_string(), "reason".to_string()];
             header.extend(headers.iter().cloned());
             writer.write_record(&header)?;
             self.rejects_header_written = true;
         }
-        let mut row: Vec<Vec<u8>> = vec![bad.line.to_string().into_bytes(), bad.reasons.join("; ").into_bytes()];
+        let mut row: Vec<Vec<u8>> = vec![
+            bad.line.to_string().into_bytes(),
+            bad.reasons.join("; ").into_bytes(),
+        ];
         row.extend(fields.iter().map(<[u8]>::to_vec));
         writer.write_record(&row)?;
         Ok(())

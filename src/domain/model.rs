@@ -222,8 +222,14 @@ mod tests {
         assert_eq!(RoleLevel::parse("Vice President"), Some(RoleLevel::Vp));
         assert_eq!(RoleLevel::parse("C-Level"), Some(RoleLevel::CLevel));
         assert_eq!(RoleLevel::parse("clevel"), Some(RoleLevel::CLevel));
-        assert_eq!(OpportunityStatus::parse("Closed Won"), Some(OpportunityStatus::Won));
-        assert_eq!(ActivityKind::parse("Site Visit"), Some(ActivityKind::SiteVisit));
+        assert_eq!(
+            OpportunityStatus::parse("Closed Won"),
+            Some(OpportunityStatus::Won)
+        );
+        assert_eq!(
+            ActivityKind::parse("Site Visit"),
+            Some(ActivityKind::SiteVisit)
+        );
         assert_eq!(Tier::parse(" STRATEGIC "), Some(Tier::Strategic));
         assert_eq!(Tier::parse("platinum"), None);
     }

@@ -25,7 +25,11 @@ pub fn parse_map(text: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn map_headers(spec: &KindSpec, headers: &[String], maps: &[(String, String)]) -> Result<ColumnMap, String> {
+pub fn map_headers(
+    spec: &KindSpec,
+    headers: &[String],
+    maps: &[(String, String)],
+) -> Result<ColumnMap, String> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
     // The same header twice is ambiguous whatever it maps to.
     for (i, name) in squashed.iter().enumerate() {
@@ -50,7 +54,11 @@ pub fn map_headers(spec: &KindSpec, headers: &[String], maps: &[(String, String)
             return Err(format!(
                 "--map '{header}={field_name}': {} has no column '{field_name}': expected one of {}",
                 spec.table,
-                spec.fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                spec.fields
+                    .iter()
+                    .map(|f| f.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         };
         let Some(column) = squashed.iter().position(|s| *s == squash(header)) else {
@@ -107,7 +115,11 @@ pub fn map_headers(spec: &KindSpec, headers: &[String], maps: &[(String, String)
         return Err(format!(
             "{}; the columns in the file are: {}",
             missing.join("; "),
-            headers.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", ")
+            headers
+                .iter()
+                .map(|h| format!("'{h}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
 
@@ -120,7 +132,11 @@ pub fn map_headers(spec: &KindSpec, headers: &[String], maps: &[(String, String)
     Ok(ColumnMap { by_field, ignored })
 }
 
-fn describe_missing(field: &crate::import::spec::Field, headers: &[String], claimed: &[bool]) -> String {
+fn describe_missing(
+    field: &crate::import::spec::Field,
+    headers: &[String],
+    claimed: &[bool],
+) -> String {
     let mut text = format!("missing required column '{}'", field.name);
     if !field.aliases.is_empty() {
         text.push_str(&format!(" (also accepted: {})", field.aliases.join(", ")));
@@ -159,33 +175,66 @@ mod tests {
 
     #[test]
     fn salesforce_labels_and_api_names() {
-        let map = map_headers(&ACCOUNTS, &headers(&["Account ID", "Account Name", "Billing State/Province", "Junk"]), &[])
-            .expect("maps");
+        let map = map_headers(
+            &ACCOUNTS,
+            &headers(&[
+                "Account ID",
+                "Account Name",
+                "Billing State/Province",
+                "Junk",
+            ]),
+            &[],
+        )
+        .expect("maps");
         assert_eq!(map.by_field[0], Some(0));
         assert_eq!(map.by_field[1], Some(1));
-        assert_eq!(map.by_field[ACCOUNTS.index_of("region").expect("region")], Some(2));
+        assert_eq!(
+            map.by_field[ACCOUNTS.index_of("region").expect("region")],
+            Some(2)
+        );
         assert_eq!(map.ignored, vec!["Junk".to_string()]);
-        let map = map_headers(&ACCOUNTS, &headers(&["Id", "Name", "NumberOfEmployees"]), &[]).expect("maps");
-        assert_eq!(map.by_field[ACCOUNTS.index_of("employees").expect("employees")], Some(2));
+        let map = map_headers(
+            &ACCOUNTS,
+            &headers(&["Id", "Name", "NumberOfEmployees"]),
+            &[],
+        )
+        .expect("maps");
+        assert_eq!(
+            map.by_field[ACCOUNTS.index_of("employees").expect("employees")],
+            Some(2)
+        );
     }
 
     #[test]
     fn canonical_name_wins_over_alias() {
-        let map = map_headers(&ACCOUNTS, &headers(&["account_id", "name", "Company name"]), &[]).expect("maps");
+        let map = map_headers(
+            &ACCOUNTS,
+            &headers(&["account_id", "name", "Company name"]),
+            &[],
+        )
+        .expect("maps");
         assert_eq!(map.by_field[1], Some(1));
         assert_eq!(map.ignored, vec!["Company name".to_string()]);
     }
 
     #[test]
     fn missing_required_column_names_the_closest_header() {
-        let error = map_headers(&ACCOUNTS, &headers(&["Acct ID", "Name"]), &[]).expect_err("missing");
-        assert!(error.contains("missing required column 'account_id'"), "{error}");
+        let error =
+            map_headers(&ACCOUNTS, &headers(&["Acct ID", "Name"]), &[]).expect_err("missing");
+        assert!(
+            error.contains("missing required column 'account_id'"),
+            "{error}"
+        );
         assert!(error.contains("closest in the file: 'Acct ID'"), "{error}");
     }
 
     #[test]
     fn first_and_last_name_stand_for_name() {
-        let map = map_headers(&CONTACTS, &headers(&["Contact ID", "Account ID", "First Name", "Last Name"]), &[]);
+        let map = map_headers(
+            &CONTACTS,
+            &headers(&["Contact ID", "Account ID", "First Name", "Last Name"]),
+            &[],
+        );
         assert!(map.is_ok(), "{map:?}");
     }
 
@@ -194,7 +243,8 @@ mod tests {
         let maps = vec![parse_map("Acct #=account_id").expect("valid")];
         let map = map_headers(&ACCOUNTS, &headers(&["Acct #", "Name"]), &maps).expect("maps");
         assert_eq!(map.by_field[0], Some(0));
-        let error = map_headers(&ACCOUNTS, &headers(&["Id", "Name", "name"]), &[]).expect_err("dup");
+        let error =
+            map_headers(&ACCOUNTS, &headers(&["Id", "Name", "name"]), &[]).expect_err("dup");
         assert!(error.contains("have the same name"), "{error}");
         assert!(parse_map("no equals").is_err());
     }

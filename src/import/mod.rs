@@ -64,7 +64,12 @@ pub const SHOWN_ERRORS: usize = 20;
 /// Receives progress and bad rows as the import goes.
 pub trait Progress {
     fn rows(&mut self, _read: u64) {}
-    fn bad_row(&mut self, _headers: &[String], _row: &BadRow, _fields: &csv::ByteRecord) -> Result<()> {
+    fn bad_row(
+        &mut self,
+        _headers: &[String],
+        _row: &BadRow,
+        _fields: &csv::ByteRecord,
+    ) -> Result<()> {
         Ok(())
     }
 }
@@ -99,13 +104,21 @@ pub fn import(
     let mut shown = Vec::new();
     let mut record = csv::ByteRecord::new();
     let headers = source.headers.clone();
-    let parser = RowParser { spec, columns: &columns, headers: &headers, date_format: options.date_format.as_deref() };
+    let parser = RowParser {
+        spec,
+        columns: &columns,
+        headers: &headers,
+        date_format: options.date_format.as_deref(),
+    };
     while source.next(&mut record)? {
-        if record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+        if record
+            .iter()
+            .all(|field| field.iter().all(u8::is_ascii_whitespace))
+        {
             continue;
         }
         summary.read += 1;
-        if summary.read % 10_000 == 0 {
+        if summary.read.is_multiple_of(10_000) {
             progress.rows(summary.read);
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -157,7 +170,10 @@ pub fn import(
         }
     }
     if summary.read == 0 && summary.rejected == 0 {
-        anyhow::bail!("{}: no rows after the header: nothing to import", source.name);
+        anyhow::bail!(
+            "{}: no rows after the header: nothing to import",
+            source.name
+        );
     }
     summary.written = !options.dry_run && (summary.rejected == 0 || options.skip_bad);
     Ok((summary, shown))
@@ -166,7 +182,10 @@ pub fn import(
 /// Which fields the file gives, directly or through a value derived from it.
 fn present_fields(spec: &KindSpec, columns: &ColumnMap) -> Vec<bool> {
     let mut present: Vec<bool> = columns.by_field.iter().map(Option::is_some).collect();
-    let given = |name: &str| spec.index_of(name).is_some_and(|i| columns.by_field[i].is_some());
+    let given = |name: &str| {
+        spec.index_of(name)
+            .is_some_and(|i| columns.by_field[i].is_some())
+    };
     let derived = |present: &mut Vec<bool>, target: &str, sources: &[&str]| {
         if let Some(i) = spec.index_of(target) {
             present[i] |= sources.iter().any(|s| given(s));
@@ -202,17 +221,26 @@ struct RowParser<'a> {
 
 impl RowParser<'_> {
     fn header_of(&self, field: usize) -> &str {
-        self.columns.by_field[field].map_or(self.spec.fields[field].name, |c| self.headers[c].as_str())
+        self.columns.by_field[field]
+            .map_or(self.spec.fields[field].name, |c| self.headers[c].as_str())
     }
 
     /// Parses every mapped cell; all the cell errors of the row, or its values.
-    fn parse<'r>(&self, record: &'r csv::ByteRecord, summary: &mut Summary) -> Result<Vec<Value<'r>>, Vec<String>> {
+    fn parse<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        summary: &mut Summary,
+    ) -> Result<Vec<Value<'r>>, Vec<String>> {
         let mut values = Vec::with_capacity(self.spec.fields.len());
         let mut errors = Vec::new();
         for (f, field) in self.spec.fields.iter().enumerate() {
             let Some(column) = self.columns.by_field[f] else {
                 // Used only when the row is new: absent columns are never updated.
-                values.push(field.default.map_or(Value::Null, |d| Value::Text(Cow::Borrowed(d))));
+                values.push(
+                    field
+                        .default
+                        .map_or(Value::Null, |d| Value::Text(Cow::Borrowed(d))),
+                );
                 continue;
             };
             let bytes = record.get(column).unwrap_or_default();
@@ -231,20 +259,29 @@ impl RowParser<'_> {
             match parse_cell(field, text, self.date_format) {
                 Ok(value) => values.push(value),
                 Err(expected) => {
-                    errors.push(format!("column '{}': value '{}': expected {expected}", self.headers[column], shorten(text)));
+                    errors.push(format!(
+                        "column '{}': value '{}': expected {expected}",
+                        self.headers[column],
+                        shorten(text)
+                    ));
                     values.push(Value::Null);
                 }
             }
         }
-        if let Err(error) = derive(self.spec, &mut values, summary) {
-            errors.push(error);
-        }
+        derive(self.spec, &mut values, summary);
         for (f, field) in self.spec.fields.iter().enumerate() {
             if field.required && values[f] == Value::Null && errors.is_empty() {
-                errors.push(format!("column '{}': empty: a value is required", self.header_of(f)));
+                errors.push(format!(
+                    "column '{}': empty: a value is required",
+                    self.header_of(f)
+                ));
             }
         }
-        if errors.is_empty() { Ok(values) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -252,21 +289,34 @@ impl RowParser<'_> {
 fn shorten(text: &str) -> Cow<'_, str> {
     const MAX: usize = 60;
     match text.char_indices().nth(MAX) {
-        Some((at, _)) => Cow::Owned(format!("{}... ({} characters)", &text[..at], text.chars().count())),
+        Some((at, _)) => Cow::Owned(format!(
+            "{}... ({} characters)",
+            &text[..at],
+            text.chars().count()
+        )),
         None => Cow::Borrowed(text),
     }
 }
 
 /// Parses one cell by its column's type; the error says what would be accepted.
-pub fn parse_cell<'r>(field: &Field, text: &'r str, date_format: Option<&str>) -> Result<Value<'r>, String> {
+pub fn parse_cell<'r>(
+    field: &Field,
+    text: &'r str,
+    date_format: Option<&str>,
+) -> Result<Value<'r>, String> {
     if text.is_empty() {
-        return Ok(field.default.map_or(Value::Null, |d| Value::Text(Cow::Borrowed(d))));
+        return Ok(field
+            .default
+            .map_or(Value::Null, |d| Value::Text(Cow::Borrowed(d))));
     }
     let text = values::unescape_formula(text);
     Ok(match field.ty {
         Type::Id | Type::Ref(_) => {
             if text.chars().count() > 255 {
-                return Err(format!("an id of at most 255 characters (this one has {})", text.chars().count()));
+                return Err(format!(
+                    "an id of at most 255 characters (this one has {})",
+                    text.chars().count()
+                ));
             }
             Value::Text(Cow::Borrowed(text))
         }
@@ -274,23 +324,36 @@ pub fn parse_cell<'r>(field: &Field, text: &'r str, date_format: Option<&str>) -
         Type::Int(min, max) => Value::Int(values::parse_int(text, min, max)?),
         Type::Money => Value::Int(values::parse_money_cents(text)?),
         Type::Percent => Value::Real(values::parse_percent(text)?),
-        Type::Date => Value::Text(Cow::Owned(values::parse_date(text, date_format)?.format("%Y-%m-%d").to_string())),
+        Type::Date => Value::Text(Cow::Owned(
+            values::parse_date(text, date_format)?
+                .format("%Y-%m-%d")
+                .to_string(),
+        )),
         Type::Bool => Value::Int(values::parse_bool(text)? as i64),
         Type::List => Value::Text(join_list(values::split_list(text).map(Ok::<_, String>))?),
         Type::ListOf(vocab) => Value::Text(join_list(values::split_list(text).map(|item| {
-            vocab.parse(item).ok_or_else(|| format!("a list of {} separated by ';' ('{item}' is not one)", vocab.expected()))
+            vocab.parse(item).ok_or_else(|| {
+                format!(
+                    "a list of {} separated by ';' ('{item}' is not one)",
+                    vocab.expected()
+                )
+            })
         }))?),
-        Type::Choice(vocab) => Value::Text(Cow::Borrowed(vocab.parse(text).ok_or_else(|| vocab.expected())?)),
+        Type::Choice(vocab) => Value::Text(Cow::Borrowed(
+            vocab.parse(text).ok_or_else(|| vocab.expected())?,
+        )),
     })
 }
 
-fn join_list<'r>(items: impl Iterator<Item = Result<&'r str, String>>) -> Result<Cow<'r, str>, String> {
+fn join_list<'r>(
+    items: impl Iterator<Item = Result<&'r str, String>>,
+) -> Result<Cow<'r, str>, String> {
     let items: Vec<&str> = items.collect::<Result<_, _>>()?;
     Ok(Cow::Owned(items.join(";")))
 }
 
 /// Fills the values CRM exports leave implicit.
-fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) -> Result<(), String> {
+fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) {
     let at = |name: &str| spec.index_of(name).unwrap_or(usize::MAX);
     let text = |values: &[Value<'_>], name: &str| match values.get(at(name)) {
         Some(Value::Text(t)) => Some(t.to_string()),
@@ -299,14 +362,18 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) -> R
     match spec.kind {
         Kind::Contacts => {
             if values[at("name")] == Value::Null {
-                let parts: Vec<String> = ["first_name", "last_name"].iter().filter_map(|n| text(values, n)).collect();
+                let parts: Vec<String> = ["first_name", "last_name"]
+                    .iter()
+                    .filter_map(|n| text(values, n))
+                    .collect();
                 if !parts.is_empty() {
                     values[at("name")] = Value::Text(Cow::Owned(parts.join(" ")));
                 }
             }
             if values[at("role_level")] == Value::Null {
                 let title = text(values, "title").unwrap_or_default();
-                values[at("role_level")] = Value::Text(Cow::Borrowed(RoleLevel::from_title(&title).as_str()));
+                values[at("role_level")] =
+                    Value::Text(Cow::Borrowed(RoleLevel::from_title(&title).as_str()));
                 summary.derived_role_levels += 1;
             }
         }
@@ -316,13 +383,16 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) -> R
                 _ => None,
             };
             let status = at("status");
-            let explicit = values[status] != Value::Null && values[status] != Value::Text(Cow::Borrowed("open"));
+            let explicit = values[status] != Value::Null
+                && values[status] != Value::Text(Cow::Borrowed("open"));
             if !explicit {
                 let derived = match (flag(values, "is_closed"), flag(values, "is_won")) {
                     (_, Some(true)) => Some("won"),
                     (Some(true), Some(false)) => Some("lost"),
                     (Some(false), _) => Some("open"),
-                    _ => text(values, "stage").and_then(|s| crate::domain::model::OpportunityStatus::parse(&s)).map(|s| s.as_str()),
+                    _ => text(values, "stage")
+                        .and_then(|s| crate::domain::model::OpportunityStatus::parse(&s))
+                        .map(|s| s.as_str()),
                 };
                 if let Some(derived) = derived {
                     values[status] = Value::Text(Cow::Borrowed(derived));
@@ -331,23 +401,20 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) -> R
                 }
             }
         }
-        Kind::Activities => {
-            if values[0] == Value::Null {
-                // A stable id from what identifies the activity, so a re-import is idempotent.
-                let mut id = format!(
-                    "{}:{}:{}",
-                    text(values, "contact_id").unwrap_or_default(),
-                    text(values, "date").unwrap_or_default(),
-                    text(values, "kind").unwrap_or_default()
-                );
-                if let Some(request) = text(values, "request_id") {
-                    id.push(':');
-                    id.push_str(&request);
-                }
-                values[0] = Value::Text(Cow::Owned(id));
+        Kind::Activities if values[0] == Value::Null => {
+            // A stable id from what identifies the activity, so a re-import is idempotent.
+            let mut id = format!(
+                "{}:{}:{}",
+                text(values, "contact_id").unwrap_or_default(),
+                text(values, "date").unwrap_or_default(),
+                text(values, "kind").unwrap_or_default()
+            );
+            if let Some(request) = text(values, "request_id") {
+                id.push(':');
+                id.push_str(&request);
             }
+            values[0] = Value::Text(Cow::Owned(id));
         }
         _ => {}
     }
-    Ok(())
 }

@@ -27,8 +27,9 @@ pub struct CsvSource {
 
 /// Parses the `--encoding` flag.
 pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, String> {
-    Encoding::for_label(label.trim().as_bytes())
-        .ok_or_else(|| format!("unknown encoding '{label}': expected utf-8, windows-1252, latin1 or utf-16"))
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        format!("unknown encoding '{label}': expected utf-8, windows-1252, latin1 or utf-16")
+    })
 }
 
 /// Parses the `--delimiter` flag: one character, or `tab`.
@@ -36,7 +37,9 @@ pub fn delimiter_for_flag(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
-        _ => Err(format!("'{text}' is not one character: expected ',', ';', '|' or tab")),
+        _ => Err(format!(
+            "'{text}' is not one character: expected ',', ';', '|' or tab"
+        )),
     }
 }
 
@@ -47,7 +50,8 @@ impl CsvSource {
             None => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) if p.as_os_str() == "-" => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) => {
-                let file = File::open(p).with_context(|| format!("cannot open '{}'", p.display()))?;
+                let file =
+                    File::open(p).with_context(|| format!("cannot open '{}'", p.display()))?;
                 (p.display().to_string(), Box::new(file))
             }
         };
@@ -59,14 +63,25 @@ impl CsvSource {
             .strip_bom(true)
             .build(raw);
         let mut buffered = BufReader::with_capacity(256 * 1024, decoded);
-        let peek = buffered
-            .fill_buf()
-            .with_context(|| format!("cannot read '{name}'"))?;
-        if peek.iter().all(|b| b.is_ascii_whitespace()) {
+        // The first read of a decoder may be only the bytes it looked at for a BOM: read on
+        // until the header line is whole (or 64 KiB) before sniffing its delimiter.
+        let mut start = Vec::new();
+        while !start.contains(&b'\n') && start.len() < 64 * 1024 {
+            let chunk = buffered
+                .fill_buf()
+                .with_context(|| format!("cannot read '{name}'"))?;
+            if chunk.is_empty() {
+                break;
+            }
+            start.extend_from_slice(chunk);
+            let taken = chunk.len();
+            buffered.consume(taken);
+        }
+        if start.iter().all(|b| b.is_ascii_whitespace()) {
             bail!("{name}: the file is empty: expected a header row, then one row per record");
         }
-        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(peek));
-        let reader: Box<dyn Read> = Box::new(buffered);
+        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&start));
+        let reader: Box<dyn Read> = Box::new(io::Cursor::new(start).chain(buffered));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             // Records end at '\n' only: with CRLF the '\r' stays on the last field (where
@@ -94,7 +109,11 @@ impl CsvSource {
                 ),
             }
         }
-        Ok(CsvSource { name, headers, reader })
+        Ok(CsvSource {
+            name,
+            headers,
+            reader,
+        })
     }
 
     /// Reads the next record into `record`; false at the end. The record's position gives
@@ -137,8 +156,14 @@ fn sniff_delimiter(start: &[u8]) -> u8 {
             _ => {}
         }
     }
-    let best = (0..4).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap_or(0);
-    if counts[best] == 0 { b',' } else { CANDIDATES[best] }
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], usize::MAX - i))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        CANDIDATES[best]
+    }
 }
 
 #[cfg(test)]

@@ -66,7 +66,9 @@ impl Vocab {
             Vocab::ActivityKind => ActivityKind::parse(text).map(ActivityKind::as_str),
             Vocab::AccountStatus => AccountStatus::parse(text).map(AccountStatus::as_str),
             Vocab::Milestone => Milestone::parse(text).map(Milestone::as_str),
-            Vocab::OpportunityStatus => OpportunityStatus::parse(text).map(OpportunityStatus::as_str),
+            Vocab::OpportunityStatus => {
+                OpportunityStatus::parse(text).map(OpportunityStatus::as_str)
+            }
             Vocab::RequestStatus => RequestStatus::parse(text).map(RequestStatus::as_str),
             Vocab::Signal => Signal::parse(text).map(Signal::as_str),
         }
@@ -141,38 +143,99 @@ impl KindSpec {
 
     /// The fields stored in the table, in canonical order.
     pub fn stored(&self) -> impl Iterator<Item = (usize, &'static Field)> + '_ {
-        self.fields.iter().enumerate().filter(|(_, f)| f.column.is_some())
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.column.is_some())
     }
 }
 
 const fn field(name: &'static str, ty: Type, aliases: &'static [&'static str]) -> Field {
-    Field { name, column: Some(name), ty, required: false, default: None, aliases }
+    Field {
+        name,
+        column: Some(name),
+        ty,
+        required: false,
+        default: None,
+        aliases,
+    }
 }
 
 const fn required(name: &'static str, ty: Type, aliases: &'static [&'static str]) -> Field {
-    Field { name, column: Some(name), ty, required: true, default: None, aliases }
+    Field {
+        name,
+        column: Some(name),
+        ty,
+        required: true,
+        default: None,
+        aliases,
+    }
 }
 
-const fn money(name: &'static str, column: &'static str, aliases: &'static [&'static str]) -> Field {
-    Field { name, column: Some(column), ty: Type::Money, required: false, default: None, aliases }
+const fn money(
+    name: &'static str,
+    column: &'static str,
+    aliases: &'static [&'static str],
+) -> Field {
+    Field {
+        name,
+        column: Some(column),
+        ty: Type::Money,
+        required: false,
+        default: None,
+        aliases,
+    }
 }
 
 const fn helper(name: &'static str, ty: Type, aliases: &'static [&'static str]) -> Field {
-    Field { name, column: None, ty, required: false, default: None, aliases }
+    Field {
+        name,
+        column: None,
+        ty,
+        required: false,
+        default: None,
+        aliases,
+    }
 }
 
-const fn with_default(name: &'static str, ty: Type, default: &'static str, aliases: &'static [&'static str]) -> Field {
-    Field { name, column: Some(name), ty, required: false, default: Some(default), aliases }
+const fn with_default(
+    name: &'static str,
+    ty: Type,
+    default: &'static str,
+    aliases: &'static [&'static str],
+) -> Field {
+    Field {
+        name,
+        column: Some(name),
+        ty,
+        required: false,
+        default: Some(default),
+        aliases,
+    }
 }
 
-const COUNTRY: &[&str] = &["Billing Country", "BillingCountry", "Country/Region", "Country Name"];
+const COUNTRY: &[&str] = &[
+    "Billing Country",
+    "BillingCountry",
+    "Country/Region",
+    "Country Name",
+];
 const REGION: &[&str] = &[
-    "Billing State/Province", "BillingState", "Billing State", "State/Region", "State", "State/Province",
+    "Billing State/Province",
+    "BillingState",
+    "Billing State",
+    "State/Region",
+    "State",
+    "State/Province",
     "Province",
 ];
 const INDUSTRY: &[&str] = &["Account Industry", "Company Industry"];
 const EMPLOYEES: &[&str] = &[
-    "NumberOfEmployees", "Number of Employees", "Employee Count", "Account Employees", "Company Size",
+    "NumberOfEmployees",
+    "Number of Employees",
+    "Employee Count",
+    "Account Employees",
+    "Company Size",
 ];
 const USE_CASE: &[&str] = &["Primary Use Case", "Use_Case__c"];
 
@@ -180,30 +243,139 @@ pub static ACCOUNTS: KindSpec = KindSpec {
     kind: Kind::Accounts,
     table: "accounts",
     fields: &[
-        required("account_id", Type::Id, &["Account ID", "Id", "Record ID", "Company ID", "Account ID (18)"]),
-        required("name", Type::Text, &["Account Name", "Name", "Company name", "Company"]),
+        required(
+            "account_id",
+            Type::Id,
+            &[
+                "Account ID",
+                "Id",
+                "Record ID",
+                "Company ID",
+                "Account ID (18)",
+            ],
+        ),
+        required(
+            "name",
+            Type::Text,
+            &["Account Name", "Name", "Company name", "Company"],
+        ),
         field("industry", Type::Text, INDUSTRY),
-        field("sub_vertical", Type::Text, &["Sub-Vertical", "Sub Industry", "Vertical", "Sub_Vertical__c"]),
+        field(
+            "sub_vertical",
+            Type::Text,
+            &[
+                "Sub-Vertical",
+                "Sub Industry",
+                "Vertical",
+                "Sub_Vertical__c",
+            ],
+        ),
         field("employees", Type::Int(0, i64::MAX), EMPLOYEES),
-        money("annual_revenue", "annual_revenue_cents", &["Annual Revenue", "AnnualRevenue", "Revenue"]),
+        money(
+            "annual_revenue",
+            "annual_revenue_cents",
+            &["Annual Revenue", "AnnualRevenue", "Revenue"],
+        ),
         field("country", Type::Text, COUNTRY),
         field("region", Type::Text, REGION),
-        field("customer_since", Type::Date, &["Customer Since Date", "Became a Customer Date", "Customer_Since__c"]),
-        with_default("status", Type::Choice(Vocab::AccountStatus), "active", &["Account Status", "Customer Status"]),
-        field("csm_owner", Type::Text, &["CSM", "Customer Success Manager", "Account Owner", "Company owner", "Owner"]),
-        field("health", Type::Int(0, 100), &["Health Score", "Customer Health Score", "Health_Score__c"]),
-        field("nps", Type::Int(0, 10), &["NPS Score", "NPS Response", "Likelihood to Recommend", "NPS__c"]),
-        field("adoption", Type::Percent, &["Active User Adoption", "Active Users %", "Adoption %", "Adoption Rate"]),
-        field("advanced_adoption", Type::Percent, &["Advanced Feature Adoption", "Advanced Adoption %"]),
+        field(
+            "customer_since",
+            Type::Date,
+            &[
+                "Customer Since Date",
+                "Became a Customer Date",
+                "Customer_Since__c",
+            ],
+        ),
+        with_default(
+            "status",
+            Type::Choice(Vocab::AccountStatus),
+            "active",
+            &["Account Status", "Customer Status"],
+        ),
+        field(
+            "csm_owner",
+            Type::Text,
+            &[
+                "CSM",
+                "Customer Success Manager",
+                "Account Owner",
+                "Company owner",
+                "Owner",
+            ],
+        ),
+        field(
+            "health",
+            Type::Int(0, 100),
+            &["Health Score", "Customer Health Score", "Health_Score__c"],
+        ),
+        field(
+            "nps",
+            Type::Int(0, 10),
+            &[
+                "NPS Score",
+                "NPS Response",
+                "Likelihood to Recommend",
+                "NPS__c",
+            ],
+        ),
+        field(
+            "adoption",
+            Type::Percent,
+            &[
+                "Active User Adoption",
+                "Active Users %",
+                "Adoption %",
+                "Adoption Rate",
+            ],
+        ),
+        field(
+            "advanced_adoption",
+            Type::Percent,
+            &["Advanced Feature Adoption", "Advanced Adoption %"],
+        ),
         field("use_case", Type::Text, USE_CASE),
-        field("secondary_use_cases", Type::List, &["Secondary Use Case", "Other Use Cases"]),
+        field(
+            "secondary_use_cases",
+            Type::List,
+            &["Secondary Use Case", "Other Use Cases"],
+        ),
         field("products", Type::List, &["Products Owned", "Product"]),
         field("integrations", Type::List, &["Integration"]),
-        field("renewal_date", Type::Date, &["Contract End Date", "Next Renewal Date", "Renewal"]),
-        field("milestone", Type::Choice(Vocab::Milestone), &["Last Milestone", "Success Milestone", "Last Success Milestone"]),
-        field("milestone_date", Type::Date, &["Last Milestone Date", "Success Milestone Date"]),
-        field("escalation", Type::Bool, &["Open Escalation", "Has Escalation", "Escalated", "Onboarding Trouble"]),
-        field("signals", Type::ListOf(Vocab::Signal), &["Advocacy Signals", "Advocacy"]),
+        field(
+            "renewal_date",
+            Type::Date,
+            &["Contract End Date", "Next Renewal Date", "Renewal"],
+        ),
+        field(
+            "milestone",
+            Type::Choice(Vocab::Milestone),
+            &[
+                "Last Milestone",
+                "Success Milestone",
+                "Last Success Milestone",
+            ],
+        ),
+        field(
+            "milestone_date",
+            Type::Date,
+            &["Last Milestone Date", "Success Milestone Date"],
+        ),
+        field(
+            "escalation",
+            Type::Bool,
+            &[
+                "Open Escalation",
+                "Has Escalation",
+                "Escalated",
+                "Onboarding Trouble",
+            ],
+        ),
+        field(
+            "signals",
+            Type::ListOf(Vocab::Signal),
+            &["Advocacy Signals", "Advocacy"],
+        ),
     ],
 };
 
@@ -211,21 +383,58 @@ pub static CONTACTS: KindSpec = KindSpec {
     kind: Kind::Contacts,
     table: "contacts",
     fields: &[
-        required("contact_id", Type::Id, &["Contact ID", "Id", "Record ID", "ContactId"]),
-        required("account_id", Type::Ref(Kind::Accounts), &["Account ID", "AccountId", "Associated Company ID", "Company ID"]),
+        required(
+            "contact_id",
+            Type::Id,
+            &["Contact ID", "Id", "Record ID", "ContactId"],
+        ),
+        required(
+            "account_id",
+            Type::Ref(Kind::Accounts),
+            &[
+                "Account ID",
+                "AccountId",
+                "Associated Company ID",
+                "Company ID",
+            ],
+        ),
         required("name", Type::Text, &["Full Name", "Contact Name", "Name"]),
         helper("first_name", Type::Text, &["First Name", "FirstName"]),
         helper("last_name", Type::Text, &["Last Name", "LastName"]),
         field("title", Type::Text, &["Job Title"]),
-        field("role_level", Type::Choice(Vocab::RoleLevel), &["Level", "Seniority", "Job Level"]),
+        field(
+            "role_level",
+            Type::Choice(Vocab::RoleLevel),
+            &["Level", "Seniority", "Job Level"],
+        ),
         field("persona", Type::Text, &["Buyer Persona"]),
         field("email", Type::Text, &["Email Address", "E-mail"]),
-        field("tier", Type::Choice(Vocab::Tier), &["Reference Tier", "Program Tier"]),
-        field("willing", Type::ListOf(Vocab::ActivityKind), &["Willing To", "Activities", "Reference Activities"]),
-        field("topics", Type::List, &["Comfortable Topics", "Talking Points"]),
+        field(
+            "tier",
+            Type::Choice(Vocab::Tier),
+            &["Reference Tier", "Program Tier"],
+        ),
+        field(
+            "willing",
+            Type::ListOf(Vocab::ActivityKind),
+            &["Willing To", "Activities", "Reference Activities"],
+        ),
+        field(
+            "topics",
+            Type::List,
+            &["Comfortable Topics", "Talking Points"],
+        ),
         field("avoid_topics", Type::List, &["Topics to Avoid", "Avoid"]),
-        field("enrolled_on", Type::Date, &["Enrolled", "Enrollment Date", "Joined Program"]),
-        field("recommitted_on", Type::Date, &["Last Recommitted", "Recommitment Date"]),
+        field(
+            "enrolled_on",
+            Type::Date,
+            &["Enrolled", "Enrollment Date", "Joined Program"],
+        ),
+        field(
+            "recommitted_on",
+            Type::Date,
+            &["Last Recommitted", "Recommitment Date"],
+        ),
         field("break_until", Type::Date, &["On Break Until"]),
         field("opted_out_on", Type::Date, &["Opt Out Date", "Opted Out"]),
     ],
@@ -235,21 +444,75 @@ pub static OPPORTUNITIES: KindSpec = KindSpec {
     kind: Kind::Opportunities,
     table: "opportunities",
     fields: &[
-        required("opportunity_id", Type::Id, &["Opportunity ID", "Id", "Record ID", "Deal ID", "OpportunityId"]),
-        field("name", Type::Text, &["Opportunity Name", "Deal Name", "Name"]),
-        field("prospect", Type::Text, &["Account Name", "Company", "Company name", "Associated Company"]),
-        field("account_id", Type::Text, &["Account ID", "AccountId", "Associated Company ID"]),
+        required(
+            "opportunity_id",
+            Type::Id,
+            &[
+                "Opportunity ID",
+                "Id",
+                "Record ID",
+                "Deal ID",
+                "OpportunityId",
+            ],
+        ),
+        field(
+            "name",
+            Type::Text,
+            &["Opportunity Name", "Deal Name", "Name"],
+        ),
+        field(
+            "prospect",
+            Type::Text,
+            &[
+                "Account Name",
+                "Company",
+                "Company name",
+                "Associated Company",
+            ],
+        ),
+        field(
+            "account_id",
+            Type::Text,
+            &["Account ID", "AccountId", "Associated Company ID"],
+        ),
         field("industry", Type::Text, INDUSTRY),
         field("employees", Type::Int(0, i64::MAX), EMPLOYEES),
         field("country", Type::Text, COUNTRY),
         field("region", Type::Text, REGION),
         field("use_case", Type::Text, USE_CASE),
-        money("amount", "amount_cents", &["Deal Amount", "Amount (converted)", "ARR"]),
-        field("stage", Type::Text, &["StageName", "Deal Stage", "Opportunity Stage"]),
-        field("created_on", Type::Date, &["Created Date", "CreatedDate", "Create Date"]),
+        money(
+            "amount",
+            "amount_cents",
+            &["Deal Amount", "Amount (converted)", "ARR"],
+        ),
+        field(
+            "stage",
+            Type::Text,
+            &["StageName", "Deal Stage", "Opportunity Stage"],
+        ),
+        field(
+            "created_on",
+            Type::Date,
+            &["Created Date", "CreatedDate", "Create Date"],
+        ),
         field("close_date", Type::Date, &["CloseDate", "Close Date"]),
-        with_default("status", Type::Choice(Vocab::OpportunityStatus), "open", &["Outcome", "Won/Lost"]),
-        field("rep", Type::Text, &["Opportunity Owner", "Deal owner", "Owner", "Sales Rep", "Owner Name"]),
+        with_default(
+            "status",
+            Type::Choice(Vocab::OpportunityStatus),
+            "open",
+            &["Outcome", "Won/Lost"],
+        ),
+        field(
+            "rep",
+            Type::Text,
+            &[
+                "Opportunity Owner",
+                "Deal owner",
+                "Owner",
+                "Sales Rep",
+                "Owner Name",
+            ],
+        ),
         helper("is_closed", Type::Bool, &["IsClosed", "Closed"]),
         helper("is_won", Type::Bool, &["IsWon", "Won"]),
     ],
@@ -260,24 +523,58 @@ pub static REQUESTS: KindSpec = KindSpec {
     table: "requests",
     fields: &[
         required("request_id", Type::Id, &["Request ID", "Id", "Record ID"]),
-        field("opportunity_id", Type::Text, &["Opportunity ID", "OpportunityId", "Deal ID"]),
-        required("prospect", Type::Text, &["Prospect Company", "Account Name", "Company"]),
+        field(
+            "opportunity_id",
+            Type::Text,
+            &["Opportunity ID", "OpportunityId", "Deal ID"],
+        ),
+        required(
+            "prospect",
+            Type::Text,
+            &["Prospect Company", "Account Name", "Company"],
+        ),
         field("industry", Type::Text, INDUSTRY),
         field("employees", Type::Int(0, i64::MAX), EMPLOYEES),
         field("country", Type::Text, COUNTRY),
         field("region", Type::Text, REGION),
-        money("deal_size", "deal_size_cents", &["Deal Size ARR", "Amount", "ARR"]),
+        money(
+            "deal_size",
+            "deal_size_cents",
+            &["Deal Size ARR", "Amount", "ARR"],
+        ),
         field("stage", Type::Text, &["StageName", "Deal Stage"]),
-        field("close_date", Type::Date, &["CloseDate", "Expected Close Date"]),
+        field(
+            "close_date",
+            Type::Date,
+            &["CloseDate", "Expected Close Date"],
+        ),
         field("rep", Type::Text, &["Sales Rep", "Requested By", "Owner"]),
-        field("role_level", Type::Choice(Vocab::RoleLevel), &["Wanted Role Level", "Seniority"]),
+        field(
+            "role_level",
+            Type::Choice(Vocab::RoleLevel),
+            &["Wanted Role Level", "Seniority"],
+        ),
         field("use_case", Type::Text, USE_CASE),
-        with_default("kind", Type::Choice(Vocab::ActivityKind), "call", &["Activity", "Activity Kind", "Type"]),
+        with_default(
+            "kind",
+            Type::Choice(Vocab::ActivityKind),
+            "call",
+            &["Activity", "Activity Kind", "Type"],
+        ),
         field("questions", Type::Text, &["Key Questions"]),
         field("needed_by", Type::Date, &["Due Date", "Needed By Date"]),
         field("justification", Type::Text, &["Why Now"]),
-        field("submitted_on", Type::Date, &["Submitted", "Created Date", "CreatedDate"]),
-        with_default("status", Type::Choice(Vocab::RequestStatus), "submitted", &["Request Status"]),
+        field(
+            "submitted_on",
+            Type::Date,
+            &["Submitted", "Created Date", "CreatedDate"],
+        ),
+        with_default(
+            "status",
+            Type::Choice(Vocab::RequestStatus),
+            "submitted",
+            &["Request Status"],
+        ),
     ],
 };
 
@@ -286,12 +583,32 @@ pub static ACTIVITIES: KindSpec = KindSpec {
     table: "activities",
     fields: &[
         // Not required: without it the id is made from contact, date, kind and request.
-        field("activity_id", Type::Id, &["Activity ID", "Id", "Record ID", "Task ID"]),
-        required("contact_id", Type::Ref(Kind::Contacts), &["Contact ID", "ContactId", "WhoId", "Associated Contact ID"]),
+        field(
+            "activity_id",
+            Type::Id,
+            &["Activity ID", "Id", "Record ID", "Task ID"],
+        ),
+        required(
+            "contact_id",
+            Type::Ref(Kind::Contacts),
+            &["Contact ID", "ContactId", "WhoId", "Associated Contact ID"],
+        ),
         field("request_id", Type::Ref(Kind::Requests), &["Request ID"]),
-        required("kind", Type::Choice(Vocab::ActivityKind), &["Activity Type", "Type", "Activity"]),
-        required("date", Type::Date, &["Activity Date", "ActivityDate", "Completed Date"]),
-        field("minutes", Type::Int(0, 100_000), &["Duration", "Duration (minutes)", "DurationInMinutes"]),
+        required(
+            "kind",
+            Type::Choice(Vocab::ActivityKind),
+            &["Activity Type", "Type", "Activity"],
+        ),
+        required(
+            "date",
+            Type::Date,
+            &["Activity Date", "ActivityDate", "Completed Date"],
+        ),
+        field(
+            "minutes",
+            Type::Int(0, 100_000),
+            &["Duration", "Duration (minutes)", "DurationInMinutes"],
+        ),
         field("reference_rating", Type::Int(0, 10), &["Reference Score"]),
         field("prospect_rating", Type::Int(0, 10), &["Prospect Score"]),
         field("notes", Type::Text, &["Description", "Comments", "Comment"]),
@@ -306,16 +623,92 @@ mod tests {
 
     #[test]
     fn no_header_maps_to_two_fields_of_one_kind() {
-        for kind in [Kind::Accounts, Kind::Contacts, Kind::Opportunities, Kind::Requests, Kind::Activities] {
+        for kind in [
+            Kind::Accounts,
+            Kind::Contacts,
+            Kind::Opportunities,
+            Kind::Requests,
+            Kind::Activities,
+        ] {
             let mut seen: HashMap<String, &str> = HashMap::new();
             for field in kind.spec().fields {
                 for name in std::iter::once(&field.name).chain(field.aliases) {
                     if let Some(other) = seen.insert(squash(name), field.name) {
-                        assert_eq!(other, field.name, "{kind:?}: '{name}' maps to {other} and {}", field.name);
+                        assert_eq!(
+                            other, field.name,
+                            "{kind:?}: '{name}' maps to {other} and {}",
+                            field.name
+                        );
                     }
                 }
             }
         }
+    }
+
+    /// The README's column reference, made from this table.
+    fn columns_markdown() -> String {
+        let mut text = String::new();
+        for kind in [
+            Kind::Accounts,
+            Kind::Contacts,
+            Kind::Opportunities,
+            Kind::Requests,
+            Kind::Activities,
+        ] {
+            text.push_str(&format!(
+                "#### {}\n\n| column | type | CRM headers also accepted |\n|---|---|---|\n",
+                kind.as_str()
+            ));
+            for field in kind.spec().fields {
+                let ty = match field.ty {
+                    Type::Id => "id".to_string(),
+                    Type::Ref(kind) => format!("{} id", kind.singular()),
+                    Type::Text => "text".to_string(),
+                    Type::Int(0, i64::MAX) => "whole number ≥ 0".to_string(),
+                    Type::Int(min, max) => format!("whole number {min}-{max}"),
+                    Type::Money => "money".to_string(),
+                    Type::Percent => "percent 0-100".to_string(),
+                    Type::Date => "date".to_string(),
+                    Type::Bool => "yes/no".to_string(),
+                    Type::List => "list".to_string(),
+                    Type::ListOf(vocab) => format!("list of: {}", vocab.expected()),
+                    Type::Choice(vocab) => format!("one of: {}", vocab.expected()),
+                };
+                let mut name = format!("`{}`", field.name);
+                if field.required {
+                    name.push_str(" *");
+                }
+                if field.column.is_none() {
+                    name.push_str(" (helper)");
+                }
+                if let Some(default) = field.default {
+                    name.push_str(&format!(" (default `{default}`)"));
+                }
+                text.push_str(&format!(
+                    "| {name} | {ty} | {} |\n",
+                    field.aliases.join(", ")
+                ));
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    #[test]
+    fn readme_lists_every_column_and_header() {
+        let readme = include_str!("../../README.md");
+        let expected = columns_markdown();
+        if std::env::var_os("REFPROG_BLESS").is_some() {
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/target/columns.md"),
+                &expected,
+            )
+            .expect("write");
+        }
+        assert!(
+            readme.contains(&expected),
+            "README.md is out of date with spec.rs; see target/columns.md with REFPROG_BLESS=1"
+        );
     }
 
     #[test]

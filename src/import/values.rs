@@ -39,7 +39,13 @@ pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String>
         let year = match year.len() {
             4 => number(year, 4).map(|y| y as i32),
             // Two-digit years as chrono's %y reads them: 00-68 -> 2000s, 69-99 -> 1900s.
-            2 => number(year, 2).map(|y| if y < 69 { 2000 + y as i32 } else { 1900 + y as i32 }),
+            2 => number(year, 2).map(|y| {
+                if y < 69 {
+                    2000 + y as i32
+                } else {
+                    1900 + y as i32
+                }
+            }),
             _ => None,
         };
         if let Some(year) = year {
@@ -60,25 +66,36 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
     const EXPECTED: &str = "an amount like 1200000, 1,200,000.00, $1,200,000 or USD 1,200,000.00";
     let mut body = text.trim();
     // A currency code before or after the number: "USD 1,200.00", "1.200,00 EUR".
-    if body.len() > 3 && body.is_char_boundary(3) && body[..3].bytes().all(|b| b.is_ascii_alphabetic()) {
+    if body.len() > 3
+        && body.is_char_boundary(3)
+        && body[..3].bytes().all(|b| b.is_ascii_alphabetic())
+    {
         body = body[3..].trim_start();
     }
     let tail = body.len().saturating_sub(3);
-    if body.len() > 3 && body.is_char_boundary(tail) && body[tail..].bytes().all(|b| b.is_ascii_alphabetic()) {
+    if body.len() > 3
+        && body.is_char_boundary(tail)
+        && body[tail..].bytes().all(|b| b.is_ascii_alphabetic())
+    {
         body = body[..tail].trim_end();
     }
     let body = body.trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace());
     if body.starts_with('-') || body.starts_with('(') {
         return Err("an amount of 0 or more".to_string());
     }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ') {
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ')
+    {
         return Err(EXPECTED.to_string());
     }
     // The last separator followed by one or two digits is the decimal mark; every other
     // separator groups thousands.
     let decimal_at = body.rfind([',', '.']).filter(|&at| {
         let after = &body[at + 1..];
-        (1..=2).contains(&after.len()) || body[at..].starts_with('.') && body.matches('.').count() == 1
+        (1..=2).contains(&after.len())
+            || body[at..].starts_with('.') && body.matches('.').count() == 1
     });
     let (whole, fraction) = match decimal_at {
         Some(at) => (&body[..at], &body[at + 1..]),
@@ -107,7 +124,13 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
     cents_text
         .trim_start_matches('0')
         .parse::<i64>()
-        .or_else(|e| if cents_text.bytes().all(|b| b == b'0') { Ok(0) } else { Err(e) })
+        .or_else(|e| {
+            if cents_text.bytes().all(|b| b == b'0') {
+                Ok(0)
+            } else {
+                Err(e)
+            }
+        })
         .map_err(|_| "an amount below 92,233,720,368,547,758".to_string())
 }
 
@@ -158,12 +181,18 @@ pub fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, String> {
         (min, max) => format!("a whole number from {min} to {max}"),
     };
     let text = text.trim();
-    let text = text.strip_suffix(".0").or_else(|| text.strip_suffix(".00")).unwrap_or(text);
+    let text = text
+        .strip_suffix(".0")
+        .or_else(|| text.strip_suffix(".00"))
+        .unwrap_or(text);
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b',') || digits.starts_with(',') {
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        || digits.starts_with(',')
+    {
         return Err(expected());
     }
     let digits: String = digits.chars().filter(|c| *c != ',').collect();
@@ -186,7 +215,9 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
 
 /// Splits a `;`- or `|`-separated list, trims each item and drops empty ones.
 pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
-    text.split([';', '|']).map(str::trim).filter(|item| !item.is_empty())
+    text.split([';', '|'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 /// Characters that make a spreadsheet run a cell as a formula.
@@ -230,15 +261,36 @@ mod tests {
         assert_eq!(parse_date("3/5/26", None), Ok(date(2026, 3, 5)));
         assert_eq!(parse_date("1/5/99", None), Ok(date(1999, 1, 5)));
         assert_eq!(parse_date("2026-03-31 14:05", None), Ok(date(2026, 3, 31)));
-        assert_eq!(parse_date("2026-03-31 14:05:09", None), Ok(date(2026, 3, 31)));
-        assert_eq!(parse_date("2026-03-31T14:05:09Z", None), Ok(date(2026, 3, 31)));
-        assert_eq!(parse_date("3/31/2026, 2:05 PM", None), Ok(date(2026, 3, 31)));
-        assert_eq!(parse_date("31.03.2026", Some("%d.%m.%Y")), Ok(date(2026, 3, 31)));
+        assert_eq!(
+            parse_date("2026-03-31 14:05:09", None),
+            Ok(date(2026, 3, 31))
+        );
+        assert_eq!(
+            parse_date("2026-03-31T14:05:09Z", None),
+            Ok(date(2026, 3, 31))
+        );
+        assert_eq!(
+            parse_date("3/31/2026, 2:05 PM", None),
+            Ok(date(2026, 3, 31))
+        );
+        assert_eq!(
+            parse_date("31.03.2026", Some("%d.%m.%Y")),
+            Ok(date(2026, 3, 31))
+        );
     }
 
     #[test]
     fn impossible_dates_are_refused() {
-        for bad in ["2/30/2026", "2026-02-30", "13/1/2026", "3/31/226", "yesterday", "", "2026-3-1x", "1/1/2026 noon"] {
+        for bad in [
+            "2/30/2026",
+            "2026-02-30",
+            "13/1/2026",
+            "3/31/226",
+            "yesterday",
+            "",
+            "2026-3-1x",
+            "1/1/2026 noon",
+        ] {
             assert!(parse_date(bad, None).is_err(), "{bad}");
         }
         assert!(parse_date("2026-03-31", Some("%d.%m.%Y")).is_err());
@@ -264,7 +316,17 @@ mod tests {
 
     #[test]
     fn bad_money_is_refused() {
-        for bad in ["-5", "(100)", "1e309", "abc", "", "USD", "1.2.3,4,5", "1.234", "99999999999999999999"] {
+        for bad in [
+            "-5",
+            "(100)",
+            "1e309",
+            "abc",
+            "",
+            "USD",
+            "1.2.3,4,5",
+            "1.234",
+            "99999999999999999999",
+        ] {
             let result = parse_money_cents(bad);
             assert!(result.is_err(), "{bad} gave {result:?}");
         }
@@ -297,8 +359,14 @@ mod tests {
         assert_eq!(parse_int("1,200", 0, i64::MAX), Ok(1200));
         assert_eq!(parse_int("10", 0, 10), Ok(10));
         assert_eq!(parse_int("120.0", 0, i64::MAX), Ok(120));
-        assert_eq!(parse_int("11", 0, 10), Err("a whole number from 0 to 10".to_string()));
-        assert_eq!(parse_int("-5", 0, i64::MAX), Err("a whole number of 0 or more".to_string()));
+        assert_eq!(
+            parse_int("11", 0, 10),
+            Err("a whole number from 0 to 10".to_string())
+        );
+        assert_eq!(
+            parse_int("-5", 0, i64::MAX),
+            Err("a whole number of 0 or more".to_string())
+        );
         assert!(parse_int("1.5", 0, 10).is_err());
         assert!(parse_int(",", 0, 10).is_err());
         assert!(parse_int("99999999999999999999999", 0, i64::MAX).is_err());
@@ -313,7 +381,18 @@ mod tests {
 
     #[test]
     fn formula_escaping_is_its_own_inverse() {
-        for text in ["=SUM(A1)", "'=SUM(A1)", "''+1", "-5 units", "@home", "plain", "'tis", "", "'", "\tx"] {
+        for text in [
+            "=SUM(A1)",
+            "'=SUM(A1)",
+            "''+1",
+            "-5 units",
+            "@home",
+            "plain",
+            "'tis",
+            "",
+            "'",
+            "\tx",
+        ] {
             let escaped = escape_formula(text);
             assert_eq!(unescape_formula(&escaped), text, "{text:?} -> {escaped:?}");
         }

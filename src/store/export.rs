@@ -7,9 +7,18 @@ use rusqlite::types::Value;
 use crate::import::spec::KindSpec;
 
 /// Calls `each` with the stored columns of every row of `spec`, ordered by its id.
-pub fn each_row(conn: &Connection, spec: &KindSpec, mut each: impl FnMut(&[Value]) -> Result<()>) -> Result<()> {
+pub fn each_row(
+    conn: &Connection,
+    spec: &KindSpec,
+    mut each: impl FnMut(&[Value]) -> Result<()>,
+) -> Result<()> {
     let columns: Vec<&str> = spec.stored().filter_map(|(_, f)| f.column).collect();
-    let sql = format!("SELECT {} FROM {} ORDER BY {}", columns.join(", "), spec.table, spec.key().name);
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        columns.join(", "),
+        spec.table,
+        spec.key().name
+    );
     let mut statement = conn.prepare(&sql)?;
     let mut rows = statement.query([])?;
     let mut values = Vec::with_capacity(columns.len());

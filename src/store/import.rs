@@ -41,7 +41,10 @@ impl<'c> Upserter<'c> {
     pub fn new(conn: &'c Connection, spec: &KindSpec, present: &[bool]) -> Result<Upserter<'c>> {
         let key = spec.key().name;
         let insert_fields: Vec<usize> = spec.stored().map(|(f, _)| f).collect();
-        let columns: Vec<&str> = spec.stored().filter_map(|(_, field)| field.column).collect();
+        let columns: Vec<&str> = spec
+            .stored()
+            .filter_map(|(_, field)| field.column)
+            .collect();
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let insert_sql = format!(
             "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO NOTHING",
@@ -72,8 +75,11 @@ impl<'c> Upserter<'c> {
             );
             Some(conn.prepare(&sql).context("preparing the update")?)
         };
-        let before_max: i64 =
-            conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {}", spec.table), [], |r| r.get(0))?;
+        let before_max: i64 = conn.query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {}", spec.table),
+            [],
+            |r| r.get(0),
+        )?;
         Ok(Upserter {
             insert: conn.prepare(&insert_sql).context("preparing the insert")?,
             lookup: conn.prepare(&format!("SELECT id FROM {} WHERE {key} = ?1", spec.table))?,
@@ -104,7 +110,11 @@ impl<'c> Upserter<'c> {
         for (i, &f) in self.update_fields.iter().enumerate() {
             update.raw_bind_parameter(i + 2, &values[f])?;
         }
-        Ok(if update.raw_execute()? == 1 { Outcome::Updated } else { Outcome::Unchanged })
+        Ok(if update.raw_execute()? == 1 {
+            Outcome::Updated
+        } else {
+            Outcome::Unchanged
+        })
     }
 
     /// Marks an older row as touched; false if it already was.
@@ -127,8 +137,14 @@ pub struct Exists<'c> {
 impl<'c> Exists<'c> {
     pub fn new(conn: &'c Connection, kind: Kind) -> Result<Exists<'c>> {
         let spec = kind.spec();
-        let sql = format!("SELECT 1 FROM {} WHERE {} = ?1", spec.table, spec.key().name);
-        Ok(Exists { statement: conn.prepare(&sql)? })
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE {} = ?1",
+            spec.table,
+            spec.key().name
+        );
+        Ok(Exists {
+            statement: conn.prepare(&sql)?,
+        })
     }
 
     pub fn check(&mut self, id: &Value<'_>) -> Result<bool> {

@@ -7,7 +7,10 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 /// The migrations, in order; the schema version is the number applied.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -35,7 +38,9 @@ pub fn check_version(conn: &Connection) -> Result<()> {
             |row| row.get(0),
         )?;
         if tables > 0 {
-            bail!("it is a SQLite database of another program, not refprog's; refprog left it untouched");
+            bail!(
+                "it is a SQLite database of another program, not refprog's; refprog left it untouched"
+            );
         }
     }
     Ok(())
@@ -50,7 +55,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             continue;
         }
         let tx = conn.transaction()?;
-        tx.execute_batch(sql).with_context(|| format!("migration {name} failed"))?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {name} failed"))?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
@@ -64,7 +70,10 @@ mod tests {
     #[test]
     fn migrations_are_numbered_in_order() {
         for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
-            assert!(name.starts_with(&format!("{:04}_", index + 1)), "{name} out of order");
+            assert!(
+                name.starts_with(&format!("{:04}_", index + 1)),
+                "{name} out of order"
+            );
             assert!(!sql.trim().is_empty(), "{name} is empty");
         }
     }

@@ -77,7 +77,9 @@ impl Store {
                 .read_to_end(&mut start)
                 .with_context(|| format!("cannot read '{shown}'"))?;
             if !start.is_empty() && start.as_slice() != SQLITE_MAGIC {
-                bail!("'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)");
+                bail!(
+                    "'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)"
+                );
             }
         } else {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -99,14 +101,20 @@ impl Store {
         )
         .with_context(|| format!("cannot open the database '{shown}'"))?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         // Check the version before anything writes to the file.
         migrate::check_version(&store.conn).with_context(|| format!("database '{shown}'"))?;
         store
             .conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
             .with_context(|| format!("cannot set up the database '{shown}'"))?;
-        migrate::migrate(&mut store.conn).with_context(|| format!("cannot upgrade the database '{shown}'"))?;
+        migrate::migrate(&mut store.conn)
+            .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
     }
 

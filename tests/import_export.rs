@@ -1,0 +1,383 @@
+//! `import` and `export` through the real binary, on fixtures shaped like real CRM exports.
+
+mod util;
+
+use util::{Workdir, assert_golden};
+
+/// A database holding one account (A-BASE) and one contact (C-BASE), for the bad-input cases.
+fn base() -> Workdir {
+    let work = Workdir::new();
+    let accounts = work.write("a.csv", "account_id,name\nA-BASE,Base Co\n");
+    let contacts = work.write(
+        "c.csv",
+        "contact_id,account_id,name\nC-BASE,A-BASE,Base Person\n",
+    );
+    work.run(&["import", "accounts", accounts.to_str().expect("utf-8 path")])
+        .ok();
+    work.run(&["import", "contacts", contacts.to_str().expect("utf-8 path")])
+        .ok();
+    work
+}
+
+#[test]
+fn salesforce_report_export_imports_with_labels_quotes_bom_crlf_and_us_dates() {
+    let work = Workdir::new();
+    let run = work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "note: ignored 1 column(s) refprog does not use: Type\n\
+         accounts: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let csv = work.run(&["export", "accounts"]).ok();
+    assert_golden("export_salesforce_accounts.csv", &csv);
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing() {
+    let work = Workdir::new();
+    work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+    ])
+    .ok();
+    let before = work.run(&["export", "accounts"]).ok();
+    let run = work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+        "--format",
+        "json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&run.ok()).expect("json summary");
+    assert_eq!(summary["read"], 4);
+    assert_eq!(summary["unchanged"], 4);
+    assert_eq!(summary["inserted"], 0);
+    assert_eq!(summary["updated"], 0);
+    assert_eq!(work.run(&["export", "accounts"]).ok(), before);
+}
+
+#[test]
+fn a_changed_row_updates_that_row_and_only_the_columns_the_file_has() {
+    let work = Workdir::new();
+    work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+    ])
+    .ok();
+    let change = work.write("change.csv", "Account ID,Account Name,NPS Score\n001Dn00000AbCdF,\"Contoso Bank, N.A.\",4\n001Dn00000AbCdG,Fabrikam Logistics,9\n");
+    let run = work.run(&["import", "accounts", change.to_str().expect("path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("2 read, 0 inserted, 1 updated, 1 unchanged, 0 rejected"),
+        "{}",
+        run.stderr
+    );
+    let json = work.run(&["export", "accounts", "--format", "json"]).ok();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).expect("json");
+    let contoso = rows
+        .iter()
+        .find(|r| r["account_id"] == "001Dn00000AbCdF")
+        .expect("contoso");
+    assert_eq!(contoso["nps"], 4);
+    assert_eq!(
+        contoso["name"], "Contoso Bank, N.A.",
+        "columns absent from the file are kept"
+    );
+    assert_eq!(contoso["health"], 72);
+}
+
+#[test]
+fn data_loader_hubspot_and_excel_semicolon_exports_import() {
+    let work = Workdir::new();
+    work.run(&["import", "accounts", "fixtures/dataloader_accounts.csv"])
+        .ok();
+    let hubspot =
+        std::fs::read(util::root().join("fixtures/hubspot_companies.csv")).expect("fixture");
+    let run = work.run_with_stdin(&["import", "accounts", "-"], Some(&hubspot));
+    assert_eq!(
+        run.fails(0),
+        "note: ignored 2 column(s) refprog does not use: Create Date, Lifecycle Stage\n\
+         accounts: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    work.run(&[
+        "import",
+        "accounts",
+        "fixtures/excel_semicolon_accounts.csv",
+    ])
+    .ok();
+    let json = work.run(&["export", "accounts", "--format", "json"]).ok();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).expect("json");
+    let by_id = |id: &str| {
+        rows.iter()
+            .find(|r| r["account_id"] == id)
+            .expect("row")
+            .clone()
+    };
+    assert_eq!(by_id("001Dn00000XyZaC")["name"], "Tailspin Toys, Inc.");
+    assert_eq!(by_id("001Dn00000XyZaC")["annual_revenue"], 25000000.5);
+    assert_eq!(by_id("18012345679")["country"], "United States");
+    assert_eq!(by_id("18012345679")["employees"], 2400);
+    assert_eq!(by_id("ACC-100")["annual_revenue"], 1200000);
+    assert_eq!(by_id("ACC-100")["adoption"], 80.0);
+    assert_eq!(by_id("ACC-101")["name"], "Lucerne Publishing; Verlag");
+}
+
+#[test]
+fn contacts_get_names_from_first_and_last_and_role_levels_from_titles() {
+    let work = Workdir::new();
+    work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+    ])
+    .ok();
+    let run = work.run(&["import", "contacts", "fixtures/salesforce_contacts.csv"]);
+    assert_eq!(
+        run.fails(0),
+        "note: derived the role level of 5 contact(s) from their title\n\
+         contacts: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    assert_golden(
+        "export_salesforce_contacts.csv",
+        &work.run(&["export", "contacts"]).ok(),
+    );
+}
+
+#[test]
+fn opportunities_take_won_and_lost_from_isclosed_and_iswon() {
+    let work = Workdir::new();
+    work.run(&[
+        "import",
+        "opportunities",
+        "fixtures/dataloader_opportunities.csv",
+    ])
+    .ok();
+    let csv = work.run(&["export", "opportunities"]).ok();
+    assert_golden("export_dataloader_opportunities.csv", &csv);
+}
+
+#[test]
+fn activities_reference_contacts_and_requests_and_get_stable_ids() {
+    let work = Workdir::new();
+    work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+    ])
+    .ok();
+    work.run(&["import", "contacts", "fixtures/salesforce_contacts.csv"])
+        .ok();
+    work.run(&["import", "requests", "fixtures/requests.csv"])
+        .ok();
+    work.run(&["import", "activities", "fixtures/activities.csv"])
+        .ok();
+    let again = work.run(&["import", "activities", "fixtures/activities.csv"]);
+    assert!(
+        again
+            .stderr
+            .contains("3 read, 0 inserted, 0 updated, 3 unchanged"),
+        "{}",
+        again.stderr
+    );
+    assert_golden(
+        "export_activities.csv",
+        &work.run(&["export", "activities"]).ok(),
+    );
+    assert_golden(
+        "export_requests.csv",
+        &work.run(&["export", "requests"]).ok(),
+    );
+}
+
+/// Each malformed file gives exactly the pinned message, exit 1, and leaves the database
+/// byte-for-byte as it was.
+#[test]
+fn malformed_files_give_clear_errors_and_change_nothing() {
+    let cases: &[(&str, &str)] = &[
+        ("accounts", "ragged_row"),
+        ("accounts", "missing_required_column"),
+        ("accounts", "bad_date"),
+        ("accounts", "negative_employees"),
+        ("accounts", "nps_11"),
+        ("accounts", "health_140"),
+        ("accounts", "duplicate_id"),
+        ("accounts", "latin1"),
+        ("accounts", "empty"),
+        ("accounts", "bom_only"),
+        ("accounts", "header_only"),
+        ("accounts", "bad_money"),
+        ("accounts", "bad_bool"),
+        ("accounts", "bad_status"),
+        ("accounts", "bad_percent"),
+        ("accounts", "unterminated_quote"),
+        ("accounts", "duplicate_columns"),
+        ("accounts", "long_id"),
+        ("accounts", "empty_required"),
+        ("accounts", "many_bad_rows"),
+        ("contacts", "unknown_account_contacts"),
+        ("contacts", "bad_tier_contacts"),
+        ("activities", "rating_11_activities"),
+        ("activities", "unknown_kind_activities"),
+    ];
+    let work = base();
+    let mut all = String::new();
+    for (kind, name) in cases {
+        let before = work.db_bytes();
+        let file = format!("fixtures/bad/{name}.csv");
+        let stderr = work.run(&["import", kind, &file]).fails(1);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(work.db_bytes(), before, "{name}: the database changed");
+        all.push_str(&format!("$ refprog import {kind} {file}\n{stderr}\n"));
+    }
+    assert_golden("malformed_imports.txt", &all);
+}
+
+#[test]
+fn latin1_file_imports_with_the_suggested_encoding() {
+    let work = Workdir::new();
+    let run = work.run(&[
+        "import",
+        "accounts",
+        "fixtures/bad/latin1.csv",
+        "--encoding",
+        "windows-1252",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = work.run(&["export", "accounts"]).ok();
+    assert!(csv.contains("A-1,Société Générale,Banking"), "{csv}");
+}
+
+#[test]
+fn utf16_with_bom_is_read_by_its_bom() {
+    let work = Workdir::new();
+    let text = "account_id\tname\nU-1\tÜnicode GmbH\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let run = work.run_with_stdin(&["import", "accounts"], Some(&bytes));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        work.run(&["export", "accounts"])
+            .ok()
+            .contains("U-1,Ünicode GmbH")
+    );
+}
+
+#[test]
+fn skip_bad_imports_the_good_rows_and_writes_the_rejects() {
+    let work = Workdir::new();
+    let rejects = work.path("rejects.csv");
+    let run = work.run(&[
+        "import",
+        "accounts",
+        "fixtures/bad/duplicate_id.csv",
+        "--skip-bad",
+        "--rejects",
+        rejects.to_str().expect("path"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected"),
+        "{}",
+        run.stderr
+    );
+    let written = std::fs::read_to_string(&rejects).expect("rejects file");
+    assert_eq!(
+        written,
+        "line,reason,account_id,name,industry,employees,customer_since,status,health,nps,adoption,annual_revenue,escalation\n\
+         4,column 'account_id': value 'A-1': duplicate account_id: an earlier row in this file has the same id,\
+         A-1,Good Co Again,Banking,100,2024-01-01,active,80,9,50,1000,no\n"
+    );
+    let export = work.run(&["export", "accounts"]).ok();
+    assert!(
+        export.contains("A-1,Good Co,"),
+        "the first A-1 is kept: {export}"
+    );
+}
+
+#[test]
+fn dry_run_reports_but_writes_nothing() {
+    let work = base();
+    let before = work.db_bytes();
+    let run = work.run(&[
+        "import",
+        "accounts",
+        "fixtures/salesforce_accounts_report.csv",
+        "--dry-run",
+    ]);
+    assert!(
+        run.fails(0)
+            .contains("dry run, nothing written: accounts: 4 read, 4 inserted")
+    );
+    assert_eq!(work.db_bytes(), before);
+}
+
+#[test]
+fn map_flag_and_custom_date_format() {
+    let work = Workdir::new();
+    let file = work.write(
+        "odd.csv",
+        "Acct #;Firma;Kunde seit\nK-1;Beispiel AG;31.03.2024\n",
+    );
+    let run = work.run(&[
+        "import",
+        "accounts",
+        file.to_str().expect("path"),
+        "--map",
+        "Acct #=account_id",
+        "--map",
+        "Firma=name",
+        "--map",
+        "Kunde seit=customer_since",
+        "--date-format",
+        "%d.%m.%Y",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        work.run(&["export", "accounts"])
+            .ok()
+            .contains("K-1,Beispiel AG,,,,,,,2024-03-31,active")
+    );
+}
+
+#[test]
+fn export_neutralises_formulas_and_import_restores_them() {
+    let work = Workdir::new();
+    let file = work.write(
+        "f.csv",
+        "account_id,name,industry,employees\nF-1,=HYPERLINK(\"x\"),@evil,-0\n",
+    );
+    work.run(&["import", "accounts", file.to_str().expect("path")])
+        .ok();
+    let csv = work.run(&["export", "accounts"]).ok();
+    assert!(
+        csv.contains("F-1,\"'=HYPERLINK(\"\"x\"\")\",'@evil,,0,"),
+        "{csv}"
+    );
+    let second = Workdir::new();
+    let exported = work.write("exported.csv", &csv);
+    second
+        .run(&["import", "accounts", exported.to_str().expect("path")])
+        .ok();
+    assert_eq!(second.run(&["export", "accounts"]).ok(), csv);
+}
+
+#[test]
+fn unknown_kind_is_a_usage_error() {
+    let work = Workdir::new();
+    let stderr = work.run(&["import", "widgets", "x.csv"]).fails(2);
+    assert!(stderr.contains("invalid value 'widgets'"), "{stderr}");
+    assert!(
+        stderr.contains("accounts, contacts, opportunities, requests, activities"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,138 @@
+//! Opening the database: where it lives, its mode, and what it refuses to touch.
+
+mod util;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use util::Workdir;
+
+fn import_one(work: &Workdir) {
+    let file = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    work.run(&["import", "accounts", file.to_str().expect("path")])
+        .ok();
+}
+
+#[test]
+fn a_new_database_is_private_to_its_owner() {
+    let work = Workdir::new();
+    import_one(&work);
+    let mode = std::fs::metadata(&work.db)
+        .expect("db exists")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn without_db_flag_or_env_the_database_goes_to_the_xdg_data_dir() {
+    let work = Workdir::new();
+    let data_home = work.path("data");
+    let output = Command::new(env!("CARGO_BIN_EXE_refprog"))
+        .env_remove("REFPROG_DB")
+        .env("XDG_DATA_HOME", &data_home)
+        .args(["export", "accounts"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(data_home.join("refprog").join("refprog.db").is_file());
+}
+
+#[test]
+fn db_flag_wins_over_env() {
+    let work = Workdir::new();
+    let other = work.path("other.db");
+    let file = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    work.run(&[
+        "--db",
+        other.to_str().expect("path"),
+        "import",
+        "accounts",
+        file.to_str().expect("path"),
+    ])
+    .ok();
+    assert!(other.is_file());
+    assert!(!work.db.exists());
+}
+
+#[test]
+fn a_text_file_is_refused_and_left_untouched() {
+    let work = Workdir::new();
+    std::fs::write(&work.db, "these are my notes, not a database\n").expect("write");
+    let stderr = work.run(&["export", "accounts"]).fails(1);
+    assert_eq!(
+        stderr,
+        format!(
+            "refprog: '{}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)\n",
+            work.db.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&work.db).expect("read"),
+        "these are my notes, not a database\n"
+    );
+}
+
+#[test]
+fn a_directory_is_refused() {
+    let work = Workdir::new();
+    std::fs::create_dir(&work.db).expect("mkdir");
+    let stderr = work.run(&["export", "accounts"]).fails(1);
+    assert!(
+        stderr.contains("is a directory: --db takes the path of a database file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_refprog_is_refused_and_left_untouched() {
+    let work = Workdir::new();
+    import_one(&work);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.pragma_update(None, "user_version", 99)
+        .expect("bump version");
+    drop(conn);
+    let before = work.db_bytes();
+    let stderr = work.run(&["export", "accounts"]).fails(1);
+    assert!(
+        stderr.contains("written by a newer refprog (schema version 99"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the file was left untouched"), "{stderr}");
+    assert_eq!(work.db_bytes(), before);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused() {
+    let work = Workdir::new();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute_batch("CREATE TABLE recipes (name TEXT)")
+        .expect("create");
+    drop(conn);
+    let before = work.db_bytes();
+    let stderr = work.run(&["export", "accounts"]).fails(1);
+    assert!(
+        stderr.contains("a SQLite database of another program"),
+        "{stderr}"
+    );
+    assert_eq!(work.db_bytes(), before);
+}
+
+#[test]
+fn the_database_is_in_wal_mode_with_foreign_keys() {
+    let work = Workdir::new();
+    import_one(&work);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert!(version >= 1);
+}
