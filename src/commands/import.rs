@@ -28,11 +28,16 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
         dry_run: args.dry_run,
     };
     let mut progress = Reporter::new(&options, out.quiet)?;
-    let (summary, shown) = store.in_transaction(|tx| {
+    // The import checks every value and reference itself, with messages that name the line
+    // and the file to import first; SQLite's checks would only repeat that work per row.
+    store.set_import_mode(true)?;
+    let result = store.in_transaction(|tx| {
         let (summary, shown) = crate::import::import(tx, &options, &mut progress)?;
         let written = summary.written;
         Ok(((summary, shown), written))
-    })?;
+    });
+    store.set_import_mode(false)?;
+    let (summary, shown) = result?;
     progress.finish()?;
 
     for bad in &shown {

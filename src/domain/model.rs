@@ -14,6 +14,34 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
+/// True when the two texts are equal after [`squash`], without allocating.
+pub fn squash_eq(a: &str, b: &str) -> bool {
+    let folded = |text: &str| {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    if a.is_ascii() && b.is_ascii() {
+        let mut left = a
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase());
+        let mut right = b
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase());
+        loop {
+            match (left.next(), right.next()) {
+                (None, None) => return true,
+                (l, r) if l != r => return false,
+                _ => {}
+            }
+        }
+    }
+    folded(a) == folded(b)
+}
+
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $canonical:literal [$($synonym:literal),*]),+ $(,)? }) => {
         $(#[$doc])*
@@ -30,9 +58,14 @@ macro_rules! vocabulary {
 
             /// Parses the canonical spelling or a known synonym, ignoring case and punctuation.
             pub fn parse(text: &str) -> Option<$name> {
-                let key = squash(text);
+                let trimmed = text.trim();
                 $(
-                    if key == squash($canonical) $(|| key == squash($synonym))* {
+                    if trimmed.eq_ignore_ascii_case($canonical) {
+                        return Some($name::$variant);
+                    }
+                )+
+                $(
+                    if squash_eq(text, $canonical) $(|| squash_eq(text, $synonym))* {
                         return Some($name::$variant);
                     }
                 )+
@@ -232,6 +265,19 @@ mod tests {
         );
         assert_eq!(Tier::parse(" STRATEGIC "), Some(Tier::Strategic));
         assert_eq!(Tier::parse("platinum"), None);
+    }
+
+    #[test]
+    fn squash_eq_matches_squash() {
+        for (a, b) in [
+            ("Site-Visit", "site visit"),
+            ("Ünter", "ünter"),
+            ("C-Level", "clevel"),
+            ("ab", "abc"),
+            ("", "-"),
+        ] {
+            assert_eq!(squash_eq(a, b), squash(a) == squash(b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -74,26 +74,91 @@ pub trait Progress {
     }
 }
 
+/// A batch of parsed records on its way from the reader thread to the writer. The text
+/// of all values sits in one buffer, so a batch costs a few allocations, not one per cell
+/// (memory allocated on one thread and freed on another is slow).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    slots: Vec<Slot>,
+    items: Vec<Parsed>,
+}
+
+/// A value whose text is a range of the batch's buffer.
+enum Slot {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(std::ops::Range<usize>),
+}
+
+enum Parsed {
+    /// A valid row: its values are `slots[first..first + fields]`.
+    Row {
+        line: u64,
+        first: usize,
+        /// The record as read, kept only when bad rows are written to a rejects file.
+        raw: Option<csv::ByteRecord>,
+    },
+    Bad {
+        line: u64,
+        reasons: Vec<String>,
+        raw: csv::ByteRecord,
+    },
+}
+
+impl Batch {
+    fn push_row(&mut self, line: u64, values: &[Value<'_>], raw: Option<csv::ByteRecord>) {
+        let first = self.slots.len();
+        for value in values {
+            self.slots.push(match value {
+                Value::Null => Slot::Null,
+                Value::Int(i) => Slot::Int(*i),
+                Value::Real(r) => Slot::Real(*r),
+                Value::Text(t) => {
+                    let start = self.text.len();
+                    self.text.push_str(t);
+                    Slot::Text(start..self.text.len())
+                }
+            });
+        }
+        self.items.push(Parsed::Row { line, first, raw });
+    }
+
+    fn values(&self, first: usize, fields: usize) -> Vec<Value<'_>> {
+        self.slots[first..first + fields]
+            .iter()
+            .map(|slot| match slot {
+                Slot::Null => Value::Null,
+                Slot::Int(i) => Value::Int(*i),
+                Slot::Real(r) => Value::Real(*r),
+                Slot::Text(range) => Value::Text(Cow::Borrowed(&self.text[range.clone()])),
+            })
+            .collect()
+    }
+}
+
+/// Records per message between the threads, and messages in flight: memory stays flat.
+const BATCH: usize = 512;
+const BATCHES_IN_FLIGHT: usize = 4;
+
 /// Reads and writes the whole input inside `tx`. Returns the summary and the bad rows
 /// (the first [`SHOWN_ERRORS`]); the caller commits only if `summary.written`.
+///
+/// Two threads: one reads and validates the CSV, the other (this one, which owns the
+/// transaction) checks references and writes, so parsing overlaps SQLite's work.
 pub fn import(
     tx: &rusqlite::Transaction<'_>,
     options: &ImportOptions,
     progress: &mut dyn Progress,
 ) -> Result<(Summary, Vec<BadRow>)> {
     let spec = options.kind.spec();
-    let mut source = CsvSource::open(options.path.as_deref(), &options.read)?;
+    let source = CsvSource::open(options.path.as_deref(), &options.read)?;
     let columns = headers::map_headers(spec, &source.headers, &options.maps)
         .map_err(|message| anyhow::anyhow!("{}: {message}", source.name))?;
     let present = present_fields(spec, &columns);
-    let mut upserter = Upserter::new(tx, spec, &present)?;
-    let mut references: Vec<(usize, Kind, Exists<'_>)> = Vec::new();
-    for (f, field) in spec.fields.iter().enumerate() {
-        if let (Type::Ref(kind), Some(_)) = (field.ty, columns.by_field[f]) {
-            references.push((f, kind, Exists::new(tx, kind)?));
-        }
-    }
-
+    let mut writer = RowWriter::new(tx, spec, &columns, &present)?;
+    let headers = source.headers.clone();
     let mut summary = Summary {
         kind: spec.table,
         file: source.name.clone(),
@@ -101,82 +166,126 @@ pub fn import(
         dry_run: options.dry_run,
         ..Summary::default()
     };
-    let mut shown = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let headers = source.headers.clone();
     let parser = RowParser {
         spec,
         columns: &columns,
         headers: &headers,
         date_format: options.date_format.as_deref(),
     };
-    while source.next(&mut record)? {
-        if record
-            .iter()
-            .all(|field| field.iter().all(u8::is_ascii_whitespace))
-        {
-            continue;
-        }
-        summary.read += 1;
-        if summary.read.is_multiple_of(10_000) {
-            progress.rows(summary.read);
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let mut reasons = Vec::new();
-        if record.len() != source.headers.len() {
-            reasons.push(format!(
-                "{} fields, but the header has {}: check for an unquoted delimiter or a missing quote",
-                record.len(),
-                source.headers.len()
-            ));
-        } else {
-            match parser.parse(&record, &mut summary) {
-                Ok(values) => {
-                    for (f, kind, exists) in &mut references {
-                        if values[*f] != Value::Null && !exists.check(&values[*f])? {
-                            reasons.push(format!(
-                                "column '{}': {} '{}' is not in the database: import {} first",
-                                parser.header_of(*f),
-                                kind.singular(),
-                                text_of(&values[*f]),
-                                kind.as_str()
-                            ));
+    let keep_raw = options.rejects.is_some();
+    let mut shown = Vec::new();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| -> Result<()> {
+        let reader = scope.spawn(|| parser.read_all(source, sender, keep_raw));
+        // The receiver is dropped when this block ends, early or not, so the reader stops.
+        let written: Result<()> = (|| {
+            let receiver = receiver;
+            for mut batch in receiver.iter() {
+                let items = std::mem::take(&mut batch.items);
+                for item in items {
+                    summary.read += 1;
+                    let (line, reasons, raw) = match item {
+                        Parsed::Bad { line, reasons, raw } => (line, reasons, Some(raw)),
+                        Parsed::Row { line, first, raw } => {
+                            let values = batch.values(first, spec.fields.len());
+                            let reasons = writer.write(&values, &parser, &mut summary)?;
+                            (line, reasons, raw)
                         }
-                    }
-                    if reasons.is_empty() {
-                        match upserter.upsert(&values)? {
-                            Outcome::Inserted => summary.inserted += 1,
-                            Outcome::Updated => summary.updated += 1,
-                            Outcome::Unchanged => summary.unchanged += 1,
-                            Outcome::Duplicate => reasons.push(format!(
-                                "column '{}': value '{}': duplicate {}: an earlier row in this file has the same id",
-                                parser.header_of(0),
-                                text_of(&values[0]),
-                                spec.key().name
-                            )),
+                    };
+                    if !reasons.is_empty() {
+                        summary.rejected += 1;
+                        let bad = BadRow { line, reasons };
+                        if let Some(raw) = &raw {
+                            progress.bad_row(&headers, &bad, raw)?;
+                        }
+                        if shown.len() < SHOWN_ERRORS {
+                            shown.push(bad);
                         }
                     }
                 }
-                Err(cell_errors) => reasons = cell_errors,
+                progress.rows(summary.read);
             }
-        }
-        if !reasons.is_empty() {
-            summary.rejected += 1;
-            let bad = BadRow { line, reasons };
-            progress.bad_row(&source.headers, &bad, &record)?;
-            if shown.len() < SHOWN_ERRORS {
-                shown.push(bad);
-            }
-        }
-    }
-    if summary.read == 0 && summary.rejected == 0 {
+            Ok(())
+        })();
+        let derived = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the CSV reader stopped unexpectedly"))?;
+        written?;
+        summary.derived_role_levels = derived?;
+        Ok(())
+    })?;
+    if summary.read == 0 {
         anyhow::bail!(
             "{}: no rows after the header: nothing to import",
-            source.name
+            summary.file
         );
     }
     summary.written = !options.dry_run && (summary.rejected == 0 || options.skip_bad);
     Ok((summary, shown))
+}
+
+/// The writing side: reference checks and the upsert.
+struct RowWriter<'c> {
+    upserter: Upserter<'c>,
+    references: Vec<(usize, Kind, Exists<'c>)>,
+    spec: &'static KindSpec,
+}
+
+impl<'c> RowWriter<'c> {
+    fn new(
+        tx: &'c rusqlite::Transaction<'_>,
+        spec: &'static KindSpec,
+        columns: &ColumnMap,
+        present: &[bool],
+    ) -> Result<RowWriter<'c>> {
+        let mut references = Vec::new();
+        for (f, field) in spec.fields.iter().enumerate() {
+            if let (Type::Ref(kind), Some(_)) = (field.ty, columns.by_field[f]) {
+                references.push((f, kind, Exists::new(tx, kind)?));
+            }
+        }
+        Ok(RowWriter {
+            upserter: Upserter::new(tx, spec, present)?,
+            references,
+            spec,
+        })
+    }
+
+    /// Writes one valid row; the reasons it was refused, if it was.
+    fn write(
+        &mut self,
+        values: &[Value<'_>],
+        parser: &RowParser<'_>,
+        summary: &mut Summary,
+    ) -> Result<Vec<String>> {
+        let mut reasons = Vec::new();
+        for (f, kind, exists) in &mut self.references {
+            if values[*f] != Value::Null && !exists.check(&values[*f])? {
+                reasons.push(format!(
+                    "column '{}': {} '{}' is not in the database: import {} first",
+                    parser.header_of(*f),
+                    kind.singular(),
+                    text_of(&values[*f]),
+                    kind.as_str()
+                ));
+            }
+        }
+        if !reasons.is_empty() {
+            return Ok(reasons);
+        }
+        match self.upserter.upsert(values)? {
+            Outcome::Inserted => summary.inserted += 1,
+            Outcome::Updated => summary.updated += 1,
+            Outcome::Unchanged => summary.unchanged += 1,
+            Outcome::Duplicate => reasons.push(format!(
+                "column '{}': value '{}': duplicate {}: an earlier row in this file has the same id",
+                parser.header_of(0),
+                text_of(&values[0]),
+                self.spec.key().name
+            )),
+        }
+        Ok(reasons)
+    }
 }
 
 /// Which fields the file gives, directly or through a value derived from it.
@@ -220,17 +329,92 @@ struct RowParser<'a> {
 }
 
 impl RowParser<'_> {
+    /// The reader thread: reads every record, validates it, and sends it on in batches.
+    /// Returns how many role levels were derived from titles.
+    fn read_all(
+        &self,
+        mut source: CsvSource,
+        sender: std::sync::mpsc::SyncSender<Batch>,
+        keep_raw: bool,
+    ) -> Result<u64> {
+        let mut derived = 0;
+        let mut batch = Batch::default();
+        let mut record = csv::ByteRecord::new();
+        while source.next(&mut record)? {
+            let blank = |field: &[u8]| field.iter().all(u8::is_ascii_whitespace);
+            if record.get(0).is_none_or(blank) && record.iter().all(blank) {
+                continue;
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != self.headers.len() {
+                let reasons = vec![format!(
+                    "{} fields, but the header has {}: check for an unquoted delimiter or a missing quote",
+                    record.len(),
+                    self.headers.len()
+                )];
+                batch.items.push(Parsed::Bad {
+                    line,
+                    reasons,
+                    raw: record.clone(),
+                });
+            } else {
+                // UTF-8 is checked once per record; the fields are then borrowed as text.
+                match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+                    Err(error) => {
+                        let column = error.utf8_error().field();
+                        record = error.into_byte_record();
+                        let reasons = vec![format!(
+                            "column '{}': value '{}': {ENCODING_HINT}",
+                            self.headers[column],
+                            String::from_utf8_lossy(record.get(column).unwrap_or_default())
+                        )];
+                        batch.items.push(Parsed::Bad {
+                            line,
+                            reasons,
+                            raw: record.clone(),
+                        });
+                    }
+                    Ok(text) => {
+                        match self.parse(&text) {
+                            Ok((values, derived_role)) => {
+                                derived += u64::from(derived_role);
+                                let raw = keep_raw.then(|| text.as_byte_record().clone());
+                                batch.push_row(line, &values, raw);
+                            }
+                            Err(reasons) => batch.items.push(Parsed::Bad {
+                                line,
+                                reasons,
+                                raw: text.as_byte_record().clone(),
+                            }),
+                        }
+                        record = text.into_byte_record();
+                    }
+                }
+            }
+            if batch.items.len() == BATCH {
+                let full = std::mem::take(&mut batch);
+                if sender.send(full).is_err() {
+                    return Ok(derived); // the writer stopped; it reports why
+                }
+            }
+        }
+        if !batch.items.is_empty() {
+            let _ = sender.send(batch);
+        }
+        Ok(derived)
+    }
+
     fn header_of(&self, field: usize) -> &str {
         self.columns.by_field[field]
             .map_or(self.spec.fields[field].name, |c| self.headers[c].as_str())
     }
 
-    /// Parses every mapped cell; all the cell errors of the row, or its values.
+    /// Parses every mapped cell: the values (and whether the role level was derived from
+    /// the title), or all the cell errors of the row.
     fn parse<'r>(
         &self,
-        record: &'r csv::ByteRecord,
-        summary: &mut Summary,
-    ) -> Result<Vec<Value<'r>>, Vec<String>> {
+        record: &'r csv::StringRecord,
+    ) -> Result<(Vec<Value<'r>>, bool), Vec<String>> {
         let mut values = Vec::with_capacity(self.spec.fields.len());
         let mut errors = Vec::new();
         for (f, field) in self.spec.fields.iter().enumerate() {
@@ -243,19 +427,7 @@ impl RowParser<'_> {
                 );
                 continue;
             };
-            let bytes = record.get(column).unwrap_or_default();
-            let text = match std::str::from_utf8(bytes) {
-                Ok(text) => text.trim(),
-                Err(_) => {
-                    errors.push(format!(
-                        "column '{}': value '{}': {ENCODING_HINT}",
-                        self.headers[column],
-                        String::from_utf8_lossy(bytes)
-                    ));
-                    values.push(Value::Null);
-                    continue;
-                }
-            };
+            let text = record.get(column).unwrap_or_default().trim();
             match parse_cell(field, text, self.date_format) {
                 Ok(value) => values.push(value),
                 Err(expected) => {
@@ -268,7 +440,7 @@ impl RowParser<'_> {
                 }
             }
         }
-        derive(self.spec, &mut values, summary);
+        let derived_role = derive(self.spec, &mut values);
         for (f, field) in self.spec.fields.iter().enumerate() {
             if field.required && values[f] == Value::Null && errors.is_empty() {
                 errors.push(format!(
@@ -278,7 +450,7 @@ impl RowParser<'_> {
             }
         }
         if errors.is_empty() {
-            Ok(values)
+            Ok((values, derived_role))
         } else {
             Err(errors)
         }
@@ -324,11 +496,15 @@ pub fn parse_cell<'r>(
         Type::Int(min, max) => Value::Int(values::parse_int(text, min, max)?),
         Type::Money => Value::Int(values::parse_money_cents(text)?),
         Type::Percent => Value::Real(values::parse_percent(text)?),
-        Type::Date => Value::Text(Cow::Owned(
-            values::parse_date(text, date_format)?
-                .format("%Y-%m-%d")
-                .to_string(),
-        )),
+        Type::Date => {
+            let date = values::parse_date(text, date_format)?;
+            // Already canonical: keep the input's text rather than formatting it again.
+            if text.len() == 10 && text.as_bytes()[4] == b'-' {
+                Value::Text(Cow::Borrowed(text))
+            } else {
+                Value::Text(Cow::Owned(values::iso_date(date)))
+            }
+        }
         Type::Bool => Value::Int(values::parse_bool(text)? as i64),
         Type::List => Value::Text(join_list(values::split_list(text).map(Ok::<_, String>))?),
         Type::ListOf(vocab) => Value::Text(join_list(values::split_list(text).map(|item| {
@@ -352,8 +528,8 @@ fn join_list<'r>(
     Ok(Cow::Owned(items.join(";")))
 }
 
-/// Fills the values CRM exports leave implicit.
-fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) {
+/// Fills the values CRM exports leave implicit; true when a role level came from a title.
+fn derive(spec: &KindSpec, values: &mut [Value<'_>]) -> bool {
     let at = |name: &str| spec.index_of(name).unwrap_or(usize::MAX);
     let text = |values: &[Value<'_>], name: &str| match values.get(at(name)) {
         Some(Value::Text(t)) => Some(t.to_string()),
@@ -374,7 +550,7 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) {
                 let title = text(values, "title").unwrap_or_default();
                 values[at("role_level")] =
                     Value::Text(Cow::Borrowed(RoleLevel::from_title(&title).as_str()));
-                summary.derived_role_levels += 1;
+                return true;
             }
         }
         Kind::Opportunities => {
@@ -417,4 +593,5 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>], summary: &mut Summary) {
         }
         _ => {}
     }
+    false
 }

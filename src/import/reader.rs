@@ -22,7 +22,7 @@ pub struct CsvSource {
     /// The file name as the user gave it, or `stdin`.
     pub name: String,
     pub headers: Vec<String>,
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
 }
 
 /// Parses the `--encoding` flag.
@@ -46,7 +46,7 @@ pub fn delimiter_for_flag(text: &str) -> Result<u8, String> {
 impl CsvSource {
     /// Opens `path` (`None` or `-` for stdin) and reads its header row.
     pub fn open(path: Option<&Path>, options: &ReadOptions) -> Result<CsvSource> {
-        let (name, raw): (String, Box<dyn Read>) = match path {
+        let (name, raw): (String, Box<dyn Read + Send>) = match path {
             None => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) if p.as_os_str() == "-" => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) => {
@@ -81,7 +81,7 @@ impl CsvSource {
             bail!("{name}: the file is empty: expected a header row, then one row per record");
         }
         let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&start));
-        let reader: Box<dyn Read> = Box::new(io::Cursor::new(start).chain(buffered));
+        let reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(start).chain(buffered));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             // Records end at '\n' only: with CRLF the '\r' stays on the last field (where

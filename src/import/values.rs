@@ -24,7 +24,22 @@ pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String>
     let invalid = || format!("{DATE_SHAPES} (or set --date-format)");
     let bytes = date_part.as_bytes();
     if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
-        return NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| invalid());
+        let number = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        return match (
+            number(&date_part[..4]),
+            number(&date_part[5..7]),
+            number(&date_part[8..]),
+        ) {
+            (Some(y), Some(m), Some(d)) => {
+                NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(invalid)
+            }
+            _ => Err(invalid()),
+        };
     }
     let parts: Vec<&str> = date_part.split('/').collect();
     if let [month, day, year] = parts[..] {
@@ -55,6 +70,12 @@ pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String>
     Err(invalid())
 }
 
+/// `YYYY-MM-DD`, faster than going through chrono's formatter.
+pub fn iso_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
 fn time_like(rest: &str) -> bool {
     let rest = rest.trim_start();
     rest.as_bytes().first().is_some_and(u8::is_ascii_digit) && rest.contains(':')
@@ -66,72 +87,73 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
     const EXPECTED: &str = "an amount like 1200000, 1,200,000.00, $1,200,000 or USD 1,200,000.00";
     let mut body = text.trim();
     // A currency code before or after the number: "USD 1,200.00", "1.200,00 EUR".
-    if body.len() > 3
-        && body.is_char_boundary(3)
-        && body[..3].bytes().all(|b| b.is_ascii_alphabetic())
-    {
+    let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    if body.len() > 3 && body.is_char_boundary(3) && code(&body[..3]) {
         body = body[3..].trim_start();
     }
     let tail = body.len().saturating_sub(3);
-    if body.len() > 3
-        && body.is_char_boundary(tail)
-        && body[tail..].bytes().all(|b| b.is_ascii_alphabetic())
-    {
+    if body.len() > 3 && body.is_char_boundary(tail) && code(&body[tail..]) {
         body = body[..tail].trim_end();
     }
     let body = body.trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace());
     if body.starts_with('-') || body.starts_with('(') {
         return Err("an amount of 0 or more".to_string());
     }
-    if body.is_empty()
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ')
+    let bytes = body.as_bytes();
+    if bytes.is_empty()
+        || !bytes
+            .iter()
+            .all(|&b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b' '))
     {
         return Err(EXPECTED.to_string());
     }
-    // The last separator followed by one or two digits is the decimal mark; every other
-    // separator groups thousands.
-    let decimal_at = body.rfind([',', '.']).filter(|&at| {
-        let after = &body[at + 1..];
-        (1..=2).contains(&after.len())
-            || body[at..].starts_with('.') && body.matches('.').count() == 1
+    // The last separator followed by one or two digits is the decimal mark (a lone '.' is
+    // one whatever follows); every other separator groups thousands.
+    let last = bytes.iter().rposition(|&b| b == b',' || b == b'.');
+    let decimal_at = last.filter(|&at| {
+        let after = bytes.len() - at - 1;
+        (1..=2).contains(&after)
+            || bytes[at] == b'.' && bytes.iter().filter(|&&b| b == b'.').count() == 1
     });
     let (whole, fraction) = match decimal_at {
-        Some(at) => (&body[..at], &body[at + 1..]),
-        None => (body, ""),
+        Some(at) => (&bytes[..at], &bytes[at + 1..]),
+        None => (bytes, &[][..]),
     };
-    if fraction.len() > 2 || fraction.contains([',', '.', ' ']) {
+    if fraction.len() > 2 || !fraction.iter().all(u8::is_ascii_digit) {
         return Err(format!("{EXPECTED}, with at most 2 decimals"));
     }
     // Thousands groups: one separator, not the decimal mark, three digits after each.
-    if let Some(separator) = whole.chars().find(|c| matches!(c, ',' | '.' | ' ')) {
-        let mark = decimal_at.map(|at| &body[at..=at]);
-        let groups: Vec<&str> = whole.split(separator).collect();
-        let well_grouped = mark != Some(&whole[whole.find(separator).unwrap_or(0)..][..1])
-            && (1..=3).contains(&groups[0].len())
-            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
-            && groups[1..].iter().all(|g| g.len() == 3);
+    if let Some(first) = whole.iter().position(|b| !b.is_ascii_digit()) {
+        let separator = whole[first];
+        let mark = decimal_at.map(|at| bytes[at]);
+        let mut groups = whole.split(|&b| b == separator);
+        let lead = groups.next().map_or(0, <[u8]>::len);
+        let well_grouped = mark != Some(separator)
+            && (1..=3).contains(&lead)
+            && groups.all(|g| g.len() == 3 && g.iter().all(u8::is_ascii_digit));
         if !well_grouped {
             return Err(EXPECTED.to_string());
         }
     }
-    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() && fraction.is_empty() {
+    if whole.is_empty() && fraction.is_empty() {
         return Err(EXPECTED.to_string());
     }
-    let cents_text = format!("{digits}{fraction:0<2}");
-    cents_text
-        .trim_start_matches('0')
-        .parse::<i64>()
-        .or_else(|e| {
-            if cents_text.bytes().all(|b| b == b'0') {
-                Ok(0)
-            } else {
-                Err(e)
-            }
-        })
-        .map_err(|_| "an amount below 92,233,720,368,547,758".to_string())
+    let mut cents: i64 = 0;
+    let too_big = || "an amount below 92,233,720,368,547,758".to_string();
+    for &b in whole.iter().filter(|b| b.is_ascii_digit()) {
+        cents = cents
+            .checked_mul(10)
+            .and_then(|c| c.checked_add(i64::from(b - b'0')))
+            .ok_or_else(too_big)?;
+    }
+    for i in 0..2 {
+        let digit = fraction.get(i).map_or(0, |b| i64::from(b - b'0'));
+        cents = cents
+            .checked_mul(10)
+            .and_then(|c| c.checked_add(digit))
+            .ok_or_else(too_big)?;
+    }
+    Ok(cents)
 }
 
 /// Writes cents back the way export does: `1200000`, or `1200000.50` when there are cents.

@@ -46,6 +46,11 @@ pub fn check_version(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// True for a database with no schema yet.
+pub fn is_new(conn: &Connection) -> Result<bool> {
+    Ok(user_version(conn)? == 0)
+}
+
 /// Applies every migration the database does not have yet.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current = user_version(conn)?;

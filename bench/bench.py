@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Times the real refprog binary against baselines on the same generated files and
+reports medians, ratios and peak memory (from wait4's rusage). Called by bench/run."""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+N = int(sys.argv[1])
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "bench", "data")
+BIN = os.path.join(ROOT, "target", "release", "refprog")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+def run(cmd, stdin=None):
+    """Runs cmd; returns (seconds, peak RSS in MiB). The peak comes from GNU time, which
+    forks from a small process (a child forked from Python would count Python's pages)."""
+    peak_file = os.path.join(DATA, "peak.txt")
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak_file] + cmd, stdin=stdin,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+    with open(peak_file) as f:
+        peak_kb = int(f.read().split()[-1])
+    return elapsed, peak_kb / 1024
+
+
+def fresh(path):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def median_of(make_cmd, setup=None):
+    times, peaks = [], []
+    for _ in range(REPEAT):
+        if setup:
+            setup()
+        seconds, peak = run(make_cmd())
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def main():
+    csv_path = os.path.join(DATA, f"accounts_{N}.csv")
+    if not os.path.exists(csv_path):
+        with open(csv_path, "w", newline="") as out:
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_accounts.py"), str(N)],
+                           stdout=out, check=True)
+    size_mb = os.path.getsize(csv_path) / 1e6
+    db = os.path.join(DATA, "bench.db")
+    sq = os.path.join(DATA, "sqlite3.db")
+    rows = []
+
+    base_t, base_m = median_of(
+        lambda: ["sqlite3", sq, "-cmd", ".mode csv", f".import {csv_path} accounts"],
+        setup=lambda: fresh(sq))
+    rows.append(("sqlite3 .import (baseline)", base_t, base_m, 1.0))
+
+    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "import", "accounts", csv_path],
+                     setup=lambda: fresh(db))
+    rows.append(("refprog import accounts (fresh db)", t, m, t / base_t))
+
+    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "import", "accounts", csv_path])
+    rows.append(("refprog import accounts (same file again)", t, m, t / base_t))
+
+    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "export", "accounts"])
+    rows.append(("refprog export accounts", t, m, t / base_t))
+
+    t, m = median_of(lambda: [BIN, "--help"])
+    rows.append(("refprog --help (start-up)", t, m, t / base_t))
+
+    version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
+    sqlite_version = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
+    lines = [
+        f"# Benchmark results",
+        "",
+        f"{N:,} accounts ({size_mb:.0f} MB Salesforce-style CSV), median of {REPEAT} runs.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
+        f"{version}; sqlite3 {sqlite_version}.",
+        "",
+        "| what | median s | peak MiB | ratio to sqlite3 .import |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, seconds, peak, ratio in rows:
+        lines.append(f"| {name} | {seconds:.3f} | {peak:.1f} | {ratio:.2f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(ROOT, "bench", "results.md"), "w") as f:
+        f.write(text)
+
+
+main()
