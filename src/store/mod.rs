@@ -142,7 +142,11 @@ impl Store {
         &mut self,
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE takes the write lock up front (waiting on the busy timeout), so a
+        // transaction that reads and then writes cannot fail half-way on a concurrent writer.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (value, commit) = work(&tx)?;
         if commit {
             tx.commit().context("cannot commit")?;
