@@ -53,6 +53,8 @@ fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
 pub enum Command {
     Import(ImportArgs),
     Export(ExportArgs),
+    Score(ScoreArgs),
+    Policy(PolicyArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "\
@@ -125,4 +127,80 @@ pub struct ExportArgs {
     /// What to export
     #[arg(value_enum)]
     pub kind: Kind,
+}
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  refprog score                              # every active customer, best first
+  refprog score --top 10 --label tier-1      # the ten best candidates
+  refprog score --industry Banking --min-score 60 --format csv
+  refprog score --explain 001Dn00000AbCdE    # every input, weight and rule for one account
+  refprog --as-of 2026-06-30 score           # as it stood on a date
+
+Labels: tier-1 candidate (composite at or above score.tier1_min), develop, over-asked (3+ asks
+and activities in 90 days, whatever the scores), not ready (customer under 6 months, detractor,
+open escalation, churned). The formula is in README.md; the weights are policy values.";
+
+/// Who should be a reference, who to develop, who is over-asked: one row per active customer
+#[derive(Debug, Args)]
+#[command(after_help = SCORE_EXAMPLES)]
+pub struct ScoreArgs {
+    /// Show every input, weight and rule behind one account's score
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub explain: Option<String>,
+
+    /// Only the first N rows
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Only this label: tier-1, develop, over-asked, not-ready
+    #[arg(long, value_parser = parse_label)]
+    pub label: Option<crate::domain::score::Label>,
+
+    /// Only accounts in this industry (or sector group)
+    #[arg(long)]
+    pub industry: Option<String>,
+
+    /// Only accounts with a composite score of at least this
+    #[arg(long, value_name = "POINTS")]
+    pub min_score: Option<f64>,
+
+    /// Pipeline closing within this many days is the demand (default: policy score.horizon_days)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub horizon: Option<i64>,
+}
+
+fn parse_label(text: &str) -> Result<crate::domain::score::Label, String> {
+    crate::domain::score::Label::parse(text).ok_or_else(|| {
+        format!("'{text}' is not a label: expected tier-1, develop, over-asked or not-ready")
+    })
+}
+
+const POLICY_EXAMPLES: &str = "\
+Examples:
+  refprog policy                                   # every value, its default, what it does
+  refprog policy set score.weight.icp_fit 0.4
+  refprog policy set request.early_stages 'Prospecting;Qualification'
+  refprog policy set 'sector.Quantum Computing' technology   # add an industry to a sector group
+  refprog policy reset score.weight.icp_fit        # back to the default
+  refprog policy reset                             # every value back to its default";
+
+/// Every threshold, weight and limit, with its default; change or reset them
+#[derive(Debug, Args)]
+#[command(after_help = POLICY_EXAMPLES)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub action: Option<PolicyAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Change one value (validated)
+    Set {
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Restore one value, or all of them, to the default
+    Reset { key: Option<String> },
 }

@@ -31,10 +31,12 @@ pub fn run(cli: Cli) -> Result<()> {
         None => store::default_path()?,
     };
     let mut store = Store::open(&path)?;
-    let _today = today_or(cli.as_of);
+    let today = today_or(cli.as_of);
     match &cli.command {
-        Command::Import(args) => commands::import::run(args, &mut store, &mut out)?,
-        Command::Export(args) => commands::export::run(args, &mut store, &mut out)?,
+        Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,
+        Command::Export(args) => commands::export::run(args, &mut store, &mut out, today)?,
+        Command::Score(args) => commands::score::run(args, &mut store, &mut out, today)?,
+        Command::Policy(args) => commands::policy::run(args, &mut store, &mut out, today)?,
     }
     out.flush()
 }

@@ -1,6 +1,7 @@
 //! `refprog export KIND`: every row with the canonical columns, sorted by id.
 
 use anyhow::Result;
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 
 use crate::cli::ExportArgs;
@@ -9,7 +10,7 @@ use crate::import::values::format_money_cents;
 use crate::output::{Cell, Out};
 use crate::store::Store;
 
-pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
+pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
     let spec = args.kind.spec();
     let types: Vec<Type> = spec.stored().map(|(_, f)| f.ty).collect();
     let headers: Vec<&str> = spec.stored().map(|(_, f)| f.name).collect();

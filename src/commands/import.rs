@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
 
 use crate::cli::ImportArgs;
 use crate::import::reader::ReadOptions;
@@ -13,7 +14,7 @@ use crate::import::{BadRow, ImportOptions, Progress};
 use crate::output::{Format, Out};
 use crate::store::Store;
 
-pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out) -> Result<()> {
+pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
     let options = ImportOptions {
         kind: args.kind,
         path: args.file.clone(),

@@ -1,4 +1,7 @@
-//! One module per subcommand, each with the same shape: `run(args, &mut Store, &mut Out)`.
+//! One module per subcommand, each with the same shape:
+//! `run(args, &mut Store, &mut Out, today)`, where today is `--as-of` or the clock's date.
 
 pub mod export;
 pub mod import;
+pub mod policy;
+pub mod score;

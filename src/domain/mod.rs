@@ -1,3 +1,6 @@
 //! Plain types and pure rules: no I/O, no SQL, no clock ("today" is an argument).
 
 pub mod model;
+pub mod policy;
+pub mod score;
+pub mod segments;

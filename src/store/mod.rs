@@ -6,6 +6,8 @@
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod policy;
+pub mod scoring;
 
 use std::borrow::Cow;
 use std::fs::OpenOptions;

@@ -1,0 +1,83 @@
+//! `refprog policy [set KEY VALUE | reset [KEY]]`: every value with its default.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use crate::cli::{PolicyAction, PolicyArgs};
+use crate::domain::policy::{KEYS, Policy, SECTOR_PREFIX};
+use crate::output::{Cell, Out};
+use crate::store::{self, Store};
+
+pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    match &args.action {
+        None => list(store, out),
+        Some(PolicyAction::Set { key, value }) => {
+            let mut policy = store::policy::load(&store.conn)?;
+            let before = policy.get(key).unwrap_or_default();
+            if let Err(expected) = policy.set(key, value) {
+                if Policy::knows(key) {
+                    bail!("policy {key}: '{value}' is not valid: expected {expected}");
+                }
+                bail!("{expected}");
+            }
+            let after = policy.get(key).unwrap_or_default();
+            store::policy::set(&store.conn, key, &after, today)?;
+            out.note(format!(
+                "{key}: {} -> {after}",
+                if before.is_empty() { "(none)" } else { &before }
+            ));
+            Ok(())
+        }
+        Some(PolicyAction::Reset { key }) => {
+            if let Some(key) = key.as_deref().filter(|k| !Policy::knows(k)) {
+                if let Err(message) = Policy::default().set(key, "") {
+                    bail!("{message}");
+                }
+            }
+            let removed = store::policy::reset(&store.conn, key.as_deref())?;
+            match key {
+                Some(key) => out.note(format!(
+                    "{key}: back to its default ({})",
+                    Policy::default()
+                        .get(key)
+                        .unwrap_or_else(|| "removed".to_string())
+                )),
+                None => out.note(format!("{removed} changed value(s) back to their defaults")),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn list(store: &mut Store, out: &mut Out) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let defaults = Policy::default();
+    let changes = store::policy::changes(&store.conn)?;
+    let set_on = |key: &str| {
+        changes
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, on)| on.clone())
+    };
+    let mut rows = out.rows(&["key", "value", "default", "changed_on", "meaning"])?;
+    for info in KEYS {
+        rows.row(vec![
+            Cell::from(info.key),
+            Cell::from(policy.get(info.key)),
+            Cell::from(defaults.get(info.key)),
+            Cell::from(set_on(info.key)),
+            Cell::from(info.about),
+        ])?;
+    }
+    for (industry, group) in &policy.sectors {
+        let key = format!("{SECTOR_PREFIX}{industry}");
+        rows.row(vec![
+            Cell::from(key.clone()),
+            Cell::from(group.as_str()),
+            Cell::Null,
+            Cell::from(set_on(&key)),
+            Cell::from("an industry added to a sector group"),
+        ])?;
+    }
+    rows.finish()
+}

@@ -1,0 +1,391 @@
+//! Every threshold, weight and limit of DOMAIN.md, with its default, in one place. The
+//! program manager changes them with `refprog policy set`; the store keeps only what was
+//! changed, so a default changed here reaches every database that kept it.
+
+use chrono::NaiveDate;
+
+/// How a policy value is written and which values are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A non-negative weight.
+    Weight,
+    /// A number of days, 1 to 3,650.
+    Days,
+    /// A whole count, 0 to 1,000.
+    Count,
+    /// Points on the 0-100 scale.
+    Points,
+    /// A share from 0 to 1.
+    Share,
+    /// A multiplier of 1 or more.
+    Factor,
+    /// An amount in whole currency units.
+    Money,
+    /// A `;`-separated list.
+    List,
+}
+
+impl ValueKind {
+    fn expected(self) -> &'static str {
+        match self {
+            ValueKind::Weight => "a weight of 0 or more, like 0.35",
+            ValueKind::Days => "a number of days from 1 to 3650",
+            ValueKind::Count => "a whole number from 0 to 1000",
+            ValueKind::Points => "points from 0 to 100",
+            ValueKind::Share => "a share from 0 to 1, like 0.25",
+            ValueKind::Factor => "a multiplier of 1 or more, like 2",
+            ValueKind::Money => "a whole amount like 50000 or 50,000",
+            ValueKind::List => "a list separated by ';', like 'Prospecting;Qualification'",
+        }
+    }
+}
+
+/// A value type policy fields can hold.
+trait PolicyValue: Sized {
+    fn parse(text: &str, kind: ValueKind) -> Result<Self, String>;
+    fn show(&self) -> String;
+}
+
+impl PolicyValue for f64 {
+    fn parse(text: &str, kind: ValueKind) -> Result<f64, String> {
+        let value: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| kind.expected().to_string())?;
+        let allowed = match kind {
+            ValueKind::Weight => (0.0..=1000.0).contains(&value),
+            ValueKind::Points => (0.0..=100.0).contains(&value),
+            ValueKind::Share => (0.0..=1.0).contains(&value),
+            ValueKind::Factor => (1.0..=1000.0).contains(&value),
+            _ => false,
+        };
+        if allowed {
+            Ok(value)
+        } else {
+            Err(kind.expected().to_string())
+        }
+    }
+
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PolicyValue for i64 {
+    fn parse(text: &str, kind: ValueKind) -> Result<i64, String> {
+        let cleaned: String = text
+            .trim()
+            .trim_start_matches('$')
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
+        let value: i64 = cleaned.parse().map_err(|_| kind.expected().to_string())?;
+        let allowed = match kind {
+            ValueKind::Days => (1..=3650).contains(&value),
+            ValueKind::Count => (0..=1000).contains(&value),
+            ValueKind::Money => (0..=1_000_000_000_000).contains(&value),
+            _ => false,
+        };
+        if allowed {
+            Ok(value)
+        } else {
+            Err(kind.expected().to_string())
+        }
+    }
+
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PolicyValue for Vec<String> {
+    fn parse(text: &str, kind: ValueKind) -> Result<Vec<String>, String> {
+        let items: Vec<String> = text
+            .split([';', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if items.is_empty() {
+            Err(kind.expected().to_string())
+        } else {
+            Ok(items)
+        }
+    }
+
+    fn show(&self) -> String {
+        self.join(";")
+    }
+}
+
+/// One key of the policy table, for listing.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyInfo {
+    pub key: &'static str,
+    pub kind: ValueKind,
+    pub about: &'static str,
+}
+
+macro_rules! policy {
+    ($( $key:literal => $field:ident : $ty:ty = $default:expr, $kind:ident, $about:literal; )+) => {
+        /// The policy in force: the defaults, with the program manager's changes applied.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Policy {
+            $(#[doc = $about] pub $field: $ty,)+
+            /// Extra industry -> sector group mappings (`policy set sector.INDUSTRY GROUP`).
+            pub sectors: Vec<(String, String)>,
+        }
+
+        impl Default for Policy {
+            fn default() -> Policy {
+                Policy { $($field: $default,)+ sectors: Vec::new() }
+            }
+        }
+
+        /// Every fixed key, in the order `refprog policy` lists them.
+        pub const KEYS: &[KeyInfo] = &[$(KeyInfo { key: $key, kind: ValueKind::$kind, about: $about },)+];
+
+        impl Policy {
+            fn set_fixed(&mut self, key: &str, text: &str) -> Option<Result<(), String>> {
+                match key {
+                    $($key => Some(PolicyValue::parse(text, ValueKind::$kind).map(|v| self.$field = v)),)+
+                    _ => None,
+                }
+            }
+
+            fn get_fixed(&self, key: &str) -> Option<String> {
+                match key {
+                    $($key => Some(self.$field.show()),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+policy! {
+    "score.weight.sentiment" => weight_sentiment: f64 = 0.35, Weight, "weight of sentiment (NPS, health, recent success) in the composite score";
+    "score.weight.adoption" => weight_adoption: f64 = 0.20, Weight, "weight of adoption (active users, advanced features) in the composite score";
+    "score.weight.icp_fit" => weight_icp_fit: f64 = 0.25, Weight, "weight of fit to the open pipeline in the composite score";
+    "score.weight.advocacy" => weight_advocacy: f64 = 0.20, Weight, "weight of advocacy history minus recent load in the composite score";
+    "score.tier1_min" => tier1_min: f64 = 70.0, Points, "composite score from which a ready account is a tier-1 candidate";
+    "score.milestone_days" => milestone_days: i64 = 180, Days, "a success milestone this recent lifts sentiment";
+    "score.milestone_lift" => milestone_lift: f64 = 15.0, Points, "points a recent success milestone adds to sentiment";
+    "score.min_customer_days" => min_customer_days: i64 = 182, Days, "customers for less than this (6 months) are not ready";
+    "score.over_asked" => over_asked: i64 = 3, Count, "asks and activities in the load window that make an account over-asked";
+    "score.horizon_days" => horizon_days: i64 = 90, Days, "pipeline closing within this many days is the demand ICP fit is measured against";
+    "score.icp_full_share" => icp_full_share: f64 = 0.25, Share, "resembling this share of the pipeline counts as a full ICP fit";
+    "limit.window_days" => limit_window_days: i64 = 90, Days, "the rolling window the per-tier limits and the load count in";
+    "limit.strategic" => limit_strategic: i64 = 4, Count, "activities a strategic reference may do in the window";
+    "limit.standard" => limit_standard: i64 = 2, Count, "activities a standard reference may do in the window";
+    "limit.new" => limit_new: i64 = 1, Count, "activities a new reference may do in the window";
+    "limit.logo" => limit_logo: i64 = 0, Count, "activities a logo-only reference may do in the window";
+    "gap.min_days" => gap_min_days: i64 = 21, Days, "minimum days between two asks of the same person";
+    "gap.preferred_days" => gap_preferred_days: i64 = 45, Days, "preferred days between two asks of the same person";
+    "burnout.per_quarter" => burnout_per_quarter: i64 = 3, Count, "more activities than this in a calendar quarter flags burnout";
+    "fatigue.passes_in_a_row" => fatigue_passes: i64 = 2, Count, "passes in a row that signal fatigue";
+    "fatigue.slow_answer_factor" => fatigue_slow_factor: f64 = 2.0, Factor, "an answer this many times slower than the person's median signals fatigue";
+    "break.days" => break_days: i64 = 90, Days, "length of a suggested break";
+    "recommit.days" => recommit_days: i64 = 365, Days, "recommitment is due this long after enrolment or the last recommitment";
+    "request.min_deal_size" => min_deal_size: i64 = 50_000, Money, "deals under this ARR need approval before a reference is asked";
+    "request.early_stages" => early_stages: Vec<String> = vec!["Prospecting".into(), "Qualification".into(), "Needs Analysis".into()], List, "stages too early for a reference";
+    "request.max_prior_references" => max_prior_references: i64 = 2, Count, "references a prospect may have heard from before a warning";
+    "match.size_excellent" => size_excellent: f64 = 2.0, Factor, "employee counts within this factor are an excellent size match";
+    "match.size_good" => size_good: f64 = 5.0, Factor, "employee counts within this factor are a good size match";
+    "match.recent_poor_days" => recent_poor_days: i64 = 30, Days, "used more recently than this is a poor recency match";
+    "followup.thank_hours" => thank_hours: i64 = 24, Count, "hours after an activity to thank the reference";
+    "followup.prospect_hours" => prospect_hours: i64 = 24, Count, "hours after an activity to ask the prospect, through the rep";
+    "followup.feedback_hours" => feedback_hours: i64 = 48, Count, "hours after an activity to ask the reference for feedback";
+    "followup.checkin_days" => checkin_days: i64 = 90, Days, "days between check-ins with each strategic reference";
+    "followup.appreciation_after" => appreciation_after: i64 = 3, Count, "activities in a rolling year after which to send appreciation";
+    "target.references_min" => target_references_min: i64 = 15, Count, "target number of active references";
+    "target.per_segment" => target_per_segment: i64 = 3, Count, "available references wanted per segment";
+    "target.customer_share_min" => target_customer_share_min: f64 = 0.05, Share, "references as a share of active customers, at least";
+    "target.customer_share_max" => target_customer_share_max: f64 = 0.10, Share, "references as a share of active customers, at most";
+    "target.approval_min" => target_approval_min: f64 = 0.60, Share, "request approval rate, at least";
+    "target.approval_max" => target_approval_max: f64 = 0.80, Share, "request approval rate, at most";
+    "target.within_48h" => target_within_48h: f64 = 0.70, Share, "share of requests fulfilled within 48 hours, at least";
+}
+
+/// The prefix of the keys that map an industry to a sector group.
+pub const SECTOR_PREFIX: &str = "sector.";
+
+impl Policy {
+    /// Sets one key from its text; the error says what would be accepted.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        if let Some(industry) = key
+            .strip_prefix(SECTOR_PREFIX)
+            .filter(|i| !i.trim().is_empty())
+        {
+            let group = text.trim();
+            if group.is_empty() {
+                return Err("a sector group name, like 'healthcare'".to_string());
+            }
+            self.sectors.retain(|(name, _)| name != industry);
+            self.sectors.push((industry.to_string(), group.to_string()));
+            return Ok(());
+        }
+        match self.set_fixed(key, text) {
+            Some(result) => result,
+            None => Err(unknown_key(key)),
+        }
+    }
+
+    /// The current value of a key, as text.
+    pub fn get(&self, key: &str) -> Option<String> {
+        if let Some(industry) = key.strip_prefix(SECTOR_PREFIX) {
+            return self
+                .sectors
+                .iter()
+                .find(|(name, _)| name == industry)
+                .map(|(_, g)| g.clone());
+        }
+        self.get_fixed(key)
+    }
+
+    /// True for a key `set` accepts.
+    pub fn knows(key: &str) -> bool {
+        key.strip_prefix(SECTOR_PREFIX)
+            .is_some_and(|i| !i.trim().is_empty())
+            || KEYS.iter().any(|k| k.key == key)
+    }
+
+    /// The limit of activities in the window for a tier.
+    pub fn limit_for(&self, tier: crate::domain::model::Tier) -> i64 {
+        use crate::domain::model::Tier;
+        match tier {
+            Tier::Strategic => self.limit_strategic,
+            Tier::Standard => self.limit_standard,
+            Tier::New => self.limit_new,
+            Tier::Logo => self.limit_logo,
+        }
+    }
+
+    /// The first day of the rolling limit window that ends on `today`.
+    pub fn window_start(&self, today: NaiveDate) -> NaiveDate {
+        today - chrono::Duration::days(self.limit_window_days - 1)
+    }
+}
+
+/// Something that counts toward a reference's load: an ask, or an activity of a kind that
+/// counts against the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadEvent {
+    pub contact_id: String,
+    pub request_id: Option<String>,
+    pub date: NaiveDate,
+}
+
+/// The load in `from..=to`: each request a person was asked for or did something for counts
+/// once (an ask that became a call is one unit of load, not two), and each activity without
+/// a request counts on its own.
+pub fn load_in_window(events: &[LoadEvent], from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut requests: Vec<(&str, &str)> = Vec::new();
+    let mut load = 0;
+    for event in events.iter().filter(|e| e.date >= from && e.date <= to) {
+        match &event.request_id {
+            Some(request) => {
+                let key = (event.contact_id.as_str(), request.as_str());
+                if !requests.contains(&key) {
+                    requests.push(key);
+                    load += 1;
+                }
+            }
+            None => load += 1,
+        }
+    }
+    load
+}
+
+fn unknown_key(key: &str) -> String {
+    let closest = KEYS
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k.key), k.key))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score > 0.7)
+        .map(|(_, k)| format!("; did you mean '{k}'?"))
+        .unwrap_or_default();
+    format!(
+        "no policy key '{key}' (see 'refprog policy' for the list, or sector.INDUSTRY){closest}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_shows_its_default_and_parses_it_back() {
+        let defaults = Policy::default();
+        for info in KEYS {
+            let text = defaults.get(info.key).expect("key has a value");
+            let mut policy = Policy::default();
+            policy
+                .set(info.key, &text)
+                .unwrap_or_else(|e| panic!("{}: {e}", info.key));
+            assert_eq!(policy, defaults, "{}", info.key);
+        }
+    }
+
+    #[test]
+    fn values_are_validated() {
+        let mut policy = Policy::default();
+        assert!(policy.set("score.weight.sentiment", "-1").is_err());
+        assert!(policy.set("score.tier1_min", "101").is_err());
+        assert!(policy.set("gap.min_days", "0").is_err());
+        assert!(policy.set("score.icp_full_share", "1.5").is_err());
+        assert!(policy.set("request.early_stages", " ; ").is_err());
+        assert_eq!(policy, Policy::default(), "a refused value changes nothing");
+        policy
+            .set("request.min_deal_size", "$75,000")
+            .expect("money");
+        assert_eq!(policy.min_deal_size, 75_000);
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let error = Policy::default()
+            .set("score.weight.sentimnt", "1")
+            .expect_err("unknown");
+        assert!(
+            error.contains("did you mean 'score.weight.sentiment'"),
+            "{error}"
+        );
+    }
+
+    fn event(contact: &str, request: Option<&str>, date: &str) -> LoadEvent {
+        LoadEvent {
+            contact_id: contact.to_string(),
+            request_id: request.map(str::to_string),
+            date: date.parse().expect("date"),
+        }
+    }
+
+    #[test]
+    fn an_ask_and_its_call_are_one_unit_of_load() {
+        let events = vec![
+            event("c1", Some("r1"), "2026-05-01"),
+            event("c1", Some("r1"), "2026-05-08"),
+            event("c1", None, "2026-05-10"),
+            event("c2", Some("r1"), "2026-05-10"),
+            event("c1", Some("r2"), "2026-01-01"),
+        ];
+        let from = "2026-03-01".parse().expect("date");
+        let to = "2026-05-31".parse().expect("date");
+        assert_eq!(load_in_window(&events, from, to), 3);
+    }
+
+    #[test]
+    fn sector_mappings() {
+        let mut policy = Policy::default();
+        policy
+            .set("sector.Quantum Widgets", "technology")
+            .expect("mapping");
+        assert_eq!(
+            policy.get("sector.Quantum Widgets").as_deref(),
+            Some("technology")
+        );
+        assert!(Policy::knows("sector.Anything"));
+        assert!(!Policy::knows("sector."));
+    }
+}

@@ -1,0 +1,895 @@
+//! Who should be a reference: four dimensions on 0-100 and a weighted composite, with
+//! every input, weight and rule that fired written down so the number can be defended.
+//!
+//! - Sentiment: NPS as promoter (100) / passive (60) / detractor (5 points per NPS point),
+//!   blended 60/40 with the health score; a success milestone within the policy window
+//!   adds a lift.
+//! - Adoption: active-user adoption 60 %, advanced-feature adoption 40 %.
+//! - ICP fit: how much of the open pipeline closing within the horizon resembles the
+//!   account (industry 40 %, size band 25 %, region 15 %, use case 20 %; half credit for
+//!   the same sector group or the same country), by count and by amount; resembling the
+//!   policy's full share of the pipeline scores 100.
+//! - Advocacy: 40, plus 20 for a case study and 10 each for a review, an event and a
+//!   referral, plus 5 per past yes answer (up to 20), minus 15 per unit of load in the
+//!   window.
+//! A missing input scores a neutral 50 and says so.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier, squash};
+use crate::domain::policy::Policy;
+use crate::domain::segments::{SectorMap, SizeBand};
+
+/// What scoring knows of an account.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFacts {
+    pub account_id: String,
+    pub name: String,
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub use_case: Option<String>,
+    pub status: Option<AccountStatus>,
+    pub customer_since: Option<NaiveDate>,
+    pub health: Option<i64>,
+    pub nps: Option<i64>,
+    pub adoption: Option<f64>,
+    pub advanced_adoption: Option<f64>,
+    pub milestone: Option<Milestone>,
+    pub milestone_date: Option<NaiveDate>,
+    pub escalation: bool,
+    pub signals: Vec<Signal>,
+    /// Asks answered yes by the account's contacts, ever.
+    pub yes_answers: u32,
+    /// Asks and activities of the account's contacts in the load window.
+    pub load: u32,
+}
+
+/// An open deal, as demand for references.
+#[derive(Debug, Clone, Default)]
+pub struct Deal {
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub use_case: Option<String>,
+    pub amount_cents: i64,
+    pub close_date: Option<NaiveDate>,
+}
+
+/// Count and amount of deals sharing one attribute value.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    count: f64,
+    amount: f64,
+}
+
+impl Tally {
+    fn add(&mut self, amount: f64) {
+        self.count += 1.0;
+        self.amount += amount;
+    }
+}
+
+/// The open pipeline closing within the horizon, tallied by the attributes ICP fit compares.
+#[derive(Debug, Default)]
+pub struct Demand {
+    pub horizon_days: i64,
+    total: Tally,
+    industry: HashMap<String, Tally>,
+    sector: HashMap<String, Tally>,
+    band: HashMap<SizeBand, Tally>,
+    place: HashMap<(String, String), Tally>,
+    country: HashMap<String, Tally>,
+    use_case: HashMap<String, Tally>,
+}
+
+/// The parts of ICP fit, as shares of the pipeline (0-1).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Fit {
+    pub industry: (f64, f64),
+    pub size: (f64, f64),
+    pub region: (f64, f64),
+    pub use_case: (f64, f64),
+    /// The weighted share by count and by amount.
+    pub by_count: f64,
+    pub by_amount: f64,
+}
+
+const FIT_WEIGHTS: [f64; 4] = [0.40, 0.25, 0.15, 0.20];
+
+fn key(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(squash).filter(|k| !k.is_empty())
+}
+
+impl Demand {
+    /// Tallies the deals closing from `today` to `today + horizon_days`.
+    pub fn new<'d>(
+        deals: impl IntoIterator<Item = &'d Deal>,
+        today: NaiveDate,
+        horizon_days: i64,
+        sectors: &SectorMap,
+    ) -> Demand {
+        let end = today + chrono::Duration::days(horizon_days);
+        let mut demand = Demand {
+            horizon_days,
+            ..Demand::default()
+        };
+        for deal in deals {
+            let Some(close) = deal.close_date else {
+                continue;
+            };
+            if close < today || close > end {
+                continue;
+            }
+            let amount = deal.amount_cents as f64;
+            demand.total.add(amount);
+            if let Some(industry) = key(&deal.industry) {
+                demand.industry.entry(industry).or_default().add(amount);
+            }
+            if let Some(group) = deal.industry.as_deref().and_then(|i| sectors.group(i)) {
+                demand
+                    .sector
+                    .entry(group.to_string())
+                    .or_default()
+                    .add(amount);
+            }
+            if let Some(employees) = deal.employees {
+                demand
+                    .band
+                    .entry(SizeBand::of(employees))
+                    .or_default()
+                    .add(amount);
+            }
+            if let Some(country) = key(&deal.country) {
+                if let Some(region) = key(&deal.region) {
+                    demand
+                        .place
+                        .entry((country.clone(), region))
+                        .or_default()
+                        .add(amount);
+                }
+                demand.country.entry(country).or_default().add(amount);
+            }
+            if let Some(use_case) = key(&deal.use_case) {
+                demand.use_case.entry(use_case).or_default().add(amount);
+            }
+        }
+        demand
+    }
+
+    pub fn deals(&self) -> u64 {
+        self.total.count as u64
+    }
+
+    /// How much of the pipeline resembles the account.
+    pub fn fit(&self, account: &AccountFacts, sectors: &SectorMap) -> Fit {
+        let total = self.total;
+        let share = |t: Tally| -> (f64, f64) {
+            (
+                if total.count > 0.0 {
+                    t.count / total.count
+                } else {
+                    0.0
+                },
+                if total.amount > 0.0 {
+                    t.amount / total.amount
+                } else {
+                    0.0
+                },
+            )
+        };
+        let get = |map: &HashMap<String, Tally>, k: &Option<String>| -> Tally {
+            key(k)
+                .and_then(|k| map.get(&k).copied())
+                .unwrap_or_default()
+        };
+        let blend = |exact: Tally, wider: Tally| -> (f64, f64) {
+            let (ec, ea) = share(exact);
+            let (wc, wa) = share(wider);
+            (ec + 0.5 * (wc - ec).max(0.0), ea + 0.5 * (wa - ea).max(0.0))
+        };
+        let industry_exact = get(&self.industry, &account.industry);
+        let sector = account
+            .industry
+            .as_deref()
+            .and_then(|i| sectors.group(i))
+            .and_then(|g| self.sector.get(g).copied())
+            .unwrap_or_default();
+        let industry = blend(industry_exact, sector);
+        let size = share(
+            account
+                .employees
+                .and_then(|e| self.band.get(&SizeBand::of(e)).copied())
+                .unwrap_or_default(),
+        );
+        let place = match (key(&account.country), key(&account.region)) {
+            (Some(c), Some(r)) => self.place.get(&(c, r)).copied().unwrap_or_default(),
+            _ => Tally::default(),
+        };
+        let region = blend(place, get(&self.country, &account.country));
+        let use_case = share(get(&self.use_case, &account.use_case));
+        let parts = [industry, size, region, use_case];
+        let weighted = |pick: fn(&(f64, f64)) -> f64| {
+            parts
+                .iter()
+                .zip(FIT_WEIGHTS)
+                .map(|(p, w)| pick(p) * w)
+                .sum()
+        };
+        Fit {
+            industry,
+            size,
+            region,
+            use_case,
+            by_count: weighted(|p| p.0),
+            by_amount: weighted(|p| p.1),
+        }
+    }
+}
+
+/// The four labels, in the order the list shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Label {
+    #[serde(rename = "tier-1 candidate")]
+    Tier1Candidate,
+    #[serde(rename = "develop")]
+    Develop,
+    #[serde(rename = "over-asked")]
+    OverAsked,
+    #[serde(rename = "not ready")]
+    NotReady,
+}
+
+impl Label {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Tier1Candidate => "tier-1 candidate",
+            Label::Develop => "develop",
+            Label::OverAsked => "over-asked",
+            Label::NotReady => "not ready",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Label> {
+        [
+            Label::Tier1Candidate,
+            Label::Develop,
+            Label::OverAsked,
+            Label::NotReady,
+        ]
+        .into_iter()
+        .find(|l| squash(l.as_str()) == squash(text) || squash(text) == "tier1")
+    }
+}
+
+/// One line of an explanation: which dimension, what was used or what rule fired, and
+/// the points it gave.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Step {
+    pub dimension: &'static str,
+    pub rule: String,
+    pub points: Option<f64>,
+}
+
+/// The score of one account, with its reasons.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Score {
+    pub sentiment: f64,
+    pub adoption: f64,
+    pub icp_fit: f64,
+    pub advocacy: f64,
+    pub composite: f64,
+    pub label: Label,
+    /// One sentence a sales rep understands.
+    pub reason: String,
+    pub steps: Vec<Step>,
+}
+
+struct Explainer {
+    steps: Vec<Step>,
+}
+
+impl Explainer {
+    fn add(&mut self, dimension: &'static str, rule: impl Into<String>, points: Option<f64>) {
+        self.steps.push(Step {
+            dimension,
+            rule: rule.into(),
+            points,
+        });
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// "3 days ago", "2 months ago".
+pub fn ago(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        2..=44 => format!("{days} days ago"),
+        _ if days < 365 => format!("{} months ago", (days as f64 / 30.4).round() as i64),
+        _ => format!("{:.1} years ago", days as f64 / 365.0),
+    }
+}
+
+pub fn nps_category(nps: i64) -> &'static str {
+    match nps {
+        9.. => "promoter",
+        7..=8 => "passive",
+        _ => "detractor",
+    }
+}
+
+fn milestone_words(milestone: Option<Milestone>) -> &'static str {
+    match milestone {
+        Some(Milestone::Implementation) => "an implementation done",
+        Some(Milestone::Qbr) => "a positive QBR",
+        Some(Milestone::Expansion) => "an expansion",
+        Some(Milestone::Renewal) => "a renewal",
+        None => "a success milestone",
+    }
+}
+
+/// Scores one account.
+pub fn score(
+    account: &AccountFacts,
+    demand: &Demand,
+    sectors: &SectorMap,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Score {
+    let mut why = Explainer { steps: Vec::new() };
+    let mut clauses: Vec<String> = Vec::new();
+
+    // Sentiment.
+    let nps_points = account.nps.map(|nps| match nps_category(nps) {
+        "promoter" => 100.0,
+        "passive" => 60.0,
+        _ => nps as f64 * 5.0,
+    });
+    if let (Some(nps), Some(points)) = (account.nps, nps_points) {
+        why.add(
+            "sentiment",
+            format!("NPS {nps}: {}", nps_category(nps)),
+            Some(points),
+        );
+    }
+    if let Some(health) = account.health {
+        why.add(
+            "sentiment",
+            format!("health score {health}"),
+            Some(health as f64),
+        );
+    }
+    let mut sentiment = match (nps_points, account.health) {
+        (Some(n), Some(h)) => {
+            let blended = 0.6 * n + 0.4 * h as f64;
+            why.add(
+                "sentiment",
+                "60 % NPS points + 40 % health",
+                Some(round1(blended)),
+            );
+            blended
+        }
+        (Some(n), None) => n,
+        (None, Some(h)) => h as f64,
+        (None, None) => {
+            why.add("sentiment", "no NPS or health score: neutral", Some(50.0));
+            50.0
+        }
+    };
+    let mut sentiment_clause = match (account.nps, account.health) {
+        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps)),
+        (None, Some(h)) => format!("health {h}, no NPS"),
+        (None, None) => "no NPS or health score".to_string(),
+    };
+    if let Some(date) = account.milestone_date {
+        let days = (today - date).num_days();
+        let what = milestone_words(account.milestone);
+        if (0..=policy.milestone_days).contains(&days) {
+            let lifted = (sentiment + policy.milestone_lift).min(100.0);
+            why.add(
+                "sentiment",
+                format!(
+                    "{what} {} (within {} days): +{}",
+                    ago(days),
+                    policy.milestone_days,
+                    policy.milestone_lift
+                ),
+                Some(round1(lifted)),
+            );
+            sentiment = lifted;
+            sentiment_clause.push_str(&format!(" with {what} {}", ago(days)));
+        } else if days > policy.milestone_days {
+            why.add(
+                "sentiment",
+                format!(
+                    "{what} {}: older than {} days, no lift",
+                    ago(days),
+                    policy.milestone_days
+                ),
+                None,
+            );
+        }
+    }
+    clauses.push(sentiment_clause);
+
+    // Adoption.
+    let adoption = match (account.adoption, account.advanced_adoption) {
+        (Some(a), Some(b)) => {
+            why.add(
+                "adoption",
+                format!("active-user adoption {a}% x 60 % + advanced-feature adoption {b}% x 40 %"),
+                None,
+            );
+            0.6 * a + 0.4 * b
+        }
+        (Some(a), None) => {
+            why.add(
+                "adoption",
+                format!("active-user adoption {a}% (no advanced-feature figure)"),
+                None,
+            );
+            a
+        }
+        (None, Some(b)) => {
+            why.add(
+                "adoption",
+                format!("advanced-feature adoption {b}% (no active-user figure)"),
+                None,
+            );
+            b
+        }
+        (None, None) => {
+            why.add("adoption", "no adoption figures: neutral", None);
+            50.0
+        }
+    };
+    why.add("adoption", "adoption score", Some(round1(adoption)));
+    match account.adoption {
+        Some(a) if a >= 70.0 => clauses.push(format!("high adoption ({a}%)")),
+        Some(a) if a < 40.0 => clauses.push(format!("low adoption ({a}%)")),
+        _ => {}
+    }
+
+    // ICP fit to demand.
+    let icp_fit = if demand.deals() == 0 {
+        why.add(
+            "icp_fit",
+            format!(
+                "no open pipeline closing in the next {} days: neutral",
+                demand.horizon_days
+            ),
+            Some(50.0),
+        );
+        clauses.push(format!(
+            "no open pipeline in the next {} days to compare with",
+            demand.horizon_days
+        ));
+        50.0
+    } else {
+        let fit = demand.fit(account, sectors);
+        let pct = |x: f64| format!("{:.0}%", x * 100.0);
+        for (name, part, weight) in [
+            (
+                "industry (same sector group counts half)",
+                fit.industry,
+                FIT_WEIGHTS[0],
+            ),
+            ("size band", fit.size, FIT_WEIGHTS[1]),
+            (
+                "region (same country counts half)",
+                fit.region,
+                FIT_WEIGHTS[2],
+            ),
+            ("use case", fit.use_case, FIT_WEIGHTS[3]),
+        ] {
+            why.add(
+                "icp_fit",
+                format!(
+                    "{name}: {} of deals, {} of amount, weight {weight}",
+                    pct(part.0),
+                    pct(part.1)
+                ),
+                None,
+            );
+        }
+        let share = 0.5 * fit.by_count + 0.5 * fit.by_amount;
+        let points = (100.0 * share / policy.icp_full_share).min(100.0);
+        why.add(
+            "icp_fit",
+            format!(
+                "resembles {} of {} open deal{} by count and {} by amount; {} counts as full fit",
+                pct(fit.by_count),
+                demand.deals(),
+                if demand.deals() == 1 { "" } else { "s" },
+                pct(fit.by_amount),
+                pct(policy.icp_full_share)
+            ),
+            Some(round1(points)),
+        );
+        if share < 0.05 {
+            clauses.push("few prospects in the pipeline resemble it".to_string());
+        } else {
+            clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+        }
+        points
+    };
+
+    // Advocacy history minus load.
+    let mut advocacy = 40.0;
+    why.add("advocacy", "starting point", Some(40.0));
+    for signal in &account.signals {
+        let points = if *signal == Signal::CaseStudy {
+            20.0
+        } else {
+            10.0
+        };
+        advocacy += points;
+        why.add("advocacy", format!("signal: {signal}"), Some(points));
+    }
+    if account.yes_answers > 0 {
+        let points = (5.0 * account.yes_answers as f64).min(20.0);
+        advocacy += points;
+        why.add(
+            "advocacy",
+            format!(
+                "{} past yes answer(s), 5 each up to 20",
+                account.yes_answers
+            ),
+            Some(points),
+        );
+    }
+    if account.load > 0 {
+        let points = -15.0 * account.load as f64;
+        advocacy += points;
+        why.add(
+            "advocacy",
+            format!(
+                "{} ask(s) or activities in the last {} days, -15 each",
+                account.load, policy.limit_window_days
+            ),
+            Some(points),
+        );
+        clauses.push(format!(
+            "{} ask{} in the last {} days",
+            account.load,
+            if account.load == 1 { "" } else { "s" },
+            policy.limit_window_days
+        ));
+    }
+    let advocacy = advocacy.clamp(0.0, 100.0);
+    why.add("advocacy", "advocacy score (0-100)", Some(advocacy));
+
+    // Composite.
+    let weights = [
+        policy.weight_sentiment,
+        policy.weight_adoption,
+        policy.weight_icp_fit,
+        policy.weight_advocacy,
+    ];
+    let total_weight: f64 = weights.iter().sum();
+    let dims = [sentiment, adoption, icp_fit, advocacy];
+    let composite = if total_weight > 0.0 {
+        dims.iter().zip(weights).map(|(d, w)| d * w).sum::<f64>() / total_weight
+    } else {
+        0.0
+    };
+    why.add(
+        "composite",
+        format!(
+            "({:.1} x {} + {:.1} x {} + {:.1} x {} + {:.1} x {}) / {}",
+            sentiment,
+            weights[0],
+            adoption,
+            weights[1],
+            icp_fit,
+            weights[2],
+            advocacy,
+            weights[3],
+            total_weight
+        ),
+        Some(round1(composite)),
+    );
+
+    // Label.
+    let mut not_ready = Vec::new();
+    if account.status == Some(AccountStatus::Churned) {
+        not_ready.push("churned".to_string());
+    }
+    if account.escalation {
+        not_ready.push("open escalation".to_string());
+    }
+    if let Some(nps) = account.nps.filter(|n| *n <= 6) {
+        not_ready.push(format!("detractor (NPS {nps})"));
+    }
+    if let Some(since) = account.customer_since {
+        let days = (today - since).num_days();
+        if days < policy.min_customer_days {
+            not_ready.push(format!(
+                "customer for only {} (under {} days)",
+                ago(days).trim_end_matches(" ago"),
+                policy.min_customer_days
+            ));
+        }
+    }
+    let label = if !not_ready.is_empty() {
+        why.add(
+            "label",
+            format!("not ready: {}", not_ready.join(", ")),
+            None,
+        );
+        Label::NotReady
+    } else if i64::from(account.load) >= policy.over_asked {
+        why.add(
+            "label",
+            format!(
+                "over-asked: {} in {} days (policy: {} or more)",
+                account.load, policy.limit_window_days, policy.over_asked
+            ),
+            None,
+        );
+        Label::OverAsked
+    } else if composite >= policy.tier1_min {
+        why.add(
+            "label",
+            format!(
+                "tier-1 candidate: composite {:.1} >= {}",
+                composite, policy.tier1_min
+            ),
+            None,
+        );
+        Label::Tier1Candidate
+    } else {
+        why.add(
+            "label",
+            format!("develop: composite {:.1} < {}", composite, policy.tier1_min),
+            None,
+        );
+        Label::Develop
+    };
+    clauses.retain(|clause| !not_ready.contains(clause));
+    let mut reason = clauses.join("; ");
+    if !not_ready.is_empty() {
+        reason = format!("not ready: {}; {reason}", not_ready.join(", "));
+    }
+    Score {
+        sentiment: round1(sentiment),
+        adoption: round1(adoption),
+        icp_fit: round1(icp_fit),
+        advocacy: round1(advocacy),
+        composite: round1(composite),
+        label,
+        reason,
+        steps: why.steps,
+    }
+}
+
+/// A contact as a possible voice for its account.
+#[derive(Debug, Clone)]
+pub struct ContactFacts {
+    pub contact_id: String,
+    pub name: String,
+    pub role_level: RoleLevel,
+    pub tier: Option<Tier>,
+    pub opted_out: bool,
+    pub load: u32,
+}
+
+/// The strongest reference at an account: enrolled (not logo-only) first, then the most
+/// senior, then the least asked; opted-out contacts never.
+pub fn best_contact(contacts: &[ContactFacts]) -> Option<&ContactFacts> {
+    contacts.iter().filter(|c| !c.opted_out).max_by(|a, b| {
+        let enrolled = |c: &ContactFacts| matches!(c.tier, Some(t) if t != Tier::Logo);
+        (
+            enrolled(a),
+            a.role_level.rank(),
+            std::cmp::Reverse(a.load),
+            std::cmp::Reverse(&a.contact_id),
+        )
+            .cmp(&(
+                enrolled(b),
+                b.role_level.rank(),
+                std::cmp::Reverse(b.load),
+                std::cmp::Reverse(&b.contact_id),
+            ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    fn days_ago(days: i64) -> NaiveDate {
+        today() - chrono::Duration::days(days)
+    }
+
+    fn happy() -> AccountFacts {
+        AccountFacts {
+            account_id: "A".into(),
+            name: "Acme".into(),
+            industry: Some("Banking".into()),
+            employees: Some(800),
+            country: Some("United States".into()),
+            region: Some("Texas".into()),
+            use_case: Some("Fraud".into()),
+            status: Some(AccountStatus::Active),
+            customer_since: Some(days_ago(900)),
+            health: Some(90),
+            nps: Some(10),
+            adoption: Some(80.0),
+            advanced_adoption: Some(60.0),
+            ..AccountFacts::default()
+        }
+    }
+
+    fn run(account: &AccountFacts) -> Score {
+        let sectors = SectorMap::new(&[]);
+        let demand = Demand::new(&[], today(), 90, &sectors);
+        score(account, &demand, &sectors, &Policy::default(), today())
+    }
+
+    #[test]
+    fn nps_eight_is_passive_and_nine_is_promoter() {
+        let mut account = happy();
+        account.health = None;
+        account.nps = Some(8);
+        assert_eq!(run(&account).sentiment, 60.0);
+        account.nps = Some(9);
+        assert_eq!(run(&account).sentiment, 100.0);
+    }
+
+    #[test]
+    fn a_milestone_lifts_sentiment_for_180_days() {
+        let mut account = happy();
+        account.nps = Some(8);
+        account.health = Some(60);
+        account.milestone = Some(Milestone::Expansion);
+        account.milestone_date = Some(days_ago(179));
+        let base = 0.6 * 60.0 + 0.4 * 60.0;
+        assert_eq!(run(&account).sentiment, base + 15.0);
+        account.milestone_date = Some(days_ago(181));
+        assert_eq!(run(&account).sentiment, base);
+    }
+
+    #[test]
+    fn three_asks_in_ninety_days_is_over_asked_even_at_nps_ten() {
+        let mut account = happy();
+        account.load = 2;
+        assert_ne!(run(&account).label, Label::OverAsked);
+        account.load = 3;
+        let scored = run(&account);
+        assert_eq!(scored.label, Label::OverAsked);
+        assert!(
+            scored.reason.contains("3 asks in the last 90 days"),
+            "{}",
+            scored.reason
+        );
+    }
+
+    #[test]
+    fn customers_under_six_months_are_not_ready() {
+        let mut account = happy();
+        account.customer_since = Some(days_ago(5 * 30));
+        assert_eq!(run(&account).label, Label::NotReady);
+        account.customer_since = Some(days_ago(7 * 30));
+        assert_ne!(run(&account).label, Label::NotReady);
+    }
+
+    #[test]
+    fn a_detractor_with_health_95_is_not_ready() {
+        let mut account = happy();
+        account.nps = Some(5);
+        account.health = Some(95);
+        let scored = run(&account);
+        assert_eq!(scored.label, Label::NotReady);
+        assert!(
+            scored.reason.starts_with("not ready: detractor (NPS 5)"),
+            "{}",
+            scored.reason
+        );
+    }
+
+    #[test]
+    fn escalations_and_churn_are_not_ready() {
+        let mut account = happy();
+        account.escalation = true;
+        assert_eq!(run(&account).label, Label::NotReady);
+        let mut account = happy();
+        account.status = Some(AccountStatus::Churned);
+        assert_eq!(run(&account).label, Label::NotReady);
+    }
+
+    #[test]
+    fn no_pipeline_scores_icp_fit_neutral_and_says_so() {
+        let scored = run(&happy());
+        assert_eq!(scored.icp_fit, 50.0);
+        assert!(
+            scored
+                .steps
+                .iter()
+                .any(|s| s.rule.contains("no open pipeline"))
+        );
+    }
+
+    #[test]
+    fn icp_fit_counts_the_pipeline_that_resembles_the_account() {
+        let sectors = SectorMap::new(&[]);
+        let deal = |industry: &str, employees: i64, amount: i64| Deal {
+            industry: Some(industry.into()),
+            employees: Some(employees),
+            country: Some("United States".into()),
+            region: Some("Texas".into()),
+            use_case: Some("Fraud".into()),
+            amount_cents: amount,
+            close_date: Some(today() + chrono::Duration::days(30)),
+        };
+        let deals = vec![
+            deal("Banking", 700, 100),
+            deal("Insurance", 700, 100),
+            deal("Retail", 50_000, 200),
+        ];
+        let demand = Demand::new(&deals, today(), 90, &sectors);
+        let fit = demand.fit(&happy(), &sectors);
+        // industry: 1 same + half of 1 same-sector = 1.5 of 3 deals.
+        assert!((fit.industry.0 - 0.5).abs() < 1e-9, "{fit:?}");
+        // size: 2 of 3 deals in the mid-market band.
+        assert!((fit.size.0 - 2.0 / 3.0).abs() < 1e-9);
+        // by amount: 150 of 400 for industry.
+        assert!((fit.industry.1 - 150.0 / 400.0).abs() < 1e-9);
+        let far = deal("Banking", 700, 100);
+        let later = Deal {
+            close_date: Some(today() + chrono::Duration::days(91)),
+            ..far
+        };
+        assert_eq!(Demand::new(&[later], today(), 90, &sectors).deals(), 0);
+    }
+
+    #[test]
+    fn composite_is_the_weighted_mean() {
+        let scored = run(&happy());
+        let policy = Policy::default();
+        let expected = (scored.sentiment * policy.weight_sentiment
+            + scored.adoption * policy.weight_adoption
+            + scored.icp_fit * policy.weight_icp_fit
+            + scored.advocacy * policy.weight_advocacy)
+            / (policy.weight_sentiment
+                + policy.weight_adoption
+                + policy.weight_icp_fit
+                + policy.weight_advocacy);
+        assert!((scored.composite - expected).abs() < 0.1);
+    }
+
+    #[test]
+    fn best_contact_prefers_enrolled_senior_and_rested() {
+        let contact = |id: &str, level, tier, load| ContactFacts {
+            contact_id: id.into(),
+            name: id.into(),
+            role_level: level,
+            tier,
+            opted_out: false,
+            load,
+        };
+        let contacts = vec![
+            contact("ceo-not-enrolled", RoleLevel::CLevel, None, 0),
+            contact("vp-busy", RoleLevel::Vp, Some(Tier::Standard), 2),
+            contact("vp-rested", RoleLevel::Vp, Some(Tier::Standard), 0),
+            contact("logo", RoleLevel::CLevel, Some(Tier::Logo), 0),
+        ];
+        assert_eq!(
+            best_contact(&contacts).map(|c| c.contact_id.as_str()),
+            Some("vp-rested")
+        );
+        assert!(best_contact(&[]).is_none());
+    }
+}

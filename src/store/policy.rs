@@ -1,0 +1,46 @@
+//! The policy table: the values the program manager changed.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use crate::domain::policy::Policy;
+
+/// The policy in force: defaults with every stored change applied.
+pub fn load(conn: &Connection) -> Result<Policy> {
+    let mut policy = Policy::default();
+    for (key, value, _) in changes(conn)? {
+        if let Err(expected) = policy.set(&key, &value) {
+            bail!(
+                "the stored policy value {key} = '{value}' is not valid ({expected}); fix it with \
+                 'refprog policy set {key} VALUE' or 'refprog policy reset {key}'"
+            );
+        }
+    }
+    Ok(policy)
+}
+
+/// The stored changes: key, value, and the day it was set.
+pub fn changes(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut statement = conn.prepare("SELECT key, value, set_on FROM policy ORDER BY key")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect::<rusqlite::Result<_>>()
+        .context("reading the policy")
+}
+
+pub fn set(conn: &Connection, key: &str, value: &str, today: NaiveDate) -> Result<()> {
+    conn.execute(
+        "INSERT INTO policy (key, value, set_on) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_on = excluded.set_on",
+        params![key, value, today.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Removes the change to `key`, or every change; returns how many there were.
+pub fn reset(conn: &Connection, key: Option<&str>) -> Result<usize> {
+    Ok(match key {
+        Some(key) => conn.execute("DELETE FROM policy WHERE key = ?1", [key])?,
+        None => conn.execute("DELETE FROM policy", [])?,
+    })
+}

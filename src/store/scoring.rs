@@ -1,0 +1,162 @@
+//! What `score` reads: accounts as plain facts, the open pipeline, and the asks and
+//! activities of a window. The rules that weigh them live in `domain::score`.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::domain::model::{AccountStatus, ActivityKind, Milestone, RoleLevel, Signal, Tier};
+use crate::domain::policy::LoadEvent;
+use crate::domain::score::{AccountFacts, ContactFacts, Deal};
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+/// Every account, without the per-contact figures (yes answers, load).
+pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
+    let mut statement = conn.prepare(
+        "SELECT account_id, name, industry, employees, country, region, use_case, status, customer_since,
+                health, nps, adoption, advanced_adoption, milestone, milestone_date, escalation, signals
+         FROM accounts ORDER BY account_id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let signals: Option<String> = row.get(16)?;
+        Ok(AccountFacts {
+            account_id: row.get(0)?,
+            name: row.get(1)?,
+            industry: row.get(2)?,
+            employees: row.get(3)?,
+            country: row.get(4)?,
+            region: row.get(5)?,
+            use_case: row.get(6)?,
+            status: row
+                .get::<_, Option<String>>(7)?
+                .and_then(|s| AccountStatus::parse(&s)),
+            customer_since: date(row.get(8)?),
+            health: row.get(9)?,
+            nps: row.get(10)?,
+            adoption: row.get(11)?,
+            advanced_adoption: row.get(12)?,
+            milestone: row
+                .get::<_, Option<String>>(13)?
+                .and_then(|s| Milestone::parse(&s)),
+            milestone_date: date(row.get(14)?),
+            escalation: row.get::<_, Option<i64>>(15)?.unwrap_or(0) != 0,
+            signals: signals
+                .unwrap_or_default()
+                .split(';')
+                .filter_map(Signal::parse)
+                .collect(),
+            yes_answers: 0,
+            load: 0,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The opportunities still open.
+pub fn open_deals(conn: &Connection) -> Result<Vec<Deal>> {
+    let mut statement = conn.prepare(
+        "SELECT industry, employees, country, region, use_case, amount_cents, close_date
+         FROM opportunities WHERE status = 'open'",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(Deal {
+            industry: row.get(0)?,
+            employees: row.get(1)?,
+            country: row.get(2)?,
+            region: row.get(3)?,
+            use_case: row.get(4)?,
+            amount_cents: row.get::<_, Option<i64>>(5)?.unwrap_or(0),
+            close_date: date(row.get(6)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The asks, and the activities of kinds that count against the limits, dated within
+/// `from..=to`, each with the account of its contact.
+pub fn load_events(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, LoadEvent)>> {
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut events = Vec::new();
+    let mut asks = conn.prepare(
+        "SELECT c.account_id, a.contact_id, a.request_id, a.asked_on
+         FROM asks a JOIN contacts c ON c.contact_id = a.contact_id
+         WHERE a.asked_on BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = asks.query([&from, &to])?;
+    while let Some(row) = rows.next()? {
+        if let Some(day) = date(row.get(3)?) {
+            events.push((
+                row.get(0)?,
+                LoadEvent {
+                    contact_id: row.get(1)?,
+                    request_id: row.get(2)?,
+                    date: day,
+                },
+            ));
+        }
+    }
+    let mut activities = conn.prepare(
+        "SELECT c.account_id, a.contact_id, a.request_id, a.date, a.kind
+         FROM activities a JOIN contacts c ON c.contact_id = a.contact_id
+         WHERE a.date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = activities.query([&from, &to])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(4)?;
+        let counted = ActivityKind::parse(&kind).is_some_and(ActivityKind::counts_against_limit);
+        if let (true, Some(day)) = (counted, date(row.get(3)?)) {
+            events.push((
+                row.get(0)?,
+                LoadEvent {
+                    contact_id: row.get(1)?,
+                    request_id: row.get(2)?,
+                    date: day,
+                },
+            ));
+        }
+    }
+    Ok(events)
+}
+
+/// Asks answered yes, ever, per account.
+pub fn yes_answers(conn: &Connection) -> Result<HashMap<String, u32>> {
+    let mut statement = conn.prepare(
+        "SELECT c.account_id, count(*) FROM asks a JOIN contacts c ON c.contact_id = a.contact_id
+         WHERE a.answer = 'yes' GROUP BY c.account_id",
+    )?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact, with its account, as a possible voice for it (load filled in later).
+pub fn contacts(conn: &Connection) -> Result<Vec<(String, ContactFacts)>> {
+    let mut statement = conn.prepare(
+        "SELECT account_id, contact_id, name, role_level, tier, opted_out_on FROM contacts",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get(0)?,
+            ContactFacts {
+                contact_id: row.get(1)?,
+                name: row.get(2)?,
+                role_level: RoleLevel::parse(&row.get::<_, String>(3)?)
+                    .unwrap_or(RoleLevel::Individual),
+                tier: row
+                    .get::<_, Option<String>>(4)?
+                    .and_then(|t| Tier::parse(&t)),
+                opted_out: row.get::<_, Option<String>>(5)?.is_some(),
+                load: 0,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

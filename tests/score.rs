@@ -1,0 +1,246 @@
+//! `score` and `policy` on a small fixture program (fixtures/program), as of 2026-11-23.
+
+mod util;
+
+use util::{Workdir, assert_golden};
+
+const AS_OF: &str = "2026-11-23";
+
+fn program() -> Workdir {
+    let work = Workdir::new();
+    for kind in [
+        "accounts",
+        "contacts",
+        "opportunities",
+        "requests",
+        "activities",
+    ] {
+        work.run(&[
+            "--quiet",
+            "import",
+            kind,
+            &format!("fixtures/program/{kind}.csv"),
+        ])
+        .ok();
+    }
+    work
+}
+
+/// (account_id, label) of each row of `score --format csv`.
+fn ids_and_labels(csv: &str) -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("csv row");
+            (r[0].to_string(), r[9].to_string())
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn ranks_candidates_first_and_labels_each_account() {
+    let work = program();
+    let csv = work
+        .run(&["--as-of", AS_OF, "score", "--format", "csv"])
+        .ok();
+    // Ready accounts by composite; then over-asked; then not ready. The churned account is left out.
+    assert_eq!(
+        ids_and_labels(&csv),
+        pairs(&[
+            ("A-HEALTH", "tier-1 candidate"),
+            ("A-CLINIC", "tier-1 candidate"),
+            ("A-BANK", "tier-1 candidate"),
+            ("A-QUIET", "develop"),
+            ("A-BUSY", "over-asked"),
+            ("A-NEW", "not ready"),
+            ("A-DETRACT", "not ready"),
+            ("A-ESCAL", "not ready"),
+        ])
+    );
+    assert!(csv.contains("3 asks in the last 90 days"), "{csv}");
+    assert!(csv.contains("not ready: detractor (NPS 4)"), "{csv}");
+    assert!(
+        csv.contains("\"Maya Okafor (c-level, strategic)\""),
+        "{csv}"
+    );
+}
+
+#[test]
+fn explain_shows_every_input_weight_and_rule() {
+    let work = program();
+    let text = work
+        .run(&["--as-of", AS_OF, "score", "--explain", "A-HEALTH"])
+        .ok();
+    assert_golden("score_explain_a_health.txt", &text);
+    let json = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "score",
+            "--explain",
+            "A-BUSY",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(value["label"], "over-asked");
+    assert_eq!(value["weights"]["icp_fit"], 0.25);
+    assert!(value["steps"].as_array().expect("steps").len() > 10);
+}
+
+#[test]
+fn explain_of_an_unknown_account_is_an_error() {
+    let work = program();
+    let stderr = work.run(&["score", "--explain", "NOPE"]).fails(1);
+    assert_eq!(
+        stderr,
+        "refprog: no account 'NOPE' in the database (see 'refprog export accounts')\n"
+    );
+}
+
+#[test]
+fn filters_and_top() {
+    let work = program();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--as-of", AS_OF, "score", "--format", "csv"];
+        all.extend_from_slice(args);
+        ids_and_labels(&work.run(&all).ok())
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(&["--top", "2"]), ["A-HEALTH", "A-CLINIC"]);
+    assert_eq!(
+        run(&["--label", "not-ready"]),
+        ["A-NEW", "A-DETRACT", "A-ESCAL"]
+    );
+    assert_eq!(
+        run(&["--industry", "healthcare"]),
+        ["A-HEALTH", "A-CLINIC"],
+        "a sector group filters too"
+    );
+    assert_eq!(run(&["--industry", "Banking"]), ["A-BANK"]);
+    assert_eq!(
+        run(&["--min-score", "80", "--label", "tier-1"]),
+        ["A-HEALTH", "A-CLINIC"]
+    );
+}
+
+#[test]
+fn as_of_moves_the_load_window() {
+    let work = program();
+    // By 2027-01-15 the two October calls have left the 90-day window: Summit is no longer over-asked.
+    let csv = work
+        .run(&["--as-of", "2027-01-15", "score", "--format", "csv"])
+        .ok();
+    let busy = ids_and_labels(&csv)
+        .into_iter()
+        .find(|(id, _)| id == "A-BUSY")
+        .expect("A-BUSY");
+    assert_ne!(busy.1, "over-asked");
+    // And Nova Retail has been a customer for over 6 months by 2027-03-01.
+    let csv = work
+        .run(&["--as-of", "2027-03-01", "score", "--format", "csv"])
+        .ok();
+    let nova = ids_and_labels(&csv)
+        .into_iter()
+        .find(|(id, _)| id == "A-NEW")
+        .expect("A-NEW");
+    assert_ne!(nova.1, "not ready");
+}
+
+#[test]
+fn no_open_pipeline_scores_icp_fit_neutral() {
+    let work = Workdir::new();
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        "fixtures/program/accounts.csv",
+    ])
+    .ok();
+    let text = work
+        .run(&["--as-of", AS_OF, "score", "--explain", "A-BANK"])
+        .ok();
+    assert!(
+        text.contains("no open pipeline closing in the next 90 days: neutral"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_database_gives_the_header_only() {
+    let work = Workdir::new();
+    let csv = work.run(&["score", "--format", "csv"]).ok();
+    assert_eq!(
+        csv,
+        "account_id,name,industry,size_band,sentiment,adoption,icp_fit,advocacy,composite,label,best_contact,reason\n"
+    );
+}
+
+#[test]
+fn policy_lists_sets_validates_and_resets() {
+    let work = program();
+    let list = work.run(&["policy", "--format", "csv"]).ok();
+    assert!(
+        list.contains("score.weight.sentiment,0.35,0.35,,"),
+        "{list}"
+    );
+    assert!(list.contains("limit.standard,2,2,,"), "{list}");
+
+    let set = work.run(&["--as-of", AS_OF, "policy", "set", "score.tier1_min", "85"]);
+    assert_eq!(set.fails(0), "score.tier1_min: 70 -> 85\n");
+    let list = work.run(&["policy", "--format", "csv"]).ok();
+    assert!(list.contains("score.tier1_min,85,70,2026-11-23,"), "{list}");
+    // Only Mercy Health (87) stays a tier-1 candidate.
+    let csv = work
+        .run(&[
+            "--as-of", AS_OF, "score", "--format", "csv", "--label", "tier-1",
+        ])
+        .ok();
+    assert_eq!(ids_and_labels(&csv).len(), 1);
+
+    let bad = work
+        .run(&["policy", "set", "score.weight.sentiment", "-2"])
+        .fails(1);
+    assert_eq!(
+        bad,
+        "refprog: policy score.weight.sentiment: '-2' is not valid: expected a weight of 0 or more, like 0.35\n"
+    );
+    let unknown = work.run(&["policy", "set", "score.tier1", "80"]).fails(1);
+    assert!(
+        unknown.contains("no policy key 'score.tier1'")
+            && unknown.contains("did you mean 'score.tier1_min'"),
+        "{unknown}"
+    );
+
+    let reset = work.run(&["policy", "reset", "score.tier1_min"]);
+    assert_eq!(
+        reset.fails(0),
+        "score.tier1_min: back to its default (70)\n"
+    );
+    let csv = work
+        .run(&[
+            "--as-of", AS_OF, "score", "--format", "csv", "--label", "tier-1",
+        ])
+        .ok();
+    assert_eq!(ids_and_labels(&csv).len(), 3);
+}
+
+#[test]
+fn sector_mappings_extend_the_built_in_groups() {
+    let work = program();
+    work.run(&["policy", "set", "sector.Pine Trees", "healthcare"])
+        .ok();
+    let list = work.run(&["policy", "--format", "csv"]).ok();
+    assert!(list.contains("sector.Pine Trees,healthcare,,"), "{list}");
+}
