@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::{PolicyAction, PolicyArgs};
-use crate::domain::policy::{KEYS, Policy, SECTOR_PREFIX};
+use crate::domain::policy::{KEYS, Policy, SECTOR_PREFIX, unknown_key};
 use crate::output::{Cell, Out};
 use crate::store::{self, Store};
 
@@ -30,9 +30,7 @@ pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         Some(PolicyAction::Reset { key }) => {
             if let Some(key) = key.as_deref().filter(|k| !Policy::knows(k)) {
-                if let Err(message) = Policy::default().set(key, "") {
-                    bail!("{message}");
-                }
+                bail!("{}", unknown_key(key));
             }
             let removed = store::policy::reset(&store.conn, key.as_deref())?;
             match key {

@@ -297,7 +297,8 @@ pub fn load_in_window(events: &[LoadEvent], from: NaiveDate, to: NaiveDate) -> u
     load
 }
 
-fn unknown_key(key: &str) -> String {
+/// The message for a key that does not exist, with the closest one.
+pub fn unknown_key(key: &str) -> String {
     let closest = KEYS
         .iter()
         .map(|k| (strsim::jaro_winkler(key, k.key), k.key))

@@ -12,6 +12,7 @@
 //! - Advocacy: 40, plus 20 for a case study and 10 each for a review, an event and a
 //!   referral, plus 5 per past yes answer (up to 20), minus 15 per unit of load in the
 //!   window.
+//!
 //! A missing input scores a neutral 50 and says so.
 
 use std::collections::HashMap;
