@@ -139,6 +139,8 @@ CREATE TABLE asks (
     UNIQUE (request_id, contact_id)
 );
 CREATE INDEX asks_by_contact ON asks (contact_id, asked_on);
+-- Covering: windowed load counts read the index only.
+CREATE INDEX asks_by_date ON asks (asked_on, contact_id, request_id);
 
 CREATE TABLE activities (
     id               INTEGER PRIMARY KEY,
@@ -155,6 +157,8 @@ CREATE TABLE activities (
 );
 CREATE INDEX activities_by_contact ON activities (contact_id, date);
 CREATE INDEX activities_by_request ON activities (request_id);
+-- Covering: windowed load counts and reports read the index only.
+CREATE INDEX activities_by_date ON activities (date, contact_id, kind, request_id);
 
 -- Values the program manager changed; the defaults live in src/domain/policy.rs.
 CREATE TABLE policy (

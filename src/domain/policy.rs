@@ -279,10 +279,17 @@ pub struct LoadEvent {
 /// The load in `from..=to`: each request a person was asked for or did something for counts
 /// once (an ask that became a call is one unit of load, not two), and each activity without
 /// a request counts on its own.
-pub fn load_in_window(events: &[LoadEvent], from: NaiveDate, to: NaiveDate) -> u32 {
+pub fn load_in_window<'e>(
+    events: impl IntoIterator<Item = &'e LoadEvent>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
     let mut requests: Vec<(&str, &str)> = Vec::new();
     let mut load = 0;
-    for event in events.iter().filter(|e| e.date >= from && e.date <= to) {
+    for event in events
+        .into_iter()
+        .filter(|e| e.date >= from && e.date <= to)
+    {
         match &event.request_id {
             Some(request) => {
                 let key = (event.contact_id.as_str(), request.as_str());

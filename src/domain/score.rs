@@ -290,18 +290,20 @@ pub struct Score {
     pub steps: Vec<Step>,
 }
 
+/// Collects the steps of an explanation, or nothing when nobody will read them (scoring
+/// every account for the list need not format a hundred thousand explanations).
 struct Explainer {
+    detail: bool,
     steps: Vec<Step>,
 }
 
-impl Explainer {
-    fn add(&mut self, dimension: &'static str, rule: impl Into<String>, points: Option<f64>) {
-        self.steps.push(Step {
-            dimension,
-            rule: rule.into(),
-            points,
-        });
-    }
+/// Adds a step; the rule is formatted only when the explanation is kept.
+macro_rules! step {
+    ($why:expr, $dimension:expr, $points:expr, $($rule:tt)+) => {
+        if $why.detail {
+            $why.steps.push(Step { dimension: $dimension, rule: format!($($rule)+), points: $points });
+        }
+    };
 }
 
 fn round1(x: f64) -> f64 {
@@ -337,15 +339,19 @@ fn milestone_words(milestone: Option<Milestone>) -> &'static str {
     }
 }
 
-/// Scores one account.
+/// Scores one account; with `detail`, the score carries every step of its explanation.
 pub fn score(
     account: &AccountFacts,
     demand: &Demand,
     sectors: &SectorMap,
     policy: &Policy,
     today: NaiveDate,
+    detail: bool,
 ) -> Score {
-    let mut why = Explainer { steps: Vec::new() };
+    let mut why = Explainer {
+        detail,
+        steps: Vec::new(),
+    };
     let mut clauses: Vec<String> = Vec::new();
 
     // Sentiment.
@@ -355,33 +361,42 @@ pub fn score(
         _ => nps as f64 * 5.0,
     });
     if let (Some(nps), Some(points)) = (account.nps, nps_points) {
-        why.add(
+        step!(
+            why,
             "sentiment",
-            format!("NPS {nps}: {}", nps_category(nps)),
             Some(points),
+            "NPS {nps}: {}",
+            nps_category(nps)
         );
     }
     if let Some(health) = account.health {
-        why.add(
+        step!(
+            why,
             "sentiment",
-            format!("health score {health}"),
             Some(health as f64),
+            "health score {health}"
         );
     }
     let mut sentiment = match (nps_points, account.health) {
         (Some(n), Some(h)) => {
             let blended = 0.6 * n + 0.4 * h as f64;
-            why.add(
+            step!(
+                why,
                 "sentiment",
-                "60 % NPS points + 40 % health",
                 Some(round1(blended)),
+                "60 % NPS points + 40 % health"
             );
             blended
         }
         (Some(n), None) => n,
         (None, Some(h)) => h as f64,
         (None, None) => {
-            why.add("sentiment", "no NPS or health score: neutral", Some(50.0));
+            step!(
+                why,
+                "sentiment",
+                Some(50.0),
+                "no NPS or health score: neutral"
+            );
             50.0
         }
     };
@@ -395,27 +410,25 @@ pub fn score(
         let what = milestone_words(account.milestone);
         if (0..=policy.milestone_days).contains(&days) {
             let lifted = (sentiment + policy.milestone_lift).min(100.0);
-            why.add(
+            step!(
+                why,
                 "sentiment",
-                format!(
-                    "{what} {} (within {} days): +{}",
-                    ago(days),
-                    policy.milestone_days,
-                    policy.milestone_lift
-                ),
                 Some(round1(lifted)),
+                "{what} {} (within {} days): +{}",
+                ago(days),
+                policy.milestone_days,
+                policy.milestone_lift
             );
             sentiment = lifted;
             sentiment_clause.push_str(&format!(" with {what} {}", ago(days)));
         } else if days > policy.milestone_days {
-            why.add(
+            step!(
+                why,
                 "sentiment",
-                format!(
-                    "{what} {}: older than {} days, no lift",
-                    ago(days),
-                    policy.milestone_days
-                ),
                 None,
+                "{what} {}: older than {} days, no lift",
+                ago(days),
+                policy.milestone_days
             );
         }
     }
@@ -424,35 +437,38 @@ pub fn score(
     // Adoption.
     let adoption = match (account.adoption, account.advanced_adoption) {
         (Some(a), Some(b)) => {
-            why.add(
+            step!(
+                why,
                 "adoption",
-                format!("active-user adoption {a}% x 60 % + advanced-feature adoption {b}% x 40 %"),
                 None,
+                "active-user adoption {a}% x 60 % + advanced-feature adoption {b}% x 40 %"
             );
             0.6 * a + 0.4 * b
         }
         (Some(a), None) => {
-            why.add(
+            step!(
+                why,
                 "adoption",
-                format!("active-user adoption {a}% (no advanced-feature figure)"),
                 None,
+                "active-user adoption {a}% (no advanced-feature figure)"
             );
             a
         }
         (None, Some(b)) => {
-            why.add(
+            step!(
+                why,
                 "adoption",
-                format!("advanced-feature adoption {b}% (no active-user figure)"),
                 None,
+                "advanced-feature adoption {b}% (no active-user figure)"
             );
             b
         }
         (None, None) => {
-            why.add("adoption", "no adoption figures: neutral", None);
+            step!(why, "adoption", None, "no adoption figures: neutral");
             50.0
         }
     };
-    why.add("adoption", "adoption score", Some(round1(adoption)));
+    step!(why, "adoption", Some(round1(adoption)), "adoption score");
     match account.adoption {
         Some(a) if a >= 70.0 => clauses.push(format!("high adoption ({a}%)")),
         Some(a) if a < 40.0 => clauses.push(format!("low adoption ({a}%)")),
@@ -461,13 +477,12 @@ pub fn score(
 
     // ICP fit to demand.
     let icp_fit = if demand.deals() == 0 {
-        why.add(
+        step!(
+            why,
             "icp_fit",
-            format!(
-                "no open pipeline closing in the next {} days: neutral",
-                demand.horizon_days
-            ),
             Some(50.0),
+            "no open pipeline closing in the next {} days: neutral",
+            demand.horizon_days
         );
         clauses.push(format!(
             "no open pipeline in the next {} days to compare with",
@@ -491,29 +506,27 @@ pub fn score(
             ),
             ("use case", fit.use_case, FIT_WEIGHTS[3]),
         ] {
-            why.add(
+            step!(
+                why,
                 "icp_fit",
-                format!(
-                    "{name}: {} of deals, {} of amount, weight {weight}",
-                    pct(part.0),
-                    pct(part.1)
-                ),
                 None,
+                "{name}: {} of deals, {} of amount, weight {weight}",
+                pct(part.0),
+                pct(part.1)
             );
         }
         let share = 0.5 * fit.by_count + 0.5 * fit.by_amount;
         let points = (100.0 * share / policy.icp_full_share).min(100.0);
-        why.add(
+        step!(
+            why,
             "icp_fit",
-            format!(
-                "resembles {} of {} open deal{} by count and {} by amount; {} counts as full fit",
-                pct(fit.by_count),
-                demand.deals(),
-                if demand.deals() == 1 { "" } else { "s" },
-                pct(fit.by_amount),
-                pct(policy.icp_full_share)
-            ),
             Some(round1(points)),
+            "resembles {} of {} open deal{} by count and {} by amount; {} counts as full fit",
+            pct(fit.by_count),
+            demand.deals(),
+            if demand.deals() == 1 { "" } else { "s" },
+            pct(fit.by_amount),
+            pct(policy.icp_full_share)
         );
         if share < 0.05 {
             clauses.push("few prospects in the pipeline resemble it".to_string());
@@ -525,7 +538,7 @@ pub fn score(
 
     // Advocacy history minus load.
     let mut advocacy = 40.0;
-    why.add("advocacy", "starting point", Some(40.0));
+    step!(why, "advocacy", Some(40.0), "starting point");
     for signal in &account.signals {
         let points = if *signal == Signal::CaseStudy {
             20.0
@@ -533,30 +546,29 @@ pub fn score(
             10.0
         };
         advocacy += points;
-        why.add("advocacy", format!("signal: {signal}"), Some(points));
+        step!(why, "advocacy", Some(points), "signal: {signal}");
     }
     if account.yes_answers > 0 {
         let points = (5.0 * account.yes_answers as f64).min(20.0);
         advocacy += points;
-        why.add(
+        step!(
+            why,
             "advocacy",
-            format!(
-                "{} past yes answer(s), 5 each up to 20",
-                account.yes_answers
-            ),
             Some(points),
+            "{} past yes answer(s), 5 each up to 20",
+            account.yes_answers
         );
     }
     if account.load > 0 {
         let points = -15.0 * account.load as f64;
         advocacy += points;
-        why.add(
+        step!(
+            why,
             "advocacy",
-            format!(
-                "{} ask(s) or activities in the last {} days, -15 each",
-                account.load, policy.limit_window_days
-            ),
             Some(points),
+            "{} ask(s) or activities in the last {} days, -15 each",
+            account.load,
+            policy.limit_window_days
         );
         clauses.push(format!(
             "{} ask{} in the last {} days",
@@ -566,7 +578,7 @@ pub fn score(
         ));
     }
     let advocacy = advocacy.clamp(0.0, 100.0);
-    why.add("advocacy", "advocacy score (0-100)", Some(advocacy));
+    step!(why, "advocacy", Some(advocacy), "advocacy score (0-100)");
 
     // Composite.
     let weights = [
@@ -582,21 +594,20 @@ pub fn score(
     } else {
         0.0
     };
-    why.add(
+    step!(
+        why,
         "composite",
-        format!(
-            "({:.1} x {} + {:.1} x {} + {:.1} x {} + {:.1} x {}) / {}",
-            sentiment,
-            weights[0],
-            adoption,
-            weights[1],
-            icp_fit,
-            weights[2],
-            advocacy,
-            weights[3],
-            total_weight
-        ),
         Some(round1(composite)),
+        "({:.1} x {} + {:.1} x {} + {:.1} x {} + {:.1} x {}) / {}",
+        sentiment,
+        weights[0],
+        adoption,
+        weights[1],
+        icp_fit,
+        weights[2],
+        advocacy,
+        weights[3],
+        total_weight
     );
 
     // Label.
@@ -621,37 +632,37 @@ pub fn score(
         }
     }
     let label = if !not_ready.is_empty() {
-        why.add(
-            "label",
-            format!("not ready: {}", not_ready.join(", ")),
-            None,
-        );
+        step!(why, "label", None, "not ready: {}", not_ready.join(", "));
         Label::NotReady
     } else if i64::from(account.load) >= policy.over_asked {
-        why.add(
+        step!(
+            why,
             "label",
-            format!(
-                "over-asked: {} in {} days (policy: {} or more)",
-                account.load, policy.limit_window_days, policy.over_asked
-            ),
             None,
+            "over-asked: {} in {} days (policy: {} or more)",
+            account.load,
+            policy.limit_window_days,
+            policy.over_asked
         );
         Label::OverAsked
     } else if composite >= policy.tier1_min {
-        why.add(
+        step!(
+            why,
             "label",
-            format!(
-                "tier-1 candidate: composite {:.1} >= {}",
-                composite, policy.tier1_min
-            ),
             None,
+            "tier-1 candidate: composite {:.1} >= {}",
+            composite,
+            policy.tier1_min
         );
         Label::Tier1Candidate
     } else {
-        why.add(
+        step!(
+            why,
             "label",
-            format!("develop: composite {:.1} < {}", composite, policy.tier1_min),
             None,
+            "develop: composite {:.1} < {}",
+            composite,
+            policy.tier1_min
         );
         Label::Develop
     };
@@ -683,24 +694,24 @@ pub struct ContactFacts {
     pub load: u32,
 }
 
-/// The strongest reference at an account: enrolled (not logo-only) first, then the most
-/// senior, then the least asked; opted-out contacts never.
+/// How strong a voice a contact is: enrolled (not logo-only) first, then the most senior,
+/// then the least asked; ties go to the smaller id, so the choice is stable.
+pub fn contact_rank(contact: &ContactFacts, load: u32) -> impl Ord + '_ {
+    let enrolled = matches!(contact.tier, Some(t) if t != Tier::Logo);
+    (
+        enrolled,
+        contact.role_level.rank(),
+        std::cmp::Reverse(load),
+        std::cmp::Reverse(contact.contact_id.as_str()),
+    )
+}
+
+/// The strongest reference at an account, by [`contact_rank`]; opted-out contacts never.
 pub fn best_contact(contacts: &[ContactFacts]) -> Option<&ContactFacts> {
-    contacts.iter().filter(|c| !c.opted_out).max_by(|a, b| {
-        let enrolled = |c: &ContactFacts| matches!(c.tier, Some(t) if t != Tier::Logo);
-        (
-            enrolled(a),
-            a.role_level.rank(),
-            std::cmp::Reverse(a.load),
-            std::cmp::Reverse(&a.contact_id),
-        )
-            .cmp(&(
-                enrolled(b),
-                b.role_level.rank(),
-                std::cmp::Reverse(b.load),
-                std::cmp::Reverse(&b.contact_id),
-            ))
-    })
+    contacts
+        .iter()
+        .filter(|c| !c.opted_out)
+        .max_by_key(|c| contact_rank(c, c.load))
 }
 
 #[cfg(test)]
@@ -737,7 +748,14 @@ mod tests {
     fn run(account: &AccountFacts) -> Score {
         let sectors = SectorMap::new(&[]);
         let demand = Demand::new(&[], today(), 90, &sectors);
-        score(account, &demand, &sectors, &Policy::default(), today())
+        score(
+            account,
+            &demand,
+            &sectors,
+            &Policy::default(),
+            today(),
+            true,
+        )
     }
 
     #[test]

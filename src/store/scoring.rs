@@ -78,50 +78,38 @@ pub fn open_deals(conn: &Connection) -> Result<Vec<Deal>> {
 }
 
 /// The asks, and the activities of kinds that count against the limits, dated within
-/// `from..=to`, each with the account of its contact.
-pub fn load_events(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(String, LoadEvent)>> {
+/// `from..=to`.
+pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
     let (from, to) = (from.to_string(), to.to_string());
     let mut events = Vec::new();
     let mut asks = conn.prepare(
-        "SELECT c.account_id, a.contact_id, a.request_id, a.asked_on
-         FROM asks a JOIN contacts c ON c.contact_id = a.contact_id
-         WHERE a.asked_on BETWEEN ?1 AND ?2",
+        "SELECT contact_id, request_id, asked_on FROM asks WHERE asked_on BETWEEN ?1 AND ?2",
     )?;
     let mut rows = asks.query([&from, &to])?;
     while let Some(row) = rows.next()? {
-        if let Some(day) = date(row.get(3)?) {
-            events.push((
-                row.get(0)?,
-                LoadEvent {
-                    contact_id: row.get(1)?,
-                    request_id: row.get(2)?,
-                    date: day,
-                },
-            ));
+        if let Some(day) = date(row.get(2)?) {
+            events.push(LoadEvent {
+                contact_id: row.get(0)?,
+                request_id: row.get(1)?,
+                date: day,
+            });
         }
     }
     let mut activities = conn.prepare(
-        "SELECT c.account_id, a.contact_id, a.request_id, a.date, a.kind
-         FROM activities a JOIN contacts c ON c.contact_id = a.contact_id
-         WHERE a.date BETWEEN ?1 AND ?2",
+        "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = activities.query([&from, &to])?;
     while let Some(row) = rows.next()? {
-        let kind: String = row.get(4)?;
-        let counted = ActivityKind::parse(&kind).is_some_and(ActivityKind::counts_against_limit);
-        if let (true, Some(day)) = (counted, date(row.get(3)?)) {
-            events.push((
-                row.get(0)?,
-                LoadEvent {
-                    contact_id: row.get(1)?,
-                    request_id: row.get(2)?,
-                    date: day,
-                },
-            ));
+        let kind = row.get_ref(3)?.as_str()?;
+        if !ActivityKind::parse(kind).is_some_and(ActivityKind::counts_against_limit) {
+            continue;
+        }
+        if let Some(day) = date(row.get(2)?) {
+            events.push(LoadEvent {
+                contact_id: row.get(0)?,
+                request_id: row.get(1)?,
+                date: day,
+            });
         }
     }
     Ok(events)
