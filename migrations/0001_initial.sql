@@ -32,6 +32,7 @@ CREATE TABLE accounts (
     escalation          INTEGER CHECK (escalation IN (0, 1)),
     signals             TEXT
 );
+CREATE INDEX accounts_by_industry ON accounts (industry);
 
 CREATE TABLE contacts (
     id             INTEGER PRIMARY KEY,
@@ -54,6 +55,7 @@ CREATE TABLE contacts (
     opted_out_on   TEXT
 );
 CREATE INDEX contacts_by_account ON contacts (account_id);
+CREATE INDEX contacts_by_tier ON contacts (tier);
 
 -- Every membership change (enroll, tier, break, resume, opt-out, recommit), kept, never overwritten.
 CREATE TABLE membership_events (

@@ -54,6 +54,9 @@ pub enum Command {
     Import(ImportArgs),
     Export(ExportArgs),
     Score(ScoreArgs),
+    Request(RequestArgs),
+    Match(Box<MatchArgs>),
+    Brief(BriefArgs),
     Policy(PolicyArgs),
 }
 
@@ -203,4 +206,192 @@ pub enum PolicyAction {
     },
     /// Restore one value, or all of them, to the default
     Reset { key: Option<String> },
+}
+
+/// What a sales rep asks for; shared by `request add` and an ad-hoc `match`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RequestFields {
+    /// The prospect company
+    #[arg(long)]
+    pub prospect: Option<String>,
+    /// The prospect's industry (Salesforce or HubSpot label)
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// The prospect's employee count
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..))]
+    pub employees: Option<i64>,
+    /// The prospect's country
+    #[arg(long)]
+    pub country: Option<String>,
+    /// The prospect's region (state, province)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The deal's ARR: 120000, 120,000 or '$120,000'
+    #[arg(long, value_name = "ARR", value_parser = parse_money)]
+    pub deal_size: Option<i64>,
+    /// The opportunity stage (e.g. Proposal)
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// The expected close date
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub close_date: Option<NaiveDate>,
+    /// The sales rep asking
+    #[arg(long)]
+    pub rep: Option<String>,
+    /// The role level wanted: c-level, vp, director, manager, individual
+    #[arg(long, value_parser = parse_role_level)]
+    pub role_level: Option<crate::domain::model::RoleLevel>,
+    /// The use case the prospect cares about
+    #[arg(long)]
+    pub use_case: Option<String>,
+    /// What the reference is asked to do (default call)
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<crate::domain::model::ActivityKind>,
+    /// The prospect's key questions
+    #[arg(long)]
+    pub questions: Option<String>,
+    /// When the reference is needed by
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub needed_by: Option<NaiveDate>,
+    /// Why now, and what else was tried (demo, case study, trial)
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// The CRM opportunity id
+    #[arg(long)]
+    pub opportunity: Option<String>,
+}
+
+fn parse_money(text: &str) -> Result<i64, String> {
+    crate::import::values::parse_money_cents(text).map_err(|e| format!("'{text}': expected {e}"))
+}
+
+fn parse_role_level(text: &str) -> Result<crate::domain::model::RoleLevel, String> {
+    use crate::domain::model::RoleLevel;
+    RoleLevel::parse(text).ok_or_else(|| format!("'{text}': expected {}", RoleLevel::expected()))
+}
+
+fn parse_kind(text: &str) -> Result<crate::domain::model::ActivityKind, String> {
+    use crate::domain::model::ActivityKind;
+    ActivityKind::parse(text)
+        .ok_or_else(|| format!("'{text}': expected {}", ActivityKind::expected()))
+}
+
+fn parse_status(text: &str) -> Result<crate::domain::model::RequestStatus, String> {
+    use crate::domain::model::RequestStatus;
+    RequestStatus::parse(text)
+        .ok_or_else(|| format!("'{text}': expected {}", RequestStatus::expected()))
+}
+
+const REQUEST_EXAMPLES: &str = "\
+Examples:
+  refprog request add --prospect 'Acme Clinics' --industry Healthcare --employees 1200 \\
+      --country 'United States' --region Illinois --deal-size 120000 --stage Negotiation \\
+      --rep 'Jordan Blake' --role-level c-level --use-case 'Claims automation' \\
+      --questions 'How long did rollout take?' --needed-by 2026-12-01
+  refprog request list --status submitted
+  refprog request show REQ-00001
+  refprog request approve REQ-00001
+  refprog request decline REQ-00002 --reason 'stage too early: demo first'
+  refprog request answer REQ-00001 C-HEALTH-CFO --yes --scheduled 2026-11-28
+
+Lifecycle: submitted -> qualified | declined -> matched -> asked -> accepted | passed ->
+scheduled -> completed | cancelled. Every step is time-stamped; an impossible step is refused.";
+
+/// Sales requests for references: add, list, show, approve, decline, cancel, answer
+#[derive(Debug, Args)]
+#[command(after_help = REQUEST_EXAMPLES)]
+pub struct RequestArgs {
+    #[command(subcommand)]
+    pub action: RequestAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestAction {
+    /// Record a new request; prints its id and qualification warnings
+    Add(Box<RequestFields>),
+    /// List requests, newest first
+    List {
+        /// Only requests in this status
+        #[arg(long, value_parser = parse_status)]
+        status: Option<crate::domain::model::RequestStatus>,
+    },
+    /// One request with its whole history
+    Show { request_id: String },
+    /// Approve a request (submitted -> qualified)
+    Approve { request_id: String },
+    /// Decline a request, with the reason
+    Decline {
+        request_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cancel a request
+    Cancel { request_id: String },
+    /// Record a reference's answer to an ask
+    Answer {
+        request_id: String,
+        contact_id: String,
+        /// They said yes
+        #[arg(long, conflicts_with = "pass", required_unless_present = "pass")]
+        yes: bool,
+        /// They passed
+        #[arg(long)]
+        pass: bool,
+        /// With --yes: the date the call is scheduled
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, requires = "yes")]
+        scheduled: Option<NaiveDate>,
+    },
+}
+
+const MATCH_EXAMPLES: &str = "\
+Examples:
+  refprog match REQ-00001                       # the best 5, with reasons
+  refprog match REQ-00001 --top 10 --include-poor
+  refprog match REQ-00001 --show-excluded       # who was left out, and why
+  refprog match REQ-00001 --ask C-HEALTH-CFO    # record the ask (request -> asked)
+  refprog match --prospect 'Acme' --industry Healthcare --employees 900 --use-case 'Claims automation'
+
+Each criterion is graded excellent / good / poor (industry, size, use case, role, geography,
+availability, recency); the grade is the worst. Never offered: opted out, on a break, tier
+limit reached, asked within the minimum gap, churned or escalated account, not willing to do
+the kind asked, logo tier, already spoke to this prospect. Under the deal-size threshold,
+strategic references rank last (saved for bigger deals).";
+
+/// The right references for a request (or an ad-hoc one), graded, with reasons
+#[derive(Debug, Args)]
+#[command(after_help = MATCH_EXAMPLES)]
+pub struct MatchArgs {
+    /// A stored request; or give the request's flags for an ad-hoc match (nothing stored)
+    pub request_id: Option<String>,
+    #[command(flatten)]
+    pub adhoc: RequestFields,
+    /// How many candidates to show
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Show poor matches too
+    #[arg(long)]
+    pub include_poor: bool,
+    /// List the references left out, with the reason
+    #[arg(long)]
+    pub show_excluded: bool,
+    /// Record that this contact was asked (request -> asked)
+    #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
+    pub ask: Option<String>,
+}
+
+const BRIEF_EXAMPLES: &str = "\
+Examples:
+  refprog brief REQ-00001 C-HEALTH-CFO
+  refprog brief REQ-00001 C-HEALTH-CFO --format json
+
+Two notes ready to send: the reference's preparation (who is calling, why, topics to cover
+and to avoid, 15-20 minutes) and the prospect's (who they will talk to, background, best
+topics). Missing data is left out, never invented.";
+
+/// The preparation notes for a reference call, for the reference and for the prospect
+#[derive(Debug, Args)]
+#[command(after_help = BRIEF_EXAMPLES)]
+pub struct BriefArgs {
+    pub request_id: String,
+    pub contact_id: String,
 }

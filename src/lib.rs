@@ -37,8 +37,30 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => commands::export::run(args, &mut store, &mut out, today)?,
         Command::Score(args) => commands::score::run(args, &mut store, &mut out, today)?,
         Command::Policy(args) => commands::policy::run(args, &mut store, &mut out, today)?,
+        Command::Request(args) => commands::request::run(args, &mut store, &mut out, today)?,
+        Command::Match(args) => commands::matching::run(args, &mut store, &mut out, today)?,
+        Command::Brief(args) => commands::brief::run(args, &mut store, &mut out, today)?,
     }
     out.flush()
+}
+
+/// A wrong use of the command line found after parsing (exit code 2, like clap's own).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A time stamp for a lifecycle step: the `--as-of` day at the clock's time of day, so a
+/// day's steps keep their order and `--as-of` still decides the date.
+pub fn stamp(today: NaiveDate) -> String {
+    let time = chrono::Local::now().time();
+    format!("{}T{}", today, time.format("%H:%M:%S"))
 }
 
 /// The `--as-of` date, or today's date on this machine.

@@ -1,7 +1,10 @@
 //! One module per subcommand, each with the same shape:
 //! `run(args, &mut Store, &mut Out, today)`, where today is `--as-of` or the clock's date.
 
+pub mod brief;
 pub mod export;
 pub mod import;
+pub mod matching;
 pub mod policy;
+pub mod request;
 pub mod score;

@@ -129,6 +129,17 @@ impl RoleLevel {
         }
     }
 
+    /// The level in words, for sentences: "a VP", "a c-level executive".
+    pub fn words(self) -> &'static str {
+        match self {
+            RoleLevel::CLevel => "c-level executive",
+            RoleLevel::Vp => "VP",
+            RoleLevel::Director => "director",
+            RoleLevel::Manager => "manager",
+            RoleLevel::Individual => "individual contributor",
+        }
+    }
+
     /// The level a job title implies: CEO/CFO/CTO/Chief -> c-level; VP/Vice President -> vp;
     /// Director/Head of -> director; Manager -> manager; anything else -> individual.
     pub fn from_title(title: &str) -> RoleLevel {
@@ -246,9 +257,49 @@ vocabulary! {
     }
 }
 
+impl RequestStatus {
+    /// The lifecycle: which steps a request in this status may take.
+    pub fn can_become(self, next: RequestStatus) -> bool {
+        use RequestStatus::*;
+        match self {
+            Submitted => matches!(next, Qualified | Declined | Matched | Asked | Cancelled),
+            Qualified => matches!(next, Matched | Asked | Declined | Cancelled),
+            Matched | Passed => matches!(next, Matched | Asked | Cancelled),
+            Asked => matches!(
+                next,
+                Asked | Accepted | Passed | Matched | Scheduled | Cancelled
+            ),
+            Accepted => matches!(next, Scheduled | Completed | Cancelled),
+            Scheduled => matches!(next, Completed | Cancelled),
+            Declined | Completed | Cancelled => false,
+        }
+    }
+
+    /// Declined, completed and cancelled requests take no further step.
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            RequestStatus::Declined | RequestStatus::Completed | RequestStatus::Cancelled
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_lifecycle() {
+        use RequestStatus::*;
+        assert!(Submitted.can_become(Qualified));
+        assert!(Qualified.can_become(Asked));
+        assert!(Asked.can_become(Accepted));
+        assert!(Accepted.can_become(Scheduled));
+        assert!(Scheduled.can_become(Completed));
+        assert!(!Declined.can_become(Asked));
+        assert!(!Completed.can_become(Cancelled));
+        assert!(!Submitted.can_become(Completed));
+    }
 
     #[test]
     fn parses_synonyms_ignoring_case_and_punctuation() {

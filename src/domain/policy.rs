@@ -284,8 +284,18 @@ pub fn load_in_window<'e>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> u32 {
-    let mut requests: Vec<(&str, &str)> = Vec::new();
-    let mut load = 0;
+    load_units(events, from, to).len() as u32
+}
+
+/// The units of load in `from..=to` (see [`load_in_window`]), each dated by its first
+/// event, oldest first.
+pub fn load_units<'e>(
+    events: impl IntoIterator<Item = &'e LoadEvent>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<NaiveDate> {
+    let mut requests: Vec<(&str, &str, NaiveDate)> = Vec::new();
+    let mut units = Vec::new();
     for event in events
         .into_iter()
         .filter(|e| e.date >= from && e.date <= to)
@@ -293,15 +303,17 @@ pub fn load_in_window<'e>(
         match &event.request_id {
             Some(request) => {
                 let key = (event.contact_id.as_str(), request.as_str());
-                if !requests.contains(&key) {
-                    requests.push(key);
-                    load += 1;
+                match requests.iter_mut().find(|(c, r, _)| (*c, *r) == key) {
+                    Some(unit) => unit.2 = unit.2.min(event.date),
+                    None => requests.push((key.0, key.1, event.date)),
                 }
             }
-            None => load += 1,
+            None => units.push(event.date),
         }
     }
-    load
+    units.extend(requests.into_iter().map(|(_, _, date)| date));
+    units.sort();
+    units
 }
 
 /// The message for a key that does not exist, with the closest one.

@@ -5,8 +5,10 @@
 
 pub mod export;
 pub mod import;
+pub mod matching;
 pub mod migrate;
 pub mod policy;
+pub mod requests;
 pub mod scoring;
 
 use std::borrow::Cow;

@@ -1,0 +1,320 @@
+//! `refprog match`: the references that fit a request, graded, ranked and explained;
+//! `--show-excluded` says who was left out and why; `--ask` records the ask.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use crate::cli::MatchArgs;
+use crate::commands::request::{status_of, to_row};
+use crate::domain::matching::{self, Candidate, Grade, Graded, Need};
+use crate::domain::model::{ActivityKind, RequestStatus, RoleLevel};
+use crate::domain::policy::Policy;
+use crate::domain::segments::{IndustryMatch, SectorMap};
+use crate::output::{Cell, Format, Out};
+use crate::store::matching::Scope;
+use crate::store::requests::{self, RequestRow};
+use crate::store::{self, Store};
+use crate::{UsageError, stamp};
+
+/// What the request needs, from its stored row.
+pub fn need_of(r: &RequestRow) -> Need {
+    Need {
+        prospect: r.prospect.clone(),
+        industry: r.industry.clone(),
+        employees: r.employees,
+        country: r.country.clone(),
+        region: r.region.clone(),
+        role_level: r.role_level.as_deref().and_then(RoleLevel::parse),
+        use_case: r.use_case.clone(),
+        kind: ActivityKind::parse(&r.kind),
+        deal_size_cents: r.deal_size_cents,
+    }
+}
+
+/// The outcome of matching one request.
+pub struct Matched {
+    pub ranked: Vec<(Graded, Candidate)>,
+    pub excluded: Vec<(Candidate, String)>,
+}
+
+/// Grades every candidate for `need`; poor ones only with `include_poor`.
+pub fn find(
+    store: &Store,
+    need: &Need,
+    policy: &Policy,
+    today: NaiveDate,
+    include_poor: bool,
+    show_excluded: bool,
+) -> Result<Matched> {
+    let sectors = SectorMap::new(&policy.sectors);
+    let from = policy.window_start(today);
+    // Without poor matches or exclusions to show, only accounts in the request's sector can
+    // matter: read just those.
+    let near: Option<Vec<String>> = match need.industry.as_deref() {
+        Some(wanted) if !include_poor && !show_excluded => Some(
+            store::matching::industries(&store.conn)?
+                .into_iter()
+                .filter(|theirs| sectors.industry_match(wanted, theirs) != IndustryMatch::Different)
+                .collect(),
+        ),
+        _ => None,
+    };
+    let scope = match &near {
+        Some(names) => Scope::Industries(names),
+        None => Scope::Enrolled,
+    };
+    let candidates = store::matching::candidates(&store.conn, scope, &need.prospect, from, today)?;
+    let mut excluded = Vec::new();
+    let mut graded = Vec::new();
+    for candidate in candidates {
+        match matching::exclusion(need, &candidate, policy, today) {
+            Some(reason) => excluded.push((candidate, reason)),
+            None => {
+                let g = matching::grade(need, &candidate, &sectors, policy, today);
+                if include_poor || g.grade != Grade::Poor {
+                    graded.push((g, candidate));
+                }
+            }
+        }
+    }
+    let mut refs: Vec<(Graded, &Candidate)> = graded.iter().map(|(g, c)| (g.clone(), c)).collect();
+    matching::rank(&mut refs, today);
+    let order: Vec<String> = refs.iter().map(|(g, _)| g.contact_id.clone()).collect();
+    graded.sort_by_key(|(g, _)| order.iter().position(|id| *id == g.contact_id));
+    Ok(Matched {
+        ranked: graded,
+        excluded,
+    })
+}
+
+pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let stored = match &args.request_id {
+        Some(id) => match requests::get(&store.conn, id)? {
+            Some(r) => Some(r),
+            None => bail!("no request '{id}' (see 'refprog request list')"),
+        },
+        None => None,
+    };
+    let row = match &stored {
+        Some(r) => r.clone(),
+        None => {
+            let a = &args.adhoc;
+            if a.industry.is_none()
+                && a.use_case.is_none()
+                && a.employees.is_none()
+                && a.role_level.is_none()
+            {
+                return Err(UsageError(
+                    "match needs a REQUEST_ID, or the request's flags (--industry, --employees, --use-case, ...)".to_string(),
+                )
+                .into());
+            }
+            to_row(a, "ad hoc", today)
+        }
+    };
+    let need = need_of(&row);
+    if let (Some(contact), Some(r)) = (&args.ask, &stored) {
+        return ask(store, out, &policy, today, r, &need, contact);
+    }
+    if let Some(r) = &stored {
+        let heard = requests::references_heard(&store.conn, &r.prospect, Some(&r.request_id))?;
+        let needed_by = r.needed_by.as_deref().and_then(|d| d.parse().ok());
+        for warning in matching::warnings(
+            r.deal_size_cents,
+            r.stage.as_deref(),
+            heard,
+            needed_by,
+            &policy,
+            today,
+        ) {
+            out.warn(warning);
+        }
+    }
+    let found = find(
+        store,
+        &need,
+        &policy,
+        today,
+        args.include_poor,
+        args.show_excluded,
+    )?;
+    let shown: Vec<&(Graded, Candidate)> = found.ranked.iter().take(args.top).collect();
+    // A qualified request that found candidates is matched.
+    if let (Some(r), Some((_, best))) = (&stored, shown.first())
+        && r.status == RequestStatus::Qualified.as_str()
+    {
+        let note = format!(
+            "{} candidate(s); best {}",
+            found.ranked.len(),
+            best.contact_id
+        );
+        store.in_transaction(|tx| {
+            requests::set_status(
+                tx,
+                &r.request_id,
+                "matched",
+                &stamp(today),
+                None,
+                Some(&note),
+            )?;
+            Ok(((), true))
+        })?;
+    }
+    if out.format == Format::Json {
+        let candidates: Vec<serde_json::Value> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, (g, c))| {
+                serde_json::json!({
+                    "rank": i + 1, "contact_id": c.contact_id, "name": c.name, "account": c.account,
+                    "tier": c.tier.map(|t| t.as_str()), "grade": g.grade, "score": g.score, "criteria": g.criteria,
+                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible, "why": matching::why(g),
+                })
+            })
+            .collect();
+        let mut value = serde_json::json!({ "request": row.request_id, "candidates": candidates });
+        if args.show_excluded {
+            value["excluded"] = found
+                .excluded
+                .iter()
+                .map(|(c, reason)| serde_json::json!({ "contact_id": c.contact_id, "name": c.name, "account": c.account, "reason": reason }))
+                .collect();
+        }
+        return out.json(&value);
+    }
+    let criterion = |g: &Graded, name: &str| {
+        Cell::from(
+            g.criteria
+                .iter()
+                .find(|c| c.name == name)
+                .map(|c| c.grade.as_str())
+                .unwrap_or("-"),
+        )
+    };
+    let mut table = out.rows(&[
+        "rank",
+        "contact_id",
+        "name",
+        "account",
+        "tier",
+        "grade",
+        "score",
+        "industry",
+        "size",
+        "use_case",
+        "role",
+        "geography",
+        "availability",
+        "recency",
+        "load_90d",
+        "limit",
+        "next_eligible",
+        "why",
+    ])?;
+    for (i, (g, c)) in shown.iter().enumerate() {
+        table.row(vec![
+            Cell::Int(i as i64 + 1),
+            Cell::from(c.contact_id.as_str()),
+            Cell::from(c.name.as_str()),
+            Cell::from(c.account.as_str()),
+            Cell::from(c.tier.map(|t| t.as_str())),
+            Cell::from(g.grade.as_str()),
+            Cell::Real(g.score),
+            criterion(g, "industry"),
+            criterion(g, "size"),
+            criterion(g, "use_case"),
+            criterion(g, "role"),
+            criterion(g, "geography"),
+            criterion(g, "availability"),
+            criterion(g, "recency"),
+            Cell::Int(i64::from(c.load)),
+            Cell::Int(g.limit),
+            Cell::from(g.next_eligible.to_string()),
+            Cell::from(matching::why(g)),
+        ])?;
+    }
+    table.finish()?;
+    if shown.is_empty() {
+        out.note(if args.include_poor {
+            "no reference can be offered for this request (see --show-excluded)"
+        } else {
+            "no good or excellent match (try --include-poor or --show-excluded)"
+        });
+    }
+    if args.show_excluded {
+        let mut table = out.rows(&["contact_id", "name", "account", "tier", "excluded_because"])?;
+        for (c, reason) in &found.excluded {
+            table.row(vec![
+                Cell::from(c.contact_id.as_str()),
+                Cell::from(c.name.as_str()),
+                Cell::from(c.account.as_str()),
+                Cell::from(c.tier.map(|t| t.as_str())),
+                Cell::from(reason.as_str()),
+            ])?;
+        }
+        table.finish()?;
+    }
+    Ok(())
+}
+
+fn ask(
+    store: &mut Store,
+    out: &mut Out,
+    policy: &Policy,
+    today: NaiveDate,
+    request: &RequestRow,
+    need: &Need,
+    contact: &str,
+) -> Result<()> {
+    let from = policy.window_start(today);
+    let found = store::matching::candidates(
+        &store.conn,
+        Scope::Contact(contact),
+        &need.prospect,
+        from,
+        today,
+    )?;
+    let Some(candidate) = found.into_iter().next() else {
+        bail!("no contact '{contact}' (see 'refprog export contacts')");
+    };
+    if let Some(reason) = matching::exclusion(need, &candidate, policy, today) {
+        bail!(
+            "cannot ask {contact} ({}) for {}: {reason}",
+            candidate.name,
+            request.request_id
+        );
+    }
+    let sectors = SectorMap::new(&policy.sectors);
+    let graded = matching::grade(need, &candidate, &sectors, policy, today);
+    let id = request.request_id.clone();
+    store.in_transaction(|tx| {
+        status_of(tx, &id, RequestStatus::Asked, "ask for")?;
+        if requests::asks(tx, &id)?
+            .iter()
+            .any(|a| a.contact_id == contact)
+        {
+            bail!("cannot ask {contact} for {id}: already asked");
+        }
+        requests::insert_ask(tx, &id, contact, &today.to_string())?;
+        requests::set_status(
+            tx,
+            &id,
+            "asked",
+            &stamp(today),
+            Some(contact),
+            Some(graded.grade.as_str()),
+        )?;
+        Ok(((), true))
+    })?;
+    out.note(format!(
+        "{id}: asked {contact} ({}, {} match: {})",
+        candidate.name,
+        graded.grade.as_str(),
+        matching::why(&graded)
+    ));
+    out.note(format!(
+        "record the answer with: refprog request answer {id} {contact} --yes|--pass"
+    ));
+    Ok(())
+}

@@ -1,0 +1,340 @@
+//! `refprog request add|list|show|approve|decline|cancel|answer`: the lifecycle of a
+//! sales request for a reference, each step time-stamped.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use crate::cli::{RequestAction, RequestArgs, RequestFields};
+use crate::domain::matching::warnings;
+use crate::domain::model::{ActivityKind, RequestStatus};
+use crate::import::values::format_money_cents;
+use crate::output::{Cell, Format, Out};
+use crate::store::requests::{self, RequestRow};
+use crate::store::{self, Store};
+use crate::{UsageError, stamp};
+
+pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    match &args.action {
+        RequestAction::Add(fields) => add(fields, store, out, today),
+        RequestAction::List { status } => list(store, out, status.map(RequestStatus::as_str)),
+        RequestAction::Show { request_id } => show(store, out, request_id),
+        RequestAction::Approve { request_id } => {
+            step(
+                store,
+                request_id,
+                RequestStatus::Qualified,
+                today,
+                None,
+                None,
+                "approve",
+            )?;
+            out.note(format!("{request_id}: qualified"));
+            Ok(())
+        }
+        RequestAction::Decline { request_id, reason } => {
+            store.in_transaction(|tx| {
+                status_of(tx, request_id, RequestStatus::Declined, "decline")?;
+                requests::set_status(
+                    tx,
+                    request_id,
+                    "declined",
+                    &stamp(today),
+                    None,
+                    Some(reason),
+                )?;
+                requests::set_decline_reason(tx, request_id, reason)?;
+                Ok(((), true))
+            })?;
+            out.note(format!("{request_id}: declined ({reason})"));
+            Ok(())
+        }
+        RequestAction::Cancel { request_id } => {
+            step(
+                store,
+                request_id,
+                RequestStatus::Cancelled,
+                today,
+                None,
+                None,
+                "cancel",
+            )?;
+            out.note(format!("{request_id}: cancelled"));
+            Ok(())
+        }
+        RequestAction::Answer {
+            request_id,
+            contact_id,
+            yes,
+            pass: _,
+            scheduled,
+        } => answer(store, out, today, request_id, contact_id, *yes, *scheduled),
+    }
+}
+
+/// The request's status, if it may become `next`; otherwise the error that says why not.
+pub fn status_of(
+    conn: &rusqlite::Connection,
+    id: &str,
+    next: RequestStatus,
+    verb: &str,
+) -> Result<RequestStatus> {
+    let Some(request) = requests::get(conn, id)? else {
+        bail!("no request '{id}' (see 'refprog request list')");
+    };
+    let current = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
+    if !current.can_become(next) {
+        bail!(
+            "cannot {verb} request {id}: it is {current}{}",
+            if current.is_closed() { " (closed)" } else { "" }
+        );
+    }
+    Ok(current)
+}
+
+fn step(
+    store: &mut Store,
+    id: &str,
+    next: RequestStatus,
+    today: NaiveDate,
+    contact: Option<&str>,
+    note: Option<&str>,
+    verb: &str,
+) -> Result<()> {
+    store.in_transaction(|tx| {
+        status_of(tx, id, next, verb)?;
+        requests::set_status(tx, id, next.as_str(), &stamp(today), contact, note)?;
+        Ok(((), true))
+    })
+}
+
+fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let mut missing = Vec::new();
+    let mut need = |present: bool, flag: &str| {
+        if !present {
+            missing.push(flag.to_string());
+        }
+    };
+    need(fields.prospect.is_some(), "--prospect");
+    need(fields.industry.is_some(), "--industry");
+    need(fields.employees.is_some(), "--employees");
+    need(fields.deal_size.is_some(), "--deal-size");
+    need(fields.stage.is_some(), "--stage");
+    need(fields.rep.is_some(), "--rep");
+    need(fields.use_case.is_some(), "--use-case");
+    if !missing.is_empty() {
+        return Err(UsageError(format!(
+            "request add needs {} (see 'refprog request --help')",
+            missing.join(", ")
+        ))
+        .into());
+    }
+    let policy = store::policy::load(&store.conn)?;
+    let (id, notes) = store.in_transaction(|tx| {
+        let id = requests::next_id(tx)?;
+        let row = to_row(fields, &id, today);
+        let heard = requests::references_heard(tx, &row.prospect, None)?;
+        let notes = warnings(
+            row.deal_size_cents,
+            row.stage.as_deref(),
+            heard,
+            fields.needed_by,
+            &policy,
+            today,
+        );
+        requests::insert(tx, &row)?;
+        requests::record(tx, &id, "submitted", &stamp(today), None, None)?;
+        Ok(((id, notes), true))
+    })?;
+    match out.format {
+        Format::Json => out.json(&serde_json::json!({ "request_id": id, "warnings": notes }))?,
+        _ => {
+            out.text(&format!("{id}\n"))?;
+            for note in &notes {
+                out.warn(note);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A request row from the flags (for `request add` and an ad-hoc match).
+pub fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow {
+    RequestRow {
+        request_id: id.to_string(),
+        opportunity_id: fields.opportunity.clone(),
+        prospect: fields
+            .prospect
+            .clone()
+            .unwrap_or_else(|| "the prospect".to_string()),
+        industry: fields.industry.clone(),
+        employees: fields.employees,
+        country: fields.country.clone(),
+        region: fields.region.clone(),
+        deal_size_cents: fields.deal_size,
+        stage: fields.stage.clone(),
+        close_date: fields.close_date.map(|d| d.to_string()),
+        rep: fields.rep.clone(),
+        role_level: fields.role_level.map(|r| r.as_str().to_string()),
+        use_case: fields.use_case.clone(),
+        kind: fields
+            .kind
+            .unwrap_or(ActivityKind::Call)
+            .as_str()
+            .to_string(),
+        questions: fields.questions.clone(),
+        needed_by: fields.needed_by.map(|d| d.to_string()),
+        justification: fields.justification.clone(),
+        submitted_on: Some(today.to_string()),
+        status: "submitted".to_string(),
+        decline_reason: None,
+    }
+}
+
+fn money(cents: Option<i64>) -> Cell {
+    cents.map_or(Cell::Null, |c| Cell::Decimal(format_money_cents(c)))
+}
+
+fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
+    let rows = requests::list(&store.conn, status)?;
+    let mut table = out.rows(&[
+        "request_id",
+        "submitted_on",
+        "prospect",
+        "rep",
+        "deal_size",
+        "stage",
+        "use_case",
+        "kind",
+        "needed_by",
+        "status",
+    ])?;
+    for r in rows {
+        table.row(vec![
+            Cell::from(r.request_id),
+            Cell::from(r.submitted_on),
+            Cell::from(r.prospect),
+            Cell::from(r.rep),
+            money(r.deal_size_cents),
+            Cell::from(r.stage),
+            Cell::from(r.use_case),
+            Cell::from(r.kind),
+            Cell::from(r.needed_by),
+            Cell::from(r.status),
+        ])?;
+    }
+    table.finish()
+}
+
+fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
+    let Some(r) = requests::get(&store.conn, id)? else {
+        bail!("no request '{id}' (see 'refprog request list')");
+    };
+    let events = requests::events(&store.conn, id)?;
+    let asks = requests::asks(&store.conn, id)?;
+    if out.format == Format::Json {
+        return out.json(&serde_json::json!({ "request": r, "history": events, "asks": asks }));
+    }
+    let fields: Vec<(&str, Option<String>)> = vec![
+        ("request_id", Some(r.request_id.clone())),
+        ("status", Some(r.status.clone())),
+        ("prospect", Some(r.prospect.clone())),
+        ("industry", r.industry.clone()),
+        ("employees", r.employees.map(|e| e.to_string())),
+        ("country", r.country.clone()),
+        ("region", r.region.clone()),
+        ("deal_size", r.deal_size_cents.map(format_money_cents)),
+        ("stage", r.stage.clone()),
+        ("close_date", r.close_date.clone()),
+        ("rep", r.rep.clone()),
+        ("role_level", r.role_level.clone()),
+        ("use_case", r.use_case.clone()),
+        ("kind", Some(r.kind.clone())),
+        ("questions", r.questions.clone()),
+        ("needed_by", r.needed_by.clone()),
+        ("justification", r.justification.clone()),
+        ("opportunity_id", r.opportunity_id.clone()),
+        ("submitted_on", r.submitted_on.clone()),
+        ("decline_reason", r.decline_reason.clone()),
+    ];
+    let mut table = out.rows(&["field", "value"])?;
+    for (name, value) in fields.into_iter().filter(|(_, v)| v.is_some()) {
+        table.row(vec![Cell::from(name), Cell::from(value)])?;
+    }
+    table.finish()?;
+    let mut table = out.rows(&["at", "step", "contact_id", "note"])?;
+    for e in events {
+        table.row(vec![
+            Cell::from(e.at),
+            Cell::from(e.status),
+            Cell::from(e.contact_id),
+            Cell::from(e.note),
+        ])?;
+    }
+    table.finish()?;
+    if !asks.is_empty() {
+        let mut table = out.rows(&[
+            "contact_id",
+            "asked_on",
+            "answer",
+            "answered_on",
+            "scheduled_on",
+        ])?;
+        for a in asks {
+            table.row(vec![
+                Cell::from(a.contact_id),
+                Cell::from(a.asked_on),
+                Cell::from(a.answer),
+                Cell::from(a.answered_on),
+                Cell::from(a.scheduled_on),
+            ])?;
+        }
+        table.finish()?;
+    }
+    Ok(())
+}
+
+fn answer(
+    store: &mut Store,
+    out: &mut Out,
+    today: NaiveDate,
+    id: &str,
+    contact: &str,
+    yes: bool,
+    scheduled: Option<NaiveDate>,
+) -> Result<()> {
+    let next = match (yes, scheduled) {
+        (true, Some(_)) => RequestStatus::Scheduled,
+        (true, None) => RequestStatus::Accepted,
+        (false, _) => RequestStatus::Passed,
+    };
+    let verb = "record an answer to";
+    let moved = store.in_transaction(|tx| {
+        status_of(tx, id, next, verb)?;
+        let asks = requests::asks(tx, id)?;
+        let Some(ask) = asks.iter().find(|a| a.contact_id == contact) else {
+            bail!("cannot {verb} request {id}: {contact} was not asked (ask with 'refprog match {id} --ask {contact}')");
+        };
+        if let Some(answer) = &ask.answer {
+            bail!("cannot {verb} request {id}: {contact} already answered '{answer}' on {}", ask.answered_on.as_deref().unwrap_or("?"));
+        }
+        let when = stamp(today);
+        let scheduled_text = scheduled.map(|d| d.to_string());
+        requests::answer_ask(tx, id, contact, if yes { "yes" } else { "pass" }, &today.to_string(), scheduled_text.as_deref())?;
+        if yes {
+            requests::set_status(tx, id, "accepted", &when, Some(contact), None)?;
+            if let Some(day) = &scheduled_text {
+                requests::set_status(tx, id, "scheduled", &when, Some(contact), Some(&format!("call on {day}")))?;
+            }
+        } else {
+            // A pass sends the request back to matching for the next candidate.
+            requests::record(tx, id, "passed", &when, Some(contact), None)?;
+            requests::set_status(tx, id, "matched", &when, None, Some("back to matching after a pass"))?;
+        }
+        Ok((requests::get(tx, id)?.map(|r| r.status).unwrap_or_default(), true))
+    })?;
+    out.note(format!(
+        "{id}: {contact} {}; request is {moved}",
+        if yes { "said yes" } else { "passed" }
+    ));
+    Ok(())
+}

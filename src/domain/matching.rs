@@ -1,0 +1,812 @@
+//! Who fits a request: each criterion graded excellent / good / poor by the matrix of
+//! DOMAIN.md, the never-offered exclusions, and the ranking, every one with its reason.
+//!
+//! | criterion | excellent | good | poor |
+//! |---|---|---|---|
+//! | industry | same | same sector group | different |
+//! | size | within 2x | within 5x | further |
+//! | use case | same primary | secondary, or same family | unrelated |
+//! | role level | same or higher | one lower | further |
+//! | geography (if asked) | same country and region | same country | other country |
+//! | availability | healthy (health 75+ or promoter) | neutral | unhealthy (health < 50 or detractor) |
+//! | recency | not used in 45+ days | 30-44 days | within 30 days |
+//!
+//! The grade is the worst of the criteria that apply; a criterion the request does not
+//! name does not apply. Ranking: grade, then the weighted criteria score, then the lowest
+//! load, then the longest since last use, then the contact id; under the deal-size
+//! threshold strategic references rank after everyone else.
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier, squash};
+use crate::domain::policy::Policy;
+use crate::domain::segments::{IndustryMatch, SectorMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    Excellent,
+    Good,
+    Poor,
+}
+
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Good => "good",
+            Grade::Poor => "poor",
+        }
+    }
+
+    fn points(self) -> f64 {
+        match self {
+            Grade::Excellent => 100.0,
+            Grade::Good => 60.0,
+            Grade::Poor => 0.0,
+        }
+    }
+}
+
+/// What the request asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Need {
+    pub prospect: String,
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub role_level: Option<RoleLevel>,
+    pub use_case: Option<String>,
+    pub kind: Option<ActivityKind>,
+    pub deal_size_cents: Option<i64>,
+}
+
+/// What matching knows of one contact and its account.
+#[derive(Debug, Clone, Default)]
+pub struct Candidate {
+    pub contact_id: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub account_id: String,
+    pub account: String,
+    pub role_level: Option<RoleLevel>,
+    pub tier: Option<Tier>,
+    pub willing: Vec<ActivityKind>,
+    pub break_until: Option<NaiveDate>,
+    pub opted_out_on: Option<NaiveDate>,
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub use_case: Option<String>,
+    pub secondary_use_cases: Vec<String>,
+    pub status: Option<AccountStatus>,
+    pub escalation: bool,
+    pub health: Option<i64>,
+    pub nps: Option<i64>,
+    /// Load in the limit window (asks and counted activities; an ask and its call once).
+    pub load: u32,
+    /// The dates of the counted load events in the window, oldest first.
+    pub load_dates: Vec<NaiveDate>,
+    /// The last ask or counted activity, ever.
+    pub last_used: Option<NaiveDate>,
+    /// Asked by, or did something for, a request of this same prospect.
+    pub spoke_to_prospect: bool,
+}
+
+/// One criterion's grade and the words for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Criterion {
+    pub name: &'static str,
+    pub grade: Grade,
+    pub why: String,
+}
+
+/// A candidate that may be offered, graded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Graded {
+    pub contact_id: String,
+    pub grade: Grade,
+    pub score: f64,
+    pub criteria: Vec<Criterion>,
+    pub limit: i64,
+    pub next_eligible: NaiveDate,
+    /// Under the deal-size threshold, strategic references wait behind everyone else.
+    pub saved_for_bigger_deals: bool,
+}
+
+/// Weights of the criteria in the match score.
+const WEIGHTS: [(&str, f64); 7] = [
+    ("industry", 3.0),
+    ("size", 2.0),
+    ("use_case", 3.0),
+    ("role", 2.0),
+    ("geography", 1.0),
+    ("availability", 2.0),
+    ("recency", 1.0),
+];
+
+/// Words too generic to make two use cases one family.
+const GENERIC: &[&str] = &[
+    "automation",
+    "management",
+    "platform",
+    "planning",
+    "processing",
+    "process",
+    "system",
+    "software",
+    "solution",
+    "solutions",
+    "tracking",
+    "analytics",
+    "operations",
+    "and",
+    "for",
+    "the",
+];
+
+/// Two use cases are one family when they share a distinctive word ("Claims automation"
+/// and "Claims intake").
+pub fn same_family(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .filter(|w| w.len() >= 4 && !GENERIC.contains(&w.as_str()))
+            .collect()
+    };
+    let theirs = words(b);
+    words(a).iter().any(|w| theirs.contains(w))
+}
+
+fn fmt_thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Grades one candidate on every criterion that applies.
+pub fn grade_criteria(
+    need: &Need,
+    c: &Candidate,
+    sectors: &SectorMap,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<Criterion> {
+    let mut criteria = Vec::new();
+    let mut add = |name, grade, why: String| criteria.push(Criterion { name, grade, why });
+    if let Some(wanted) = need.industry.as_deref().filter(|s| !s.trim().is_empty()) {
+        let theirs = c.industry.as_deref().unwrap_or_default();
+        match sectors.industry_match(wanted, theirs) {
+            IndustryMatch::Same => add(
+                "industry",
+                Grade::Excellent,
+                format!("same industry ({theirs})"),
+            ),
+            IndustryMatch::SameSector => add(
+                "industry",
+                Grade::Good,
+                format!(
+                    "{theirs}, same sector ({}) as {wanted}",
+                    sectors.group(wanted).unwrap_or("?")
+                ),
+            ),
+            IndustryMatch::Different if theirs.is_empty() => {
+                add("industry", Grade::Poor, "industry unknown".to_string())
+            }
+            IndustryMatch::Different => {
+                add("industry", Grade::Poor, format!("{theirs}, not {wanted}"))
+            }
+        }
+    }
+    if let (Some(wanted), Some(theirs)) = (need.employees, c.employees) {
+        let (low, high) = (
+            wanted.min(theirs).max(1) as f64,
+            wanted.max(theirs).max(1) as f64,
+        );
+        let ratio = high / low;
+        let grade = if ratio <= policy.size_excellent {
+            Grade::Excellent
+        } else if ratio <= policy.size_good {
+            Grade::Good
+        } else {
+            Grade::Poor
+        };
+        add(
+            "size",
+            grade,
+            format!(
+                "{} vs {} employees ({:.1}x)",
+                fmt_thousands(theirs),
+                fmt_thousands(wanted),
+                ratio
+            ),
+        );
+    }
+    if let Some(wanted) = need.use_case.as_deref().filter(|s| !s.trim().is_empty()) {
+        let primary = c.use_case.as_deref().unwrap_or_default();
+        if squash(primary) == squash(wanted) {
+            add(
+                "use_case",
+                Grade::Excellent,
+                format!("same use case ({primary})"),
+            );
+        } else if c
+            .secondary_use_cases
+            .iter()
+            .any(|u| squash(u) == squash(wanted))
+        {
+            add(
+                "use_case",
+                Grade::Good,
+                format!("{wanted} is a secondary use case"),
+            );
+        } else if same_family(primary, wanted)
+            || c.secondary_use_cases.iter().any(|u| same_family(u, wanted))
+        {
+            add(
+                "use_case",
+                Grade::Good,
+                format!("{primary}, same family as {wanted}"),
+            );
+        } else if primary.is_empty() {
+            add("use_case", Grade::Poor, "use case unknown".to_string());
+        } else {
+            add("use_case", Grade::Poor, format!("{primary}, not {wanted}"));
+        }
+    }
+    if let Some(wanted) = need.role_level {
+        let theirs = c.role_level.unwrap_or(RoleLevel::Individual);
+        let title = c
+            .title
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(theirs.as_str());
+        let gap = wanted.rank() - theirs.rank();
+        let grade = match gap {
+            ..=0 => Grade::Excellent,
+            1 => Grade::Good,
+            _ => Grade::Poor,
+        };
+        let wanted = wanted.words();
+        let why = match gap {
+            0 => format!("{title} for a {wanted}"),
+            ..0 => format!("{title}, senior to the {wanted} asked for"),
+            1 => format!("{title}, one level below the {wanted} asked for"),
+            _ => format!("{title}, {gap} levels below the {wanted} asked for"),
+        };
+        add("role", grade, why);
+    }
+    if let Some(wanted) = need.country.as_deref().filter(|s| !s.trim().is_empty()) {
+        let country = c.country.as_deref().unwrap_or_default();
+        let region = c.region.as_deref().unwrap_or_default();
+        let same_country = squash(country) == squash(wanted);
+        let wanted_region = need.region.as_deref().filter(|s| !s.trim().is_empty());
+        let grade = match (same_country, wanted_region) {
+            (false, _) => Grade::Poor,
+            (true, None) => Grade::Excellent,
+            (true, Some(r)) if squash(r) == squash(region) => Grade::Excellent,
+            (true, Some(_)) => Grade::Good,
+        };
+        let place = if region.is_empty() {
+            country.to_string()
+        } else {
+            format!("{region}, {country}")
+        };
+        add(
+            "geography",
+            grade,
+            if place.is_empty() {
+                "location unknown".to_string()
+            } else {
+                format!("in {place}")
+            },
+        );
+    }
+    let (grade, why) = match (c.health, c.nps) {
+        (h, n) if h.is_some_and(|h| h < 50) || n.is_some_and(|n| n <= 6) => (
+            Grade::Poor,
+            format!("account unhealthy ({})", health_words(h, n)),
+        ),
+        (h, n) if h.is_some_and(|h| h >= 75) || n.is_some_and(|n| n >= 9) => (
+            Grade::Excellent,
+            format!("healthy account ({})", health_words(h, n)),
+        ),
+        (None, None) => (Grade::Good, "no health or NPS data".to_string()),
+        (h, n) => (
+            Grade::Good,
+            format!("neutral sentiment ({})", health_words(h, n)),
+        ),
+    };
+    add("availability", grade, why);
+    match c.last_used {
+        None => add("recency", Grade::Excellent, "never used".to_string()),
+        Some(last) => {
+            let days = (today - last).num_days();
+            let grade = if days >= policy.gap_preferred_days {
+                Grade::Excellent
+            } else if days >= policy.recent_poor_days {
+                Grade::Good
+            } else {
+                Grade::Poor
+            };
+            add("recency", grade, format!("last used {days} days ago"));
+        }
+    }
+    criteria
+}
+
+fn health_words(health: Option<i64>, nps: Option<i64>) -> String {
+    match (health, nps) {
+        (Some(h), Some(n)) => format!("health {h}, NPS {n}"),
+        (Some(h), None) => format!("health {h}"),
+        (None, Some(n)) => format!("NPS {n}"),
+        (None, None) => "no data".to_string(),
+    }
+}
+
+/// Why a contact is never offered, or None when it may be.
+pub fn exclusion(need: &Need, c: &Candidate, policy: &Policy, today: NaiveDate) -> Option<String> {
+    if let Some(on) = c.opted_out_on {
+        return Some(format!("opted out on {on}"));
+    }
+    let Some(tier) = c.tier else {
+        return Some("not enrolled in the program".to_string());
+    };
+    if tier == Tier::Logo {
+        return Some("logo tier: name and logo use only, no calls".to_string());
+    }
+    if let Some(until) = c.break_until.filter(|until| *until >= today) {
+        return Some(format!("on a break until {until}"));
+    }
+    if c.status == Some(AccountStatus::Churned) {
+        return Some(format!("{} has churned", c.account));
+    }
+    if c.escalation {
+        return Some(format!("{} has an open escalation", c.account));
+    }
+    let limit = policy.limit_for(tier);
+    if i64::from(c.load) >= limit {
+        return Some(format!(
+            "{tier} limit reached: {} of {limit} in the last {} days",
+            c.load, policy.limit_window_days
+        ));
+    }
+    if let Some(last) = c.last_used {
+        let days = (today - last).num_days();
+        if days < policy.gap_min_days {
+            return Some(format!(
+                "asked {days} days ago; the minimum gap is {} days",
+                policy.gap_min_days
+            ));
+        }
+    }
+    let kind = need.kind.unwrap_or(ActivityKind::Call);
+    if !willing_to(c, kind) {
+        let willing: Vec<&str> = c.willing.iter().map(|k| k.as_str()).collect();
+        return Some(format!(
+            "not willing to do a {kind} (willing: {})",
+            willing.join(", ")
+        ));
+    }
+    if c.spoke_to_prospect {
+        return Some(format!("already spoke to {}", need.prospect));
+    }
+    None
+}
+
+/// An empty willing list means the usual: calls and emails.
+pub fn willing_to(c: &Candidate, kind: ActivityKind) -> bool {
+    if c.willing.is_empty() {
+        matches!(kind, ActivityKind::Call | ActivityKind::Email)
+    } else {
+        c.willing.contains(&kind)
+    }
+}
+
+/// The first day the candidate can be asked again: after the minimum gap, after the load
+/// falls under the tier's limit, and after a break.
+pub fn next_eligible(c: &Candidate, policy: &Policy, today: NaiveDate) -> NaiveDate {
+    let mut day = today;
+    if let Some(last) = c.last_used {
+        day = day.max(last + chrono::Duration::days(policy.gap_min_days));
+    }
+    if let Some(tier) = c.tier {
+        let limit = policy.limit_for(tier).max(0) as usize;
+        let over = c.load_dates.len().saturating_sub(limit.saturating_sub(1));
+        if c.load_dates.len() >= limit && over > 0 {
+            if let Some(date) = c.load_dates.get(over - 1) {
+                day = day.max(*date + chrono::Duration::days(policy.limit_window_days));
+            }
+        }
+    }
+    if let Some(until) = c.break_until.filter(|u| *u >= today) {
+        day = day.max(until + chrono::Duration::days(1));
+    }
+    day
+}
+
+/// Grades a candidate that may be offered.
+pub fn grade(
+    need: &Need,
+    c: &Candidate,
+    sectors: &SectorMap,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Graded {
+    let criteria = grade_criteria(need, c, sectors, policy, today);
+    let grade = criteria
+        .iter()
+        .map(|c| c.grade)
+        .max()
+        .unwrap_or(Grade::Good);
+    let (sum, weights) = criteria
+        .iter()
+        .fold((0.0, 0.0), |(sum, weights), criterion| {
+            let weight = WEIGHTS
+                .iter()
+                .find(|(n, _)| *n == criterion.name)
+                .map_or(1.0, |(_, w)| *w);
+            (sum + weight * criterion.grade.points(), weights + weight)
+        });
+    let score = if weights > 0.0 {
+        (sum / weights * 10.0).round() / 10.0
+    } else {
+        0.0
+    };
+    let small_deal = need
+        .deal_size_cents
+        .is_some_and(|cents| cents < policy.min_deal_size * 100);
+    Graded {
+        contact_id: c.contact_id.clone(),
+        grade,
+        score,
+        criteria,
+        limit: c.tier.map_or(0, |t| policy.limit_for(t)),
+        next_eligible: next_eligible(c, policy, today),
+        saved_for_bigger_deals: small_deal && c.tier == Some(Tier::Strategic),
+    }
+}
+
+/// Orders graded candidates: the deterministic ranking of the module comment.
+pub fn rank(graded: &mut [(Graded, &Candidate)], today: NaiveDate) {
+    graded.sort_by(|(a, ca), (b, cb)| {
+        let idle = |c: &Candidate| c.last_used.map_or(i64::MAX, |d| (today - d).num_days());
+        a.saved_for_bigger_deals
+            .cmp(&b.saved_for_bigger_deals)
+            .then(a.grade.cmp(&b.grade))
+            .then(b.score.total_cmp(&a.score))
+            .then(ca.load.cmp(&cb.load))
+            .then(idle(cb).cmp(&idle(ca)))
+            .then(a.contact_id.cmp(&b.contact_id))
+    });
+}
+
+/// The `why` column: every criterion's words, in order.
+pub fn why(graded: &Graded) -> String {
+    let mut parts: Vec<String> = graded.criteria.iter().map(|c| c.why.clone()).collect();
+    if graded.saved_for_bigger_deals {
+        parts.push("strategic: saved for bigger deals".to_string());
+    }
+    parts.join("; ")
+}
+
+/// Qualification warnings for a request, each with the policy value used.
+pub fn warnings(
+    deal_size_cents: Option<i64>,
+    stage: Option<&str>,
+    prior_references: u32,
+    needed_by: Option<NaiveDate>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if let Some(cents) = deal_size_cents.filter(|c| *c < policy.min_deal_size * 100) {
+        warnings.push(format!(
+            "deal size {} is under {} (request.min_deal_size): needs approval",
+            fmt_thousands(cents / 100),
+            fmt_thousands(policy.min_deal_size)
+        ));
+    }
+    if let Some(stage) =
+        stage.filter(|s| policy.early_stages.iter().any(|e| squash(e) == squash(s)))
+    {
+        warnings.push(format!(
+            "stage '{stage}' is early for a reference (request.early_stages: {})",
+            policy.early_stages.join(", ")
+        ));
+    }
+    if i64::from(prior_references) >= policy.max_prior_references {
+        warnings.push(format!(
+            "the prospect has already heard from {prior_references} references (request.max_prior_references: {})",
+            policy.max_prior_references
+        ));
+    }
+    if let Some(date) = needed_by.filter(|d| *d < today) {
+        warnings.push(format!("needed by {date}, which has passed"));
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    fn ago(days: i64) -> NaiveDate {
+        today() - chrono::Duration::days(days)
+    }
+
+    fn need() -> Need {
+        Need {
+            prospect: "Acme Clinics".into(),
+            industry: Some("Healthcare".into()),
+            employees: Some(1000),
+            country: Some("United States".into()),
+            region: Some("Illinois".into()),
+            role_level: Some(RoleLevel::Vp),
+            use_case: Some("Claims automation".into()),
+            kind: Some(ActivityKind::Call),
+            deal_size_cents: Some(12_000_000),
+        }
+    }
+
+    fn candidate() -> Candidate {
+        Candidate {
+            contact_id: "C1".into(),
+            name: "Maya".into(),
+            account_id: "A1".into(),
+            account: "Mercy".into(),
+            role_level: Some(RoleLevel::Vp),
+            tier: Some(Tier::Standard),
+            industry: Some("Healthcare".into()),
+            employees: Some(1000),
+            country: Some("United States".into()),
+            region: Some("Illinois".into()),
+            use_case: Some("Claims automation".into()),
+            status: Some(AccountStatus::Active),
+            health: Some(90),
+            ..Candidate::default()
+        }
+    }
+
+    fn criterion(c: &Candidate, name: &str) -> Grade {
+        grade_criteria(
+            &need(),
+            c,
+            &SectorMap::new(&[]),
+            &Policy::default(),
+            today(),
+        )
+        .into_iter()
+        .find(|k| k.name == name)
+        .map(|k| k.grade)
+        .unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    #[test]
+    fn size_boundaries() {
+        let mut c = candidate();
+        for (employees, grade) in [
+            (2000, Grade::Excellent),
+            (2100, Grade::Good),
+            (5000, Grade::Good),
+            (6000, Grade::Poor),
+            (500, Grade::Excellent),
+            (490, Grade::Good),
+        ] {
+            c.employees = Some(employees);
+            assert_eq!(criterion(&c, "size"), grade, "{employees}");
+        }
+    }
+
+    #[test]
+    fn recency_boundaries() {
+        let mut c = candidate();
+        for (days, grade) in [
+            (29, Grade::Poor),
+            (30, Grade::Good),
+            (44, Grade::Good),
+            (45, Grade::Excellent),
+        ] {
+            c.last_used = Some(ago(days));
+            assert_eq!(criterion(&c, "recency"), grade, "{days}");
+        }
+    }
+
+    #[test]
+    fn role_one_level_lower_is_good_two_is_poor() {
+        let mut c = candidate();
+        c.role_level = Some(RoleLevel::CLevel);
+        assert_eq!(criterion(&c, "role"), Grade::Excellent);
+        c.role_level = Some(RoleLevel::Director);
+        assert_eq!(criterion(&c, "role"), Grade::Good);
+        c.role_level = Some(RoleLevel::Manager);
+        assert_eq!(criterion(&c, "role"), Grade::Poor);
+    }
+
+    #[test]
+    fn industry_geography_and_use_case() {
+        let mut c = candidate();
+        c.industry = Some("Hospital & Health Care".into());
+        assert_eq!(criterion(&c, "industry"), Grade::Good);
+        c.industry = Some("Banking".into());
+        assert_eq!(criterion(&c, "industry"), Grade::Poor);
+        let mut c = candidate();
+        c.region = Some("Ohio".into());
+        assert_eq!(criterion(&c, "geography"), Grade::Good);
+        c.country = Some("Canada".into());
+        assert_eq!(criterion(&c, "geography"), Grade::Poor);
+        let mut c = candidate();
+        c.use_case = Some("Claims intake".into());
+        assert_eq!(criterion(&c, "use_case"), Grade::Good, "same family");
+        c.use_case = Some("Reporting".into());
+        c.secondary_use_cases = vec!["Claims automation".into()];
+        assert_eq!(criterion(&c, "use_case"), Grade::Good, "secondary");
+        c.secondary_use_cases.clear();
+        assert_eq!(criterion(&c, "use_case"), Grade::Poor);
+        assert!(!same_family("Route planning", "Inventory planning"));
+    }
+
+    #[test]
+    fn the_grade_is_the_worst_criterion() {
+        let mut c = candidate();
+        assert_eq!(
+            grade(
+                &need(),
+                &c,
+                &SectorMap::new(&[]),
+                &Policy::default(),
+                today()
+            )
+            .grade,
+            Grade::Excellent
+        );
+        c.employees = Some(3000);
+        assert_eq!(
+            grade(
+                &need(),
+                &c,
+                &SectorMap::new(&[]),
+                &Policy::default(),
+                today()
+            )
+            .grade,
+            Grade::Good
+        );
+        c.country = Some("Canada".into());
+        assert_eq!(
+            grade(
+                &need(),
+                &c,
+                &SectorMap::new(&[]),
+                &Policy::default(),
+                today()
+            )
+            .grade,
+            Grade::Poor
+        );
+    }
+
+    #[test]
+    fn each_exclusion() {
+        let policy = Policy::default();
+        let check = |c: &Candidate| exclusion(&need(), c, &policy, today());
+        assert_eq!(check(&candidate()), None);
+        let mut c = candidate();
+        c.opted_out_on = Some(ago(3));
+        assert!(check(&c).is_some_and(|r| r.starts_with("opted out")));
+        let mut c = candidate();
+        c.tier = None;
+        assert_eq!(check(&c).as_deref(), Some("not enrolled in the program"));
+        let mut c = candidate();
+        c.tier = Some(Tier::Logo);
+        assert!(check(&c).is_some_and(|r| r.starts_with("logo tier")));
+        let mut c = candidate();
+        c.break_until = Some(today());
+        assert!(check(&c).is_some_and(|r| r.starts_with("on a break")));
+        c.break_until = Some(ago(1));
+        assert_eq!(check(&c), None, "a break that ended yesterday");
+        let mut c = candidate();
+        c.status = Some(AccountStatus::Churned);
+        assert!(check(&c).is_some_and(|r| r.ends_with("has churned")));
+        let mut c = candidate();
+        c.escalation = true;
+        assert!(check(&c).is_some_and(|r| r.ends_with("open escalation")));
+        let mut c = candidate();
+        c.load = 2;
+        assert_eq!(
+            check(&c).as_deref(),
+            Some("standard limit reached: 2 of 2 in the last 90 days")
+        );
+        let mut c = candidate();
+        c.last_used = Some(ago(20));
+        assert_eq!(
+            check(&c).as_deref(),
+            Some("asked 20 days ago; the minimum gap is 21 days")
+        );
+        c.last_used = Some(ago(21));
+        assert_eq!(check(&c), None);
+        let mut c = candidate();
+        c.willing = vec![ActivityKind::Email];
+        assert_eq!(
+            check(&c).as_deref(),
+            Some("not willing to do a call (willing: email)")
+        );
+        let mut c = candidate();
+        c.spoke_to_prospect = true;
+        assert_eq!(check(&c).as_deref(), Some("already spoke to Acme Clinics"));
+    }
+
+    #[test]
+    fn strategic_references_wait_under_the_threshold_and_lead_above_it() {
+        let policy = Policy::default();
+        let sectors = SectorMap::new(&[]);
+        let mut strategic = candidate();
+        strategic.contact_id = "A-strategic".into();
+        strategic.tier = Some(Tier::Strategic);
+        let mut standard = candidate();
+        standard.contact_id = "B-standard".into();
+        standard.employees = Some(3000); // good, not excellent
+        let order = |need: &Need| {
+            let mut graded: Vec<(Graded, &Candidate)> = [&strategic, &standard]
+                .into_iter()
+                .map(|c| (grade(need, c, &sectors, &policy, today()), c))
+                .collect();
+            rank(&mut graded, today());
+            graded
+                .iter()
+                .map(|(g, _)| g.contact_id.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut small = need();
+        small.deal_size_cents = Some(4_000_000);
+        assert_eq!(order(&small), ["B-standard", "A-strategic"]);
+        assert_eq!(order(&need()), ["A-strategic", "B-standard"]);
+    }
+
+    #[test]
+    fn next_eligible_after_gap_limit_and_break() {
+        let policy = Policy::default();
+        let mut c = candidate();
+        c.last_used = Some(ago(10));
+        assert_eq!(
+            next_eligible(&c, &policy, today()),
+            ago(10) + chrono::Duration::days(21)
+        );
+        c.last_used = Some(ago(40));
+        c.load = 2;
+        c.load_dates = vec![ago(60), ago(40)];
+        // standard limit 2: eligible when the oldest leaves the 90-day window
+        assert_eq!(
+            next_eligible(&c, &policy, today()),
+            ago(60) + chrono::Duration::days(90)
+        );
+    }
+
+    #[test]
+    fn qualification_warnings() {
+        let policy = Policy::default();
+        let w = warnings(
+            Some(4_000_000),
+            Some("Prospecting"),
+            2,
+            Some(ago(1)),
+            &policy,
+            today(),
+        );
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(w[0].contains("40,000 is under 50,000"));
+        assert!(warnings(Some(5_000_000), Some("Proposal"), 1, None, &policy, today()).is_empty());
+    }
+}

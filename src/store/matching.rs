@@ -1,0 +1,208 @@
+//! What `match` reads: enrolled contacts with their account, and each one's load,
+//! last use and history with the prospect. The rules that weigh them are in
+//! `domain::matching`.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{Connection, params_from_iter, types::Value};
+
+use crate::domain::matching::Candidate;
+use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier};
+use crate::domain::policy::{LoadEvent, load_units};
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+/// The distinct industries of the customer base (to choose which may match).
+pub fn industries(conn: &Connection) -> Result<Vec<String>> {
+    let mut statement =
+        conn.prepare("SELECT DISTINCT industry FROM accounts WHERE industry IS NOT NULL")?;
+    let rows = statement.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const SELECT: &str =
+    "SELECT c.contact_id, c.name, c.title, c.account_id, a.name, c.role_level, c.tier, c.willing,
+        c.break_until, c.opted_out_on, a.industry, a.employees, a.country, a.region, a.use_case,
+        a.secondary_use_cases, a.status, a.escalation, a.health, a.nps
+     FROM contacts c JOIN accounts a ON a.account_id = c.account_id";
+
+fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
+    let list = |text: Option<String>| -> Vec<String> {
+        text.unwrap_or_default()
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    Ok(Candidate {
+        contact_id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        account_id: r.get(3)?,
+        account: r.get(4)?,
+        role_level: r
+            .get::<_, Option<String>>(5)?
+            .and_then(|s| RoleLevel::parse(&s)),
+        tier: r.get::<_, Option<String>>(6)?.and_then(|s| Tier::parse(&s)),
+        willing: list(r.get(7)?)
+            .iter()
+            .filter_map(|k| ActivityKind::parse(k))
+            .collect(),
+        break_until: date(r.get(8)?),
+        opted_out_on: date(r.get(9)?),
+        industry: r.get(10)?,
+        employees: r.get(11)?,
+        country: r.get(12)?,
+        region: r.get(13)?,
+        use_case: r.get(14)?,
+        secondary_use_cases: list(r.get(15)?),
+        status: r
+            .get::<_, Option<String>>(16)?
+            .and_then(|s| AccountStatus::parse(&s)),
+        escalation: r.get::<_, Option<i64>>(17)?.unwrap_or(0) != 0,
+        health: r.get(18)?,
+        nps: r.get(19)?,
+        ..Candidate::default()
+    })
+}
+
+/// Which contacts to read.
+pub enum Scope<'a> {
+    /// Every enrolled contact.
+    Enrolled,
+    /// Enrolled contacts of accounts in these industries.
+    Industries(&'a [String]),
+    /// One contact, enrolled or not.
+    Contact(&'a str),
+}
+
+/// The contacts in `scope`, with their load in `from..=today`, their last use and whether
+/// they spoke to `prospect` before.
+pub fn candidates(
+    conn: &Connection,
+    scope: Scope<'_>,
+    prospect: &str,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<Candidate>> {
+    let (filter, values): (String, Vec<Value>) = match scope {
+        Scope::Enrolled => ("c.tier IS NOT NULL".to_string(), Vec::new()),
+        Scope::Industries(names) => (
+            format!(
+                "c.tier IS NOT NULL AND a.industry IN ({})",
+                vec!["?"; names.len()].join(", ")
+            ),
+            names.iter().map(|n| Value::Text(n.clone())).collect(),
+        ),
+        Scope::Contact(id) => (
+            "c.contact_id = ?".to_string(),
+            vec![Value::Text(id.to_string())],
+        ),
+    };
+    let mut statement = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.contact_id"))?;
+    let mut list = statement
+        .query_map(params_from_iter(values), candidate)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let counted: Vec<Value> = ActivityKind::ALL
+        .iter()
+        .filter(|k| k.counts_against_limit())
+        .map(|k| Value::Text(k.as_str().to_string()))
+        .collect();
+    let marks = (3..3 + counted.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut asks = conn.prepare(
+        "SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on >= ?2",
+    )?;
+    let mut activities = conn.prepare(&format!(
+        "SELECT request_id, date FROM activities WHERE contact_id = ?1 AND date >= ?2 AND kind IN ({marks})"
+    ))?;
+    let mut last = conn.prepare(&format!(
+        "SELECT max(d) FROM (SELECT max(asked_on) AS d FROM asks WHERE contact_id = ?1
+                             UNION ALL SELECT max(date) FROM activities WHERE contact_id = ?1 AND ?2 IS NOT NULL AND kind IN ({marks}))"
+    ))?;
+    let mut spoke = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM asks k JOIN requests r ON r.request_id = k.request_id
+                         WHERE k.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))
+             OR EXISTS (SELECT 1 FROM activities a JOIN requests r ON r.request_id = a.request_id
+                         WHERE a.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))",
+    )?;
+    let from_text = from.to_string();
+    for c in &mut list {
+        let mut events = Vec::new();
+        let key = Value::Text(c.contact_id.clone());
+        let mut rows = asks.query(rusqlite::params![c.contact_id, from_text])?;
+        while let Some(r) = rows.next()? {
+            if let Some(day) = date(r.get(1)?) {
+                events.push(LoadEvent {
+                    contact_id: c.contact_id.clone(),
+                    request_id: r.get(0)?,
+                    date: day,
+                });
+            }
+        }
+        let bind = |first: &Value, second: Value| {
+            let mut all = vec![first.clone(), second];
+            all.extend(counted.iter().cloned());
+            all
+        };
+        let mut rows =
+            activities.query(params_from_iter(bind(&key, Value::Text(from_text.clone()))))?;
+        while let Some(r) = rows.next()? {
+            if let Some(day) = date(r.get(1)?) {
+                events.push(LoadEvent {
+                    contact_id: c.contact_id.clone(),
+                    request_id: r.get(0)?,
+                    date: day,
+                });
+            }
+        }
+        c.load_dates = load_units(&events, from, today);
+        c.load = c.load_dates.len() as u32;
+        c.last_used = date(
+            last.query_row(params_from_iter(bind(&key, Value::Integer(1))), |r| {
+                r.get(0)
+            })?,
+        );
+        c.spoke_to_prospect =
+            spoke.query_row(rusqlite::params![c.contact_id, prospect], |r| r.get(0))?;
+    }
+    Ok(list)
+}
+
+/// What a brief needs beyond the candidate: the contact's topics and the account's history.
+#[derive(Debug, Clone, Default)]
+pub struct BriefExtra {
+    pub topics: Vec<String>,
+    pub avoid_topics: Vec<String>,
+    pub customer_since: Option<String>,
+    pub milestone: Option<String>,
+    pub milestone_date: Option<String>,
+}
+
+pub fn brief_extra(conn: &Connection, contact_id: &str) -> Result<BriefExtra> {
+    let list = |text: Option<String>| -> Vec<String> {
+        text.unwrap_or_default()
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    Ok(conn.query_row(
+        "SELECT c.topics, c.avoid_topics, a.customer_since, a.milestone, a.milestone_date
+         FROM contacts c JOIN accounts a ON a.account_id = c.account_id WHERE c.contact_id = ?1",
+        [contact_id],
+        |r| {
+            Ok(BriefExtra {
+                topics: list(r.get(0)?),
+                avoid_topics: list(r.get(1)?),
+                customer_since: r.get(2)?,
+                milestone: r.get(3)?,
+                milestone_date: r.get(4)?,
+            })
+        },
+    )?)
+}

@@ -1,0 +1,235 @@
+//! Requests, their time-stamped lifecycle, and the asks put to references.
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A request as stored (money in cents, dates as ISO text).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RequestRow {
+    pub request_id: String,
+    pub opportunity_id: Option<String>,
+    pub prospect: String,
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub deal_size_cents: Option<i64>,
+    pub stage: Option<String>,
+    pub close_date: Option<String>,
+    pub rep: Option<String>,
+    pub role_level: Option<String>,
+    pub use_case: Option<String>,
+    pub kind: String,
+    pub questions: Option<String>,
+    pub needed_by: Option<String>,
+    pub justification: Option<String>,
+    pub submitted_on: Option<String>,
+    pub status: String,
+    pub decline_reason: Option<String>,
+}
+
+const COLUMNS: &str = "request_id, opportunity_id, prospect, industry, employees, country, region, deal_size_cents, \
+    stage, close_date, rep, role_level, use_case, kind, questions, needed_by, justification, submitted_on, status, \
+    decline_reason";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
+    Ok(RequestRow {
+        request_id: r.get(0)?,
+        opportunity_id: r.get(1)?,
+        prospect: r.get(2)?,
+        industry: r.get(3)?,
+        employees: r.get(4)?,
+        country: r.get(5)?,
+        region: r.get(6)?,
+        deal_size_cents: r.get(7)?,
+        stage: r.get(8)?,
+        close_date: r.get(9)?,
+        rep: r.get(10)?,
+        role_level: r.get(11)?,
+        use_case: r.get(12)?,
+        kind: r.get(13)?,
+        questions: r.get(14)?,
+        needed_by: r.get(15)?,
+        justification: r.get(16)?,
+        submitted_on: r.get(17)?,
+        status: r.get(18)?,
+        decline_reason: r.get(19)?,
+    })
+}
+
+/// The next free id of the form REQ-00042.
+pub fn next_id(conn: &Connection) -> Result<String> {
+    let mut n: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM requests", [], |r| {
+        r.get(0)
+    })?;
+    loop {
+        let id = format!("REQ-{n:05}");
+        if get(conn, &id)?.is_none() {
+            return Ok(id);
+        }
+        n += 1;
+    }
+}
+
+pub fn insert(conn: &Connection, r: &RequestRow) -> Result<()> {
+    conn.execute(
+        &format!("INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"),
+        params![
+            r.request_id, r.opportunity_id, r.prospect, r.industry, r.employees, r.country, r.region,
+            r.deal_size_cents, r.stage, r.close_date, r.rep, r.role_level, r.use_case, r.kind, r.questions,
+            r.needed_by, r.justification, r.submitted_on, r.status, r.decline_reason
+        ],
+    )
+    .context("saving the request")?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM requests WHERE request_id = ?1"),
+            [id],
+            row,
+        )
+        .optional()?)
+}
+
+pub fn list(conn: &Connection, status: Option<&str>) -> Result<Vec<RequestRow>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM requests WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_on DESC, request_id"
+    ))?;
+    let rows = statement.query_map([status], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Moves a request to `status` and records the step.
+pub fn set_status(
+    conn: &Connection,
+    id: &str,
+    status: &str,
+    at: &str,
+    contact_id: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE requests SET status = ?2 WHERE request_id = ?1",
+        params![id, status],
+    )?;
+    record(conn, id, status, at, contact_id, note)
+}
+
+/// Records a step without changing the status.
+pub fn record(
+    conn: &Connection,
+    id: &str,
+    status: &str,
+    at: &str,
+    contact_id: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO request_events (request_id, at, status, contact_id, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, at, status, contact_id, note],
+    )?;
+    Ok(())
+}
+
+pub fn set_decline_reason(conn: &Connection, id: &str, reason: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE requests SET decline_reason = ?2 WHERE request_id = ?1",
+        params![id, reason],
+    )?;
+    Ok(())
+}
+
+/// One step of a request's history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Event {
+    pub at: String,
+    pub status: String,
+    pub contact_id: Option<String>,
+    pub note: Option<String>,
+}
+
+pub fn events(conn: &Connection, id: &str) -> Result<Vec<Event>> {
+    let mut statement =
+        conn.prepare("SELECT at, status, contact_id, note FROM request_events WHERE request_id = ?1 ORDER BY at, id")?;
+    let rows = statement.query_map([id], |r| {
+        Ok(Event {
+            at: r.get(0)?,
+            status: r.get(1)?,
+            contact_id: r.get(2)?,
+            note: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One ask of a request.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ask {
+    pub contact_id: String,
+    pub asked_on: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+    pub scheduled_on: Option<String>,
+}
+
+pub fn asks(conn: &Connection, request_id: &str) -> Result<Vec<Ask>> {
+    let mut statement = conn.prepare(
+        "SELECT contact_id, asked_on, answer, answered_on, scheduled_on FROM asks WHERE request_id = ?1 ORDER BY asked_on, id",
+    )?;
+    let rows = statement.query_map([request_id], |r| {
+        Ok(Ask {
+            contact_id: r.get(0)?,
+            asked_on: r.get(1)?,
+            answer: r.get(2)?,
+            answered_on: r.get(3)?,
+            scheduled_on: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_ask(
+    conn: &Connection,
+    request_id: &str,
+    contact_id: &str,
+    asked_on: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO asks (request_id, contact_id, asked_on) VALUES (?1, ?2, ?3)",
+        params![request_id, contact_id, asked_on],
+    )?;
+    Ok(())
+}
+
+pub fn answer_ask(
+    conn: &Connection,
+    request_id: &str,
+    contact_id: &str,
+    answer: &str,
+    on: &str,
+    scheduled_on: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE asks SET answer = ?3, answered_on = ?4, scheduled_on = ?5 WHERE request_id = ?1 AND contact_id = ?2",
+        params![request_id, contact_id, answer, on, scheduled_on],
+    )?;
+    Ok(())
+}
+
+/// How many different references this prospect has heard from (a yes answer or an
+/// activity on any of its requests), leaving out `except` (a request's own).
+pub fn references_heard(conn: &Connection, prospect: &str, except: Option<&str>) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(DISTINCT contact_id) FROM (
+            SELECT k.contact_id FROM asks k JOIN requests r ON r.request_id = k.request_id
+             WHERE k.answer = 'yes' AND lower(trim(r.prospect)) = lower(trim(?1)) AND r.request_id IS NOT ?2
+            UNION
+            SELECT a.contact_id FROM activities a JOIN requests r ON r.request_id = a.request_id
+             WHERE lower(trim(r.prospect)) = lower(trim(?1)) AND r.request_id IS NOT ?2)",
+        params![prospect, except],
+        |r| r.get(0),
+    )?)
+}
