@@ -418,14 +418,16 @@ pub fn next_eligible(c: &Candidate, policy: &Policy, today: NaiveDate) -> NaiveD
     if let Some(last) = c.last_used {
         day = day.max(last + chrono::Duration::days(policy.gap_min_days));
     }
-    if let Some(tier) = c.tier {
-        let limit = policy.limit_for(tier).max(0) as usize;
-        let over = c.load_dates.len().saturating_sub(limit.saturating_sub(1));
-        if c.load_dates.len() >= limit && over > 0 {
-            if let Some(date) = c.load_dates.get(over - 1) {
-                day = day.max(*date + chrono::Duration::days(policy.limit_window_days));
-            }
-        }
+    // At the limit, the contact is free once the oldest `load - limit + 1` units have left
+    // the window.
+    if let Some(tier) = c.tier
+        && let Some(len) = c
+            .load_dates
+            .len()
+            .checked_sub(policy.limit_for(tier).max(0) as usize)
+        && let Some(date) = c.load_dates.get(len)
+    {
+        day = day.max(*date + chrono::Duration::days(policy.limit_window_days));
     }
     if let Some(until) = c.break_until.filter(|u| *u >= today) {
         day = day.max(until + chrono::Duration::days(1));
