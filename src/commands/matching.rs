@@ -278,6 +278,15 @@ fn ask(
     let Some(candidate) = found.into_iter().next() else {
         bail!("no contact '{contact}' (see 'refprog export contacts')");
     };
+    if requests::asks(&store.conn, &request.request_id)?
+        .iter()
+        .any(|a| a.contact_id == contact)
+    {
+        bail!(
+            "cannot ask {contact} for {}: already asked",
+            request.request_id
+        );
+    }
     if let Some(reason) = matching::exclusion(need, &candidate, policy, today) {
         bail!(
             "cannot ask {contact} ({}) for {}: {reason}",
