@@ -70,6 +70,16 @@ def program_rows():
     rows.append(("refprog score (all accounts, csv)", t, m, t / base_t))
     t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "score", "--explain", "A0000001"])
     rows.append(("refprog score --explain ONE", t, m, t / base_t))
+    # match: the median of 20 stored requests, against sqlite3 reading the same request.
+    match_times, match_peak = [], 0.0
+    for i in range(20):
+        seconds, peak = run([BIN, "--db", db, "--as-of", AS_OF, "match", f"R{i:07d}", "--format", "csv"])
+        match_times.append(seconds)
+        match_peak = max(match_peak, peak)
+    one_t, one_m = median_of(lambda: ["sqlite3", db, "SELECT * FROM requests WHERE request_id = 'R0000001'"])
+    rows.append(("sqlite3 reading one request (baseline: start-up and open)", one_t, one_m, 1.0))
+    median = statistics.median(match_times)
+    rows.append(("refprog match (median of 20 requests)", median, match_peak, median / one_t))
     return rows
 
 

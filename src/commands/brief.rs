@@ -9,7 +9,6 @@ use crate::commands::matching::need_of;
 use crate::domain::brief::{self, BriefFacts};
 use crate::domain::model::Milestone;
 use crate::output::{Format, Out};
-use crate::store::matching::Scope;
 use crate::store::{self, Store};
 
 pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
@@ -30,15 +29,9 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         (!parts.is_empty()).then(|| parts.join(", "))
     };
     let from = policy.window_start(today);
-    let Some(candidate) = store::matching::candidates(
-        &store.conn,
-        Scope::Contact(&args.contact_id),
-        &need.prospect,
-        from,
-        today,
-    )?
-    .into_iter()
-    .next() else {
+    let Some(candidate) =
+        store::matching::one(&store.conn, &args.contact_id, &need.prospect, from, today)?
+    else {
         bail!(
             "no contact '{}' (see 'refprog export contacts')",
             args.contact_id

@@ -6,12 +6,13 @@ use chrono::NaiveDate;
 
 use crate::cli::MatchArgs;
 use crate::commands::request::{status_of, to_row};
+use crate::domain::matching::RankKey;
 use crate::domain::matching::{self, Candidate, Grade, Graded, Need};
 use crate::domain::model::{ActivityKind, RequestStatus, RoleLevel};
 use crate::domain::policy::Policy;
 use crate::domain::segments::{IndustryMatch, SectorMap};
 use crate::output::{Cell, Format, Out};
-use crate::store::matching::Scope;
+use crate::store::matching::{History, Scope};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{self, Store};
 use crate::{UsageError, stamp};
@@ -37,21 +38,28 @@ pub struct Matched {
     pub excluded: Vec<(Candidate, String)>,
 }
 
-/// Grades every candidate for `need`; poor ones only with `include_poor`.
+/// The best `top` candidates for `need` (all of them, with the excluded, when
+/// `show_excluded`); poor ones only with `include_poor`.
+///
+/// Everything but a candidate's history (load, last use, the prospect) is known from its
+/// row, and history can only lower its rank; so candidates are taken in order of the rank
+/// they could reach, their history read one by one, until no one left could enter the top.
 pub fn find(
     store: &Store,
     need: &Need,
     policy: &Policy,
     today: NaiveDate,
+    top: usize,
     include_poor: bool,
     show_excluded: bool,
 ) -> Result<Matched> {
     let sectors = SectorMap::new(&policy.sectors);
     let from = policy.window_start(today);
-    // Without poor matches or exclusions to show, only accounts in the request's sector can
-    // matter: read just those.
+    let everyone = include_poor || show_excluded;
+    // Without poor matches or exclusions to show, only accounts in the request's sector and
+    // within the size factor of a good match can matter: read just those.
     let near: Option<Vec<String>> = match need.industry.as_deref() {
-        Some(wanted) if !include_poor && !show_excluded => Some(
+        Some(wanted) if !everyone => Some(
             store::matching::industries(&store.conn)?
                 .into_iter()
                 .filter(|theirs| sectors.industry_match(wanted, theirs) != IndustryMatch::Different)
@@ -59,32 +67,73 @@ pub fn find(
         ),
         _ => None,
     };
+    let employees = need.employees.filter(|_| !everyone).map(|e| {
+        let factor = policy.size_good;
+        (
+            ((e.max(1) as f64) / factor).floor() as i64,
+            ((e.max(1) as f64) * factor).ceil() as i64,
+        )
+    });
     let scope = match &near {
-        Some(names) => Scope::Industries(names),
+        Some(industries) => Scope::Near {
+            industries,
+            employees,
+        },
         None => Scope::Enrolled,
     };
-    let candidates = store::matching::candidates(&store.conn, scope, &need.prospect, from, today)?;
+    let mut candidates = store::matching::candidates(&store.conn, scope)?;
+    let mut history = History::new(&store.conn, &need.prospect, from, today)?;
     let mut excluded = Vec::new();
-    let mut graded = Vec::new();
-    for candidate in candidates {
-        match matching::exclusion(need, &candidate, policy, today) {
-            Some(reason) => excluded.push((candidate, reason)),
+    let mut ranked: Vec<(RankKey, Graded, usize)> = Vec::new();
+    // Reads one candidate's history and judges it: the reason it is excluded, or its grade.
+    let mut judge = |c: &mut Candidate| -> Result<Result<(RankKey, Graded), String>> {
+        history.fill(c)?;
+        Ok(match matching::exclusion(need, c, policy, today) {
+            Some(reason) => Err(reason),
             None => {
-                let g = matching::grade(need, &candidate, &sectors, policy, today);
-                if include_poor || g.grade != Grade::Poor {
-                    graded.push((g, candidate));
-                }
+                let g = matching::grade(need, c, &sectors, policy, today);
+                Ok((matching::rank_key(&g, c, today), g))
+            }
+        })
+    };
+    if everyone {
+        for (i, c) in candidates.iter_mut().enumerate() {
+            match judge(c)? {
+                Err(reason) if show_excluded => excluded.push((c.clone(), reason)),
+                Err(_) => {}
+                Ok((key, g)) if include_poor || g.grade != Grade::Poor => ranked.push((key, g, i)),
+                Ok(_) => {}
+            }
+        }
+    } else {
+        // The best rank each candidate could reach, before reading its history.
+        let mut bounds: Vec<(RankKey, usize)> = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matching::exclusion(need, c, policy, today).is_none())
+            .map(|(i, c)| (matching::grade(need, c, &sectors, policy, today), i))
+            .filter(|(g, _)| g.grade != Grade::Poor)
+            .map(|(g, i)| (matching::rank_key(&g, &candidates[i], today), i))
+            .collect();
+        bounds.sort();
+        for (bound, i) in bounds {
+            if top == 0 || ranked.len() >= top && ranked[top - 1].0 <= bound {
+                break;
+            }
+            if let Ok((key, g)) = judge(&mut candidates[i])?
+                && g.grade != Grade::Poor
+            {
+                let at = ranked.partition_point(|(k, _, _)| *k < key);
+                ranked.insert(at, (key, g, i));
             }
         }
     }
-    let mut refs: Vec<(Graded, &Candidate)> = graded.iter().map(|(g, c)| (g.clone(), c)).collect();
-    matching::rank(&mut refs, today);
-    let order: Vec<String> = refs.iter().map(|(g, _)| g.contact_id.clone()).collect();
-    graded.sort_by_key(|(g, _)| order.iter().position(|id| *id == g.contact_id));
-    Ok(Matched {
-        ranked: graded,
-        excluded,
-    })
+    ranked.sort_by(|a, b| a.0.cmp(&b.0));
+    let ranked = ranked
+        .into_iter()
+        .map(|(_, g, i)| (g, candidates[i].clone()))
+        .collect();
+    Ok(Matched { ranked, excluded })
 }
 
 pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
@@ -136,6 +185,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         &need,
         &policy,
         today,
+        args.top,
         args.include_poor,
         args.show_excluded,
     )?;
@@ -144,11 +194,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     if let (Some(r), Some((_, best))) = (&stored, shown.first())
         && r.status == RequestStatus::Qualified.as_str()
     {
-        let note = format!(
-            "{} candidate(s); best {}",
-            found.ranked.len(),
-            best.contact_id
-        );
+        let note = format!("best candidate {}", best.contact_id);
         store.in_transaction(|tx| {
             requests::set_status(
                 tx,
@@ -189,7 +235,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 .iter()
                 .find(|c| c.name == name)
                 .map(|c| c.grade.as_str())
-                .unwrap_or("-"),
+                .unwrap_or("n/a"),
         )
     };
     let mut table = out.rows(&[
@@ -268,14 +314,8 @@ fn ask(
     contact: &str,
 ) -> Result<()> {
     let from = policy.window_start(today);
-    let found = store::matching::candidates(
-        &store.conn,
-        Scope::Contact(contact),
-        &need.prospect,
-        from,
-        today,
-    )?;
-    let Some(candidate) = found.into_iter().next() else {
+    let Some(candidate) = store::matching::one(&store.conn, contact, &need.prospect, from, today)?
+    else {
         bail!("no contact '{contact}' (see 'refprog export contacts')");
     };
     if requests::asks(&store.conn, &request.request_id)?

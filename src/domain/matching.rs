@@ -477,18 +477,54 @@ pub fn grade(
     }
 }
 
-/// Orders graded candidates: the deterministic ranking of the module comment.
+/// Where a graded candidate stands: smaller is better. The deterministic ranking of the
+/// module comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankKey {
+    saved_for_bigger_deals: bool,
+    grade: Grade,
+    score: f64,
+    load: u32,
+    idle_days: i64,
+    contact_id: String,
+}
+
+impl Eq for RankKey {}
+
+impl PartialOrd for RankKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RankKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.saved_for_bigger_deals
+            .cmp(&other.saved_for_bigger_deals)
+            .then(self.grade.cmp(&other.grade))
+            .then(other.score.total_cmp(&self.score))
+            .then(self.load.cmp(&other.load))
+            .then(other.idle_days.cmp(&self.idle_days))
+            .then(self.contact_id.cmp(&other.contact_id))
+    }
+}
+
+/// The rank key of a graded candidate. For a candidate whose history is not read yet (no
+/// load, never used) it is the best the candidate can reach: history only lowers it.
+pub fn rank_key(graded: &Graded, c: &Candidate, today: NaiveDate) -> RankKey {
+    RankKey {
+        saved_for_bigger_deals: graded.saved_for_bigger_deals,
+        grade: graded.grade,
+        score: graded.score,
+        load: c.load,
+        idle_days: c.last_used.map_or(i64::MAX, |d| (today - d).num_days()),
+        contact_id: c.contact_id.clone(),
+    }
+}
+
+/// Orders graded candidates by [`RankKey`].
 pub fn rank(graded: &mut [(Graded, &Candidate)], today: NaiveDate) {
-    graded.sort_by(|(a, ca), (b, cb)| {
-        let idle = |c: &Candidate| c.last_used.map_or(i64::MAX, |d| (today - d).num_days());
-        a.saved_for_bigger_deals
-            .cmp(&b.saved_for_bigger_deals)
-            .then(a.grade.cmp(&b.grade))
-            .then(b.score.total_cmp(&a.score))
-            .then(ca.load.cmp(&cb.load))
-            .then(idle(cb).cmp(&idle(ca)))
-            .then(a.contact_id.cmp(&b.contact_id))
-    });
+    graded.sort_by_cached_key(|(g, c)| rank_key(g, c, today));
 }
 
 /// The `why` column: every criterion's words, in order.

@@ -72,105 +72,165 @@ fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
 pub enum Scope<'a> {
     /// Every enrolled contact.
     Enrolled,
-    /// Enrolled contacts of accounts in these industries.
-    Industries(&'a [String]),
+    /// Enrolled contacts of accounts in these industries and, when given, with employees in
+    /// the range (or unknown).
+    Near {
+        industries: &'a [String],
+        employees: Option<(i64, i64)>,
+    },
     /// One contact, enrolled or not.
     Contact(&'a str),
 }
 
-/// The contacts in `scope`, with their load in `from..=today`, their last use and whether
-/// they spoke to `prospect` before.
-pub fn candidates(
-    conn: &Connection,
-    scope: Scope<'_>,
-    prospect: &str,
-    from: NaiveDate,
-    today: NaiveDate,
-) -> Result<Vec<Candidate>> {
-    let (filter, values): (String, Vec<Value>) = match scope {
+/// The contacts in `scope` with their accounts; their history is filled by [`History`].
+pub fn candidates(conn: &Connection, scope: Scope<'_>) -> Result<Vec<Candidate>> {
+    let (filter, mut values): (String, Vec<Value>) = match scope {
         Scope::Enrolled => ("c.tier IS NOT NULL".to_string(), Vec::new()),
-        Scope::Industries(names) => (
-            format!(
+        Scope::Near {
+            industries,
+            employees,
+        } => {
+            let mut filter = format!(
                 "c.tier IS NOT NULL AND a.industry IN ({})",
-                vec!["?"; names.len()].join(", ")
-            ),
-            names.iter().map(|n| Value::Text(n.clone())).collect(),
-        ),
+                vec!["?"; industries.len()].join(", ")
+            );
+            let mut values: Vec<Value> =
+                industries.iter().map(|n| Value::Text(n.clone())).collect();
+            if let Some((low, high)) = employees {
+                filter.push_str(" AND (a.employees IS NULL OR a.employees BETWEEN ? AND ?)");
+                values.extend([Value::Integer(low), Value::Integer(high)]);
+            }
+            (filter, values)
+        }
         Scope::Contact(id) => (
             "c.contact_id = ?".to_string(),
             vec![Value::Text(id.to_string())],
         ),
     };
     let mut statement = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.contact_id"))?;
-    let mut list = statement
-        .query_map(params_from_iter(values), candidate)?
+    let list = statement
+        .query_map(params_from_iter(values.drain(..)), candidate)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let counted: Vec<Value> = ActivityKind::ALL
-        .iter()
-        .filter(|k| k.counts_against_limit())
-        .map(|k| Value::Text(k.as_str().to_string()))
-        .collect();
-    let marks = (3..3 + counted.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut asks = conn.prepare(
-        "SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on >= ?2",
-    )?;
-    let mut activities = conn.prepare(&format!(
-        "SELECT request_id, date FROM activities WHERE contact_id = ?1 AND date >= ?2 AND kind IN ({marks})"
-    ))?;
-    let mut last = conn.prepare(&format!(
-        "SELECT max(d) FROM (SELECT max(asked_on) AS d FROM asks WHERE contact_id = ?1
-                             UNION ALL SELECT max(date) FROM activities WHERE contact_id = ?1 AND ?2 IS NOT NULL AND kind IN ({marks}))"
-    ))?;
-    let mut spoke = conn.prepare(
-        "SELECT EXISTS (SELECT 1 FROM asks k JOIN requests r ON r.request_id = k.request_id
-                         WHERE k.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))
-             OR EXISTS (SELECT 1 FROM activities a JOIN requests r ON r.request_id = a.request_id
-                         WHERE a.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))",
-    )?;
-    let from_text = from.to_string();
-    for c in &mut list {
-        let mut events = Vec::new();
-        let key = Value::Text(c.contact_id.clone());
-        let mut rows = asks.query(rusqlite::params![c.contact_id, from_text])?;
-        while let Some(r) = rows.next()? {
-            if let Some(day) = date(r.get(1)?) {
-                events.push(LoadEvent {
-                    contact_id: c.contact_id.clone(),
-                    request_id: r.get(0)?,
-                    date: day,
-                });
-            }
-        }
-        let bind = |first: &Value, second: Value| {
-            let mut all = vec![first.clone(), second];
-            all.extend(counted.iter().cloned());
-            all
-        };
-        let mut rows =
-            activities.query(params_from_iter(bind(&key, Value::Text(from_text.clone()))))?;
-        while let Some(r) = rows.next()? {
-            if let Some(day) = date(r.get(1)?) {
-                events.push(LoadEvent {
-                    contact_id: c.contact_id.clone(),
-                    request_id: r.get(0)?,
-                    date: day,
-                });
-            }
-        }
-        c.load_dates = load_units(&events, from, today);
-        c.load = c.load_dates.len() as u32;
-        c.last_used = date(
-            last.query_row(params_from_iter(bind(&key, Value::Integer(1))), |r| {
-                r.get(0)
-            })?,
-        );
-        c.spoke_to_prospect =
-            spoke.query_row(rusqlite::params![c.contact_id, prospect], |r| r.get(0))?;
-    }
     Ok(list)
+}
+
+/// Reads a candidate's history: load in the window, last use, and whether it spoke to the
+/// prospect before. The statements are prepared once and run per candidate.
+pub struct History<'c> {
+    asks: rusqlite::Statement<'c>,
+    activities: rusqlite::Statement<'c>,
+    last: rusqlite::Statement<'c>,
+    spoke: rusqlite::Statement<'c>,
+    counted: Vec<Value>,
+    prospect: String,
+    from: NaiveDate,
+    today: NaiveDate,
+}
+
+impl<'c> History<'c> {
+    pub fn new(
+        conn: &'c Connection,
+        prospect: &str,
+        from: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<History<'c>> {
+        let counted: Vec<Value> = ActivityKind::ALL
+            .iter()
+            .filter(|k| k.counts_against_limit())
+            .map(|k| Value::Text(k.as_str().to_string()))
+            .collect();
+        let marks = (3..3 + counted.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(History {
+            asks: conn.prepare("SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on >= ?2")?,
+            activities: conn.prepare(&format!(
+                "SELECT request_id, date FROM activities WHERE contact_id = ?1 AND date >= ?2 AND kind IN ({marks})"
+            ))?,
+            last: conn.prepare(&format!(
+                "SELECT max(d) FROM (SELECT max(asked_on) AS d FROM asks WHERE contact_id = ?1
+                 UNION ALL SELECT max(date) FROM activities WHERE contact_id = ?1 AND ?2 IS NOT NULL AND kind IN ({marks}))"
+            ))?,
+            spoke: conn.prepare(
+                "SELECT EXISTS (SELECT 1 FROM asks k JOIN requests r ON r.request_id = k.request_id
+                                 WHERE k.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))
+                     OR EXISTS (SELECT 1 FROM activities a JOIN requests r ON r.request_id = a.request_id
+                                 WHERE a.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))",
+            )?,
+            counted,
+            prospect: prospect.to_string(),
+            from,
+            today,
+        })
+    }
+
+    fn bind(&self, first: &str, second: Value) -> Vec<Value> {
+        let mut all = vec![Value::Text(first.to_string()), second];
+        all.extend(self.counted.iter().cloned());
+        all
+    }
+
+    pub fn fill(&mut self, c: &mut Candidate) -> Result<()> {
+        let mut events = Vec::new();
+        let from_text = self.from.to_string();
+        {
+            let mut rows = self
+                .asks
+                .query(rusqlite::params![c.contact_id, from_text])?;
+            while let Some(r) = rows.next()? {
+                if let Some(day) = date(r.get(1)?) {
+                    events.push(LoadEvent {
+                        contact_id: c.contact_id.clone(),
+                        request_id: r.get(0)?,
+                        date: day,
+                    });
+                }
+            }
+        }
+        let values = self.bind(&c.contact_id, Value::Text(from_text));
+        {
+            let mut rows = self.activities.query(params_from_iter(values))?;
+            while let Some(r) = rows.next()? {
+                if let Some(day) = date(r.get(1)?) {
+                    events.push(LoadEvent {
+                        contact_id: c.contact_id.clone(),
+                        request_id: r.get(0)?,
+                        date: day,
+                    });
+                }
+            }
+        }
+        c.load_dates = load_units(&events, self.from, self.today);
+        c.load = c.load_dates.len() as u32;
+        let values = self.bind(&c.contact_id, Value::Integer(1));
+        c.last_used = date(
+            self.last
+                .query_row(params_from_iter(values), |r| r.get(0))?,
+        );
+        c.spoke_to_prospect = self
+            .spoke
+            .query_row(rusqlite::params![c.contact_id, self.prospect], |r| r.get(0))?;
+        Ok(())
+    }
+}
+
+/// One contact, enrolled or not, with its history.
+pub fn one(
+    conn: &Connection,
+    contact_id: &str,
+    prospect: &str,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<Option<Candidate>> {
+    let Some(mut candidate) = candidates(conn, Scope::Contact(contact_id))?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    History::new(conn, prospect, from, today)?.fill(&mut candidate)?;
+    Ok(Some(candidate))
 }
 
 /// What a brief needs beyond the candidate: the contact's topics and the account's history.

@@ -223,12 +223,12 @@ pub fn answer_ask(
 /// activity on any of its requests), leaving out `except` (a request's own).
 pub fn references_heard(conn: &Connection, prospect: &str, except: Option<&str>) -> Result<u32> {
     Ok(conn.query_row(
-        "SELECT count(DISTINCT contact_id) FROM (
-            SELECT k.contact_id FROM asks k JOIN requests r ON r.request_id = k.request_id
-             WHERE k.answer = 'yes' AND lower(trim(r.prospect)) = lower(trim(?1)) AND r.request_id IS NOT ?2
+        "WITH theirs AS (SELECT request_id FROM requests
+                          WHERE lower(trim(prospect)) = lower(trim(?1)) AND request_id IS NOT ?2)
+         SELECT count(DISTINCT contact_id) FROM (
+            SELECT contact_id FROM asks WHERE answer = 'yes' AND request_id IN theirs
             UNION
-            SELECT a.contact_id FROM activities a JOIN requests r ON r.request_id = a.request_id
-             WHERE lower(trim(r.prospect)) = lower(trim(?1)) AND r.request_id IS NOT ?2)",
+            SELECT contact_id FROM activities WHERE request_id IN theirs)",
         params![prospect, except],
         |r| r.get(0),
     )?)
