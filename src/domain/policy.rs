@@ -316,6 +316,114 @@ pub fn load_units<'e>(
     units
 }
 
+/// Why a new activity of a counted kind on `new.date` is refused by the limits, with the
+/// numbers and the day it would be allowed; None when it is within them. An activity for a
+/// request the person was already asked for adds no load and is not held to the gap.
+pub fn limit_refusal(
+    tier: crate::domain::model::Tier,
+    events: &[LoadEvent],
+    new: &LoadEvent,
+    policy: &Policy,
+) -> Option<String> {
+    let date = new.date;
+    let from = policy.window_start(date);
+    let limit = policy.limit_for(tier);
+    let before = load_units(events, from, date);
+    let mut with: Vec<LoadEvent> = events.to_vec();
+    with.push(new.clone());
+    let after = load_in_window(&with, from, date);
+    if after as usize > before.len() && i64::from(after) > limit {
+        let eligible = before
+            .len()
+            .checked_sub(limit.max(0) as usize)
+            .and_then(|i| before.get(i))
+            .map(|d| *d + chrono::Duration::days(policy.limit_window_days));
+        return Some(format!(
+            "{tier} limit reached: {} of {limit} in the {} days up to {date} (limit.{tier}){}",
+            before.len(),
+            policy.limit_window_days,
+            eligible
+                .map(|d| format!("; eligible again on {d}"))
+                .unwrap_or_else(|| "; this tier does no activities".to_string())
+        ));
+    }
+    let previous = events
+        .iter()
+        .filter(|e| e.date <= date && (new.request_id.is_none() || e.request_id != new.request_id))
+        .map(|e| e.date)
+        .max();
+    if let Some(last) = previous {
+        let days = (date - last).num_days();
+        if days < policy.gap_min_days {
+            return Some(format!(
+                "last asked or used on {last}, {days} days before {date}; the minimum gap is {} days (gap.min_days); eligible again on {}",
+                policy.gap_min_days,
+                last + chrono::Duration::days(policy.gap_min_days)
+            ));
+        }
+    }
+    None
+}
+
+/// One ask and its answer, for the fatigue signals.
+#[derive(Debug, Clone)]
+pub struct AnswerRecord {
+    pub asked_on: NaiveDate,
+    pub answered_on: Option<NaiveDate>,
+    pub yes: Option<bool>,
+}
+
+/// Signs a reference is tired: passes in a row, an answer much slower than usual, more
+/// activities in a calendar quarter than the burnout flag allows.
+pub fn fatigue_signals(
+    answers: &[AnswerRecord],
+    activity_dates: &[NaiveDate],
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<String> {
+    use chrono::Datelike;
+    let mut signals = Vec::new();
+    let mut answered: Vec<&AnswerRecord> = answers.iter().filter(|a| a.yes.is_some()).collect();
+    answered.sort_by_key(|a| a.asked_on);
+    let streak = answered
+        .iter()
+        .rev()
+        .take_while(|a| a.yes == Some(false))
+        .count();
+    if streak as i64 >= policy.fatigue_passes && policy.fatigue_passes > 0 {
+        signals.push(format!("{streak} passes in a row"));
+    }
+    let delays: Vec<i64> = answered
+        .iter()
+        .filter_map(|a| a.answered_on.map(|on| (on - a.asked_on).num_days().max(0)))
+        .collect();
+    if let Some((last, earlier)) = delays.split_last()
+        && earlier.len() >= 3
+    {
+        let mut sorted = earlier.to_vec();
+        sorted.sort();
+        let median = sorted[sorted.len() / 2] as f64;
+        if (*last as f64) > policy.fatigue_slow_factor * median.max(1.0) {
+            signals.push(format!(
+                "answered in {last} days, against a usual {median} (over {}x)",
+                policy.fatigue_slow_factor
+            ));
+        }
+    }
+    let quarter = |d: NaiveDate| (d.year(), (d.month0() / 3));
+    let this_quarter = activity_dates
+        .iter()
+        .filter(|d| quarter(**d) == quarter(today) && **d <= today)
+        .count();
+    if this_quarter as i64 > policy.burnout_per_quarter {
+        signals.push(format!(
+            "{this_quarter} activities this quarter (burnout flag: more than {})",
+            policy.burnout_per_quarter
+        ));
+    }
+    signals
+}
+
 /// The message for a key that does not exist, with the closest one.
 pub fn unknown_key(key: &str) -> String {
     let closest = KEYS
@@ -393,6 +501,128 @@ mod tests {
         let from = "2026-03-01".parse().expect("date");
         let to = "2026-05-31".parse().expect("date");
         assert_eq!(load_in_window(&events, from, to), 3);
+    }
+
+    #[test]
+    fn the_second_call_of_a_standard_reference_passes_the_third_is_refused() {
+        use crate::domain::model::Tier;
+        let policy = Policy::default();
+        let events = vec![
+            event("c1", None, "2026-01-05"),
+            event("c1", None, "2026-02-10"),
+        ];
+        // The third within 90 days of the first is refused, with the day it would be allowed.
+        let third = event("c1", None, "2026-03-20");
+        assert_eq!(
+            limit_refusal(Tier::Standard, &events, &third, &policy).as_deref(),
+            Some(
+                "standard limit reached: 2 of 2 in the 90 days up to 2026-03-20 (limit.standard); eligible again on 2026-04-05"
+            )
+        );
+        // The day the oldest leaves the window, it passes.
+        assert_eq!(
+            limit_refusal(
+                Tier::Standard,
+                &events,
+                &event("c1", None, "2026-04-05"),
+                &policy
+            ),
+            None
+        );
+        assert!(
+            limit_refusal(
+                Tier::Standard,
+                &events,
+                &event("c1", None, "2026-04-04"),
+                &policy
+            )
+            .is_some()
+        );
+        // The second passes.
+        assert_eq!(
+            limit_refusal(
+                Tier::Standard,
+                &events[..1],
+                &event("c1", None, "2026-02-10"),
+                &policy
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_minimum_gap_but_not_for_the_request_already_asked() {
+        use crate::domain::model::Tier;
+        let policy = Policy::default();
+        let asked = vec![event("c1", Some("r1"), "2026-03-01")];
+        assert_eq!(
+            limit_refusal(
+                Tier::Strategic,
+                &asked,
+                &event("c1", Some("r1"), "2026-03-05"),
+                &policy
+            ),
+            None
+        );
+        let refusal = limit_refusal(
+            Tier::Strategic,
+            &asked,
+            &event("c1", None, "2026-03-21"),
+            &policy,
+        )
+        .expect("gap");
+        assert!(
+            refusal.contains("20 days before 2026-03-21; the minimum gap is 21 days"),
+            "{refusal}"
+        );
+        assert_eq!(
+            limit_refusal(
+                Tier::Strategic,
+                &asked,
+                &event("c1", None, "2026-03-22"),
+                &policy
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn fatigue_from_passes_slow_answers_and_a_busy_quarter() {
+        let policy = Policy::default();
+        let day = |s: &str| -> NaiveDate { s.parse().expect("date") };
+        let answer = |asked: &str, days: i64, yes: bool| AnswerRecord {
+            asked_on: day(asked),
+            answered_on: Some(day(asked) + chrono::Duration::days(days)),
+            yes: Some(yes),
+        };
+        let passes = vec![
+            answer("2026-01-01", 1, true),
+            answer("2026-03-01", 1, false),
+            answer("2026-05-01", 1, false),
+        ];
+        assert_eq!(
+            fatigue_signals(&passes, &[], &policy, day("2026-06-01")),
+            ["2 passes in a row"]
+        );
+        let slow = vec![
+            answer("2026-01-01", 2, true),
+            answer("2026-02-01", 2, true),
+            answer("2026-03-01", 2, true),
+            answer("2026-04-01", 5, true),
+        ];
+        assert_eq!(
+            fatigue_signals(&slow, &[], &policy, day("2026-06-01")).len(),
+            1
+        );
+        let busy: Vec<NaiveDate> = ["2026-04-02", "2026-04-20", "2026-05-10", "2026-06-01"]
+            .iter()
+            .map(|d| day(d))
+            .collect();
+        assert_eq!(
+            fatigue_signals(&[], &busy, &policy, day("2026-06-10")),
+            ["4 activities this quarter (burnout flag: more than 3)"]
+        );
+        assert!(fatigue_signals(&[], &busy[..3], &policy, day("2026-06-10")).is_empty());
     }
 
     #[test]

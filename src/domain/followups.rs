@@ -1,0 +1,374 @@
+//! What the program manager must not forget, computed from the data as of a day: thank
+//! the reference, ask the prospect (through the rep), ask the reference for feedback,
+//! close the loop when the deal is decided, quarterly check-ins with strategic
+//! references, appreciation after the third activity in a year, yearly recommitment,
+//! and breaks that end this week. A follow-up is done when the matching relationship
+//! touch (or rating) is on record, so `log-call --kind ...` closes it.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::model::{ActivityKind, OpportunityStatus, Tier};
+use crate::domain::policy::Policy;
+
+/// A reference as the follow-up rules see it.
+#[derive(Debug, Clone, Default)]
+pub struct Member {
+    pub contact_id: String,
+    pub name: String,
+    pub account: String,
+    pub tier: Option<Tier>,
+    pub enrolled_on: Option<NaiveDate>,
+    pub recommitted_on: Option<NaiveDate>,
+    pub break_until: Option<NaiveDate>,
+    pub opted_out: bool,
+}
+
+/// An activity or a relationship touch.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub activity_id: String,
+    pub contact_id: String,
+    pub request_id: Option<String>,
+    pub kind: ActivityKind,
+    pub date: NaiveDate,
+    pub reference_rating: Option<i64>,
+    pub prospect_rating: Option<i64>,
+}
+
+/// The outcome of the deal behind a request.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub request_id: String,
+    pub status: OpportunityStatus,
+    pub close_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct FollowUp {
+    pub due: NaiveDate,
+    pub contact_id: String,
+    pub name: String,
+    pub account: String,
+    pub request_id: Option<String>,
+    pub what: String,
+    /// The command that marks it done.
+    pub command: String,
+}
+
+fn touch_after(done: &[&Done], kind: ActivityKind, from: NaiveDate) -> bool {
+    done.iter().any(|d| d.kind == kind && d.date >= from)
+}
+
+/// Every open follow-up, as of `today`, ordered by due date.
+pub fn open(
+    members: &[Member],
+    done: &[Done],
+    outcomes: &[Outcome],
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<FollowUp> {
+    let mut out = Vec::new();
+    for m in members.iter().filter(|m| !m.opted_out) {
+        let mine: Vec<&Done> = done
+            .iter()
+            .filter(|d| d.contact_id == m.contact_id)
+            .collect();
+        let mut push = |due: NaiveDate, request: Option<&String>, what: String, command: String| {
+            out.push(FollowUp {
+                due,
+                contact_id: m.contact_id.clone(),
+                name: m.name.clone(),
+                account: m.account.clone(),
+                request_id: request.cloned(),
+                what,
+                command,
+            });
+        };
+        let counted: Vec<&&Done> = mine
+            .iter()
+            .filter(|d| d.kind.counts_against_limit() && d.date <= today)
+            .collect();
+        for a in &counted {
+            let request_flag = a
+                .request_id
+                .as_ref()
+                .map(|r| format!(" --request {r}"))
+                .unwrap_or_default();
+            if !touch_after(&mine, ActivityKind::ThankYou, a.date) {
+                push(
+                    a.date + Duration::days((policy.thank_hours / 24).max(1)),
+                    a.request_id.as_ref(),
+                    format!("thank {} for the {} on {}", m.name, a.kind, a.date),
+                    format!(
+                        "refprog log-call {} --kind thank-you{request_flag}",
+                        m.contact_id
+                    ),
+                );
+            }
+            let reference_heard = a.reference_rating.is_some()
+                || mine.iter().any(|d| {
+                    d.kind == ActivityKind::Feedback
+                        && d.date >= a.date
+                        && d.reference_rating.is_some()
+                });
+            if !reference_heard {
+                push(
+                    a.date + Duration::days((policy.feedback_hours / 24).max(1)),
+                    a.request_id.as_ref(),
+                    format!("ask {} how the {} on {} went", m.name, a.kind, a.date),
+                    format!(
+                        "refprog log-call {} --kind feedback{request_flag} --reference-rating N",
+                        m.contact_id
+                    ),
+                );
+            }
+            if let Some(request) = &a.request_id {
+                let prospect_heard = a.prospect_rating.is_some()
+                    || mine.iter().any(|d| {
+                        d.kind == ActivityKind::Feedback
+                            && d.request_id.as_ref() == Some(request)
+                            && d.prospect_rating.is_some()
+                    });
+                if !prospect_heard {
+                    push(
+                        a.date + Duration::days((policy.prospect_hours / 24).max(1)),
+                        Some(request),
+                        format!(
+                            "ask the prospect, through the rep, how the {} with {} went",
+                            a.kind, m.name
+                        ),
+                        format!(
+                            "refprog log-call {} --kind feedback --request {request} --prospect-rating N",
+                            m.contact_id
+                        ),
+                    );
+                }
+                if let Some(outcome) = outcomes.iter().find(|o| &o.request_id == request)
+                    && outcome.status != OpportunityStatus::Open
+                {
+                    let decided = outcome.close_date.unwrap_or(a.date).max(a.date);
+                    if !touch_after(&mine, ActivityKind::LoopClosed, a.date) {
+                        push(
+                            decided,
+                            Some(request),
+                            format!(
+                                "tell {} the deal was {} (close the loop)",
+                                m.name, outcome.status
+                            ),
+                            format!(
+                                "refprog log-call {} --kind loop-closed --request {request}",
+                                m.contact_id
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let Some(tier) = m.tier else { continue };
+        if tier == Tier::Strategic {
+            let last = mine
+                .iter()
+                .filter(|d| d.kind == ActivityKind::CheckIn)
+                .map(|d| d.date)
+                .max()
+                .or(m.enrolled_on);
+            if let Some(last) = last {
+                push(
+                    last + Duration::days(policy.checkin_days),
+                    None,
+                    format!("quarterly check-in with {} (strategic)", m.name),
+                    format!("refprog log-call {} --kind check-in", m.contact_id),
+                );
+            }
+        }
+        let year_ago = today - Duration::days(365);
+        let this_year: Vec<&&Done> = counted
+            .iter()
+            .filter(|d| d.date > year_ago)
+            .copied()
+            .collect();
+        let threshold = policy.appreciation_after.max(1) as usize;
+        if this_year.len() >= threshold {
+            let third = this_year
+                .iter()
+                .map(|d| d.date)
+                .collect::<std::collections::BTreeSet<_>>();
+            if let Some(reached) = third.iter().nth(threshold - 1)
+                && !touch_after(&mine, ActivityKind::Gift, *reached)
+            {
+                push(
+                    *reached + Duration::days(7),
+                    None,
+                    format!(
+                        "send appreciation: {} activities in the last year",
+                        this_year.len()
+                    ),
+                    format!("refprog log-call {} --kind gift", m.contact_id),
+                );
+            }
+        }
+        if let Some(since) = m.recommitted_on.or(m.enrolled_on) {
+            push(
+                since + Duration::days(policy.recommit_days),
+                None,
+                format!("yearly recommitment (last on {since})"),
+                format!("refprog roster recommit {}", m.contact_id),
+            );
+        }
+        if let Some(until) = m.break_until.filter(|u| *u >= today - Duration::days(7)) {
+            push(
+                until,
+                None,
+                format!("break ends on {until}: welcome {} back", m.name),
+                format!("refprog log-call {} --kind check-in", m.contact_id),
+            );
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn member() -> Member {
+        Member {
+            contact_id: "C1".into(),
+            name: "Maya".into(),
+            account: "Mercy".into(),
+            tier: Some(Tier::Standard),
+            enrolled_on: Some(day("2026-06-01")),
+            ..Member::default()
+        }
+    }
+
+    fn call(date: &str) -> Done {
+        Done {
+            activity_id: "A1".into(),
+            contact_id: "C1".into(),
+            request_id: Some("R1".into()),
+            kind: ActivityKind::Call,
+            date: day(date),
+            reference_rating: None,
+            prospect_rating: None,
+        }
+    }
+
+    fn whats(list: &[FollowUp]) -> Vec<String> {
+        list.iter()
+            .map(|f| format!("{} {}", f.due, f.command))
+            .collect()
+    }
+
+    #[test]
+    fn a_call_creates_thanks_and_feedback_and_a_thank_you_closes_one() {
+        let policy = Policy::default();
+        let done = vec![call("2026-11-20")];
+        let open_now = open(&[member()], &done, &[], &policy, day("2026-11-23"));
+        assert_eq!(
+            whats(&open_now),
+            [
+                "2026-11-21 refprog log-call C1 --kind feedback --request R1 --prospect-rating N",
+                "2026-11-21 refprog log-call C1 --kind thank-you --request R1",
+                "2026-11-22 refprog log-call C1 --kind feedback --request R1 --reference-rating N",
+                "2027-06-01 refprog roster recommit C1",
+            ]
+        );
+        let mut thanked = done.clone();
+        thanked.push(Done {
+            kind: ActivityKind::ThankYou,
+            request_id: None,
+            ..call("2026-11-21")
+        });
+        let after = open(&[member()], &thanked, &[], &policy, day("2026-11-23"));
+        assert!(!whats(&after).iter().any(|w| w.contains("thank-you")));
+    }
+
+    #[test]
+    fn the_loop_closes_when_the_deal_is_decided() {
+        let policy = Policy::default();
+        let done = vec![Done {
+            reference_rating: Some(9),
+            prospect_rating: Some(8),
+            ..call("2026-10-01")
+        }];
+        let outcome = Outcome {
+            request_id: "R1".into(),
+            status: OpportunityStatus::Won,
+            close_date: Some(day("2026-11-10")),
+        };
+        let list = open(&[member()], &done, &[outcome], &policy, day("2026-11-23"));
+        assert!(
+            whats(&list).contains(
+                &"2026-11-10 refprog log-call C1 --kind loop-closed --request R1".to_string()
+            ),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn strategic_check_ins_recommitment_and_breaks() {
+        let policy = Policy::default();
+        let mut m = member();
+        m.tier = Some(Tier::Strategic);
+        m.break_until = Some(day("2026-11-26"));
+        let list = whats(&open(&[m], &[], &[], &policy, day("2026-11-23")));
+        assert!(
+            list.contains(&"2026-08-30 refprog log-call C1 --kind check-in".to_string()),
+            "{list:?}"
+        );
+        assert!(
+            list.contains(&"2026-11-26 refprog log-call C1 --kind check-in".to_string()),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn appreciation_after_the_third_activity_in_a_year() {
+        let policy = Policy::default();
+        let done = vec![
+            Done {
+                reference_rating: Some(9),
+                prospect_rating: Some(9),
+                ..call("2026-03-01")
+            },
+            Done {
+                reference_rating: Some(9),
+                prospect_rating: Some(9),
+                request_id: Some("R2".into()),
+                ..call("2026-06-01")
+            },
+            Done {
+                reference_rating: Some(9),
+                prospect_rating: Some(9),
+                request_id: Some("R3".into()),
+                ..call("2026-09-01")
+            },
+        ];
+        let with_thanks: Vec<Done> = done
+            .iter()
+            .cloned()
+            .chain([Done {
+                kind: ActivityKind::ThankYou,
+                request_id: None,
+                ..call("2026-09-02")
+            }])
+            .collect();
+        let list = whats(&open(
+            &[member()],
+            &with_thanks,
+            &[],
+            &policy,
+            day("2026-11-23"),
+        ));
+        assert!(
+            list.contains(&"2026-09-08 refprog log-call C1 --kind gift".to_string()),
+            "{list:?}"
+        );
+    }
+}
