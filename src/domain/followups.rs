@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn appreciation_after_the_third_activity_in_a_year() {
         let policy = Policy::default();
-        let done = vec![
+        let done = [
             Done {
                 reference_rating: Some(9),
                 prospect_rating: Some(9),
