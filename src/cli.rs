@@ -57,6 +57,9 @@ pub enum Command {
     Request(RequestArgs),
     Match(Box<MatchArgs>),
     Brief(BriefArgs),
+    LogCall(LogCallArgs),
+    Roster(RosterArgs),
+    Followups(FollowupsArgs),
     Policy(PolicyArgs),
 }
 
@@ -394,4 +397,157 @@ topics). Missing data is left out, never invented.";
 pub struct BriefArgs {
     pub request_id: String,
     pub contact_id: String,
+}
+
+fn parse_tier(text: &str) -> Result<crate::domain::model::Tier, String> {
+    use crate::domain::model::Tier;
+    Tier::parse(text).ok_or_else(|| format!("'{text}': expected {}", Tier::expected()))
+}
+
+fn parse_rating(text: &str) -> Result<i64, String> {
+    crate::import::values::parse_int(text, 0, 10).map_err(|e| format!("'{text}': expected {e}"))
+}
+
+const LOG_CALL_EXAMPLES: &str = "\
+Examples:
+  refprog log-call C-HEALTH-CFO --request REQ-00003 --minutes 25 --reference-rating 9 --prospect-rating 10
+  refprog log-call C-HEALTH-CFO --kind thank-you
+  refprog log-call C-HEALTH-CFO --kind feedback --request REQ-00003 --prospect-rating 9
+  refprog log-call C-BUSY-VP --kind webinar --override 'CEO asked for this panel'
+
+Kinds that count against the limits: call, email, site-visit, exec-connection, case-study,
+review, webinar, speaking, press. They are refused (exit 1, nothing written) over the tier's
+limit in the last 90 days, inside the minimum gap, on a break, after an opt-out, or when the
+reference is not willing to do that kind; --override records it anyway, with the reason.
+Relationship touches (thank-you, check-in, feedback, loop-closed, gift, recommit) are never
+limited and close the matching follow-ups.";
+
+/// Record what a reference did (guarded by the limits) or a relationship touch
+#[derive(Debug, Args)]
+#[command(after_help = LOG_CALL_EXAMPLES)]
+pub struct LogCallArgs {
+    pub contact_id: String,
+    /// The request it was for (a reference activity on a request completes it)
+    #[arg(long)]
+    pub request: Option<String>,
+    /// What they did
+    #[arg(long, default_value = "call", value_parser = parse_kind)]
+    pub kind: crate::domain::model::ActivityKind,
+    /// When (default: --as-of, or today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub date: Option<NaiveDate>,
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100_000))]
+    pub minutes: Option<i64>,
+    /// How the reference rated the experience, 0-10
+    #[arg(long, value_parser = parse_rating)]
+    pub reference_rating: Option<i64>,
+    /// How the prospect rated it, 0-10
+    #[arg(long, value_parser = parse_rating)]
+    pub prospect_rating: Option<i64>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Record it even if a limit refuses it, with this reason (shown in reports)
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+}
+
+const ROSTER_EXAMPLES: &str = "\
+Examples:
+  refprog roster enroll C-QUIET-IC --tier new --willing call,email --topics 'planning;rollout'
+  refprog roster set-tier C-HEALTH-IT strategic
+  refprog roster break C-BUSY-VP --days 90
+  refprog roster resume C-BUSY-VP
+  refprog roster opt-out C-DETRACT-MGR --reason 'changed jobs'
+  refprog roster recommit C-HEALTH-CFO
+  refprog roster list --available
+  refprog roster show C-HEALTH-CFO
+
+Every change is kept with its time stamp (roster show lists the history).";
+
+/// The references: enroll, tier, break, resume, opt out, recommit, list, show
+#[derive(Debug, Args)]
+#[command(after_help = ROSTER_EXAMPLES)]
+pub struct RosterArgs {
+    #[command(subcommand)]
+    pub action: RosterAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterAction {
+    /// Enroll a contact in the program
+    Enroll {
+        contact_id: String,
+        #[arg(long, value_parser = parse_tier)]
+        tier: crate::domain::model::Tier,
+        /// Activities they are willing to do, separated by ',' or ';'
+        #[arg(long)]
+        willing: Option<String>,
+        /// Topics they are comfortable with
+        #[arg(long)]
+        topics: Option<String>,
+        /// Topics to avoid with them
+        #[arg(long)]
+        avoid: Option<String>,
+    },
+    /// Change a reference's tier
+    SetTier {
+        contact_id: String,
+        #[arg(value_parser = parse_tier)]
+        tier: crate::domain::model::Tier,
+    },
+    /// Give a reference a break (default: break.days from the policy)
+    Break {
+        contact_id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
+        until: Option<NaiveDate>,
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        days: Option<i64>,
+    },
+    /// End a break now
+    Resume { contact_id: String },
+    /// Take a contact out of the program for good
+    OptOut {
+        contact_id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record the yearly recommitment
+    Recommit { contact_id: String },
+    /// The references with their load and next eligible date
+    List {
+        #[arg(long, value_parser = parse_tier)]
+        tier: Option<crate::domain::model::Tier>,
+        /// Only those who can be asked today
+        #[arg(long)]
+        available: bool,
+    },
+    /// One reference: membership, load, limits, history, fatigue, open follow-ups
+    Show { contact_id: String },
+}
+
+const FOLLOWUPS_EXAMPLES: &str = "\
+Examples:
+  refprog followups                 # due today or overdue
+  refprog followups --overdue
+  refprog followups --all --within 14
+  refprog followups --format csv    # for cron
+
+Each row gives the command that marks it done.";
+
+/// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
+#[derive(Debug, Args)]
+#[command(after_help = FOLLOWUPS_EXAMPLES)]
+pub struct FollowupsArgs {
+    /// Due by today, overdue included (the default)
+    #[arg(long, conflicts_with_all = ["overdue", "all"])]
+    pub due: bool,
+    /// Only those past their due date
+    #[arg(long, conflicts_with = "all")]
+    pub overdue: bool,
+    /// Every open follow-up, whenever due
+    #[arg(long)]
+    pub all: bool,
+    /// Also those due within this many days
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub within: Option<i64>,
 }

@@ -40,6 +40,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Request(args) => commands::request::run(args, &mut store, &mut out, today)?,
         Command::Match(args) => commands::matching::run(args, &mut store, &mut out, today)?,
         Command::Brief(args) => commands::brief::run(args, &mut store, &mut out, today)?,
+        Command::LogCall(args) => commands::log_call::run(args, &mut store, &mut out, today)?,
+        Command::Roster(args) => commands::roster::run(args, &mut store, &mut out, today)?,
+        Command::Followups(args) => commands::followups::run(args, &mut store, &mut out, today)?,
     }
     out.flush()
 }

@@ -3,8 +3,11 @@
 
 pub mod brief;
 pub mod export;
+pub mod followups;
 pub mod import;
+pub mod log_call;
 pub mod matching;
 pub mod policy;
 pub mod request;
+pub mod roster;
 pub mod score;

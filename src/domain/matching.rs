@@ -402,13 +402,20 @@ pub fn exclusion(need: &Need, c: &Candidate, policy: &Policy, today: NaiveDate) 
     None
 }
 
-/// An empty willing list means the usual: calls and emails.
-pub fn willing_to(c: &Candidate, kind: ActivityKind) -> bool {
-    if c.willing.is_empty() {
+/// Whether a reference will do `kind`; an empty willing list means the usual: calls and
+/// emails. Relationship touches need no willingness.
+pub fn willing(list: &[ActivityKind], kind: ActivityKind) -> bool {
+    if !kind.counts_against_limit() {
+        true
+    } else if list.is_empty() {
         matches!(kind, ActivityKind::Call | ActivityKind::Email)
     } else {
-        c.willing.contains(&kind)
+        list.contains(&kind)
     }
+}
+
+pub fn willing_to(c: &Candidate, kind: ActivityKind) -> bool {
+    willing(&c.willing, kind)
 }
 
 /// The first day the candidate can be asked again: after the minimum gap, after the load

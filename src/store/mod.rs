@@ -9,6 +9,7 @@ pub mod matching;
 pub mod migrate;
 pub mod policy;
 pub mod requests;
+pub mod roster;
 pub mod scoring;
 
 use std::borrow::Cow;

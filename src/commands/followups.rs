@@ -1,0 +1,68 @@
+//! `refprog followups`: the manager's to-do list, computed from the data as of `--as-of`.
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+
+use crate::cli::FollowupsArgs;
+use crate::domain::followups;
+use crate::output::{Cell, Out};
+use crate::store::roster;
+use crate::store::{self, Store};
+
+pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let members: Vec<followups::Member> = roster::members(&store.conn)?
+        .iter()
+        .map(|m| m.as_member())
+        .collect();
+    // A year of activities covers every rule (appreciation looks back the furthest).
+    let done = roster::done(&store.conn, None, today - Duration::days(400))?;
+    let open = followups::open(
+        &members,
+        &done,
+        &roster::outcomes(&store.conn)?,
+        &policy,
+        today,
+    );
+    let horizon = today + Duration::days(args.within.unwrap_or(0));
+    let mut rows = out.rows(&[
+        "due",
+        "status",
+        "contact_id",
+        "name",
+        "account",
+        "request",
+        "what",
+        "command",
+    ])?;
+    for f in open {
+        let keep = if args.all {
+            args.within.is_none() || f.due <= horizon
+        } else if args.overdue {
+            f.due < today
+        } else {
+            f.due <= horizon
+        };
+        if !keep {
+            continue;
+        }
+        let status = if f.due < today {
+            "overdue"
+        } else if f.due == today {
+            "due"
+        } else {
+            "upcoming"
+        };
+        rows.row(vec![
+            Cell::from(f.due.to_string()),
+            Cell::from(status),
+            Cell::from(f.contact_id),
+            Cell::from(f.name),
+            Cell::from(f.account),
+            Cell::from(f.request_id),
+            Cell::from(f.what),
+            Cell::from(f.command),
+        ])?;
+    }
+    rows.finish()
+}

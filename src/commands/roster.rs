@@ -1,0 +1,458 @@
+//! `refprog roster ...`: enroll, change tier, break, resume, opt out, recommit, list, show.
+//! Every change is time-stamped and kept in the membership history.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, bail};
+use chrono::{Duration, NaiveDate};
+
+use crate::cli::{RosterAction, RosterArgs};
+use crate::commands::log_call::fatigue_advice;
+use crate::domain::followups;
+use crate::domain::matching::{Candidate, next_eligible};
+use crate::domain::model::ActivityKind;
+use crate::domain::policy::{LoadEvent, Policy, fatigue_signals, load_units};
+use crate::output::{Cell, Format, Out};
+use crate::stamp;
+use crate::store::roster::{self, Field, MemberRow};
+use crate::store::{self, Store};
+
+fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
+    match roster::member(&store.conn, contact_id)? {
+        Some(m) => Ok(m),
+        None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
+    }
+}
+
+/// Normalises a list flag: items separated by ',' ';' or '|'.
+fn items(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| {
+        t.split([',', ';', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(";")
+    })
+}
+
+pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let when = stamp(today);
+    let day = today.to_string();
+    match &args.action {
+        RosterAction::Enroll {
+            contact_id,
+            tier,
+            willing,
+            topics,
+            avoid,
+        } => {
+            let m = find(store, contact_id)?;
+            if m.opted_out_on.is_some() {
+                bail!(
+                    "{} ({contact_id}) opted out on {}: they cannot be enrolled again without their consent",
+                    m.name,
+                    m.opted_out_on.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            let willing = items(willing);
+            if let Some(list) = &willing {
+                for item in list.split(';') {
+                    if ActivityKind::parse(item).is_none() {
+                        bail!(
+                            "--willing: '{item}' is not an activity: expected {}",
+                            ActivityKind::expected()
+                        );
+                    }
+                }
+            }
+            let willing = willing.map(|l| {
+                l.split(';')
+                    .filter_map(ActivityKind::parse)
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            });
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::Tier, Some(tier.as_str()))?;
+                roster::set(tx, contact_id, Field::EnrolledOn, Some(&day))?;
+                for (field, value) in [
+                    (Field::Willing, &willing),
+                    (Field::Topics, &items(topics)),
+                    (Field::AvoidTopics, &items(avoid)),
+                ] {
+                    if let Some(value) = value {
+                        roster::set(tx, contact_id, field, Some(value))?;
+                    }
+                }
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "enroll",
+                    m.tier.map(|t| t.as_str()),
+                    Some(tier.as_str()),
+                    None,
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!(
+                "{} ({contact_id}) enrolled as {tier} on {today}",
+                m.name
+            ));
+        }
+        RosterAction::SetTier { contact_id, tier } => {
+            let m = find(store, contact_id)?;
+            if m.tier.is_none() {
+                bail!(
+                    "{} ({contact_id}) is not enrolled: use 'refprog roster enroll {contact_id} --tier {tier}'",
+                    m.name
+                );
+            }
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::Tier, Some(tier.as_str()))?;
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "tier",
+                    m.tier.map(|t| t.as_str()),
+                    Some(tier.as_str()),
+                    None,
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!(
+                "{} ({contact_id}): {} -> {tier}",
+                m.name,
+                m.tier.map(|t| t.as_str()).unwrap_or("-")
+            ));
+        }
+        RosterAction::Break {
+            contact_id,
+            until,
+            days,
+        } => {
+            let m = find(store, contact_id)?;
+            let until =
+                until.unwrap_or_else(|| today + Duration::days(days.unwrap_or(policy.break_days)));
+            if until < today {
+                bail!("--until {until} is in the past");
+            }
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::BreakUntil, Some(&until.to_string()))?;
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "break",
+                    m.break_until.map(|d| d.to_string()).as_deref(),
+                    Some(&until.to_string()),
+                    None,
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!(
+                "{} ({contact_id}) is on a break until {until}",
+                m.name
+            ));
+        }
+        RosterAction::Resume { contact_id } => {
+            let m = find(store, contact_id)?;
+            if m.break_until.is_none_or(|u| u < today) {
+                bail!("{} ({contact_id}) is not on a break", m.name);
+            }
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::BreakUntil, None)?;
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "resume",
+                    m.break_until.map(|d| d.to_string()).as_deref(),
+                    None,
+                    None,
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!("{} ({contact_id}) is back from the break", m.name));
+        }
+        RosterAction::OptOut { contact_id, reason } => {
+            let m = find(store, contact_id)?;
+            if let Some(on) = m.opted_out_on {
+                bail!("{} ({contact_id}) already opted out on {on}", m.name);
+            }
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::OptedOutOn, Some(&day))?;
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "opt-out",
+                    m.tier.map(|t| t.as_str()),
+                    None,
+                    reason.as_deref(),
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!(
+                "{} ({contact_id}) opted out on {today}; they will not be offered again",
+                m.name
+            ));
+        }
+        RosterAction::Recommit { contact_id } => {
+            let m = find(store, contact_id)?;
+            if m.tier.is_none() {
+                bail!("{} ({contact_id}) is not enrolled", m.name);
+            }
+            store.in_transaction(|tx| {
+                roster::set(tx, contact_id, Field::RecommittedOn, Some(&day))?;
+                roster::record(
+                    tx,
+                    contact_id,
+                    &when,
+                    "recommit",
+                    m.recommitted_on.map(|d| d.to_string()).as_deref(),
+                    Some(&day),
+                    None,
+                )?;
+                Ok(((), true))
+            })?;
+            out.note(format!(
+                "{} ({contact_id}) recommitted on {today}; next due {}",
+                m.name,
+                today + Duration::days(policy.recommit_days)
+            ));
+        }
+        RosterAction::List { tier, available } => {
+            list(store, out, &policy, today, *tier, *available)?
+        }
+        RosterAction::Show { contact_id } => show(store, out, &policy, today, contact_id)?,
+    }
+    Ok(())
+}
+
+/// A member's standing today: load, next eligible day, and whether it can be asked.
+pub struct Standing {
+    pub load: u32,
+    pub limit: i64,
+    pub next_eligible: NaiveDate,
+    pub status: String,
+    pub last_activity: Option<NaiveDate>,
+}
+
+pub fn standing(
+    m: &MemberRow,
+    events: &[LoadEvent],
+    policy: &Policy,
+    today: NaiveDate,
+) -> Standing {
+    let units = load_units(events, policy.window_start(today), today);
+    let candidate = Candidate {
+        tier: m.tier,
+        load: units.len() as u32,
+        load_dates: units,
+        last_used: events.iter().map(|e| e.date).filter(|d| *d <= today).max(),
+        break_until: m.break_until,
+        ..Candidate::default()
+    };
+    let eligible = next_eligible(&candidate, policy, today);
+    let limit = m.tier.map_or(0, |t| policy.limit_for(t));
+    let status = match (m.opted_out_on, m.break_until.filter(|u| *u >= today)) {
+        (Some(on), _) => format!("opted out {on}"),
+        (None, Some(until)) => format!("on break until {until}"),
+        _ if m.tier.is_none() => "not enrolled".to_string(),
+        _ if limit == 0 => "logo only".to_string(),
+        _ if eligible > today && i64::from(candidate.load) >= limit => "at limit".to_string(),
+        _ if eligible > today => "in the gap".to_string(),
+        _ => "available".to_string(),
+    };
+    Standing {
+        load: candidate.load,
+        limit,
+        next_eligible: eligible,
+        status,
+        last_activity: candidate.last_used,
+    }
+}
+
+fn list(
+    store: &mut Store,
+    out: &mut Out,
+    policy: &Policy,
+    today: NaiveDate,
+    tier: Option<crate::domain::model::Tier>,
+    available: bool,
+) -> Result<()> {
+    let from = policy.window_start(today);
+    let mut events: HashMap<String, Vec<LoadEvent>> = HashMap::new();
+    for e in store::scoring::load_events(
+        &store.conn,
+        from - Duration::days(policy.gap_min_days),
+        today,
+    )? {
+        events.entry(e.contact_id.clone()).or_default().push(e);
+    }
+    let mut rows = out.rows(&[
+        "contact_id",
+        "name",
+        "account",
+        "tier",
+        "load_90d",
+        "limit",
+        "next_eligible",
+        "status",
+        "enrolled_on",
+        "recommit_due",
+    ])?;
+    for m in roster::members(&store.conn)? {
+        if tier.is_some_and(|t| m.tier != Some(t)) {
+            continue;
+        }
+        let s = standing(
+            &m,
+            events.get(&m.contact_id).map_or(&[], Vec::as_slice),
+            policy,
+            today,
+        );
+        if available && s.status != "available" {
+            continue;
+        }
+        rows.row(vec![
+            Cell::from(m.contact_id.as_str()),
+            Cell::from(m.name.as_str()),
+            Cell::from(m.account.as_str()),
+            Cell::from(m.tier.map(|t| t.as_str())),
+            Cell::Int(i64::from(s.load)),
+            Cell::Int(s.limit),
+            Cell::from(s.next_eligible.to_string()),
+            Cell::from(s.status),
+            Cell::from(m.enrolled_on.map(|d| d.to_string())),
+            Cell::from(
+                m.recommitted_on
+                    .or(m.enrolled_on)
+                    .map(|d| (d + Duration::days(policy.recommit_days)).to_string()),
+            ),
+        ])?;
+    }
+    rows.finish()
+}
+
+fn show(
+    store: &mut Store,
+    out: &mut Out,
+    policy: &Policy,
+    today: NaiveDate,
+    contact_id: &str,
+) -> Result<()> {
+    let m = find(store, contact_id)?;
+    let events = roster::load_events(&store.conn, contact_id)?;
+    let s = standing(&m, &events, policy, today);
+    let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN)?;
+    let history = roster::history(&store.conn, contact_id)?;
+    let dates: Vec<NaiveDate> = done
+        .iter()
+        .filter(|d| d.kind.counts_against_limit())
+        .map(|d| d.date)
+        .collect();
+    let signals = fatigue_signals(
+        &roster::answers(&store.conn, contact_id)?,
+        &dates,
+        policy,
+        today,
+    );
+    let open = followups::open(
+        &[m.as_member()],
+        &done,
+        &roster::outcomes(&store.conn)?,
+        policy,
+        today,
+    );
+    if out.format == Format::Json {
+        return out.json(&serde_json::json!({
+            "member": m, "load_90d": s.load, "limit": s.limit, "next_eligible": s.next_eligible,
+            "status": s.status, "fatigue": signals, "history": history,
+            "activities": done.iter().map(|d| serde_json::json!({"activity_id": d.activity_id, "kind": d.kind, "date": d.date, "request_id": d.request_id})).collect::<Vec<_>>(),
+            "followups": open,
+        }));
+    }
+    let mut rows = out.rows(&["field", "value"])?;
+    let fields: Vec<(&str, Option<String>)> = vec![
+        ("contact", Some(format!("{} ({})", m.name, m.contact_id))),
+        ("title", m.title.clone()),
+        ("account", Some(format!("{} ({})", m.account, m.account_id))),
+        ("tier", m.tier.map(|t| t.to_string())),
+        ("status", Some(s.status.clone())),
+        (
+            "load",
+            Some(format!(
+                "{} of {} in the last {} days",
+                s.load, s.limit, policy.limit_window_days
+            )),
+        ),
+        ("next eligible", Some(s.next_eligible.to_string())),
+        ("last activity", s.last_activity.map(|d| d.to_string())),
+        (
+            "willing",
+            Some(if m.willing.is_empty() {
+                "call, email (not stated)".to_string()
+            } else {
+                m.willing
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+        ),
+        (
+            "topics",
+            (!m.topics.is_empty()).then(|| m.topics.join("; ")),
+        ),
+        (
+            "avoid",
+            (!m.avoid_topics.is_empty()).then(|| m.avoid_topics.join("; ")),
+        ),
+        ("enrolled on", m.enrolled_on.map(|d| d.to_string())),
+        ("recommitted on", m.recommitted_on.map(|d| d.to_string())),
+        ("break until", m.break_until.map(|d| d.to_string())),
+        ("opted out on", m.opted_out_on.map(|d| d.to_string())),
+        (
+            "fatigue",
+            (!signals.is_empty()).then(|| fatigue_advice(contact_id, &signals, policy)),
+        ),
+    ];
+    for (name, value) in fields.into_iter().filter(|(_, v)| v.is_some()) {
+        rows.row(vec![Cell::from(name), Cell::from(value)])?;
+    }
+    rows.finish()?;
+    let mut rows = out.rows(&["at", "membership", "from", "to", "note"])?;
+    for e in history {
+        rows.row(vec![
+            Cell::from(e.at),
+            Cell::from(e.event),
+            Cell::from(e.old_value),
+            Cell::from(e.new_value),
+            Cell::from(e.note),
+        ])?;
+    }
+    rows.finish()?;
+    let mut rows = out.rows(&["date", "activity", "kind", "request"])?;
+    for d in done.iter().rev().take(20) {
+        rows.row(vec![
+            Cell::from(d.date.to_string()),
+            Cell::from(d.activity_id.as_str()),
+            Cell::from(d.kind.as_str()),
+            Cell::from(d.request_id.clone()),
+        ])?;
+    }
+    rows.finish()?;
+    let mut rows = out.rows(&["due", "follow-up", "command"])?;
+    for f in open {
+        rows.row(vec![
+            Cell::from(f.due.to_string()),
+            Cell::from(f.what),
+            Cell::from(f.command),
+        ])?;
+    }
+    rows.finish()
+}

@@ -1,0 +1,331 @@
+//! The roster: program membership of contacts and its kept history, the activities and
+//! touches a reference did, and what the follow-up and fatigue rules read.
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::followups::{Done, Member, Outcome};
+use crate::domain::model::{ActivityKind, OpportunityStatus, Tier};
+use crate::domain::policy::{AnswerRecord, LoadEvent};
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+fn list(text: Option<String>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A contact with its membership.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct MemberRow {
+    pub contact_id: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub account_id: String,
+    pub account: String,
+    pub tier: Option<Tier>,
+    pub willing: Vec<ActivityKind>,
+    pub topics: Vec<String>,
+    pub avoid_topics: Vec<String>,
+    pub enrolled_on: Option<NaiveDate>,
+    pub recommitted_on: Option<NaiveDate>,
+    pub break_until: Option<NaiveDate>,
+    pub opted_out_on: Option<NaiveDate>,
+}
+
+impl MemberRow {
+    pub fn as_member(&self) -> Member {
+        Member {
+            contact_id: self.contact_id.clone(),
+            name: self.name.clone(),
+            account: self.account.clone(),
+            tier: self.tier,
+            enrolled_on: self.enrolled_on,
+            recommitted_on: self.recommitted_on,
+            break_until: self.break_until,
+            opted_out: self.opted_out_on.is_some(),
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT c.contact_id, c.name, c.title, c.account_id, a.name, c.tier, c.willing, c.topics,
+        c.avoid_topics, c.enrolled_on, c.recommitted_on, c.break_until, c.opted_out_on
+     FROM contacts c JOIN accounts a ON a.account_id = c.account_id";
+
+fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
+    Ok(MemberRow {
+        contact_id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        account_id: r.get(3)?,
+        account: r.get(4)?,
+        tier: r.get::<_, Option<String>>(5)?.and_then(|t| Tier::parse(&t)),
+        willing: list(r.get(6)?)
+            .iter()
+            .filter_map(|k| ActivityKind::parse(k))
+            .collect(),
+        topics: list(r.get(7)?),
+        avoid_topics: list(r.get(8)?),
+        enrolled_on: date(r.get(9)?),
+        recommitted_on: date(r.get(10)?),
+        break_until: date(r.get(11)?),
+        opted_out_on: date(r.get(12)?),
+    })
+}
+
+pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> {
+    Ok(conn
+        .query_row(
+            &format!("{SELECT} WHERE c.contact_id = ?1"),
+            [contact_id],
+            member_row,
+        )
+        .optional()?)
+}
+
+/// Every contact that is or was in the program (enrolled, or opted out).
+pub fn members(conn: &Connection) -> Result<Vec<MemberRow>> {
+    let mut statement = conn.prepare(&format!(
+        "{SELECT} WHERE c.tier IS NOT NULL OR c.opted_out_on IS NOT NULL ORDER BY c.contact_id"
+    ))?;
+    let rows = statement.query_map([], member_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The membership fields a roster command changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Field {
+    Tier,
+    Willing,
+    Topics,
+    AvoidTopics,
+    EnrolledOn,
+    RecommittedOn,
+    BreakUntil,
+    OptedOutOn,
+}
+
+impl Field {
+    fn column(self) -> &'static str {
+        match self {
+            Field::Tier => "tier",
+            Field::Willing => "willing",
+            Field::Topics => "topics",
+            Field::AvoidTopics => "avoid_topics",
+            Field::EnrolledOn => "enrolled_on",
+            Field::RecommittedOn => "recommitted_on",
+            Field::BreakUntil => "break_until",
+            Field::OptedOutOn => "opted_out_on",
+        }
+    }
+}
+
+pub fn set(conn: &Connection, contact_id: &str, field: Field, value: Option<&str>) -> Result<()> {
+    conn.execute(
+        &format!(
+            "UPDATE contacts SET {} = ?2 WHERE contact_id = ?1",
+            field.column()
+        ),
+        params![contact_id, value],
+    )?;
+    Ok(())
+}
+
+/// Keeps a membership change.
+pub fn record(
+    conn: &Connection,
+    contact_id: &str,
+    at: &str,
+    event: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO membership_events (contact_id, at, event, old_value, new_value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![contact_id, at, event, old, new, note],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MembershipEvent {
+    pub at: String,
+    pub event: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub note: Option<String>,
+}
+
+pub fn history(conn: &Connection, contact_id: &str) -> Result<Vec<MembershipEvent>> {
+    let mut statement = conn.prepare(
+        "SELECT at, event, old_value, new_value, note FROM membership_events WHERE contact_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = statement.query_map([contact_id], |r| {
+        Ok(MembershipEvent {
+            at: r.get(0)?,
+            event: r.get(1)?,
+            old_value: r.get(2)?,
+            new_value: r.get(3)?,
+            note: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every activity and touch of a contact (all of them when `contact_id` is None) since `from`.
+pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Result<Vec<Done>> {
+    let mut statement = conn.prepare(
+        "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating
+         FROM activities WHERE (?1 IS NULL OR contact_id = ?1) AND date >= ?2 ORDER BY date, activity_id",
+    )?;
+    let mut rows = statement.query(params![contact_id, from.to_string()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (Some(kind), Some(day)) = (
+            ActivityKind::parse(&r.get::<_, String>(3)?),
+            date(r.get(4)?),
+        ) else {
+            continue;
+        };
+        out.push(Done {
+            activity_id: r.get(0)?,
+            contact_id: r.get(1)?,
+            request_id: r.get(2)?,
+            kind,
+            date: day,
+            reference_rating: r.get(5)?,
+            prospect_rating: r.get(6)?,
+        });
+    }
+    Ok(out)
+}
+
+/// A contact's asks and counted activities, ever: its load events.
+pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>> {
+    let mut events = Vec::new();
+    let mut asks = conn.prepare("SELECT request_id, asked_on FROM asks WHERE contact_id = ?1")?;
+    let mut rows = asks.query([contact_id])?;
+    while let Some(r) = rows.next()? {
+        if let Some(day) = date(r.get(1)?) {
+            events.push(LoadEvent {
+                contact_id: contact_id.to_string(),
+                request_id: r.get(0)?,
+                date: day,
+            });
+        }
+    }
+    for d in done(conn, Some(contact_id), NaiveDate::MIN)? {
+        if d.kind.counts_against_limit() {
+            events.push(LoadEvent {
+                contact_id: d.contact_id,
+                request_id: d.request_id,
+                date: d.date,
+            });
+        }
+    }
+    events.sort_by_key(|e| e.date);
+    Ok(events)
+}
+
+pub fn answers(conn: &Connection, contact_id: &str) -> Result<Vec<AnswerRecord>> {
+    let mut statement = conn.prepare(
+        "SELECT asked_on, answered_on, answer FROM asks WHERE contact_id = ?1 ORDER BY asked_on",
+    )?;
+    let rows = statement.query_map([contact_id], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (asked, answered, answer) = row?;
+        if let Some(asked_on) = date(asked) {
+            out.push(AnswerRecord {
+                asked_on,
+                answered_on: date(answered),
+                yes: answer.map(|a| a == "yes"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The outcome of the deal behind each request that has one.
+pub fn outcomes(conn: &Connection) -> Result<Vec<Outcome>> {
+    let mut statement = conn.prepare(
+        "SELECT r.request_id, o.status, o.close_date FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (request_id, status, close) = row?;
+        if let Some(status) = OpportunityStatus::parse(&status) {
+            out.push(Outcome {
+                request_id,
+                status,
+                close_date: date(close),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An activity to write.
+#[derive(Debug, Clone)]
+pub struct NewActivity<'a> {
+    pub contact_id: &'a str,
+    pub request_id: Option<&'a str>,
+    pub kind: ActivityKind,
+    pub date: NaiveDate,
+    pub minutes: Option<i64>,
+    pub reference_rating: Option<i64>,
+    pub prospect_rating: Option<i64>,
+    pub notes: Option<&'a str>,
+    pub override_reason: Option<&'a str>,
+}
+
+/// Writes an activity with the next free id of the form ACT-00042; returns the id.
+pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String> {
+    let mut n: i64 =
+        conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM activities", [], |r| {
+            r.get(0)
+        })?;
+    let id = loop {
+        let id = format!("ACT-{n:05}");
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM activities WHERE activity_id = ?1)",
+            [&id],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            break id;
+        }
+        n += 1;
+    };
+    conn.execute(
+        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id, a.contact_id, a.request_id, a.kind.as_str(), a.date.to_string(), a.minutes, a.reference_rating,
+            a.prospect_rating, a.notes, a.override_reason
+        ],
+    )
+    .context("saving the activity")?;
+    Ok(id)
+}
