@@ -392,3 +392,47 @@ fn scenario_enroll_request_match_ask_answer_log_followups_thank() {
     let value: serde_json::Value = serde_json::from_str(&show).expect("json");
     assert_eq!(value["request"]["status"], "completed");
 }
+
+#[test]
+fn match_warns_of_fatigue_after_two_passes_in_a_row() {
+    let work = roster();
+    let add = |day: &str, prospect: &str| {
+        work.run(&[
+            "--as-of",
+            day,
+            "request",
+            "add",
+            "--prospect",
+            prospect,
+            "--industry",
+            "Banking",
+            "--employees",
+            "600",
+            "--deal-size",
+            "90000",
+            "--stage",
+            "Proposal",
+            "--rep",
+            "Casey",
+            "--use-case",
+            "Payments",
+        ])
+        .ok()
+        .trim()
+        .to_string()
+    };
+    for (day, prospect) in [("2026-03-01", "First"), ("2026-04-01", "Second")] {
+        let id = add(day, prospect);
+        work.run(&["--as-of", day, "match", &id, "--ask", "G"]).ok();
+        work.run(&["--as-of", day, "request", "answer", &id, "G", "--pass"])
+            .ok();
+    }
+    let id = add("2026-05-01", "Third");
+    let csv = work
+        .run(&["--as-of", "2026-05-01", "match", &id, "--format", "csv"])
+        .ok();
+    assert!(
+        csv.contains("fatigue: 2 passes in a row (suggest a break of one quarter)"),
+        "{csv}"
+    );
+}

@@ -190,6 +190,30 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         args.show_excluded,
     )?;
     let shown: Vec<&(Graded, Candidate)> = found.ranked.iter().take(args.top).collect();
+    // The why of each shown candidate, with a fatigue warning where the signals fire.
+    let mut whys = Vec::new();
+    for (g, c) in &shown {
+        let mut why = matching::why(g);
+        let done = store::roster::done(
+            &store.conn,
+            Some(&c.contact_id),
+            today - chrono::Duration::days(120),
+        )?;
+        let dates: Vec<NaiveDate> = done
+            .iter()
+            .filter(|d| d.kind.counts_against_limit())
+            .map(|d| d.date)
+            .collect();
+        let answers = store::roster::answers(&store.conn, &c.contact_id)?;
+        let signals = crate::domain::policy::fatigue_signals(&answers, &dates, &policy, today);
+        if !signals.is_empty() {
+            why.push_str(&format!(
+                "; fatigue: {} (suggest a break of one quarter)",
+                signals.join(", ")
+            ));
+        }
+        whys.push(why);
+    }
     // A qualified request that found candidates is matched.
     if let (Some(r), Some((_, best))) = (&stored, shown.first())
         && r.status == RequestStatus::Qualified.as_str()
@@ -215,7 +239,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 serde_json::json!({
                     "rank": i + 1, "contact_id": c.contact_id, "name": c.name, "account": c.account,
                     "tier": c.tier.map(|t| t.as_str()), "grade": g.grade, "score": g.score, "criteria": g.criteria,
-                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible, "why": matching::why(g),
+                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible, "why": whys[i],
                 })
             })
             .collect();
@@ -277,7 +301,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             Cell::Int(i64::from(c.load)),
             Cell::Int(g.limit),
             Cell::from(g.next_eligible.to_string()),
-            Cell::from(matching::why(g)),
+            Cell::from(whys[i].as_str()),
         ])?;
     }
     table.finish()?;
