@@ -60,6 +60,7 @@ pub enum Command {
     LogCall(LogCallArgs),
     Roster(RosterArgs),
     Followups(FollowupsArgs),
+    Report(ReportArgs),
     Policy(PolicyArgs),
 }
 
@@ -550,4 +551,58 @@ pub struct FollowupsArgs {
     /// Also those due within this many days
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
     pub within: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportName {
+    /// The weekly cron CSV: one row per reference with load, limits and flags
+    Utilization,
+    /// Active references against the targets, diversity, concentration, opt-outs
+    Health,
+    /// Available references per segment against the pipeline; the gaps
+    Coverage,
+    /// How many asks each segment can take in 90 days against the requests coming
+    Capacity,
+    /// Requests, approval, fulfilment, speed, by rep
+    Fulfillment,
+    /// Win rate, cycle and deal size with and without a reference
+    Impact,
+    /// Reference NPS, prospect ratings, ask-to-yes
+    Satisfaction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SegmentBy {
+    Region,
+    UseCase,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  refprog report utilization --format csv > utilization-$(date +%F).csv    # the weekly cron line
+  refprog report health
+  refprog report coverage --by region
+  refprog report capacity
+  refprog report fulfillment --since 2026-01-01 --until 2026-06-30
+  refprog report impact --format json
+  refprog report satisfaction
+
+Every rate shows its n. Targets come from the policy (refprog policy).";
+
+/// The metrics that prove the program works: utilization, health, coverage, capacity,
+/// fulfillment, impact, satisfaction
+#[derive(Debug, Args)]
+#[command(after_help = REPORT_EXAMPLES)]
+pub struct ReportArgs {
+    #[arg(value_enum)]
+    pub name: ReportName,
+    /// Start of the period (fulfillment, impact, satisfaction; default: a year before --until)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub since: Option<NaiveDate>,
+    /// End of the period (default: --as-of, or today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub until: Option<NaiveDate>,
+    /// Coverage: also split segments by region and/or use case (repeatable)
+    #[arg(long, value_enum)]
+    pub by: Vec<SegmentBy>,
 }

@@ -2,7 +2,7 @@
 //!
 //! The layers, outside in: `cli` parses the command line; `commands` holds one module
 //! per subcommand, each loading from the `store`, computing with the pure rules in
-//! `domain`, and printing through `output`. `import` turns CRM exports into canonical
+//! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
 //! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON.
 
 pub mod cli;
@@ -10,6 +10,7 @@ pub mod commands;
 pub mod domain;
 pub mod import;
 pub mod output;
+pub mod report;
 pub mod store;
 
 use anyhow::Result;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::LogCall(args) => commands::log_call::run(args, &mut store, &mut out, today)?,
         Command::Roster(args) => commands::roster::run(args, &mut store, &mut out, today)?,
         Command::Followups(args) => commands::followups::run(args, &mut store, &mut out, today)?,
+        Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
     }
     out.flush()
 }

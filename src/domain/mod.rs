@@ -3,6 +3,7 @@
 pub mod brief;
 pub mod followups;
 pub mod matching;
+pub mod metrics;
 pub mod model;
 pub mod policy;
 pub mod score;

@@ -8,6 +8,7 @@ pub mod import;
 pub mod matching;
 pub mod migrate;
 pub mod policy;
+pub mod reports;
 pub mod requests;
 pub mod roster;
 pub mod scoring;

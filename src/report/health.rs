@@ -1,0 +1,170 @@
+//! Program health: active references by tier against the targets, their diversity, how
+//! concentrated the load is, the opt-out rate and overdue recommitments.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+
+use super::{Metrics, pct};
+use crate::domain::metrics::{Rate, meets, quarter_start};
+use crate::domain::model::{RoleLevel, Tier};
+use crate::domain::segments::{SectorMap, SizeBand};
+use crate::output::Out;
+use crate::store::{self, Store};
+
+fn spread(counts: BTreeMap<String, u64>) -> String {
+    let mut list: Vec<(String, u64)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let sectors = SectorMap::new(&policy.sectors);
+    let members = store::roster::members(&store.conn)?;
+    let active: Vec<_> = members
+        .iter()
+        .filter(|m| m.tier.is_some() && m.opted_out_on.is_none())
+        .collect();
+    let customers = store::reports::active_customers(&store.conn)?.max(0) as u64;
+    let mut m = Metrics::default();
+    let total = active.len() as u64;
+    m.add(
+        "references",
+        "active references",
+        total.to_string(),
+        None,
+        Some(format!("{}+", policy.target_references_min)),
+        Some(meets(
+            Some(total as f64),
+            Some(policy.target_references_min as f64),
+            None,
+        )),
+    );
+    for tier in Tier::ALL {
+        let n = active.iter().filter(|r| r.tier == Some(*tier)).count();
+        m.add(
+            "references",
+            &format!("{tier} tier"),
+            n.to_string(),
+            None,
+            None,
+            None,
+        );
+    }
+    let share = Rate::new(total, customers);
+    m.add(
+        "references",
+        "share of active customers",
+        share.describe(),
+        Some(customers),
+        Some(format!(
+            "{} to {}",
+            pct(policy.target_customer_share_min),
+            pct(policy.target_customer_share_max)
+        )),
+        Some(meets(
+            share.value(),
+            Some(policy.target_customer_share_min),
+            Some(policy.target_customer_share_max),
+        )),
+    );
+    let segments = store::reports::contact_segments(&store.conn)?;
+    let mut by: [BTreeMap<String, u64>; 5] = Default::default();
+    for r in &active {
+        let Some((account, role)) = segments.get(&r.contact_id) else {
+            continue;
+        };
+        let industry = account.industry.as_deref().unwrap_or("unknown");
+        let keys = [
+            sectors.group(industry).unwrap_or(industry).to_string(),
+            account.employees.map_or("unknown".to_string(), |e| {
+                SizeBand::of(e).as_str().to_string()
+            }),
+            account
+                .use_case
+                .clone()
+                .unwrap_or_else(|| "unknown".to_string()),
+            account
+                .region
+                .clone()
+                .unwrap_or_else(|| "unknown".to_string()),
+            role.as_deref()
+                .and_then(RoleLevel::parse)
+                .map_or("unknown".to_string(), |l| l.as_str().to_string()),
+        ];
+        for (map, key) in by.iter_mut().zip(keys) {
+            *map.entry(key).or_default() += 1;
+        }
+    }
+    for (name, counts) in ["sector", "size band", "use case", "region", "role level"]
+        .iter()
+        .zip(by)
+    {
+        m.add(
+            "diversity",
+            &format!("by {name}"),
+            spread(counts),
+            Some(total),
+            None,
+            None,
+        );
+    }
+    // How concentrated the last year's activities are on the busiest 20 % of references.
+    let counts = store::reports::activity_counts(
+        &store.conn,
+        quarter_start(today),
+        policy.window_start(today),
+        today - Duration::days(364),
+        today,
+    )?;
+    let mut per: Vec<i64> = active
+        .iter()
+        .map(|r| counts.get(&r.contact_id).map_or(0, |c| c.last_365_days))
+        .collect();
+    per.sort_unstable_by(|a, b| b.cmp(a));
+    let all: i64 = per.iter().sum();
+    let busiest = per.len().div_ceil(5);
+    let carried: i64 = per.iter().take(busiest).sum();
+    let concentration = Rate::new(carried as u64, all as u64);
+    m.add(
+        "load",
+        &format!(
+            "share of the last year's activities done by the busiest 20 % ({busiest} references)"
+        ),
+        concentration.describe(),
+        Some(all as u64),
+        None,
+        None,
+    );
+    let opted = members.iter().filter(|m| m.opted_out_on.is_some()).count() as u64;
+    m.add(
+        "retention",
+        "opt-out rate",
+        Rate::new(opted, members.len() as u64).describe(),
+        Some(members.len() as u64),
+        None,
+        None,
+    );
+    let overdue = active
+        .iter()
+        .filter(|r| {
+            r.recommitted_on
+                .or(r.enrolled_on)
+                .is_some_and(|d| d + Duration::days(policy.recommit_days) < today)
+        })
+        .count();
+    m.add(
+        "retention",
+        "recommitments overdue",
+        overdue.to_string(),
+        Some(total),
+        Some("0".to_string()),
+        Some(if overdue == 0 { "met" } else { "not met" }),
+    );
+    m.print(out)
+}

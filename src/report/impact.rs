@@ -1,0 +1,78 @@
+//! Impact: opportunities closed in the period with a reference (a reference activity on
+//! one of their requests) against those without: win rate and lift, median sales cycle,
+//! average won deal size, revenue influenced.
+
+use anyhow::Result;
+
+use super::{Metrics, Period};
+use crate::domain::metrics::{Rate, median};
+use crate::import::values::format_money_cents;
+use crate::output::Out;
+use crate::store::{self, Store};
+
+pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
+    let deals = store::reports::closed_deals(&store.conn, period.since, period.until)?;
+    let mut m = Metrics::default();
+    let mut rates = Vec::new();
+    for (label, with) in [("with a reference", true), ("without", false)] {
+        let group: Vec<_> = deals.iter().filter(|d| d.with_reference == with).collect();
+        let won: Vec<_> = group.iter().filter(|d| d.won).collect();
+        let rate = Rate::new(won.len() as u64, group.len() as u64);
+        rates.push(rate);
+        m.add(label, "win rate", rate.describe(), Some(rate.n), None, None);
+        let mut cycles: Vec<f64> = group
+            .iter()
+            .filter_map(|d| d.cycle_days)
+            .map(|d| d as f64)
+            .collect();
+        let n = cycles.len() as u64;
+        m.add(
+            label,
+            "median sales cycle (days)",
+            median(&mut cycles).map_or("n/a".to_string(), |d| format!("{d:.0}")),
+            Some(n),
+            None,
+            None,
+        );
+        let total: i64 = won.iter().map(|d| d.amount_cents).sum();
+        let average = if won.is_empty() {
+            "n/a".to_string()
+        } else {
+            format_money_cents(total / won.len() as i64)
+        };
+        m.add(
+            label,
+            "average won deal size",
+            average,
+            Some(won.len() as u64),
+            None,
+            None,
+        );
+        if with {
+            m.add(
+                label,
+                "revenue influenced (won)",
+                format_money_cents(total),
+                Some(won.len() as u64),
+                None,
+                None,
+            );
+        }
+    }
+    let lift = match (rates[0].value(), rates[1].value()) {
+        (Some(a), Some(b)) if a >= b => {
+            format!("{:.1} points higher with a reference", (a - b) * 100.0)
+        }
+        (Some(a), Some(b)) => format!("{:.1} points lower with a reference", (b - a) * 100.0),
+        _ => "n/a".to_string(),
+    };
+    m.add(
+        "lift",
+        "win rate with minus without",
+        lift,
+        Some(rates[0].n + rates[1].n),
+        None,
+        None,
+    );
+    m.print(out)
+}

@@ -1,0 +1,94 @@
+//! `refprog report NAME`: one module per report. Each loads rows from the store, computes
+//! with the domain's rules (eligibility, limits, sector groups, size bands) and prints
+//! through the output module. Rates carry their n; table mode marks targets met or not.
+
+pub mod capacity;
+pub mod coverage;
+pub mod fulfillment;
+pub mod health;
+pub mod impact;
+pub mod satisfaction;
+pub mod utilization;
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+
+use crate::cli::{ReportArgs, ReportName};
+use crate::output::{Cell, Out};
+use crate::store::Store;
+
+/// The period a report covers: `--since`..=`--until`, by default the year up to today.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub since: NaiveDate,
+    pub until: NaiveDate,
+}
+
+pub fn run(args: &ReportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let until = args.until.unwrap_or(today);
+    let period = Period {
+        since: args.since.unwrap_or(until - Duration::days(364)),
+        until,
+    };
+    if period.since > period.until {
+        return Err(crate::UsageError(format!(
+            "--since {} is after --until {}",
+            period.since, period.until
+        ))
+        .into());
+    }
+    match args.name {
+        ReportName::Utilization => utilization::run(store, out, today),
+        ReportName::Health => health::run(store, out, today),
+        ReportName::Coverage => coverage::run(store, out, today, &args.by),
+        ReportName::Capacity => capacity::run(store, out, today),
+        ReportName::Fulfillment => fulfillment::run(store, out, period),
+        ReportName::Impact => impact::run(store, out, period),
+        ReportName::Satisfaction => satisfaction::run(store, out, period),
+    }
+}
+
+/// A report made of metric rows.
+#[derive(Default)]
+pub struct Metrics {
+    rows: Vec<[Cell; 6]>,
+}
+
+impl Metrics {
+    /// One figure: its section, name, value, sample size, target and whether it is met.
+    pub fn add(
+        &mut self,
+        section: &str,
+        metric: &str,
+        value: String,
+        n: Option<u64>,
+        target: Option<String>,
+        status: Option<&str>,
+    ) {
+        self.rows.push([
+            Cell::from(section),
+            Cell::from(metric),
+            // A number stays a number (never escaped as a spreadsheet formula).
+            if value.parse::<f64>().is_ok() {
+                Cell::Decimal(value)
+            } else {
+                Cell::Text(value)
+            },
+            n.map_or(Cell::Null, |n| Cell::Int(n as i64)),
+            Cell::from(target),
+            Cell::from(status),
+        ]);
+    }
+
+    pub fn print(self, out: &mut Out) -> Result<()> {
+        let mut rows = out.rows(&["section", "metric", "value", "n", "target", "status"])?;
+        for row in self.rows {
+            rows.row(row.to_vec())?;
+        }
+        rows.finish()
+    }
+}
+
+pub fn pct(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}

@@ -1,0 +1,264 @@
+//! What the reports read. Counts over windows are aggregated here; the windows, the kinds
+//! that count and every rule come from the domain.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{Connection, params_from_iter, types::Value};
+
+use crate::domain::model::ActivityKind;
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+fn counted_kinds() -> Vec<Value> {
+    ActivityKind::ALL
+        .iter()
+        .filter(|k| k.counts_against_limit())
+        .map(|k| Value::Text(k.as_str().to_string()))
+        .collect()
+}
+
+/// Counted activities of one contact over the report's windows.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    pub this_quarter: i64,
+    pub last_90_days: i64,
+    pub last_365_days: i64,
+    pub all_time: i64,
+    pub last_activity: Option<NaiveDate>,
+    pub overrides: i64,
+}
+
+/// Per contact: counted activities since each of the dates, up to `today`.
+pub fn activity_counts(
+    conn: &Connection,
+    quarter_from: NaiveDate,
+    window_from: NaiveDate,
+    year_from: NaiveDate,
+    today: NaiveDate,
+) -> Result<HashMap<String, Counts>> {
+    let kinds = counted_kinds();
+    let marks = (5..5 + kinds.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT contact_id,
+                count(*) FILTER (WHERE date >= ?1), count(*) FILTER (WHERE date >= ?2),
+                count(*) FILTER (WHERE date >= ?3), count(*), max(date),
+                count(*) FILTER (WHERE override_reason IS NOT NULL AND date >= ?2)
+         FROM activities WHERE date <= ?4 AND kind IN ({marks}) GROUP BY contact_id"
+    );
+    let mut values = vec![
+        Value::Text(quarter_from.to_string()),
+        Value::Text(window_from.to_string()),
+        Value::Text(year_from.to_string()),
+        Value::Text(today.to_string()),
+    ];
+    values.extend(kinds);
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query(params_from_iter(values))?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        out.insert(
+            r.get(0)?,
+            Counts {
+                this_quarter: r.get(1)?,
+                last_90_days: r.get(2)?,
+                last_365_days: r.get(3)?,
+                all_time: r.get(4)?,
+                last_activity: date(r.get(5)?),
+                overrides: r.get(6)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// What an account brings to a segment.
+#[derive(Debug, Clone, Default)]
+pub struct AccountSegment {
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub region: Option<String>,
+    pub use_case: Option<String>,
+}
+
+/// Each contact's account attributes and role level (for references' segments).
+pub fn contact_segments(
+    conn: &Connection,
+) -> Result<HashMap<String, (AccountSegment, Option<String>)>> {
+    let mut statement = conn.prepare(
+        "SELECT c.contact_id, a.industry, a.employees, a.region, a.use_case, c.role_level
+         FROM contacts c JOIN accounts a ON a.account_id = c.account_id
+         WHERE c.tier IS NOT NULL OR c.opted_out_on IS NOT NULL",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (
+                AccountSegment {
+                    industry: r.get(1)?,
+                    employees: r.get(2)?,
+                    region: r.get(3)?,
+                    use_case: r.get(4)?,
+                },
+                r.get::<_, Option<String>>(5)?,
+            ),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn active_customers(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM accounts WHERE status = 'active'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// A request with what the fulfilment report needs.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    pub request_id: String,
+    pub rep: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+    pub status: String,
+    /// Time stamps of the first step of each kind.
+    pub submitted_at: Option<String>,
+    pub qualified_at: Option<String>,
+    pub asked_at: Option<String>,
+    pub scheduled_at: Option<String>,
+    pub opportunity_status: Option<String>,
+}
+
+pub fn requests(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
+    let mut statement = conn.prepare(
+        "SELECT r.request_id, r.rep, r.submitted_on, r.status,
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted'),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified'),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked'),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled'),
+                o.status
+         FROM requests r LEFT JOIN opportunities o ON o.opportunity_id = r.opportunity_id
+         WHERE r.submitted_on BETWEEN ?1 AND ?2 ORDER BY r.request_id",
+    )?;
+    let rows = statement.query_map([from.to_string(), to.to_string()], |r| {
+        Ok(RequestFacts {
+            request_id: r.get(0)?,
+            rep: r.get(1)?,
+            submitted_on: date(r.get(2)?),
+            status: r.get(3)?,
+            submitted_at: r.get(4)?,
+            qualified_at: r.get(5)?,
+            asked_at: r.get(6)?,
+            scheduled_at: r.get(7)?,
+            opportunity_status: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A closed opportunity and whether a reference worked on it.
+#[derive(Debug, Clone)]
+pub struct ClosedDeal {
+    pub won: bool,
+    pub amount_cents: i64,
+    pub cycle_days: Option<i64>,
+    pub with_reference: bool,
+}
+
+/// Opportunities closed won or lost within `from..=to`; "with a reference" when a
+/// reference activity was logged on one of its requests.
+pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<ClosedDeal>> {
+    let kinds = counted_kinds();
+    let marks = (3..3 + kinds.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT o.status, coalesce(o.amount_cents, 0), o.created_on, o.close_date,
+                EXISTS (SELECT 1 FROM requests r JOIN activities a ON a.request_id = r.request_id
+                        WHERE r.opportunity_id = o.opportunity_id AND a.kind IN ({marks}))
+         FROM opportunities o WHERE o.status IN ('won', 'lost') AND o.close_date BETWEEN ?1 AND ?2"
+    );
+    let mut values = vec![Value::Text(from.to_string()), Value::Text(to.to_string())];
+    values.extend(kinds);
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), |r| {
+        let created = date(r.get(2)?);
+        let closed = date(r.get(3)?);
+        Ok(ClosedDeal {
+            won: r.get::<_, String>(0)? == "won",
+            amount_cents: r.get(1)?,
+            cycle_days: created.zip(closed).map(|(a, b)| (b - a).num_days()),
+            with_reference: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ratings given on activities dated within `from..=to`: (reference's, prospect's).
+pub fn ratings(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(Vec<i64>, Vec<i64>)> {
+    let mut statement = conn.prepare(
+        "SELECT reference_rating, prospect_rating FROM activities
+         WHERE date BETWEEN ?1 AND ?2 AND (reference_rating IS NOT NULL OR prospect_rating IS NOT NULL)",
+    )?;
+    let mut rows = statement.query([from.to_string(), to.to_string()])?;
+    let (mut reference, mut prospect) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        if let Some(x) = r.get::<_, Option<i64>>(0)? {
+            reference.push(x);
+        }
+        if let Some(x) = r.get::<_, Option<i64>>(1)? {
+            prospect.push(x);
+        }
+    }
+    Ok((reference, prospect))
+}
+
+/// Asks made within `from..=to`: (answered yes, answered).
+pub fn ask_answers(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
+    Ok(conn.query_row(
+        "SELECT count(*) FILTER (WHERE answer = 'yes'), count(answer) FROM asks WHERE asked_on BETWEEN ?1 AND ?2",
+        [from.to_string(), to.to_string()],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )?)
+}
+
+/// Opportunities created within `from..=to`, and how many of them had a request.
+pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
+    Ok(conn.query_row(
+        "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM requests r WHERE r.opportunity_id = o.opportunity_id)), count(*)
+         FROM opportunities o WHERE o.created_on BETWEEN ?1 AND ?2",
+        [from.to_string(), to.to_string()],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )?)
+}
+
+/// Every ask's answer record, per contact (for the fatigue flag).
+pub fn answers_by_contact(
+    conn: &Connection,
+) -> Result<HashMap<String, Vec<crate::domain::policy::AnswerRecord>>> {
+    let mut statement = conn
+        .prepare("SELECT contact_id, asked_on, answered_on, answer FROM asks ORDER BY asked_on")?;
+    let mut rows = statement.query([])?;
+    let mut out: HashMap<String, Vec<crate::domain::policy::AnswerRecord>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        if let Some(asked_on) = date(r.get(1)?) {
+            let answer: Option<String> = r.get(3)?;
+            out.entry(r.get(0)?)
+                .or_default()
+                .push(crate::domain::policy::AnswerRecord {
+                    asked_on,
+                    answered_on: date(r.get(2)?),
+                    yes: answer.map(|a| a == "yes"),
+                });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,289 @@
+//! The reports on the fixture program (fixtures/program), as of 2026-11-23, with the
+//! expected figures worked out by hand in the comments.
+
+mod util;
+
+use util::{Workdir, assert_golden};
+
+const AS_OF: &str = "2026-11-23";
+
+fn program() -> Workdir {
+    let work = Workdir::new();
+    for kind in [
+        "accounts",
+        "contacts",
+        "opportunities",
+        "requests",
+        "activities",
+    ] {
+        work.run(&[
+            "--quiet",
+            "import",
+            kind,
+            &format!("fixtures/program/{kind}.csv"),
+        ])
+        .ok();
+    }
+    work
+}
+
+fn report(work: &Workdir, args: &[&str]) -> String {
+    let mut all = vec!["--as-of", AS_OF, "report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "csv"]);
+    work.run(&all).ok()
+}
+
+/// The value column of the metric row whose metric starts with `metric`.
+fn value(csv: &str, metric: &str) -> String {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| r[1].starts_with(metric))
+        .map(|r| r[2].to_string())
+        .unwrap_or_else(|| panic!("no metric {metric} in\n{csv}"))
+}
+
+#[test]
+fn utilization_is_the_cron_contract() {
+    let work = program();
+    // Summit's VP did calls on 10-02 and 10-25 and a webinar on 11-05: 3 this quarter and in
+    // 90 days, over the standard limit of 2; eligible again when the 10-25 call leaves the
+    // window (2027-01-23). Mercy's CFO did a case study on 2026-06-01: last year, not this quarter.
+    assert_golden("report_utilization.csv", &report(&work, &["utilization"]));
+}
+
+#[test]
+fn as_of_moves_the_windows() {
+    let work = program();
+    let later = work
+        .run(&[
+            "--as-of",
+            "2027-02-01",
+            "report",
+            "utilization",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    // By 2027-02-01 Summit's activities are in the last quarter; only the 11-05 webinar is
+    // still inside the 90 days (from 2026-11-04), so the VP is no longer over the limit.
+    assert!(
+        later.contains(
+            "C-BUSY-VP,Lee Chen,A-BUSY,Summit Insurance,standard,0,1,3,3,2026-11-05,2027-02-01,2,\n"
+        ),
+        "{later}"
+    );
+}
+
+#[test]
+fn health_figures() {
+    let work = program();
+    let csv = report(&work, &["health"]);
+    // Six enrolled contacts, none opted out, against 8 active customers (9 less the churned one).
+    assert_eq!(value(&csv, "active references"), "6");
+    assert_eq!(value(&csv, "share of active customers"), "75.0 % (6 of 8)");
+    // Activities in the last year: Summit 3, Mercy's CFO 1; the busiest 20 % of 6 is 2 people,
+    // who carried all 4.
+    assert_eq!(
+        value(&csv, "share of the last year's activities"),
+        "100.0 % (4 of 4)"
+    );
+    assert_eq!(
+        value(&csv, "by sector"),
+        "healthcare 3, financial services 2, retail and consumer 1"
+    );
+}
+
+#[test]
+fn coverage_ranks_the_gaps_by_demand() {
+    let work = program();
+    let csv = report(&work, &["coverage"]);
+    // Large healthcare: Mercy's CFO and director of IT are available (2 < 3: a gap); Acme
+    // (12-15) and Valley (2027-01-20) close within 60 days, 120,000 + 200,000.
+    let first = csv.lines().nth(1).expect("a segment");
+    assert_eq!(
+        first,
+        "\"healthcare / large (1,000-4,999)\",2,2,2,2,320000,gap"
+    );
+    // Metro Credit Union closes 2027-01-05, 43 days out: within 60.
+    assert!(
+        csv.contains("\"financial services / enterprise (5,000+)\",1,1,1,1,300000,gap"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn satisfaction_figures() {
+    let work = program();
+    let csv = report(&work, &["satisfaction"]);
+    // Reference ratings 8, 7, 6, 9: one promoter, one detractor of 4 = 0.
+    assert_eq!(value(&csv, "reference NPS"), "0");
+    // Prospect ratings 9, 8: one promoter of 2 = 50; average 8.5.
+    assert_eq!(value(&csv, "prospect NPS"), "50");
+    assert_eq!(value(&csv, "average prospect rating"), "8.5");
+    assert_eq!(value(&csv, "ask-to-yes rate"), "n/a (n = 0)");
+}
+
+#[test]
+fn fulfillment_and_impact_after_a_request_is_worked() {
+    let work = program();
+    let id = work
+        .run(&[
+            "--as-of",
+            "2026-11-20",
+            "request",
+            "add",
+            "--prospect",
+            "Acme Clinics",
+            "--industry",
+            "Healthcare",
+            "--employees",
+            "1200",
+            "--deal-size",
+            "120000",
+            "--stage",
+            "Negotiation",
+            "--rep",
+            "Jordan Blake",
+            "--use-case",
+            "Claims automation",
+            "--opportunity",
+            "O-6",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    work.run(&["--as-of", "2026-11-20", "request", "approve", &id])
+        .ok();
+    work.run(&[
+        "--as-of",
+        "2026-11-21",
+        "match",
+        &id,
+        "--ask",
+        "C-HEALTH-IT",
+    ])
+    .ok();
+    work.run(&[
+        "--as-of",
+        "2026-11-21",
+        "request",
+        "answer",
+        &id,
+        "C-HEALTH-IT",
+        "--yes",
+        "--scheduled",
+        "2026-11-24",
+    ])
+    .ok();
+    work.run(&[
+        "--as-of",
+        "2026-11-24",
+        "log-call",
+        "C-HEALTH-IT",
+        "--request",
+        &id,
+    ])
+    .ok();
+    let csv = work
+        .run(&[
+            "--as-of",
+            "2026-11-24",
+            "report",
+            "fulfillment",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    // R-OLD-1 and R-OLD-2 (imported as completed) and the new one: 3 received, all approved
+    // and fulfilled.
+    assert_eq!(value(&csv, "received"), "3");
+    assert_eq!(value(&csv, "fulfilment rate"), "100.0 % (3 of 3)");
+    assert!(csv.contains("Jordan Blake,1,1,1,1"), "O-6 was won: {csv}");
+    // O-6 (won 2026-07-01, 250,000) now has a reference activity; O-7 (lost) has none.
+    let impact = work
+        .run(&[
+            "--as-of",
+            "2026-11-24",
+            "report",
+            "impact",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert_eq!(value(&impact, "win rate"), "100.0 % (1 of 1)");
+    assert_eq!(value(&impact, "revenue influenced"), "250000");
+    assert!(
+        impact.contains("100.0 points higher with a reference"),
+        "{impact}"
+    );
+}
+
+#[test]
+fn an_empty_database_gives_headers_not_errors() {
+    let work = Workdir::new();
+    for name in [
+        "utilization",
+        "health",
+        "coverage",
+        "capacity",
+        "fulfillment",
+        "impact",
+        "satisfaction",
+    ] {
+        let csv = report(&work, &[name]);
+        assert!(
+            csv.lines().next().is_some_and(|h| h.contains(',')),
+            "{name}: {csv}"
+        );
+    }
+    assert_eq!(
+        report(&work, &["utilization"]),
+        "contact_id,name,account_id,account,tier,this_quarter,last_90_days,last_365_days,all_time,last_activity,next_eligible,limit,flags\n"
+    );
+}
+
+#[test]
+fn csv_cells_are_neutralised_but_numbers_are_not() {
+    let work = Workdir::new();
+    let accounts = work.write("a.csv", "account_id,name\n=A1,=HYPERLINK(\"http://x\")\n");
+    let contacts = work.write(
+        "c.csv",
+        "contact_id,account_id,name,tier\n@C1,=A1,-Mallory,standard\n",
+    );
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        accounts.to_str().expect("path"),
+    ])
+    .ok();
+    work.run(&[
+        "--quiet",
+        "import",
+        "contacts",
+        contacts.to_str().expect("path"),
+    ])
+    .ok();
+    let csv = report(&work, &["utilization"]);
+    assert!(
+        csv.contains("'@C1,'-Mallory,'=A1,\"'=HYPERLINK(\"\"http://x\"\")\",standard,0,0,0,0,"),
+        "{csv}"
+    );
+    for command in [
+        vec!["roster", "list"],
+        vec!["export", "contacts"],
+        vec!["followups", "--all"],
+    ] {
+        let mut args = vec!["--as-of", AS_OF];
+        args.extend(command.iter().copied());
+        args.extend(["--format", "csv"]);
+        let out = work.run(&args).ok();
+        assert!(
+            !out.contains(",@C1") && !out.contains("\n@C1") && !out.contains(",-Mallory"),
+            "{command:?}: {out}"
+        );
+    }
+}
