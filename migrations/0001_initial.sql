@@ -117,6 +117,7 @@ CREATE TABLE requests (
     decline_reason   TEXT
 );
 CREATE INDEX requests_by_status ON requests (status);
+CREATE INDEX requests_by_opportunity ON requests (opportunity_id);
 
 -- The time-stamped lifecycle of each request.
 CREATE TABLE request_events (
