@@ -184,7 +184,7 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
     let sql = format!(
         "SELECT o.status, coalesce(o.amount_cents, 0), o.created_on, o.close_date,
                 o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
-                                     WHERE r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks})))
+                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks})))
          FROM opportunities o WHERE o.status IN ('won', 'lost') AND o.close_date BETWEEN ?1 AND ?2"
     );
     let mut values = vec![Value::Text(from.to_string()), Value::Text(to.to_string())];
@@ -234,7 +234,7 @@ pub fn ask_answers(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
 /// Opportunities created within `from..=to`, and how many of them had a request.
 pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
     Ok(conn.query_row(
-        "SELECT count(*) FILTER (WHERE o.opportunity_id IN (SELECT opportunity_id FROM requests)), count(*)
+        "SELECT count(*) FILTER (WHERE o.opportunity_id IN (SELECT opportunity_id FROM requests WHERE opportunity_id IS NOT NULL)), count(*)
          FROM opportunities o WHERE o.created_on BETWEEN ?1 AND ?2",
         [from.to_string(), to.to_string()],
         |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
