@@ -62,6 +62,7 @@ pub enum Command {
     Followups(FollowupsArgs),
     Report(ReportArgs),
     Policy(PolicyArgs),
+    Demo(DemoArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "\
@@ -551,6 +552,9 @@ pub struct FollowupsArgs {
     /// Also those due within this many days
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
     pub within: Option<i64>,
+    /// Only the first N, oldest due first
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -605,4 +609,24 @@ pub struct ReportArgs {
     /// Coverage: also split segments by region and/or use case (repeatable)
     #[arg(long, value_enum)]
     pub by: Vec<SegmentBy>,
+}
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  refprog demo                          # demo.db in the data folder, then a short tour
+  refprog --db /tmp/demo.db demo --size 3000 --seed 7
+
+The data is deterministic for a --seed and dated relative to --as-of (default today). It
+goes in through the same code as import. demo writes only into a new or empty database.";
+
+/// Build a realistic demo program (deterministic) and take a short tour of it
+#[derive(Debug, Args)]
+#[command(after_help = DEMO_EXAMPLES)]
+pub struct DemoArgs {
+    /// How many customer accounts (contacts, deals, requests and activities scale with it)
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(20..=2_000_000))]
+    pub size: u32,
+    /// The random seed: the same seed gives the same program
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }

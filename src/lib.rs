@@ -27,9 +27,20 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => Format::Table,
     };
     let mut out = Out::new(cli.format.unwrap_or(default_format), cli.quiet);
-    let path = match &cli.db {
-        Some(path) => path.clone(),
-        None => store::default_path()?,
+    let path = match (&cli.db, &cli.command) {
+        (Some(path), _) => path.clone(),
+        // The demo gets a database of its own, made anew each time.
+        (None, Command::Demo(_)) => {
+            let path = commands::demo::default_path()?;
+            for suffix in ["", "-wal", "-shm"] {
+                let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+                if file.exists() {
+                    std::fs::remove_file(&file)?;
+                }
+            }
+            path
+        }
+        (None, _) => store::default_path()?,
     };
     let mut store = Store::open(&path)?;
     let today = today_or(cli.as_of);
@@ -45,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Roster(args) => commands::roster::run(args, &mut store, &mut out, today)?,
         Command::Followups(args) => commands::followups::run(args, &mut store, &mut out, today)?,
         Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
+        Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
     }
     out.flush()
 }

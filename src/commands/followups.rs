@@ -35,7 +35,11 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         "what",
         "command",
     ])?;
+    let mut shown = 0;
     for f in open {
+        if args.top.is_some_and(|top| shown >= top) {
+            break;
+        }
         let keep = if args.all {
             args.within.is_none() || f.due <= horizon
         } else if args.overdue {
@@ -46,6 +50,7 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         if !keep {
             continue;
         }
+        shown += 1;
         let status = if f.due < today {
             "overdue"
         } else if f.due == today {

@@ -2,6 +2,7 @@
 //! `run(args, &mut Store, &mut Out, today)`, where today is `--as-of` or the clock's date.
 
 pub mod brief;
+pub mod demo;
 pub mod export;
 pub mod followups;
 pub mod import;
