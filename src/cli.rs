@@ -51,6 +51,7 @@ fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    // (`man` prints the manual page in roff: refprog man | man -l -)
     Import(ImportArgs),
     Export(ExportArgs),
     Score(ScoreArgs),
@@ -63,6 +64,9 @@ pub enum Command {
     Report(ReportArgs),
     Policy(PolicyArgs),
     Demo(DemoArgs),
+    Backup(BackupArgs),
+    Completions(CompletionsArgs),
+    Man,
 }
 
 const IMPORT_EXAMPLES: &str = "\
@@ -629,4 +633,28 @@ pub struct DemoArgs {
     /// The random seed: the same seed gives the same program
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+const BACKUP_EXAMPLES: &str = "\
+Examples:
+  refprog backup ~/backups/refprog-$(date +%F).db
+  refprog --db /srv/refprog/program.db backup /mnt/nas/program.db
+
+Uses SQLite's online backup: safe while another refprog is reading or writing. The copy is
+created with mode 0600; an existing file is not overwritten. To move to a new machine, copy
+the backup there and point --db (or REFPROG_DB) at it.";
+
+/// Copy the database safely, even while it is in use
+#[derive(Debug, Args)]
+#[command(after_help = BACKUP_EXAMPLES)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist)
+    pub path: PathBuf,
+}
+
+/// Print shell completions: refprog completions bash > ~/.local/share/bash-completion/completions/refprog
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

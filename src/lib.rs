@@ -22,6 +22,26 @@ use store::Store;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // Commands that need no database.
+    match &cli.command {
+        // Both are written to a buffer first: clap_complete panics on a closed pipe, and
+        // `refprog completions bash | head` must not.
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "refprog", &mut text);
+            std::io::Write::write_all(&mut std::io::stdout(), &text)?;
+            return Ok(());
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_mangen::Man::new(command).render(&mut text)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &text)?;
+            return Ok(());
+        }
+        _ => {}
+    }
     let default_format = match cli.command {
         Command::Export(_) => Format::Csv,
         _ => Format::Table,
@@ -57,6 +77,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Followups(args) => commands::followups::run(args, &mut store, &mut out, today)?,
         Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
         Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
+        Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
+        Command::Completions(_) | Command::Man => {}
     }
     out.flush()
 }

@@ -161,6 +161,28 @@ impl Store {
         Ok(conn)
     }
 
+    /// Copies the database to a new file at `path` (created 0600) with SQLite's online
+    /// backup, which is safe while other connections read and write.
+    pub fn backup_to(&self, path: &Path) -> Result<()> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(path)
+            .context("cannot create the backup file")?;
+        let result = self.conn.backup(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        );
+        if result.is_err() {
+            let _ = std::fs::remove_file(path);
+        }
+        result.context("the backup failed")?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
