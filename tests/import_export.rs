@@ -227,6 +227,12 @@ fn malformed_files_give_clear_errors_and_change_nothing() {
         ("contacts", "bad_tier_contacts"),
         ("activities", "rating_11_activities"),
         ("activities", "unknown_kind_activities"),
+        ("accounts", "nul_byte"),
+        ("accounts", "header_repeated"),
+        ("accounts", "number_1e309"),
+        ("accounts", "id_10000_chars"),
+        ("accounts", "blank_lines_only"),
+        ("accounts", "negative_revenue"),
     ];
     let work = base();
     let mut all = String::new();
@@ -379,5 +385,94 @@ fn unknown_kind_is_a_usage_error() {
     assert!(
         stderr.contains("accounts, contacts, opportunities, requests, activities"),
         "{stderr}"
+    );
+}
+
+/// A 10 MB field and a header of 100,000 columns, made here rather than checked in.
+#[test]
+fn huge_fields_and_wide_files_are_refused_or_read_without_trouble() {
+    let work = base();
+    let header = "account_id,name,industry\n";
+    let huge = work.write(
+        "huge.csv",
+        &format!("{header}A-1,{},Banking\n", "x".repeat(10_000_000)),
+    );
+    let before = work.db_bytes();
+    let stderr = work
+        .run(&["import", "accounts", huge.to_str().expect("path")])
+        .fails(1);
+    assert!(
+        stderr.contains("column 'name': value 'xxxxxxxx"),
+        "{}",
+        &stderr[..stderr.len().min(300)]
+    );
+    assert!(
+        stderr.contains("expected at most 65536 bytes of text (this value has 10000000)"),
+        "{}",
+        &stderr[..stderr.len().min(300)]
+    );
+    assert_eq!(work.db_bytes(), before);
+    let columns: Vec<String> = (0..100_000).map(|i| format!("extra_{i}")).collect();
+    let values: Vec<&str> = (0..100_000).map(|_| "1").collect();
+    let wide = work.write(
+        "wide.csv",
+        &format!(
+            "account_id,name,{}\nW-1,Wide Co,{}\n",
+            columns.join(","),
+            values.join(",")
+        ),
+    );
+    let run = work.run(&["import", "accounts", wide.to_str().expect("path")]);
+    assert_eq!(run.code, 0, "{}", &run.stderr[..run.stderr.len().min(300)]);
+    assert!(
+        run.stderr
+            .contains("note: ignored 100000 column(s) refprog does not use: extra_0, extra_1,"),
+        "{}",
+        &run.stderr[..300]
+    );
+    assert!(
+        run.stderr.contains("extra_19 and 99980 more"),
+        "the note stays short"
+    );
+}
+
+#[test]
+fn hostile_text_is_stored_faithfully_and_neutralised_on_export() {
+    let work = Workdir::new();
+    work.run(&["import", "accounts", "fixtures/hostile_valid_accounts.csv"])
+        .ok();
+    let json = work.run(&["export", "accounts", "--format", "json"]).ok();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        rows[0]["name"],
+        "=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+    assert_eq!(rows[1]["name"], "Robert'); DROP TABLE accounts;--");
+    assert_eq!(rows[1]["industry"], "' OR 1=1 --");
+    assert_eq!(rows[2]["name"], "Acme \"Inc\" Ltd");
+    let csv = work.run(&["export", "accounts"]).ok();
+    assert!(csv.contains("H-1,\"'=HYPERLINK("), "{csv}");
+    assert!(csv.contains(",'+Banking,"), "{csv}");
+    assert!(csv.contains(",'@owner,"), "{csv}");
+    // Every table is still there.
+    for kind in ["contacts", "opportunities", "requests", "activities"] {
+        work.run(&["export", kind]).ok();
+    }
+}
+
+#[test]
+fn utf16_file_with_bom_imports() {
+    let work = Workdir::new();
+    let text = "account_id,name\nU-1,Ünicode AG\n";
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let path = work.path("utf16be.csv");
+    std::fs::write(&path, bytes).expect("write");
+    work.run(&["import", "accounts", path.to_str().expect("path")])
+        .ok();
+    assert!(
+        work.run(&["export", "accounts"])
+            .ok()
+            .contains("U-1,Ünicode AG")
     );
 }

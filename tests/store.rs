@@ -136,3 +136,35 @@ fn the_database_is_in_wal_mode_with_foreign_keys() {
         .expect("version");
     assert!(version >= 1);
 }
+
+#[test]
+fn a_read_only_database_can_be_read_but_not_written() {
+    let work = Workdir::new();
+    import_one(&work);
+    let mut permissions = std::fs::metadata(&work.db).expect("db").permissions();
+    permissions.set_mode(0o400);
+    std::fs::set_permissions(&work.db, permissions).expect("chmod");
+    let before = work.db_bytes();
+    let file = work.write("b.csv", "account_id,name\nA-2,Beta\n");
+    let run = work.run(&["import", "accounts", file.to_str().expect("path")]);
+    // Root may write anyway; everyone else gets a clear error and an untouched file.
+    if run.code != 0 {
+        assert!(
+            run.stderr.contains("refprog:") && !run.stderr.contains("panicked"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(work.db_bytes(), before);
+    }
+}
+
+#[test]
+fn a_folder_that_cannot_be_created_is_a_clear_error() {
+    let work = Workdir::new();
+    let blocker = work.write("not-a-folder", "a file");
+    let db = blocker.join("refprog.db");
+    let stderr = work
+        .run(&["--db", db.to_str().expect("path"), "export", "accounts"])
+        .fails(1);
+    assert!(stderr.contains("cannot create the folder"), "{stderr}");
+}

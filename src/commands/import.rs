@@ -53,10 +53,22 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
         );
     }
     if !summary.ignored_columns.is_empty() {
+        let shown: Vec<&str> = summary
+            .ignored_columns
+            .iter()
+            .take(20)
+            .map(String::as_str)
+            .collect();
+        let more = summary.ignored_columns.len().saturating_sub(shown.len());
         out.note(format!(
-            "note: ignored {} column(s) refprog does not use: {}",
+            "note: ignored {} column(s) refprog does not use: {}{}",
             summary.ignored_columns.len(),
-            summary.ignored_columns.join(", ")
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     if out.format == Format::Json {

@@ -32,11 +32,12 @@ pub fn map_headers(
 ) -> Result<ColumnMap, String> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
     // The same header twice is ambiguous whatever it maps to.
+    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, name) in squashed.iter().enumerate() {
         if name.is_empty() {
             continue;
         }
-        if let Some(j) = squashed[..i].iter().position(|other| other == name) {
+        if let Some(&j) = first_seen.get(name.as_str()) {
             return Err(format!(
                 "columns {} ('{}') and {} ('{}') have the same name: rename or remove one",
                 j + 1,
@@ -45,6 +46,7 @@ pub fn map_headers(
                 headers[i]
             ));
         }
+        first_seen.insert(name, i);
     }
 
     let mut by_field: Vec<Option<usize>> = vec![None; spec.fields.len()];

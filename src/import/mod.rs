@@ -346,7 +346,24 @@ impl RowParser<'_> {
                 continue;
             }
             let line = record.position().map_or(0, |p| p.line());
-            if record.len() != self.headers.len() {
+            let is_header = |i: usize, field: &[u8]| {
+                std::str::from_utf8(field)
+                    .is_ok_and(|t| t.trim().eq_ignore_ascii_case(&self.headers[i]))
+            };
+            if record.len() == self.headers.len()
+                && record.get(0).is_some_and(|f| is_header(0, f))
+                && record.iter().enumerate().all(|(i, f)| is_header(i, f))
+            {
+                let reasons = vec![
+                    "the header row appears again here (two exports joined?): remove this line"
+                        .to_string(),
+                ];
+                batch.items.push(Parsed::Bad {
+                    line,
+                    reasons,
+                    raw: record.clone(),
+                });
+            } else if record.len() != self.headers.len() {
                 let reasons = vec![format!(
                     "{} fields, but the header has {}: check for an unquoted delimiter or a missing quote",
                     record.len(),
@@ -457,18 +474,34 @@ impl RowParser<'_> {
     }
 }
 
-/// Cuts a long value for a message.
+/// Cuts a long value for a message, and shows control characters (a NUL, a tab) escaped.
 fn shorten(text: &str) -> Cow<'_, str> {
     const MAX: usize = 60;
+    let visible = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
     match text.char_indices().nth(MAX) {
         Some((at, _)) => Cow::Owned(format!(
             "{}... ({} characters)",
-            &text[..at],
+            visible(&text[..at]),
             text.chars().count()
         )),
+        None if text.chars().any(char::is_control) => Cow::Owned(visible(text)),
         None => Cow::Borrowed(text),
     }
 }
+
+/// The longest text a cell may hold: far above any real CRM field, far below what would
+/// swell the database by accident.
+pub const MAX_TEXT_BYTES: usize = 65_536;
 
 /// Parses one cell by its column's type; the error says what would be accepted.
 pub fn parse_cell<'r>(
@@ -480,6 +513,15 @@ pub fn parse_cell<'r>(
         return Ok(field
             .default
             .map_or(Value::Null, |d| Value::Text(Cow::Borrowed(d))));
+    }
+    if text.contains('\0') {
+        return Err("text without NUL bytes (is this a binary or UTF-16 file?)".to_string());
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "at most {MAX_TEXT_BYTES} bytes of text (this value has {})",
+            text.len()
+        ));
     }
     let text = values::unescape_formula(text);
     Ok(match field.ty {

@@ -422,3 +422,28 @@ mod tests {
         assert_eq!(escape_formula("Acme"), "Acme");
     }
 }
+
+#[cfg(test)]
+mod never_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+        /// Whatever the text, every parser answers with a value or an error.
+        #[test]
+        fn value_parsers_never_panic(text in "\\PC{0,40}|[0-9.,$€ %/:TZ-]{0,24}|[A-Za-z]{3} [0-9,.]{0,20}") {
+            let _ = parse_date(&text, None);
+            let _ = parse_date(&text, Some("%d.%m.%Y"));
+            let _ = parse_money_cents(&text);
+            let _ = parse_percent(&text);
+            let _ = parse_int(&text, 0, 10);
+            let _ = parse_int(&text, i64::MIN, i64::MAX);
+            let _ = parse_bool(&text);
+            let _ = split_list(&text).count();
+            let escaped = escape_formula(&text);
+            prop_assert_eq!(unescape_formula(&escaped), text.as_str());
+        }
+    }
+}
