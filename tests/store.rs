@@ -168,3 +168,46 @@ fn a_folder_that_cannot_be_created_is_a_clear_error() {
         .fails(1);
     assert!(stderr.contains("cannot create the folder"), "{stderr}");
 }
+
+/// A database made by the first refprog (schema version 1, checked in): the current binary
+/// opens it, brings it up to date in place, and keeps every row.
+#[test]
+fn a_first_version_database_opens_and_keeps_every_row() {
+    let work = Workdir::new();
+    std::fs::copy(util::root().join("fixtures/db/v1.db"), &work.db).expect("copy fixture");
+    let counts = |db: &std::path::Path| -> Vec<i64> {
+        let conn = rusqlite::Connection::open(db).expect("open");
+        [
+            "accounts",
+            "contacts",
+            "opportunities",
+            "requests",
+            "activities",
+            "policy",
+            "membership_events",
+        ]
+        .iter()
+        .map(|t| {
+            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .expect("count")
+        })
+        .collect()
+    };
+    let before = counts(&work.db);
+    assert_eq!(before[0], 9, "the fixture's accounts");
+    let csv = work
+        .run(&["--as-of", "2026-11-23", "score", "--format", "csv"])
+        .ok();
+    assert!(csv.contains("A-HEALTH,Mercy Health"), "{csv}");
+    assert_eq!(counts(&work.db), before, "every row kept");
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, refprog::store::migrate::latest_version());
+    let policy = work.run(&["policy", "--format", "csv"]).ok();
+    assert!(
+        policy.contains("score.tier1_min,72,70,2026-11-23"),
+        "changed policy kept: {policy}"
+    );
+}

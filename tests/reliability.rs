@@ -1,0 +1,199 @@
+//! The roster is years of history: an import killed at any moment leaves the database
+//! exactly as before or exactly as after, and cron can read while a person writes.
+
+mod util;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use util::Workdir;
+
+/// A Salesforce-like accounts file of `n` rows.
+fn accounts_file(work: &Workdir, name: &str, n: usize, prefix: &str) -> std::path::PathBuf {
+    let mut text = String::from(
+        "\"Account ID\",\"Account Name\",\"Industry\",\"Employees\",\"Annual Revenue\",\"Customer Since\",\"NPS Score\"\r\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "\"{prefix}{i:07}\",\"Company {i}, Inc.\",\"Banking\",\"{}\",\"USD {},000.00\",\"{}/{}/2021\",\"{}\"\r\n",
+            10 + i % 5000,
+            i % 900 + 1,
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 11
+        ));
+    }
+    work.write(name, &text)
+}
+
+fn integrity(db: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check")
+}
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_before_or_after() {
+    let work = Workdir::new();
+    let base = accounts_file(&work, "base.csv", 500, "B");
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        base.to_str().expect("path"),
+    ])
+    .ok();
+    let before = work.run(&["export", "accounts"]).ok();
+    let saved = work.path("before.db");
+    std::fs::copy(&work.db, &saved).expect("save");
+    // 30,000 new rows and 500 changed ones.
+    let big = accounts_file(&work, "big.csv", 30_000, "B");
+    let after_work = Workdir::new();
+    std::fs::copy(&saved, &after_work.db).expect("copy");
+    let timer = Instant::now();
+    after_work
+        .run(&["--quiet", "import", "accounts", big.to_str().expect("path")])
+        .ok();
+    let full = timer.elapsed();
+    let after = after_work.run(&["export", "accounts"]).ok();
+    assert_ne!(before, after);
+
+    let (mut saw_before, mut saw_after) = (0, 0);
+    for attempt in 0..20u32 {
+        // Moments spread over the import, from its very start to just past its end.
+        let delay = full.mul_f64(f64::from(attempt) / 17.0);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["--quiet", "import", "accounts", big.to_str().expect("path")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start");
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        assert_eq!(
+            integrity(&work.db),
+            "ok",
+            "attempt {attempt}, killed after {delay:?}"
+        );
+        let now = work.run(&["export", "accounts"]).ok();
+        if now == before {
+            saw_before += 1;
+        } else if now == after {
+            saw_after += 1;
+        } else {
+            panic!(
+                "attempt {attempt}: the database holds neither the state before nor after the import"
+            );
+        }
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", work.db.display()));
+        }
+        std::fs::copy(&saved, &work.db).expect("restore");
+    }
+    assert!(saw_before > 0, "no kill landed before the commit");
+    eprintln!("killed 20 imports: {saw_before} left the state before, {saw_after} the state after");
+}
+
+#[test]
+fn cron_reads_while_a_person_writes() {
+    let work = Workdir::new();
+    let accounts = work.write("a.csv", "account_id,name\nA,Acme\n");
+    let contacts = work.write(
+        "c.csv",
+        "contact_id,account_id,name,tier\nS,A,Sam,standard\nG,A,Gina,strategic\n",
+    );
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        accounts.to_str().expect("path"),
+    ])
+    .ok();
+    work.run(&[
+        "--quiet",
+        "import",
+        "contacts",
+        contacts.to_str().expect("path"),
+    ])
+    .ok();
+    let big = accounts_file(&work, "big.csv", 10_000, "N");
+    let db = work.db.clone();
+    let run = move |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &db)
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut reports = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) || reports < 3 {
+                let output = run(&[
+                    "--as-of",
+                    "2026-11-23",
+                    "report",
+                    "utilization",
+                    "--format",
+                    "csv",
+                ]);
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert!(output.status.success(), "the reader failed: {stderr}");
+                let text = String::from_utf8(output.stdout).expect("utf-8");
+                let mut reader = csv::Reader::from_reader(text.as_bytes());
+                assert_eq!(reader.headers().expect("header").len(), 13);
+                let rows: Vec<csv::StringRecord> = reader
+                    .records()
+                    .collect::<Result<_, _>>()
+                    .expect("well-formed csv");
+                assert_eq!(rows.len(), 2, "{text}");
+                reports += 1;
+            }
+            reports
+        });
+        let importer = scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(200));
+            let output = run(&["--quiet", "import", "accounts", big.to_str().expect("path")]);
+            assert!(
+                output.status.success(),
+                "the import failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        });
+        for i in 0..500 {
+            let contact = if i % 2 == 0 { "S" } else { "G" };
+            let output = run(&[
+                "--quiet",
+                "--as-of",
+                "2026-11-23",
+                "log-call",
+                contact,
+                "--kind",
+                "check-in",
+            ]);
+            assert!(
+                output.status.success(),
+                "log-call {i} failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        importer.join().expect("importer");
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let reports = reader.join().expect("reader");
+        eprintln!(
+            "{reports} utilization reports read beside 500 log-calls and a 10,000-row import"
+        );
+    });
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let activities: i64 = conn
+        .query_row("SELECT count(*) FROM activities", [], |r| r.get(0))
+        .expect("count");
+    let accounts: i64 = conn
+        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(activities, 500, "no write was lost");
+    assert_eq!(accounts, 10_001);
+}
