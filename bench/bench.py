@@ -32,6 +32,24 @@ def run(cmd, stdin=None):
     return elapsed, peak_kb / 1024
 
 
+def sqlite_utils():
+    """The sqlite-utils command, installed into a virtual environment under bench/data if
+    it is not on the PATH; None if that fails."""
+    import shutil
+    found = shutil.which("sqlite-utils")
+    if found:
+        return found
+    venv = os.path.join(DATA, "venv")
+    command = os.path.join(venv, "bin", "sqlite-utils")
+    if not os.path.exists(command):
+        try:
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+            subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "sqlite-utils"], check=True)
+        except subprocess.CalledProcessError:
+            return None
+    return command
+
+
 def fresh(path):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
@@ -80,6 +98,18 @@ def program_rows():
     rows.append(("sqlite3 reading one request (baseline: start-up and open)", one_t, one_m, 1.0))
     median = statistics.median(match_times)
     rows.append(("refprog match (median of 20 requests)", median, match_peak, median / one_t))
+    for name in ["utilization", "health", "coverage", "capacity", "fulfillment", "impact", "satisfaction"]:
+        t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "report", name, "--format", "csv"])
+        rows.append((f"refprog report {name}", t, m, t / base_t))
+    # A command on a small database: the fixture program.
+    small = os.path.join(DATA, "small.db")
+    fresh(small)
+    for kind in ["accounts", "contacts", "opportunities", "requests", "activities"]:
+        run([BIN, "--db", small, "--quiet", "import", kind, os.path.join(ROOT, "fixtures", "program", f"{kind}.csv")])
+    s_t, s_m = median_of(lambda: ["sqlite3", small, "SELECT count(*) FROM accounts"])
+    rows.append(("sqlite3 on the small fixture database (baseline)", s_t, s_m, 1.0))
+    t, m = median_of(lambda: [BIN, "--db", small, "--as-of", AS_OF, "score", "--format", "csv"])
+    rows.append(("refprog score on the small fixture database", t, m, t / s_t))
     return rows
 
 
@@ -108,6 +138,15 @@ def main():
 
     t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "export", "accounts"])
     rows.append(("refprog export accounts", t, m, t / base_t))
+
+    su = sqlite_utils()
+    if su:
+        su_db = os.path.join(DATA, "sqlite-utils.db")
+        fresh(su_db)
+        t, m = run([su, "insert", su_db, "accounts", csv_path, "--csv"])
+        rows.append(("sqlite-utils insert --csv (default type detection; 1 run)", t, m, t / base_t))
+        import_t = next(r[1] for r in rows if r[0].startswith("refprog import accounts (fresh"))
+        rows.append(("refprog import accounts vs sqlite-utils (speed-up)", import_t, m, t / import_t))
 
     t, m = median_of(lambda: [BIN, "--help"])
     rows.append(("refprog --help (start-up)", t, m, t / base_t))

@@ -3,29 +3,9 @@
 
 mod util;
 
-use util::{Workdir, assert_golden};
+use util::{Workdir, assert_golden, program};
 
 const AS_OF: &str = "2026-11-23";
-
-fn program() -> Workdir {
-    let work = Workdir::new();
-    for kind in [
-        "accounts",
-        "contacts",
-        "opportunities",
-        "requests",
-        "activities",
-    ] {
-        work.run(&[
-            "--quiet",
-            "import",
-            kind,
-            &format!("fixtures/program/{kind}.csv"),
-        ])
-        .ok();
-    }
-    work
-}
 
 fn report(work: &Workdir, args: &[&str]) -> String {
     let mut all = vec!["--as-of", AS_OF, "report"];

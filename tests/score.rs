@@ -2,29 +2,9 @@
 
 mod util;
 
-use util::{Workdir, assert_golden};
+use util::{Workdir, assert_golden, program};
 
 const AS_OF: &str = "2026-11-23";
-
-fn program() -> Workdir {
-    let work = Workdir::new();
-    for kind in [
-        "accounts",
-        "contacts",
-        "opportunities",
-        "requests",
-        "activities",
-    ] {
-        work.run(&[
-            "--quiet",
-            "import",
-            kind,
-            &format!("fixtures/program/{kind}.csv"),
-        ])
-        .ok();
-    }
-    work
-}
 
 /// (account_id, label) of each row of `score --format csv`.
 fn ids_and_labels(csv: &str) -> Vec<(String, String)> {

@@ -110,6 +110,39 @@ fn weighted<'a>(rng: &mut ChaCha8Rng, items: &'a [(&'a str, u32)]) -> &'a str {
     items[0].0
 }
 
+/// A request row (the columns of requests.csv below) for a deal row of opportunities.csv.
+fn request_row(
+    id: &str,
+    deal: &[String],
+    questions: &str,
+    needed_by: &str,
+    submitted_on: &str,
+    status: &str,
+) -> Vec<String> {
+    let from_deal = |i: usize| deal.get(i).cloned().unwrap_or_default();
+    vec![
+        id.to_string(),
+        from_deal(0),
+        from_deal(2),
+        from_deal(3),
+        from_deal(4),
+        from_deal(5),
+        from_deal(6),
+        from_deal(8),
+        "Proposal".to_string(),
+        from_deal(11),
+        from_deal(13),
+        "vp".to_string(),
+        from_deal(7),
+        "call".to_string(),
+        questions.to_string(),
+        needed_by.to_string(),
+        String::new(),
+        submitted_on.to_string(),
+        status.to_string(),
+    ]
+}
+
 fn write_csv(dir: &Path, name: &str, header: &[&str], rows: &[Vec<String>]) -> Result<PathBuf> {
     let path = dir.join(name);
     let mut writer =
@@ -402,27 +435,14 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             "qualified"
         };
         let id = format!("D-R{i:03}");
-        requests.push(vec![
-            id.clone(),
-            deal[0].clone(),
-            deal[2].clone(),
-            deal[3].clone(),
-            deal[4].clone(),
-            deal[5].clone(),
-            deal[6].clone(),
-            deal[8].clone(),
-            "Proposal".to_string(),
-            deal[11].clone(),
-            deal[13].clone(),
-            "vp".to_string(),
-            deal[7].clone(),
-            "call".to_string(),
-            "How long did the rollout take?".to_string(),
-            day(submitted - 10),
-            String::new(),
-            day(submitted),
-            status.to_string(),
-        ]);
+        requests.push(request_row(
+            &id,
+            deal,
+            "How long did the rollout take?",
+            &day(submitted - 10),
+            &day(submitted),
+            status,
+        ));
         if done && !active_refs.is_empty() {
             // The first strategic reference is the over-used champion.
             let (contact, _) = if i % 4 == 0 {
@@ -484,27 +504,7 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
         for (n, back) in [80, 40].into_iter().enumerate() {
             let id = format!("D-RP{n}");
             let deal = &opportunities[(n * 11 + 3) % opportunities.len()];
-            requests.push(vec![
-                id.clone(),
-                deal[0].clone(),
-                deal[2].clone(),
-                deal[3].clone(),
-                deal[4].clone(),
-                deal[5].clone(),
-                deal[6].clone(),
-                deal[8].clone(),
-                "Proposal".to_string(),
-                deal[11].clone(),
-                deal[13].clone(),
-                "vp".to_string(),
-                deal[7].clone(),
-                "call".to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                day(back + 1),
-                "matched".to_string(),
-            ]);
+            requests.push(request_row(&id, deal, "", "", &day(back + 1), "matched"));
             asks.push((id, tired.clone(), day(back), Some((false, day(back - 2)))));
         }
     }

@@ -59,7 +59,11 @@ impl CsvSource {
     }
 
     /// Reads CSV from any byte stream (`name` is used in messages).
-    pub fn from_reader(name: String, raw: Box<dyn Read + Send>, options: &ReadOptions) -> Result<CsvSource> {
+    pub fn from_reader(
+        name: String,
+        raw: Box<dyn Read + Send>,
+        options: &ReadOptions,
+    ) -> Result<CsvSource> {
         // Strips a UTF-8 BOM, decodes UTF-16 by its BOM, and decodes the chosen encoding;
         // anything else passes through as bytes and is checked as UTF-8 field by field.
         let decoded = DecodeReaderBytesBuilder::new()

@@ -106,6 +106,27 @@ impl Workdir {
     }
 }
 
+/// A workdir with the fixture program (fixtures/program) imported, every kind.
+pub fn program() -> Workdir {
+    let work = Workdir::new();
+    for kind in [
+        "accounts",
+        "contacts",
+        "opportunities",
+        "requests",
+        "activities",
+    ] {
+        work.run(&[
+            "--quiet",
+            "import",
+            kind,
+            &format!("fixtures/program/{kind}.csv"),
+        ])
+        .ok();
+    }
+    work
+}
+
 /// Compares `actual` with the golden file `tests/golden/NAME`; with `REFPROG_BLESS=1` in
 /// the environment, writes it instead (review the diff).
 pub fn assert_golden(name: &str, actual: &str) {
