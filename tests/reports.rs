@@ -267,3 +267,84 @@ fn csv_cells_are_neutralised_but_numbers_are_not() {
         );
     }
 }
+
+/// Every CSV refprog writes: no text cell starts with a character a spreadsheet would run
+/// (numbers excepted), whatever the data holds.
+#[test]
+fn no_csv_command_writes_a_live_formula() {
+    let work = Workdir::new();
+    let files = [
+        (
+            "accounts",
+            "account_id,name,industry,employees,country,region,use_case,health,nps,customer_since\n=A,=cmd|' /C calc'!A0,+Healthcare,800,-US,@IL,=Claims,90,10,2020-01-01\n",
+        ),
+        (
+            "contacts",
+            "contact_id,account_id,name,title,tier,willing,topics\n@C,=A,-Eve,=CFO,standard,call,=SUM(A1)\n",
+        ),
+        (
+            "opportunities",
+            "opportunity_id,name,prospect,industry,employees,amount,close_date,status,rep,use_case\n+O,=deal,@prospect,+Healthcare,800,1000,2026-12-01,open,-rep,=Claims\n",
+        ),
+        (
+            "requests",
+            "request_id,prospect,industry,employees,deal_size,stage,rep,use_case,submitted_on,status\n-R,=Prospect,+Healthcare,800,90000,=Proposal,@rep,=Claims,2026-11-01,submitted\n",
+        ),
+        (
+            "activities",
+            "activity_id,contact_id,request_id,kind,date,notes\n=ACT,@C,-R,call,2026-11-01,=notes\n",
+        ),
+    ];
+    for (kind, text) in files {
+        let path = work.write(&format!("{kind}.csv"), text);
+        work.run(&["--quiet", "import", kind, path.to_str().expect("path")])
+            .ok();
+    }
+    work.run(&["policy", "set", "sector.=Evil", "@group"]).ok();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["export", "accounts"],
+        vec!["export", "contacts"],
+        vec!["export", "opportunities"],
+        vec!["export", "requests"],
+        vec!["export", "activities"],
+        vec!["score"],
+        vec!["match", "--include-poor", "--show-excluded", "--", "-R"],
+        vec![
+            "match",
+            "--industry",
+            "+Healthcare",
+            "--employees",
+            "800",
+            "--include-poor",
+        ],
+        vec!["request", "list"],
+        vec!["request", "show", "--", "-R"],
+        vec!["roster", "list"],
+        vec!["roster", "show", "@C"],
+        vec!["followups", "--all"],
+        vec!["policy"],
+        vec!["report", "utilization"],
+        vec!["report", "health"],
+        vec!["report", "coverage"],
+        vec!["report", "capacity"],
+        vec!["report", "fulfillment"],
+        vec!["report", "impact"],
+        vec!["report", "satisfaction"],
+    ];
+    for command in commands {
+        let mut args = vec!["--as-of", "2026-11-23", "--format", "csv"];
+        args.extend(command.iter().copied());
+        let out = work.run(&args).ok();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(out.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("well-formed csv").iter() {
+                let live = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                    && cell.parse::<f64>().is_err();
+                assert!(!live, "{command:?} wrote a live formula cell {cell:?}");
+            }
+        }
+    }
+}
