@@ -32,7 +32,7 @@ CREATE TABLE accounts (
     escalation          INTEGER CHECK (escalation IN (0, 1)),
     signals             TEXT
 );
-CREATE INDEX accounts_by_industry ON accounts (industry);
+CREATE INDEX accounts_by_industry ON accounts (industry, employees);
 
 CREATE TABLE contacts (
     id             INTEGER PRIMARY KEY,
@@ -56,6 +56,11 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_by_account ON contacts (account_id);
 CREATE INDEX contacts_by_tier ON contacts (tier);
+-- The enrolled contacts of an account, with what matching reads, next to each other: match
+-- reads them from the index instead of one table page per contact.
+CREATE INDEX contacts_enrolled ON contacts
+    (account_id, tier, contact_id, name, title, role_level, willing, break_until, opted_out_on)
+    WHERE tier IS NOT NULL;
 
 -- Every membership change (enroll, tier, break, resume, opt-out, recommit), kept, never overwritten.
 CREATE TABLE membership_events (
