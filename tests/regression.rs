@@ -1,0 +1,62 @@
+//! One named test per bug found, each with a line saying what broke.
+
+mod util;
+
+use util::{Workdir, program};
+
+/// CRLF files reported the line before the bad one: the csv crate counts the '\n' of a
+/// "\r\n" against the next record. Records now end at '\n' only.
+#[test]
+fn crlf_files_report_the_right_line() {
+    let work = Workdir::new();
+    let file = work.write(
+        "crlf.csv",
+        "account_id,name,nps\r\nA-1,One,9\r\nA-2,Two,11\r\n",
+    );
+    let stderr = work
+        .run(&["import", "accounts", file.to_str().expect("path")])
+        .fails(1);
+    assert!(
+        stderr.starts_with(&format!("{}:3: column 'nps'", file.display())),
+        "{stderr}"
+    );
+}
+
+/// A semicolon file without a BOM was read as one column: the decoder's first read returned
+/// only the 3 bytes it peeked at for a BOM, and the delimiter was sniffed from those.
+#[test]
+fn semicolon_files_without_a_bom_are_sniffed_from_the_whole_header() {
+    let work = Workdir::new();
+    let file = work.write("semi.csv", "Acct #;Firma\nK-1;Beispiel AG\n");
+    let run = work.run(&[
+        "import",
+        "accounts",
+        file.to_str().expect("path"),
+        "--map",
+        "Acct #=account_id",
+        "--map",
+        "Firma=name",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// `report impact` failed with "Invalid column type Null": `x IN (subquery)` is NULL when the
+/// subquery holds a NULL (requests without an opportunity) and x is not found.
+#[test]
+fn impact_with_requests_that_have_no_opportunity() {
+    let work = program();
+    let stdout = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "report",
+            "impact",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(
+        stdout.contains("without,win rate,50.0 % (1 of 2)"),
+        "{stdout}"
+    );
+}
