@@ -455,6 +455,37 @@ mod tests {
         }
     }
 
+    /// The README's policy table, made from KEYS.
+    fn keys_markdown() -> String {
+        let defaults = Policy::default();
+        let mut text = String::from("| key | default | meaning |\n|---|---|---|\n");
+        for info in KEYS {
+            text.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                info.key,
+                defaults.get(info.key).unwrap_or_default(),
+                info.about
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn readme_lists_every_policy_key() {
+        let expected = keys_markdown();
+        if std::env::var_os("REFPROG_BLESS").is_some() {
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/target/policy.md"),
+                &expected,
+            )
+            .expect("write");
+        }
+        assert!(
+            include_str!("../../README.md").contains(&expected),
+            "README.md is out of date with the policy keys; see target/policy.md with REFPROG_BLESS=1"
+        );
+    }
+
     #[test]
     fn values_are_validated() {
         let mut policy = Policy::default();
