@@ -32,7 +32,7 @@ CREATE TABLE accounts (
     escalation          INTEGER CHECK (escalation IN (0, 1)),
     signals             TEXT
 );
-CREATE INDEX accounts_by_industry ON accounts (industry, employees);
+CREATE INDEX accounts_by_industry ON accounts (industry);
 
 CREATE TABLE contacts (
     id             INTEGER PRIMARY KEY,

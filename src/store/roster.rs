@@ -182,10 +182,17 @@ pub fn history(conn: &Connection, contact_id: &str) -> Result<Vec<MembershipEven
 
 /// Every activity and touch of a contact (all of them when `contact_id` is None) since `from`.
 pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Result<Vec<Done>> {
-    let mut statement = conn.prepare(
-        "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating
-         FROM activities WHERE (?1 IS NULL OR contact_id = ?1) AND date >= ?2 ORDER BY date, activity_id",
-    )?;
+    // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
+    // index, and one contact's history would scan every activity.
+    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating FROM activities";
+    let mut statement = match contact_id {
+        Some(_) => conn.prepare(&format!(
+            "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 ORDER BY date, activity_id"
+        ))?,
+        None => conn.prepare(&format!(
+            "{COLUMNS} WHERE date >= ?2 AND ?1 IS NULL ORDER BY date, activity_id"
+        ))?,
+    };
     let mut rows = statement.query(params![contact_id, from.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
