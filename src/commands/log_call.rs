@@ -120,19 +120,16 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         )?;
         let when = stamp(today);
         if args.kind == ActivityKind::Recommit {
-            roster::set(
-                tx,
-                &member.contact_id,
-                Field::RecommittedOn,
-                Some(&date.to_string()),
-            )?;
-            roster::record(
+            let day = date.to_string();
+            let previous = member.recommitted_on.map(|d| d.to_string());
+            roster::change(
                 tx,
                 &member.contact_id,
                 &when,
+                Field::RecommittedOn,
+                Some(&day),
                 "recommit",
-                member.recommitted_on.map(|d| d.to_string()).as_deref(),
-                Some(&date.to_string()),
+                previous.as_deref(),
                 None,
             )?;
         }

@@ -110,14 +110,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 );
             }
             store.in_transaction(|tx| {
-                roster::set(tx, contact_id, Field::Tier, Some(tier.as_str()))?;
-                roster::record(
+                roster::change(
                     tx,
                     contact_id,
                     &when,
+                    Field::Tier,
+                    Some(tier.as_str()),
                     "tier",
                     m.tier.map(|t| t.as_str()),
-                    Some(tier.as_str()),
                     None,
                 )?;
                 Ok(((), true))
@@ -140,14 +140,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 bail!("--until {until} is in the past");
             }
             store.in_transaction(|tx| {
-                roster::set(tx, contact_id, Field::BreakUntil, Some(&until.to_string()))?;
-                roster::record(
+                roster::change(
                     tx,
                     contact_id,
                     &when,
+                    Field::BreakUntil,
+                    Some(&until.to_string()),
                     "break",
                     m.break_until.map(|d| d.to_string()).as_deref(),
-                    Some(&until.to_string()),
                     None,
                 )?;
                 Ok(((), true))
@@ -163,14 +163,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 bail!("{} ({contact_id}) is not on a break", m.name);
             }
             store.in_transaction(|tx| {
-                roster::set(tx, contact_id, Field::BreakUntil, None)?;
-                roster::record(
+                roster::change(
                     tx,
                     contact_id,
                     &when,
+                    Field::BreakUntil,
+                    None,
                     "resume",
                     m.break_until.map(|d| d.to_string()).as_deref(),
-                    None,
                     None,
                 )?;
                 Ok(((), true))
@@ -183,14 +183,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 bail!("{} ({contact_id}) already opted out on {on}", m.name);
             }
             store.in_transaction(|tx| {
-                roster::set(tx, contact_id, Field::OptedOutOn, Some(&day))?;
-                roster::record(
+                roster::change(
                     tx,
                     contact_id,
                     &when,
+                    Field::OptedOutOn,
+                    Some(&day),
                     "opt-out",
                     m.tier.map(|t| t.as_str()),
-                    None,
                     reason.as_deref(),
                 )?;
                 Ok(((), true))
@@ -206,14 +206,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 bail!("{} ({contact_id}) is not enrolled", m.name);
             }
             store.in_transaction(|tx| {
-                roster::set(tx, contact_id, Field::RecommittedOn, Some(&day))?;
-                roster::record(
+                roster::change(
                     tx,
                     contact_id,
                     &when,
+                    Field::RecommittedOn,
+                    Some(&day),
                     "recommit",
                     m.recommitted_on.map(|d| d.to_string()).as_deref(),
-                    Some(&day),
                     None,
                 )?;
                 Ok(((), true))

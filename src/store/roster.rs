@@ -138,6 +138,22 @@ pub fn set(conn: &Connection, contact_id: &str, field: Field, value: Option<&str
     Ok(())
 }
 
+/// Sets one membership field and keeps the change in the history (old value to new).
+#[allow(clippy::too_many_arguments)]
+pub fn change(
+    conn: &Connection,
+    contact_id: &str,
+    at: &str,
+    field: Field,
+    value: Option<&str>,
+    event: &str,
+    old: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    set(conn, contact_id, field, value)?;
+    record(conn, contact_id, at, event, old, value, note)
+}
+
 /// Keeps a membership change.
 pub fn record(
     conn: &Connection,
