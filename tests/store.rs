@@ -211,3 +211,55 @@ fn a_first_version_database_opens_and_keeps_every_row() {
         "changed policy kept: {policy}"
     );
 }
+
+/// A first import into an empty table drops its secondary indexes for the load and builds
+/// them again before the commit: they are all there after, and after a failed import too.
+#[test]
+fn indexes_are_rebuilt_after_a_bulk_load() {
+    let indexes = |db: &std::path::Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(db).expect("open");
+        let mut statement = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('accounts', 'contacts') ORDER BY name")
+            .expect("prepare");
+        statement
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("names")
+    };
+    let work = Workdir::new();
+    work.run(&["export", "accounts"]).ok();
+    let before = indexes(&work.db);
+    assert!(
+        before.contains(&"accounts_by_industry".to_string())
+            && before.contains(&"contacts_enrolled".to_string())
+    );
+    let bad = work.write("bad.csv", "account_id,name,nps\nA-1,One,11\n");
+    work.run(&["import", "accounts", bad.to_str().expect("path")])
+        .fails(1);
+    assert_eq!(
+        indexes(&work.db),
+        before,
+        "a failed import rolls the drop back"
+    );
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        "fixtures/program/accounts.csv",
+    ])
+    .ok();
+    work.run(&[
+        "--quiet",
+        "import",
+        "contacts",
+        "fixtures/program/contacts.csv",
+    ])
+    .ok();
+    assert_eq!(indexes(&work.db), before);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok");
+}

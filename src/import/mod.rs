@@ -157,6 +157,7 @@ pub fn import(
     let columns = headers::map_headers(spec, &source.headers, &options.maps)
         .map_err(|message| anyhow::anyhow!("{}: {message}", source.name))?;
     let present = present_fields(spec, &columns);
+    let deferred = crate::store::import::defer_indexes(tx, spec)?;
     let mut writer = RowWriter::new(tx, spec, &columns, &present)?;
     let headers = source.headers.clone();
     let mut summary = Summary {
@@ -214,6 +215,8 @@ pub fn import(
         summary.derived_role_levels = derived?;
         Ok(())
     })?;
+    drop(writer);
+    deferred.rebuild(tx)?;
     if summary.read == 0 {
         anyhow::bail!(
             "{}: no rows after the header: nothing to import",
