@@ -45,8 +45,21 @@ pub fn score_all(
         Ok((people, accounts, deals))
     })?;
     let demand = Demand::new(&deals, today, horizon_days, &sectors);
-    let score_one = |mut account: AccountFacts| -> Scored {
-        let mine = people.of_account(&account.account_id);
+    // Each account's contacts, found by hashing each contact's account id once.
+    let account_index: HashMap<&str, usize> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.account_id.as_str(), i))
+        .collect();
+    let mut contacts_of: Vec<Vec<usize>> = vec![Vec::new(); accounts.len()];
+    for (i, (account, _)) in people.contacts.iter().enumerate() {
+        if let Some(&a) = account_index.get(account.as_str()) {
+            contacts_of[a].push(i);
+        }
+    }
+    drop(account_index);
+    let score_one = |(at, mut account): (usize, AccountFacts)| -> Scored {
+        let mine: &[usize] = &contacts_of[at];
         account.yes_answers = people.yes.get(&account.account_id).copied().unwrap_or(0);
         account.load = load_in_window(mine.iter().flat_map(|&i| &people.events[i]), from, today);
         let detail = explain == Some(account.account_id.as_str());
@@ -68,10 +81,15 @@ pub fn score_all(
     };
     let half = accounts.len() / 2;
     let mut accounts = accounts;
-    let second: Vec<AccountFacts> = accounts.split_off(half);
+    let second: Vec<(usize, AccountFacts)> = accounts
+        .split_off(half)
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| (half + i, a))
+        .collect();
     std::thread::scope(|scope| {
         let other = scope.spawn(|| second.into_iter().map(score_one).collect::<Vec<_>>());
-        let mut scored: Vec<Scored> = accounts.into_iter().map(score_one).collect();
+        let mut scored: Vec<Scored> = accounts.into_iter().enumerate().map(score_one).collect();
         let rest = other
             .join()
             .map_err(|_| anyhow::anyhow!("scoring failed"))?;
@@ -84,8 +102,6 @@ pub fn score_all(
 struct People {
     contacts: Vec<(String, ContactFacts)>,
     events: Vec<Vec<LoadEvent>>,
-    /// Contact indices sorted by account id, for finding an account's contacts.
-    by_account: Vec<usize>,
     yes: HashMap<String, u32>,
 }
 
@@ -104,24 +120,12 @@ impl People {
             }
         }
         drop(index);
-        let mut by_account: Vec<usize> = (0..contacts.len()).collect();
-        by_account.sort_unstable_by(|&a, &b| contacts[a].0.cmp(&contacts[b].0));
         let yes = store::scoring::yes_answers(conn)?;
         Ok(People {
             contacts,
             events,
-            by_account,
             yes,
         })
-    }
-
-    fn of_account(&self, account_id: &str) -> &[usize] {
-        let first = self
-            .by_account
-            .partition_point(|&i| self.contacts[i].0.as_str() < account_id);
-        let end =
-            first + self.by_account[first..].partition_point(|&i| self.contacts[i].0 == account_id);
-        &self.by_account[first..end]
     }
 }
 
