@@ -51,6 +51,24 @@ fn add_acme_sized(work: &Workdir, deal_size: &str, extra: &[&str]) -> String {
     run.stdout.trim().to_string()
 }
 
+/// Asks Mercy's CFO for request `id`, and records her yes with the call on 2026-11-28.
+fn schedule_maya(work: &Workdir, id: &str) {
+    work.run(&["--as-of", AS_OF, "match", id, "--ask", "C-HEALTH-CFO"])
+        .ok();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "answer",
+        id,
+        "C-HEALTH-CFO",
+        "--yes",
+        "--scheduled",
+        "2026-11-28",
+    ])
+    .ok();
+}
+
 /// The contact ids of `match ... --format csv`, in rank order.
 fn ranked(work: &Workdir, args: &[&str]) -> Vec<String> {
     let mut all = vec!["--as-of", AS_OF, "match", "--format", "csv"];
@@ -242,20 +260,7 @@ fn ask_answer_and_the_lifecycle() {
     ])
     .ok();
     assert_eq!(ranked(&work, &[&id]), ["C-HEALTH-CFO", "C-CLINIC-VP"]);
-    work.run(&["--as-of", AS_OF, "match", &id, "--ask", "C-HEALTH-CFO"])
-        .ok();
-    work.run(&[
-        "--as-of",
-        AS_OF,
-        "request",
-        "answer",
-        &id,
-        "C-HEALTH-CFO",
-        "--yes",
-        "--scheduled",
-        "2026-11-28",
-    ])
-    .ok();
+    schedule_maya(&work, &id);
     let show = work.run(&["request", "show", &id, "--format", "json"]).ok();
     let value: serde_json::Value = serde_json::from_str(&show).expect("json");
     let steps: Vec<&str> = value["history"]
@@ -359,20 +364,7 @@ fn approve_and_list() {
 fn brief_for_the_reference_and_the_prospect() {
     let work = program();
     let id = add_acme(&work, &[]);
-    work.run(&["--as-of", AS_OF, "match", &id, "--ask", "C-HEALTH-CFO"])
-        .ok();
-    work.run(&[
-        "--as-of",
-        AS_OF,
-        "request",
-        "answer",
-        &id,
-        "C-HEALTH-CFO",
-        "--yes",
-        "--scheduled",
-        "2026-11-28",
-    ])
-    .ok();
+    schedule_maya(&work, &id);
     let text = work
         .run(&["--as-of", AS_OF, "brief", &id, "C-HEALTH-CFO"])
         .ok();

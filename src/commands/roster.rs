@@ -17,6 +17,24 @@ use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};
 use crate::store::{self, Store};
 
+/// One membership change, kept in the history, in its own transaction.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    store: &mut Store,
+    contact_id: &str,
+    when: &str,
+    field: Field,
+    value: Option<&str>,
+    event: &str,
+    old: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    store.in_transaction(|tx| {
+        roster::change(tx, contact_id, when, field, value, event, old, note)?;
+        Ok(((), true))
+    })
+}
+
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
     match roster::member(&store.conn, contact_id)? {
         Some(m) => Ok(m),
@@ -109,19 +127,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                     m.name
                 );
             }
-            store.in_transaction(|tx| {
-                roster::change(
-                    tx,
-                    contact_id,
-                    &when,
-                    Field::Tier,
-                    Some(tier.as_str()),
-                    "tier",
-                    m.tier.map(|t| t.as_str()),
-                    None,
-                )?;
-                Ok(((), true))
-            })?;
+            apply(
+                store,
+                contact_id,
+                &when,
+                Field::Tier,
+                Some(tier.as_str()),
+                "tier",
+                m.tier.map(|t| t.as_str()),
+                None,
+            )?;
             out.note(format!(
                 "{} ({contact_id}): {} -> {tier}",
                 m.name,
@@ -139,19 +154,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if until < today {
                 bail!("--until {until} is in the past");
             }
-            store.in_transaction(|tx| {
-                roster::change(
-                    tx,
-                    contact_id,
-                    &when,
-                    Field::BreakUntil,
-                    Some(&until.to_string()),
-                    "break",
-                    m.break_until.map(|d| d.to_string()).as_deref(),
-                    None,
-                )?;
-                Ok(((), true))
-            })?;
+            apply(
+                store,
+                contact_id,
+                &when,
+                Field::BreakUntil,
+                Some(&until.to_string()),
+                "break",
+                m.break_until.map(|d| d.to_string()).as_deref(),
+                None,
+            )?;
             out.note(format!(
                 "{} ({contact_id}) is on a break until {until}",
                 m.name
@@ -162,19 +174,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if m.break_until.is_none_or(|u| u < today) {
                 bail!("{} ({contact_id}) is not on a break", m.name);
             }
-            store.in_transaction(|tx| {
-                roster::change(
-                    tx,
-                    contact_id,
-                    &when,
-                    Field::BreakUntil,
-                    None,
-                    "resume",
-                    m.break_until.map(|d| d.to_string()).as_deref(),
-                    None,
-                )?;
-                Ok(((), true))
-            })?;
+            apply(
+                store,
+                contact_id,
+                &when,
+                Field::BreakUntil,
+                None,
+                "resume",
+                m.break_until.map(|d| d.to_string()).as_deref(),
+                None,
+            )?;
             out.note(format!("{} ({contact_id}) is back from the break", m.name));
         }
         RosterAction::OptOut { contact_id, reason } => {
@@ -182,19 +191,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if let Some(on) = m.opted_out_on {
                 bail!("{} ({contact_id}) already opted out on {on}", m.name);
             }
-            store.in_transaction(|tx| {
-                roster::change(
-                    tx,
-                    contact_id,
-                    &when,
-                    Field::OptedOutOn,
-                    Some(&day),
-                    "opt-out",
-                    m.tier.map(|t| t.as_str()),
-                    reason.as_deref(),
-                )?;
-                Ok(((), true))
-            })?;
+            apply(
+                store,
+                contact_id,
+                &when,
+                Field::OptedOutOn,
+                Some(&day),
+                "opt-out",
+                m.tier.map(|t| t.as_str()),
+                reason.as_deref(),
+            )?;
             out.note(format!(
                 "{} ({contact_id}) opted out on {today}; they will not be offered again",
                 m.name
@@ -205,19 +211,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if m.tier.is_none() {
                 bail!("{} ({contact_id}) is not enrolled", m.name);
             }
-            store.in_transaction(|tx| {
-                roster::change(
-                    tx,
-                    contact_id,
-                    &when,
-                    Field::RecommittedOn,
-                    Some(&day),
-                    "recommit",
-                    m.recommitted_on.map(|d| d.to_string()).as_deref(),
-                    None,
-                )?;
-                Ok(((), true))
-            })?;
+            apply(
+                store,
+                contact_id,
+                &when,
+                Field::RecommittedOn,
+                Some(&day),
+                "recommit",
+                m.recommitted_on.map(|d| d.to_string()).as_deref(),
+                None,
+            )?;
             out.note(format!(
                 "{} ({contact_id}) recommitted on {today}; next due {}",
                 m.name,

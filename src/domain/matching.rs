@@ -703,44 +703,25 @@ mod tests {
         assert!(!same_family("Route planning", "Inventory planning"));
     }
 
+    fn grade_of(c: &Candidate) -> Grade {
+        grade(
+            &need(),
+            c,
+            &SectorMap::new(&[]),
+            &Policy::default(),
+            today(),
+        )
+        .grade
+    }
+
     #[test]
     fn the_grade_is_the_worst_criterion() {
         let mut c = candidate();
-        assert_eq!(
-            grade(
-                &need(),
-                &c,
-                &SectorMap::new(&[]),
-                &Policy::default(),
-                today()
-            )
-            .grade,
-            Grade::Excellent
-        );
+        assert_eq!(grade_of(&c), Grade::Excellent);
         c.employees = Some(3000);
-        assert_eq!(
-            grade(
-                &need(),
-                &c,
-                &SectorMap::new(&[]),
-                &Policy::default(),
-                today()
-            )
-            .grade,
-            Grade::Good
-        );
+        assert_eq!(grade_of(&c), Grade::Good);
         c.country = Some("Canada".into());
-        assert_eq!(
-            grade(
-                &need(),
-                &c,
-                &SectorMap::new(&[]),
-                &Policy::default(),
-                today()
-            )
-            .grade,
-            Grade::Poor
-        );
+        assert_eq!(grade_of(&c), Grade::Poor);
     }
 
     #[test]
