@@ -436,3 +436,77 @@ fn match_warns_of_fatigue_after_two_passes_in_a_row() {
         "{csv}"
     );
 }
+
+/// The utilization row of one contact, as its CSV fields.
+fn utilization_row(work: &Workdir, as_of: &str, contact: &str) -> Vec<String> {
+    let csv = work
+        .run(&["--as-of", as_of, "report", "utilization", "--format", "csv"])
+        .ok();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[0] == contact)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_else(|| panic!("no row for {contact} in\n{csv}"))
+}
+
+#[test]
+fn utilization_flags_an_override_while_it_is_in_the_window() {
+    let work = roster();
+    log(&work, "2026-03-01", &["S"]).ok();
+    log(&work, "2026-03-05", &["S", "--override", "CEO asked"]).ok();
+    let row = utilization_row(&work, "2026-03-10", "S");
+    // this_quarter, last_90_days, last_365_days, all_time, last_activity, flags
+    assert_eq!(row[5..10], ["2", "2", "2", "2", "2026-03-05"], "{row:?}");
+    assert_eq!(row[12], "override", "{row:?}");
+    // 2026-06-03 is 90 days on: the window starts on 2026-03-06, after the override.
+    let row = utilization_row(&work, "2026-06-03", "S");
+    assert_eq!(row[5..10], ["0", "0", "2", "2", "2026-03-05"], "{row:?}");
+    assert_eq!(row[12], "", "{row:?}");
+    // Before the activities happened, they are not counted.
+    let row = utilization_row(&work, "2026-03-03", "S");
+    assert_eq!(row[5..10], ["1", "1", "1", "1", "2026-03-01"], "{row:?}");
+}
+
+/// Many accounts take the scan-and-hash path to the members' accounts, a few the lookup
+/// path; both give every member its own account.
+#[test]
+fn every_member_gets_its_own_account_in_a_large_roster() {
+    let work = Workdir::new();
+    let mut accounts = String::from("account_id,name,industry,employees\n");
+    let mut contacts = String::from("contact_id,account_id,name,tier\n");
+    for i in 0..150 {
+        accounts.push_str(&format!("A{i:03},Account {i},Banking,{}\n", 100 + i));
+        // Two members at every third account, none at every fifth.
+        if i % 5 != 0 {
+            contacts.push_str(&format!("C{i:03},A{i:03},Person {i},standard\n"));
+        }
+        if i % 3 == 0 {
+            contacts.push_str(&format!("D{i:03},A{i:03},Second {i},new\n"));
+        }
+    }
+    let accounts = work.write("a.csv", &accounts);
+    let contacts = work.write("c.csv", &contacts);
+    for (kind, file) in [("accounts", &accounts), ("contacts", &contacts)] {
+        work.run(&["--quiet", "import", kind, file.to_str().expect("path")])
+            .ok();
+    }
+    let csv = work.run(&["roster", "list", "--format", "csv"]).ok();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 120 + 50, "{csv}");
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "by contact id");
+    for row in &rows {
+        let number: u32 = row[0][1..].parse().expect("number");
+        assert_eq!(&row[2], format!("Account {number}"), "{row:?}");
+        let shown = work
+            .run(&["roster", "show", &row[0], "--format", "json"])
+            .ok();
+        let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+        assert_eq!(shown["member"]["account"], format!("Account {number}"));
+    }
+}

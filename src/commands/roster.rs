@@ -1,8 +1,6 @@
 //! `refprog roster ...`: enroll, change tier, break, resume, opt out, recommit, list, show.
 //! Every change is time-stamped and kept in the membership history.
 
-use std::collections::HashMap;
-
 use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
@@ -288,14 +286,11 @@ fn list(
     available: bool,
 ) -> Result<()> {
     let from = policy.window_start(today);
-    let mut events: HashMap<String, Vec<LoadEvent>> = HashMap::new();
-    for e in store::scoring::load_events(
+    let events = store::scoring::events_by_contact(
         &store.conn,
         from - Duration::days(policy.gap_min_days),
         today,
-    )? {
-        events.entry(e.contact_id.clone()).or_default().push(e);
-    }
+    )?;
     let mut rows = out.rows(&[
         "contact_id",
         "name",

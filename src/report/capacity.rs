@@ -29,7 +29,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let sectors = SectorMap::new(&policy.sectors);
     let horizon = 90.0;
-    let segments = store::reports::contact_segments(&store.conn)?;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for m in store::roster::members(&store.conn)? {
         let (Some(tier), None) = (m.tier, m.opted_out_on) else {
@@ -38,9 +37,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         if tier == Tier::Logo {
             continue;
         }
-        let Some((a, _)) = segments.get(&m.contact_id) else {
-            continue;
-        };
+        let a = &m.segment;
         let away = m
             .break_until
             .filter(|u| *u >= today)

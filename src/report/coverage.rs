@@ -3,7 +3,7 @@
 //! closing in the next 60/90/120 days. Coverage is the share of segments with demand in
 //! the next 90 days that have at least `target.per_segment` available references.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
@@ -11,7 +11,6 @@ use chrono::{Duration, NaiveDate};
 use crate::cli::SegmentBy;
 use crate::commands::roster::standing;
 use crate::domain::metrics::Rate;
-use crate::domain::policy::LoadEvent;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::import::values::format_money_cents;
 use crate::output::{Cell, Out};
@@ -53,15 +52,11 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     let policy = store::policy::load(&store.conn)?;
     let sectors = SectorMap::new(&policy.sectors);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let segments = store::reports::contact_segments(&store.conn)?;
-    let mut events: HashMap<String, Vec<LoadEvent>> = HashMap::new();
-    for e in store::scoring::load_events(
+    let events = store::scoring::events_by_contact(
         &store.conn,
         policy.window_start(today) - Duration::days(policy.gap_min_days),
         today,
-    )? {
-        events.entry(e.contact_id.clone()).or_default().push(e);
-    }
+    )?;
     for m in store::roster::members(&store.conn)? {
         let s = standing(
             &m,
@@ -69,9 +64,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
             &policy,
             today,
         );
-        let Some((a, _)) = segments.get(&m.contact_id) else {
-            continue;
-        };
+        let a = &m.segment;
         let key = segment(
             &sectors,
             by,

@@ -8,9 +8,10 @@ use chrono::{Duration, NaiveDate};
 
 use super::{Metrics, pct};
 use crate::domain::metrics::{Rate, meets, quarter_start};
-use crate::domain::model::{RoleLevel, Tier};
+use crate::domain::model::Tier;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::Out;
+use crate::store::reports::Windows;
 use crate::store::{self, Store};
 
 fn spread(counts: BTreeMap<String, u64>) -> String {
@@ -73,12 +74,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Some(policy.target_customer_share_max),
         )),
     );
-    let segments = store::reports::contact_segments(&store.conn)?;
     let mut by: [BTreeMap<String, u64>; 5] = Default::default();
     for r in &active {
-        let Some((account, role)) = segments.get(&r.contact_id) else {
-            continue;
-        };
+        let account = &r.segment;
         let industry = account.industry.as_deref().unwrap_or("unknown");
         let keys = [
             sectors.group(industry).unwrap_or(industry).to_string(),
@@ -93,8 +91,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
                 .region
                 .clone()
                 .unwrap_or_else(|| "unknown".to_string()),
-            role.as_deref()
-                .and_then(RoleLevel::parse)
+            r.role_level
                 .map_or("unknown".to_string(), |l| l.as_str().to_string()),
         ];
         for (map, key) in by.iter_mut().zip(keys) {
@@ -115,17 +112,16 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         );
     }
     // How concentrated the last year's activities are on the busiest 20 % of references.
-    let counts = store::reports::activity_counts(
-        &store.conn,
-        quarter_start(today),
-        policy.window_start(today),
-        today - Duration::days(364),
+    let year_from = today - Duration::days(364);
+    let windows = Windows {
+        quarter_from: quarter_start(today),
+        window_from: policy.window_start(today),
+        year_from,
         today,
-    )?;
-    let mut per: Vec<i64> = active
-        .iter()
-        .map(|r| counts.get(&r.contact_id).map_or(0, |c| c.last_365_days))
-        .collect();
+    };
+    let ids: Vec<&str> = active.iter().map(|r| r.contact_id.as_str()).collect();
+    let counts = store::reports::activity_counts(store, windows, Some(year_from), &ids)?;
+    let mut per: Vec<i64> = counts.iter().map(|c| c.last_365_days).collect();
     per.sort_unstable_by(|a, b| b.cmp(a));
     let all: i64 = per.iter().sum();
     let busiest = per.len().div_ceil(5);

@@ -4,15 +4,14 @@
 //! last_activity, next_eligible, limit, flags (over-limit, burnout, fatigue, on-break,
 //! opted-out, override; `;`-separated).
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use crate::commands::roster::standing;
 use crate::domain::metrics::quarter_start;
-use crate::domain::policy::{AnswerRecord, LoadEvent, fatigue_signals};
+use crate::domain::policy::{AnswerRecord, fatigue_signals};
 use crate::output::{Cell, Out};
+use crate::store::reports::Windows;
 use crate::store::{self, Store};
 
 pub const COLUMNS: [&str; 13] = [
@@ -33,29 +32,25 @@ pub const COLUMNS: [&str; 13] = [
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
-    let window_from = policy.window_start(today);
-    let quarter_from = quarter_start(today);
-    let counts = store::reports::activity_counts(
+    let windows = Windows {
+        quarter_from: quarter_start(today),
+        window_from: policy.window_start(today),
+        year_from: today - Duration::days(364),
+        today,
+    };
+    let members = store::roster::members(&store.conn)?;
+    let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
+    let counts = store::reports::activity_counts(store, windows, None, &ids)?;
+    let events = store::scoring::events_by_contact(
         &store.conn,
-        quarter_from,
-        window_from,
-        today - Duration::days(364),
+        windows.window_from - Duration::days(policy.gap_min_days),
         today,
     )?;
-    let mut events: HashMap<String, Vec<LoadEvent>> = HashMap::new();
-    for e in store::scoring::load_events(
-        &store.conn,
-        window_from - Duration::days(policy.gap_min_days),
-        today,
-    )? {
-        events.entry(e.contact_id.clone()).or_default().push(e);
-    }
     let answers = store::reports::answers_by_contact(&store.conn)?;
     let mut rows = out.rows(&COLUMNS)?;
-    for m in store::roster::members(&store.conn)? {
-        let c = counts.get(&m.contact_id).cloned().unwrap_or_default();
+    for (m, c) in members.iter().zip(&counts) {
         let mine = events.get(&m.contact_id).map_or(&[][..], Vec::as_slice);
-        let s = standing(&m, mine, &policy, today);
+        let s = standing(m, mine, &policy, today);
         let mut flags = Vec::new();
         if m.tier.is_some() && i64::from(s.load) > s.limit {
             flags.push("over-limit");

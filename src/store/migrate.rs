@@ -7,10 +7,16 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 /// The migrations, in order; the schema version is the number applied.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_override_index",
+        include_str!("../../migrations/0002_override_index.sql"),
+    ),
+];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params_from_iter, types::Value};
+use rustc_hash::FxHashMap;
+
+use super::Store;
 
 use crate::domain::model::ActivityKind;
 
@@ -32,86 +35,145 @@ pub struct Counts {
     pub overrides: i64,
 }
 
-/// Per contact: counted activities since each of the dates, up to `today`. One pass over
-/// the table in storage order (grouping in SQL would visit it in contact order, a random
-/// read per row).
+/// The first days of the windows the counts are taken over, and the last day counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Windows {
+    pub quarter_from: NaiveDate,
+    pub window_from: NaiveDate,
+    pub year_from: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// An ISO date as the number YYYYMMDD, which orders as the dates do; None when the text
+/// is not an ISO date.
+fn day_number(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in b[..4].iter().chain(&b[5..7]).chain(&b[8..]) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
+}
+
+fn date_number(date: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    date.year().max(0) as u32 * 10_000 + date.month() * 100 + date.day()
+}
+
+/// Per contact of `contacts`, in that order: the counted activities since each window's
+/// first day (and since `since`, or ever, for `all_time`), up to `today`.
+///
+/// Reads the (date, contact, kind) index and not the table; a row costs a hash of its
+/// contact id and comparisons of numbers, and activities of other contacts are skipped.
+/// The dates are split in two halves, counted at once on two connections. Overrides come
+/// from their own small index.
 pub fn activity_counts(
-    conn: &Connection,
-    quarter_from: NaiveDate,
-    window_from: NaiveDate,
-    year_from: NaiveDate,
-    today: NaiveDate,
-) -> Result<HashMap<String, Counts>> {
-    let (quarter, window, year, end) = (
-        quarter_from.to_string(),
-        window_from.to_string(),
-        year_from.to_string(),
-        today.to_string(),
-    );
-    let mut statement = conn.prepare(
-        "SELECT contact_id, kind, date, override_reason IS NOT NULL FROM activities NOT INDEXED",
-    )?;
-    let mut rows = statement.query([])?;
-    let mut out: HashMap<String, Counts> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let day = r.get_ref(2)?.as_str()?;
-        if day > end.as_str()
-            || !ActivityKind::parse(r.get_ref(1)?.as_str()?)
-                .is_some_and(ActivityKind::counts_against_limit)
-        {
-            continue;
-        }
-        let contact = r.get_ref(0)?.as_str()?;
-        let counts = match out.get_mut(contact) {
-            Some(counts) => counts,
-            None => out.entry(contact.to_string()).or_default(),
+    store: &Store,
+    windows: Windows,
+    since: Option<NaiveDate>,
+    contacts: &[&str],
+) -> Result<Vec<Counts>> {
+    let index: FxHashMap<&str, usize> = contacts.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let first: Option<String> = match since {
+        Some(day) => Some(day.to_string()),
+        None => store
+            .conn
+            .query_row("SELECT min(date) FROM activities", [], |r| r.get(0))?,
+    };
+    let mut out = vec![Counts::default(); contacts.len()];
+    let Some(first) = first.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) else {
+        return Ok(out);
+    };
+    let middle = first + (windows.today - first) / 2;
+    let halves = [
+        (first, middle),
+        (middle + chrono::Duration::days(1), windows.today),
+    ];
+    let index = &index;
+    let counted = std::thread::scope(|scope| {
+        let [early, late] = halves.map(|(from, to)| {
+            let reader = store.reader();
+            scope.spawn(move || count_range(&reader?, index, windows, from, to))
+        });
+        let join = |half: std::thread::ScopedJoinHandle<'_, Result<_>>| {
+            half.join()
+                .map_err(|_| anyhow::anyhow!("counting the activities failed"))?
         };
-        counts.all_time += 1;
-        counts.this_quarter += i64::from(day >= quarter.as_str());
-        counts.last_90_days += i64::from(day >= window.as_str());
-        counts.last_365_days += i64::from(day >= year.as_str());
-        counts.overrides += i64::from(day >= window.as_str() && r.get::<_, bool>(3)?);
-        let day = date(Some(day.to_string()));
-        if day > counts.last_activity {
-            counts.last_activity = day;
+        Ok::<_, anyhow::Error>([join(early)?, join(late)?])
+    })?;
+    let mut last = vec![0u32; contacts.len()];
+    for (counts, days) in counted {
+        for (i, (c, day)) in counts.into_iter().zip(days).enumerate() {
+            let total = &mut out[i];
+            total.all_time += c.all_time;
+            total.this_quarter += c.this_quarter;
+            total.last_90_days += c.last_90_days;
+            total.last_365_days += c.last_365_days;
+            last[i] = last[i].max(day);
         }
+    }
+    let mut kinds = super::CountedKinds::default();
+    let mut overridden = store.conn.prepare(
+        "SELECT contact_id, kind FROM activities
+         WHERE override_reason IS NOT NULL AND date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows =
+        overridden.query([windows.window_from.to_string(), windows.today.to_string()])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(r.get_ref(0)?.as_str()?)
+            && kinds.counts(r.get_ref(1)?.as_str()?)
+        {
+            out[i].overrides += 1;
+        }
+    }
+    for (counts, day) in out.iter_mut().zip(last) {
+        counts.last_activity = (day > 0)
+            .then(|| NaiveDate::from_ymd_opt((day / 10_000) as i32, day / 100 % 100, day % 100))
+            .flatten();
     }
     Ok(out)
 }
 
-/// What an account brings to a segment.
-#[derive(Debug, Clone, Default)]
-pub struct AccountSegment {
-    pub industry: Option<String>,
-    pub employees: Option<i64>,
-    pub region: Option<String>,
-    pub use_case: Option<String>,
-}
-
-/// Each contact's account attributes and role level (for references' segments).
-pub fn contact_segments(
+/// The counts of the activities dated `from..=to`, and each contact's last day (YYYYMMDD).
+fn count_range(
     conn: &Connection,
-) -> Result<HashMap<String, (AccountSegment, Option<String>)>> {
-    let mut statement = conn.prepare(
-        "SELECT c.contact_id, a.industry, a.employees, a.region, a.use_case, c.role_level
-         FROM contacts c JOIN accounts a ON a.account_id = c.account_id
-         WHERE c.tier IS NOT NULL OR c.opted_out_on IS NOT NULL",
-    )?;
-    let rows = statement.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            (
-                AccountSegment {
-                    industry: r.get(1)?,
-                    employees: r.get(2)?,
-                    region: r.get(3)?,
-                    use_case: r.get(4)?,
-                },
-                r.get::<_, Option<String>>(5)?,
-            ),
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    index: &FxHashMap<&str, usize>,
+    windows: Windows,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<Counts>, Vec<u32>)> {
+    let mut out = vec![Counts::default(); index.len()];
+    let mut last = vec![0u32; index.len()];
+    let mut kinds = super::CountedKinds::default();
+    let [quarter, window, year] =
+        [windows.quarter_from, windows.window_from, windows.year_from].map(date_number);
+    let mut statement =
+        conn.prepare("SELECT contact_id, kind, date FROM activities WHERE date BETWEEN ?1 AND ?2")?;
+    let mut rows = statement.query([from.to_string(), to.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let Some(&i) = index.get(r.get_ref(0)?.as_str()?) else {
+            continue;
+        };
+        let Some(day) = day_number(r.get_ref(2)?.as_str()?) else {
+            continue;
+        };
+        if !kinds.counts(r.get_ref(1)?.as_str()?) {
+            continue;
+        }
+        let counts = &mut out[i];
+        counts.all_time += 1;
+        counts.this_quarter += i64::from(day >= quarter);
+        counts.last_90_days += i64::from(day >= window);
+        counts.last_365_days += i64::from(day >= year);
+        last[i] = last[i].max(day);
+    }
+    Ok((out, last))
 }
 
 pub fn active_customers(conn: &Connection) -> Result<i64> {
@@ -262,4 +324,36 @@ pub fn answers_by_contact(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_order_as_the_dates_do() {
+        assert_eq!(day_number("2026-11-23"), Some(20_261_123));
+        for bad in [
+            "",
+            "2026-1-23",
+            "2026/11/23",
+            "2026-11-2x",
+            "2026-11-233",
+            "２026-11-23",
+        ] {
+            assert_eq!(day_number(bad), None, "{bad}");
+        }
+        let days = [
+            "2025-12-31",
+            "2026-01-01",
+            "2026-02-28",
+            "2026-10-09",
+            "2026-10-10",
+        ];
+        for pair in days.windows(2) {
+            assert!(day_number(pair[0]) < day_number(pair[1]), "{pair:?}");
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 2, 28).expect("date");
+        assert_eq!(Some(date_number(day)), day_number("2026-02-28"));
+    }
 }

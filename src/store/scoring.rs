@@ -6,13 +6,18 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 
-use crate::domain::model::{AccountStatus, ActivityKind, Milestone, RoleLevel, Signal, Tier};
+use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
 use crate::domain::policy::LoadEvent;
 use crate::domain::score::{AccountFacts, ContactFacts, Deal};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+}
+
+fn day(value: rusqlite::types::ValueRef<'_>) -> Option<NaiveDate> {
+    value.as_str().ok().and_then(|t| t.parse().ok())
 }
 
 /// Every account, without the per-contact figures (yes answers, load).
@@ -87,7 +92,7 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
     )?;
     let mut rows = asks.query([&from, &to])?;
     while let Some(row) = rows.next()? {
-        if let Some(day) = date(row.get(2)?) {
+        if let Some(day) = day(row.get_ref(2)?) {
             events.push(LoadEvent {
                 contact_id: row.get(0)?,
                 request_id: row.get(1)?,
@@ -95,16 +100,16 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
             });
         }
     }
+    let mut kinds = super::CountedKinds::default();
     let mut activities = conn.prepare(
         "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = activities.query([&from, &to])?;
     while let Some(row) = rows.next()? {
-        let kind = row.get_ref(3)?.as_str()?;
-        if !ActivityKind::parse(kind).is_some_and(ActivityKind::counts_against_limit) {
+        if !kinds.counts(row.get_ref(3)?.as_str()?) {
             continue;
         }
-        if let Some(day) = date(row.get(2)?) {
+        if let Some(day) = day(row.get_ref(2)?) {
             events.push(LoadEvent {
                 contact_id: row.get(0)?,
                 request_id: row.get(1)?,
@@ -113,6 +118,24 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
         }
     }
     Ok(events)
+}
+
+/// [`load_events`], grouped by contact id.
+pub fn events_by_contact(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FxHashMap<String, Vec<LoadEvent>>> {
+    let mut by: FxHashMap<String, Vec<LoadEvent>> = FxHashMap::default();
+    for event in load_events(conn, from, to)? {
+        match by.get_mut(&event.contact_id) {
+            Some(list) => list.push(event),
+            None => {
+                by.insert(event.contact_id.clone(), vec![event]);
+            }
+        }
+    }
+    Ok(by)
 }
 
 /// Asks answered yes, ever, per account.
