@@ -1,14 +1,14 @@
 //! `refprog score`: loads the accounts, the pipeline and the recent load, scores each
 //! account with `domain::score`, and prints them best first, or one with `--explain`.
 
-use std::collections::HashMap;
-
 use anyhow::{Result, bail};
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
 use crate::cli::ScoreArgs;
 use crate::domain::model::{AccountStatus, squash};
-use crate::domain::policy::{LoadEvent, Policy, load_in_window};
+use crate::domain::policy::{Policy, load_in_window};
 use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Score};
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::{Cell, Format, Out};
@@ -22,9 +22,12 @@ pub struct Scored {
 }
 
 /// Scores every account in the database as of `today`; the account named by `explain`
-/// keeps the steps of its explanation. Contacts and their load are read on a second
-/// connection while this one reads the accounts and the pipeline, and the accounts are
-/// scored on two threads.
+/// keeps the steps of its explanation.
+///
+/// Each contact's load and yes answers are read on a second connection while this one
+/// reads the accounts and the pipeline; then one pass over the contacts adds them up per
+/// account and keeps each account's best contact; then the accounts are scored on two
+/// threads.
 pub fn score_all(
     store: &Store,
     policy: &Policy,
@@ -35,61 +38,32 @@ pub fn score_all(
     let sectors = SectorMap::new(&policy.sectors);
     let from = policy.window_start(today);
     let reader = store.reader()?;
-    let (people, accounts, deals) = std::thread::scope(|scope| -> Result<_> {
-        let people = scope.spawn(move || People::load(&reader, from, today));
+    let (voices, mut accounts, demand) = std::thread::scope(|scope| -> Result<_> {
+        let voices = scope.spawn(move || Voices::load(&reader, from, today));
         let accounts = store::scoring::accounts(&store.conn)?;
-        let deals = store::scoring::open_deals(&store.conn)?;
-        let people = people
+        let deals =
+            store::scoring::open_deals(&store.conn, today, today + Duration::days(horizon_days))?;
+        let demand = Demand::new(&deals, today, horizon_days, &sectors);
+        let voices = voices
             .join()
-            .map_err(|_| anyhow::anyhow!("reading the contacts failed"))??;
-        Ok((people, accounts, deals))
+            .map_err(|_| anyhow::anyhow!("reading the contacts' load failed"))??;
+        Ok((voices, accounts, demand))
     })?;
-    let demand = Demand::new(&deals, today, horizon_days, &sectors);
-    // Each account's contacts, found by hashing each contact's account id once.
-    let account_index: HashMap<&str, usize> = accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.account_id.as_str(), i))
-        .collect();
-    let mut contacts_of: Vec<Vec<usize>> = vec![Vec::new(); accounts.len()];
-    for (i, (account, _)) in people.contacts.iter().enumerate() {
-        if let Some(&a) = account_index.get(account.as_str()) {
-            contacts_of[a].push(i);
-        }
-    }
-    drop(account_index);
-    let score_one = |(at, mut account): (usize, AccountFacts)| -> Scored {
-        let mine: &[usize] = &contacts_of[at];
-        account.yes_answers = people.yes.get(&account.account_id).copied().unwrap_or(0);
-        account.load = load_in_window(mine.iter().flat_map(|&i| &people.events[i]), from, today);
+    let best = voices.add_up(&store.conn, &mut accounts)?;
+    let score_one = |(account, best_contact): (AccountFacts, Option<ContactFacts>)| -> Scored {
         let detail = explain == Some(account.account_id.as_str());
         let score = score::score(&account, &demand, &sectors, policy, today, detail);
-        let best_contact = mine
-            .iter()
-            .map(|&i| (i, load_in_window(&people.events[i], from, today)))
-            .filter(|(i, _)| !people.contacts[*i].1.opted_out)
-            .max_by_key(|&(i, load)| score::contact_rank(&people.contacts[i].1, load))
-            .map(|(i, load)| ContactFacts {
-                load,
-                ..people.contacts[i].1.clone()
-            });
         Scored {
             account,
             score,
             best_contact,
         }
     };
-    let half = accounts.len() / 2;
-    let mut accounts = accounts;
-    let second: Vec<(usize, AccountFacts)> = accounts
-        .split_off(half)
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| (half + i, a))
-        .collect();
+    let mut first: Vec<_> = accounts.into_iter().zip(best).collect();
+    let second = first.split_off(first.len() / 2);
     std::thread::scope(|scope| {
         let other = scope.spawn(|| second.into_iter().map(score_one).collect::<Vec<_>>());
-        let mut scored: Vec<Scored> = accounts.into_iter().enumerate().map(score_one).collect();
+        let mut scored: Vec<Scored> = first.into_iter().map(score_one).collect();
         let rest = other
             .join()
             .map_err(|_| anyhow::anyhow!("scoring failed"))?;
@@ -98,34 +72,75 @@ pub fn score_all(
     })
 }
 
-/// The contacts, each one's asks and activities in the window, and yes answers per account.
-struct People {
-    contacts: Vec<(String, ContactFacts)>,
-    events: Vec<Vec<LoadEvent>>,
-    yes: HashMap<String, u32>,
+/// Each contact's load in the window and yes answers ever, by contact id. Ids up to 24
+/// bytes (Salesforce's 18, HubSpot's numbers) are kept in the table's own slots, so a
+/// lookup reads no other memory.
+struct Voices {
+    load: FxHashMap<CompactString, u32>,
+    yes: FxHashMap<CompactString, u32>,
 }
 
-impl People {
-    fn load(conn: &rusqlite::Connection, from: NaiveDate, today: NaiveDate) -> Result<People> {
-        let contacts = store::scoring::contacts(conn)?;
-        let index: HashMap<&str, usize> = contacts
+impl Voices {
+    fn load(conn: &rusqlite::Connection, from: NaiveDate, today: NaiveDate) -> Result<Voices> {
+        let load = store::scoring::events_by_contact(conn, from, today)?
+            .into_iter()
+            .map(|(contact, events)| (contact.into(), load_in_window(&events, from, today)))
+            .collect();
+        let yes = store::scoring::yes_answers(conn)?
+            .into_iter()
+            .map(|(contact, n)| (contact.into(), n))
+            .collect();
+        Ok(Voices { load, yes })
+    }
+
+    /// Goes over every contact once: adds its load and yes answers to its account's, and
+    /// keeps the account's strongest voice (by [`score::contact_rank`]; never one who
+    /// opted out). Returns the best contact of each account, in the accounts' order.
+    fn add_up(
+        &self,
+        conn: &rusqlite::Connection,
+        accounts: &mut [AccountFacts],
+    ) -> Result<Vec<Option<ContactFacts>>> {
+        let index: FxHashMap<CompactString, usize> = accounts
             .iter()
             .enumerate()
-            .map(|(i, (_, c))| (c.contact_id.as_str(), i))
+            .map(|(i, a)| (CompactString::from(a.account_id.as_str()), i))
             .collect();
-        let mut events: Vec<Vec<LoadEvent>> = vec![Vec::new(); contacts.len()];
-        for event in store::scoring::load_events(conn, from, today)? {
-            if let Some(&i) = index.get(event.contact_id.as_str()) {
-                events[i].push(event);
+        let mut best: Vec<Option<ContactFacts>> = vec![None; accounts.len()];
+        let mut load = vec![0u32; accounts.len()];
+        let mut yes = vec![0u32; accounts.len()];
+        store::scoring::each_contact(conn, |c| {
+            let Some(&at) = index.get(c.account_id) else {
+                return;
+            };
+            let mine = self.load.get(c.contact_id).copied().unwrap_or(0);
+            load[at] += mine;
+            if !self.yes.is_empty() {
+                yes[at] += self.yes.get(c.contact_id).copied().unwrap_or(0);
             }
+            if c.opted_out {
+                return;
+            }
+            let better = best[at].as_ref().is_none_or(|b| {
+                score::contact_rank(c.tier, c.role_level, mine, c.contact_id)
+                    > score::contact_rank(b.tier, b.role_level, b.load, &b.contact_id)
+            });
+            if better {
+                best[at] = Some(ContactFacts {
+                    contact_id: c.contact_id.into(),
+                    name: c.name.into(),
+                    role_level: c.role_level,
+                    tier: c.tier,
+                    opted_out: false,
+                    load: mine,
+                });
+            }
+        })?;
+        for ((account, load), yes) in accounts.iter_mut().zip(load).zip(yes) {
+            account.load = load;
+            account.yes_answers = yes;
         }
-        drop(index);
-        let yes = store::scoring::yes_answers(conn)?;
-        Ok(People {
-            contacts,
-            events,
-            yes,
-        })
+        Ok(best)
     }
 }
 

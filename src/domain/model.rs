@@ -14,6 +14,37 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
+/// Calls `f` with the texts squashed and joined by '|' (which [`squash`] never leaves in a
+/// text), without allocating for short ASCII texts: the lookup key of a map keyed by
+/// squashed values, made a hundred thousand times by `score`.
+pub fn with_squashed<R>(parts: &[&str], f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 96];
+    let mut n = 0;
+    let mut fits = true;
+    for (i, part) in parts.iter().enumerate() {
+        if !part.is_ascii() || n + part.len() + 1 > buffer.len() {
+            fits = false;
+            break;
+        }
+        if i > 0 {
+            buffer[n] = b'|';
+            n += 1;
+        }
+        for b in part.bytes().filter(u8::is_ascii_alphanumeric) {
+            buffer[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    match std::str::from_utf8(&buffer[..n]) {
+        Ok(key) if fits => f(key),
+        _ => f(&parts
+            .iter()
+            .map(|p| squash(p))
+            .collect::<Vec<_>>()
+            .join("|")),
+    }
+}
+
 /// True when the two texts are equal after [`squash`], without allocating.
 pub fn squash_eq(a: &str, b: &str) -> bool {
     let folded = |text: &str| {
@@ -322,6 +353,26 @@ mod tests {
         );
         assert_eq!(Tier::parse(" STRATEGIC "), Some(Tier::Strategic));
         assert_eq!(Tier::parse("platinum"), None);
+    }
+
+    #[test]
+    fn with_squashed_is_squash_joined() {
+        let long = "x".repeat(200);
+        for parts in [
+            vec!["Financial Services"],
+            vec!["United States", "North America"],
+            vec!["Zürich Versicherung", "EMEA"],
+            vec![long.as_str(), "a"],
+            vec!["", ""],
+            vec![],
+        ] {
+            let expected = parts
+                .iter()
+                .map(|p| squash(p))
+                .collect::<Vec<_>>()
+                .join("|");
+            assert_eq!(with_squashed(&parts, str::to_string), expected, "{parts:?}");
+        }
     }
 
     #[test]

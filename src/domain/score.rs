@@ -15,11 +15,13 @@
 //!
 //! A missing input scores a neutral 50 and says so.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
-use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier, squash};
+use crate::domain::model::{
+    AccountStatus, Milestone, RoleLevel, Signal, Tier, squash, with_squashed,
+};
 use crate::domain::policy::Policy;
 use crate::domain::segments::{SectorMap, SizeBand};
 
@@ -80,12 +82,13 @@ impl Tally {
 pub struct Demand {
     pub horizon_days: i64,
     total: Tally,
-    industry: HashMap<String, Tally>,
-    sector: HashMap<String, Tally>,
-    band: HashMap<SizeBand, Tally>,
-    place: HashMap<(String, String), Tally>,
-    country: HashMap<String, Tally>,
-    use_case: HashMap<String, Tally>,
+    // Keyed by squashed values; a place by "country|region".
+    industry: FxHashMap<String, Tally>,
+    sector: FxHashMap<String, Tally>,
+    band: FxHashMap<SizeBand, Tally>,
+    place: FxHashMap<String, Tally>,
+    country: FxHashMap<String, Tally>,
+    use_case: FxHashMap<String, Tally>,
 }
 
 /// The parts of ICP fit, as shares of the pipeline (0-1).
@@ -102,8 +105,32 @@ pub struct Fit {
 
 const FIT_WEIGHTS: [f64; 4] = [0.40, 0.25, 0.15, 0.20];
 
-fn key(text: &Option<String>) -> Option<String> {
-    text.as_deref().map(squash).filter(|k| !k.is_empty())
+/// Adds a deal's amount under the squashed texts, unless one of them is missing or empty.
+fn tally(map: &mut FxHashMap<String, Tally>, parts: &[Option<&str>], amount: f64) {
+    let Some(parts) = parts.iter().copied().collect::<Option<Vec<&str>>>() else {
+        return;
+    };
+    with_squashed(&parts, |key| {
+        if key.split('|').any(str::is_empty) {
+            return;
+        }
+        match map.get_mut(key) {
+            Some(t) => t.add(amount),
+            None => {
+                let mut t = Tally::default();
+                t.add(amount);
+                map.insert(key.to_string(), t);
+            }
+        }
+    });
+}
+
+/// The tally under the squashed texts; nothing when a text is missing.
+fn tallied(map: &FxHashMap<String, Tally>, parts: &[Option<&str>]) -> Tally {
+    match parts.iter().copied().collect::<Option<Vec<&str>>>() {
+        Some(parts) => with_squashed(&parts, |key| map.get(key).copied().unwrap_or_default()),
+        None => Tally::default(),
+    }
 }
 
 impl Demand {
@@ -128,9 +155,7 @@ impl Demand {
             }
             let amount = deal.amount_cents as f64;
             demand.total.add(amount);
-            if let Some(industry) = key(&deal.industry) {
-                demand.industry.entry(industry).or_default().add(amount);
-            }
+            tally(&mut demand.industry, &[deal.industry.as_deref()], amount);
             if let Some(group) = deal.industry.as_deref().and_then(|i| sectors.group(i)) {
                 demand
                     .sector
@@ -145,19 +170,10 @@ impl Demand {
                     .or_default()
                     .add(amount);
             }
-            if let Some(country) = key(&deal.country) {
-                if let Some(region) = key(&deal.region) {
-                    demand
-                        .place
-                        .entry((country.clone(), region))
-                        .or_default()
-                        .add(amount);
-                }
-                demand.country.entry(country).or_default().add(amount);
-            }
-            if let Some(use_case) = key(&deal.use_case) {
-                demand.use_case.entry(use_case).or_default().add(amount);
-            }
+            let (country, region) = (deal.country.as_deref(), deal.region.as_deref());
+            tally(&mut demand.place, &[country, region], amount);
+            tally(&mut demand.country, &[country], amount);
+            tally(&mut demand.use_case, &[deal.use_case.as_deref()], amount);
         }
         demand
     }
@@ -183,10 +199,8 @@ impl Demand {
                 },
             )
         };
-        let get = |map: &HashMap<String, Tally>, k: &Option<String>| -> Tally {
-            key(k)
-                .and_then(|k| map.get(&k).copied())
-                .unwrap_or_default()
+        let get = |map: &FxHashMap<String, Tally>, k: &Option<String>| -> Tally {
+            tallied(map, &[k.as_deref()])
         };
         let blend = |exact: Tally, wider: Tally| -> (f64, f64) {
             let (ec, ea) = share(exact);
@@ -207,10 +221,10 @@ impl Demand {
                 .and_then(|e| self.band.get(&SizeBand::of(e)).copied())
                 .unwrap_or_default(),
         );
-        let place = match (key(&account.country), key(&account.region)) {
-            (Some(c), Some(r)) => self.place.get(&(c, r)).copied().unwrap_or_default(),
-            _ => Tally::default(),
-        };
+        let place = tallied(
+            &self.place,
+            &[account.country.as_deref(), account.region.as_deref()],
+        );
         let region = blend(place, get(&self.country, &account.country));
         let use_case = share(get(&self.use_case, &account.use_case));
         let parts = [industry, size, region, use_case];
@@ -686,8 +700,8 @@ pub fn score(
 /// A contact as a possible voice for its account.
 #[derive(Debug, Clone)]
 pub struct ContactFacts {
-    pub contact_id: String,
-    pub name: String,
+    pub contact_id: CompactString,
+    pub name: CompactString,
     pub role_level: RoleLevel,
     pub tier: Option<Tier>,
     pub opted_out: bool,
@@ -696,13 +710,18 @@ pub struct ContactFacts {
 
 /// How strong a voice a contact is: enrolled (not logo-only) first, then the most senior,
 /// then the least asked; ties go to the smaller id, so the choice is stable.
-pub fn contact_rank(contact: &ContactFacts, load: u32) -> impl Ord + '_ {
-    let enrolled = matches!(contact.tier, Some(t) if t != Tier::Logo);
+pub fn contact_rank(
+    tier: Option<Tier>,
+    role_level: RoleLevel,
+    load: u32,
+    contact_id: &str,
+) -> impl Ord + '_ {
+    let enrolled = matches!(tier, Some(t) if t != Tier::Logo);
     (
         enrolled,
-        contact.role_level.rank(),
+        role_level.rank(),
         std::cmp::Reverse(load),
-        std::cmp::Reverse(contact.contact_id.as_str()),
+        std::cmp::Reverse(contact_id),
     )
 }
 
@@ -711,7 +730,7 @@ pub fn best_contact(contacts: &[ContactFacts]) -> Option<&ContactFacts> {
     contacts
         .iter()
         .filter(|c| !c.opted_out)
-        .max_by_key(|c| contact_rank(c, c.load))
+        .max_by_key(|c| contact_rank(c.tier, c.role_level, c.load, &c.contact_id))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! labels (LinkedIn's list), compared without case or punctuation, so "Hospital & Health
 //! Care", "HOSPITAL_HEALTH_CARE" and "Healthcare" fall in the same group.
 
-use crate::domain::model::squash;
+use crate::domain::model::{squash, with_squashed};
 
 /// Company size by employees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -284,12 +284,12 @@ pub const SECTOR_GROUPS: &[(&str, &[&str])] = &[
 /// mappings (which win). Built once, then looked up per account.
 #[derive(Debug, Clone)]
 pub struct SectorMap {
-    groups: std::collections::HashMap<String, String>,
+    groups: rustc_hash::FxHashMap<String, String>,
 }
 
 impl SectorMap {
     pub fn new(extra: &[(String, String)]) -> SectorMap {
-        let mut groups = std::collections::HashMap::new();
+        let mut groups = rustc_hash::FxHashMap::default();
         for (group, members) in SECTOR_GROUPS {
             groups.insert(squash(group), group.to_string());
             for member in *members {
@@ -304,7 +304,7 @@ impl SectorMap {
 
     /// The sector group of an industry; None when unknown.
     pub fn group(&self, industry: &str) -> Option<&str> {
-        self.groups.get(&squash(industry)).map(String::as_str)
+        with_squashed(&[industry], |key| self.groups.get(key)).map(String::as_str)
     }
 
     /// How close two industries are.

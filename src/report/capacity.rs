@@ -56,22 +56,17 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         row.references += 1;
         row.capacity += policy.limit_for(tier) as f64 * share_free;
     }
-    for deal in store::scoring::open_deals(&store.conn)? {
-        if deal
-            .close_date
-            .is_some_and(|d| d >= today && d <= today + Duration::days(90))
-        {
-            rows.entry(segment(
-                &sectors,
-                &[],
-                deal.industry.as_deref(),
-                deal.employees,
-                None,
-                None,
-            ))
-            .or_default()
-            .deals += 1;
-        }
+    for deal in store::scoring::open_deals(&store.conn, today, today + Duration::days(90))? {
+        rows.entry(segment(
+            &sectors,
+            &[],
+            deal.industry.as_deref(),
+            deal.employees,
+            None,
+            None,
+        ))
+        .or_default()
+        .deals += 1;
     }
     let (with_request, created) =
         store::reports::request_share(&store.conn, today - Duration::days(364), today)?;

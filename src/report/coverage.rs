@@ -78,8 +78,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
             row.available += 1;
         }
     }
-    for deal in store::scoring::open_deals(&store.conn)? {
-        let Some(close) = deal.close_date.filter(|d| *d >= today) else {
+    // Every deal still to close names its segment, even beyond the 120 days.
+    let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    for deal in store::scoring::open_deals(&store.conn, today, last_day)? {
+        let Some(close) = deal.close_date else {
             continue;
         };
         let key = segment(

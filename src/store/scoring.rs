@@ -1,8 +1,6 @@
 //! What `score` reads: accounts as plain facts, the open pipeline, and the asks and
 //! activities of a window. The rules that weigh them live in `domain::score`.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -10,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
 use crate::domain::policy::LoadEvent;
-use crate::domain::score::{AccountFacts, ContactFacts, Deal};
+use crate::domain::score::{AccountFacts, Deal};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
@@ -62,13 +60,13 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The opportunities still open.
-pub fn open_deals(conn: &Connection) -> Result<Vec<Deal>> {
+/// The opportunities still open that close within `from..=to`.
+pub fn open_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Deal>> {
     let mut statement = conn.prepare(
         "SELECT industry, employees, country, region, use_case, amount_cents, close_date
-         FROM opportunities WHERE status = 'open'",
+         FROM opportunities WHERE status = 'open' AND close_date BETWEEN ?1 AND ?2",
     )?;
-    let rows = statement.query_map([], |row| {
+    let rows = statement.query_map([from.to_string(), to.to_string()], |row| {
         Ok(Deal {
             industry: row.get(0)?,
             employees: row.get(1)?,
@@ -76,7 +74,7 @@ pub fn open_deals(conn: &Connection) -> Result<Vec<Deal>> {
             region: row.get(3)?,
             use_case: row.get(4)?,
             amount_cents: row.get::<_, Option<i64>>(5)?.unwrap_or(0),
-            close_date: date(row.get(6)?),
+            close_date: day(row.get_ref(6)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -138,36 +136,42 @@ pub fn events_by_contact(
     Ok(by)
 }
 
-/// Asks answered yes, ever, per account.
-pub fn yes_answers(conn: &Connection) -> Result<HashMap<String, u32>> {
+/// Asks answered yes, ever, per contact.
+pub fn yes_answers(conn: &Connection) -> Result<FxHashMap<String, u32>> {
     let mut statement = conn.prepare(
-        "SELECT c.account_id, count(*) FROM asks a JOIN contacts c ON c.contact_id = a.contact_id
-         WHERE a.answer = 'yes' GROUP BY c.account_id",
+        "SELECT contact_id, count(*) FROM asks WHERE answer = 'yes' GROUP BY contact_id",
     )?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every contact, with its account, as a possible voice for it (load filled in later).
-pub fn contacts(conn: &Connection) -> Result<Vec<(String, ContactFacts)>> {
+/// A contact as `score` reads it, borrowed from the row.
+pub struct ContactRow<'r> {
+    pub account_id: &'r str,
+    pub contact_id: &'r str,
+    pub name: &'r str,
+    pub role_level: RoleLevel,
+    pub tier: Option<Tier>,
+    pub opted_out: bool,
+}
+
+/// Calls `f` with every contact, in storage order, without copying its texts.
+pub fn each_contact(conn: &Connection, mut f: impl FnMut(ContactRow<'_>)) -> Result<()> {
     let mut statement = conn.prepare(
-        "SELECT account_id, contact_id, name, role_level, tier, opted_out_on FROM contacts",
+        "SELECT account_id, contact_id, name, role_level, tier, opted_out_on IS NOT NULL
+         FROM contacts",
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get(0)?,
-            ContactFacts {
-                contact_id: row.get(1)?,
-                name: row.get(2)?,
-                role_level: RoleLevel::parse(&row.get::<_, String>(3)?)
-                    .unwrap_or(RoleLevel::Individual),
-                tier: row
-                    .get::<_, Option<String>>(4)?
-                    .and_then(|t| Tier::parse(&t)),
-                opted_out: row.get::<_, Option<String>>(5)?.is_some(),
-                load: 0,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        f(ContactRow {
+            account_id: row.get_ref(0)?.as_str()?,
+            contact_id: row.get_ref(1)?.as_str()?,
+            name: row.get_ref(2)?.as_str()?,
+            role_level: RoleLevel::parse(row.get_ref(3)?.as_str()?)
+                .unwrap_or(RoleLevel::Individual),
+            tier: row.get_ref(4)?.as_str_or_null()?.and_then(Tier::parse),
+            opted_out: row.get(5)?,
+        });
+    }
+    Ok(())
 }
