@@ -56,8 +56,8 @@ pub fn refusals(
         ));
     }
     let new = LoadEvent {
-        contact_id: member.contact_id.clone(),
-        request_id: request.map(str::to_string),
+        contact_id: member.contact_id.as_str().into(),
+        request_id: request.map(Into::into),
         date,
     };
     if let Some(refusal) = limit_refusal(tier, events, &new, policy) {

@@ -309,7 +309,7 @@ fn list(
         }
         let s = standing(
             &m,
-            events.get(&m.contact_id).map_or(&[], Vec::as_slice),
+            events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),
             policy,
             today,
         );

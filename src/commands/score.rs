@@ -49,7 +49,7 @@ pub fn score_all(
             .map_err(|_| anyhow::anyhow!("reading the contacts' load failed"))??;
         Ok((voices, accounts, demand))
     })?;
-    let best = voices.add_up(&store.conn, &mut accounts)?;
+    let best = voices.add_up(store, &mut accounts)?;
     let score_one = |(account, best_contact): (AccountFacts, Option<ContactFacts>)| -> Scored {
         let detail = explain == Some(account.account_id.as_str());
         let score = score::score(&account, &demand, &sectors, policy, today, detail);
@@ -84,7 +84,7 @@ impl Voices {
     fn load(conn: &rusqlite::Connection, from: NaiveDate, today: NaiveDate) -> Result<Voices> {
         let load = store::scoring::events_by_contact(conn, from, today)?
             .into_iter()
-            .map(|(contact, events)| (contact.into(), load_in_window(&events, from, today)))
+            .map(|(contact, events)| (contact, load_in_window(&events, from, today)))
             .collect();
         let yes = store::scoring::yes_answers(conn)?
             .into_iter()
@@ -96,9 +96,13 @@ impl Voices {
     /// Goes over every contact once: adds its load and yes answers to its account's, and
     /// keeps the account's strongest voice (by [`score::contact_rank`]; never one who
     /// opted out). Returns the best contact of each account, in the accounts' order.
+    ///
+    /// The contacts are read in two halves of their row ids, on two connections at once:
+    /// the pass waits on memory (a hash lookup and an account's tally per contact), which
+    /// a second core halves.
     fn add_up(
         &self,
-        conn: &rusqlite::Connection,
+        store: &Store,
         accounts: &mut [AccountFacts],
     ) -> Result<Vec<Option<ContactFacts>>> {
         let index: FxHashMap<CompactString, usize> = accounts
@@ -106,27 +110,66 @@ impl Voices {
             .enumerate()
             .map(|(i, a)| (CompactString::from(a.account_id.as_str()), i))
             .collect();
-        let mut best: Vec<Option<ContactFacts>> = vec![None; accounts.len()];
-        let mut load = vec![0u32; accounts.len()];
-        let mut yes = vec![0u32; accounts.len()];
-        store::scoring::each_contact(conn, |c| {
+        let (first, last) = store::scoring::contact_rows(&store.conn)?;
+        let middle = first + (last - first) / 2;
+        let reader = store.reader()?;
+        let (index, count) = (&index, accounts.len());
+        let (mut tally, other) = std::thread::scope(|scope| -> Result<_> {
+            let other = scope.spawn(move || self.tally(&reader, index, count, middle + 1..=last));
+            let tally = self.tally(&store.conn, index, count, first..=middle)?;
+            let other = other
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the contacts failed"))??;
+            Ok((tally, other))
+        })?;
+        for (mine, theirs) in tally.iter_mut().zip(other) {
+            mine.load += theirs.load;
+            mine.yes += theirs.yes;
+            if let Some(b) = theirs.best
+                && mine.best.as_ref().is_none_or(|m| stronger(&b, m))
+            {
+                mine.best = Some(b);
+            }
+        }
+        Ok(tally
+            .into_iter()
+            .zip(accounts.iter_mut())
+            .map(|(t, account)| {
+                account.load = t.load;
+                account.yes_answers = t.yes;
+                t.best
+            })
+            .collect())
+    }
+
+    /// The tally of each account (by `index`) over the contacts with row ids in `rows`.
+    fn tally(
+        &self,
+        conn: &rusqlite::Connection,
+        index: &FxHashMap<CompactString, usize>,
+        accounts: usize,
+        rows: std::ops::RangeInclusive<i64>,
+    ) -> Result<Vec<Tally>> {
+        let mut tally: Vec<Tally> = vec![Tally::default(); accounts];
+        store::scoring::each_contact(conn, rows, |c| {
             let Some(&at) = index.get(c.account_id) else {
                 return;
             };
             let mine = self.load.get(c.contact_id).copied().unwrap_or(0);
-            load[at] += mine;
+            let t = &mut tally[at];
+            t.load += mine;
             if !self.yes.is_empty() {
-                yes[at] += self.yes.get(c.contact_id).copied().unwrap_or(0);
+                t.yes += self.yes.get(c.contact_id).copied().unwrap_or(0);
             }
             if c.opted_out {
                 return;
             }
-            let better = best[at].as_ref().is_none_or(|b| {
+            let better = t.best.as_ref().is_none_or(|b| {
                 score::contact_rank(c.tier, c.role_level, mine, c.contact_id)
                     > score::contact_rank(b.tier, b.role_level, b.load, &b.contact_id)
             });
             if better {
-                best[at] = Some(ContactFacts {
+                t.best = Some(ContactFacts {
                     contact_id: c.contact_id.into(),
                     name: c.name.into(),
                     role_level: c.role_level,
@@ -136,12 +179,22 @@ impl Voices {
                 });
             }
         })?;
-        for ((account, load), yes) in accounts.iter_mut().zip(load).zip(yes) {
-            account.load = load;
-            account.yes_answers = yes;
-        }
-        Ok(best)
+        Ok(tally)
     }
+}
+
+/// What an account's contacts add up to; one record per account, so a contact touches
+/// one place in memory.
+#[derive(Clone, Default)]
+struct Tally {
+    load: u32,
+    yes: u32,
+    best: Option<ContactFacts>,
+}
+
+fn stronger(a: &ContactFacts, b: &ContactFacts) -> bool {
+    score::contact_rank(a.tier, a.role_level, a.load, &a.contact_id)
+        > score::contact_rank(b.tier, b.role_level, b.load, &b.contact_id)
 }
 
 pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
@@ -168,9 +221,12 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             && args.min_score.is_none_or(|min| s.score.composite >= min)
             && industry_ok
     };
-    // Sorted by reference: moving the rows themselves costs more than comparing them.
-    let mut shown: Vec<&Scored> = scored.iter().filter(|s| wanted(s)).collect();
-    shown.sort_by(|a, b| {
+    // Sorted by position: moving the rows themselves costs more than comparing them. The
+    // order is total (ids are unique), so an unstable sort gives the same list.
+    let mut scored = scored;
+    let mut shown: Vec<usize> = (0..scored.len()).filter(|&i| wanted(&scored[i])).collect();
+    shown.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&scored[a], &scored[b]);
         a.score
             .label
             .cmp(&b.score.label)
@@ -192,11 +248,14 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         "best_contact",
         "reason",
     ])?;
-    for s in shown {
+    for i in shown {
+        // Each row is printed once: its texts move into the output instead of being copied.
+        let s = &mut scored[i];
+        let take = std::mem::take::<String>;
         rows.row(vec![
-            Cell::from(s.account.account_id.as_str()),
-            Cell::from(s.account.name.as_str()),
-            Cell::from(s.account.industry.clone()),
+            Cell::Text(take(&mut s.account.account_id)),
+            Cell::Text(take(&mut s.account.name)),
+            Cell::from(s.account.industry.take()),
             Cell::from(s.account.employees.map(|e| SizeBand::of(e).as_str())),
             Cell::Real(s.score.sentiment),
             Cell::Real(s.score.adoption),
@@ -205,7 +264,7 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             Cell::Real(s.score.composite),
             Cell::from(s.score.label.as_str()),
             Cell::from(s.best_contact.as_ref().map(describe_contact)),
-            Cell::from(s.score.reason.as_str()),
+            Cell::Text(take(&mut s.score.reason)),
         ])?;
     }
     rows.finish()?;

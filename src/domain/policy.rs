@@ -3,6 +3,7 @@
 //! changed, so a default changed here reaches every database that kept it.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 /// How a policy value is written and which values are allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,8 +272,8 @@ impl Policy {
 /// counts against the limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadEvent {
-    pub contact_id: String,
-    pub request_id: Option<String>,
+    pub contact_id: CompactString,
+    pub request_id: Option<CompactString>,
     pub date: NaiveDate,
 }
 
@@ -514,8 +515,8 @@ mod tests {
 
     fn event(contact: &str, request: Option<&str>, date: &str) -> LoadEvent {
         LoadEvent {
-            contact_id: contact.to_string(),
-            request_id: request.map(str::to_string),
+            contact_id: contact.into(),
+            request_id: request.map(Into::into),
             date: date.parse().expect("date"),
         }
     }

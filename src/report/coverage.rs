@@ -60,7 +60,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     for m in store::roster::members(&store.conn)? {
         let s = standing(
             &m,
-            events.get(&m.contact_id).map_or(&[], Vec::as_slice),
+            events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),
             &policy,
             today,
         );

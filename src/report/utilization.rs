@@ -49,7 +49,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let answers = store::reports::answers_by_contact(&store.conn)?;
     let mut rows = out.rows(&COLUMNS)?;
     for (m, c) in members.iter().zip(&counts) {
-        let mine = events.get(&m.contact_id).map_or(&[][..], Vec::as_slice);
+        let mine = events
+            .get(m.contact_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
         let s = standing(m, mine, &policy, today);
         let mut flags = Vec::new();
         if m.tier.is_some() && i64::from(s.load) > s.limit {

@@ -181,8 +181,8 @@ impl<'c> History<'c> {
             while let Some(r) = rows.next()? {
                 if let Some(day) = date(r.get(1)?) {
                     events.push(LoadEvent {
-                        contact_id: c.contact_id.clone(),
-                        request_id: r.get(0)?,
+                        contact_id: c.contact_id.as_str().into(),
+                        request_id: r.get_ref(0)?.as_str_or_null()?.map(Into::into),
                         date: day,
                     });
                 }
@@ -194,8 +194,8 @@ impl<'c> History<'c> {
             while let Some(r) = rows.next()? {
                 if let Some(day) = date(r.get(1)?) {
                     events.push(LoadEvent {
-                        contact_id: c.contact_id.clone(),
-                        request_id: r.get(0)?,
+                        contact_id: c.contact_id.as_str().into(),
+                        request_id: r.get_ref(0)?.as_str_or_null()?.map(Into::into),
                         date: day,
                     });
                 }

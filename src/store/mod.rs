@@ -230,3 +230,64 @@ impl CountedKinds {
         counts
     }
 }
+
+/// An ISO date as the number YYYYMMDD, which orders as the dates do; None when the text
+/// is not an ISO date.
+pub(crate) fn day_number(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in b[..4].iter().chain(&b[5..7]).chain(&b[8..]) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
+}
+
+/// A stored date (ISO YYYY-MM-DD, as import and every command write them) read without
+/// chrono's general parser, which costs more than the row; None when the value is not a date.
+pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
+    let text = value.as_str().ok()?;
+    match day_number(text) {
+        Some(n) => chrono::NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100),
+        None => text.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_order_as_the_dates_do() {
+        assert_eq!(day_number("2026-11-23"), Some(20_261_123));
+        for bad in [
+            "",
+            "2026-1-23",
+            "2026/11/23",
+            "2026-11-2x",
+            "2026-11-233",
+            "２026-11-23",
+        ] {
+            assert_eq!(day_number(bad), None, "{bad}");
+        }
+        let days = [
+            "2025-12-31",
+            "2026-01-01",
+            "2026-02-28",
+            "2026-10-09",
+            "2026-10-10",
+        ];
+        for pair in days.windows(2) {
+            assert!(day_number(pair[0]) < day_number(pair[1]), "{pair:?}");
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).expect("date");
+        assert_eq!(stored_date(ValueRef::Text(b"2026-02-28")), Some(day));
+        assert_eq!(stored_date(ValueRef::Text(b"2026-02-30")), None);
+        assert_eq!(stored_date(ValueRef::Null), None);
+    }
+}

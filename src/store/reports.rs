@@ -44,23 +44,6 @@ pub struct Windows {
     pub today: NaiveDate,
 }
 
-/// An ISO date as the number YYYYMMDD, which orders as the dates do; None when the text
-/// is not an ISO date.
-fn day_number(text: &str) -> Option<u32> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let mut n = 0u32;
-    for &c in b[..4].iter().chain(&b[5..7]).chain(&b[8..]) {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(c - b'0');
-    }
-    Some(n)
-}
-
 fn date_number(date: NaiveDate) -> u32 {
     use chrono::Datelike;
     date.year().max(0) as u32 * 10_000 + date.month() * 100 + date.day()
@@ -160,7 +143,7 @@ fn count_range(
         let Some(&i) = index.get(r.get_ref(0)?.as_str()?) else {
             continue;
         };
-        let Some(day) = day_number(r.get_ref(2)?.as_str()?) else {
+        let Some(day) = super::day_number(r.get_ref(2)?.as_str()?) else {
             continue;
         };
         if !kinds.counts(r.get_ref(1)?.as_str()?) {
@@ -324,36 +307,4 @@ pub fn answers_by_contact(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn day_numbers_order_as_the_dates_do() {
-        assert_eq!(day_number("2026-11-23"), Some(20_261_123));
-        for bad in [
-            "",
-            "2026-1-23",
-            "2026/11/23",
-            "2026-11-2x",
-            "2026-11-233",
-            "２026-11-23",
-        ] {
-            assert_eq!(day_number(bad), None, "{bad}");
-        }
-        let days = [
-            "2025-12-31",
-            "2026-01-01",
-            "2026-02-28",
-            "2026-10-09",
-            "2026-10-10",
-        ];
-        for pair in days.windows(2) {
-            assert!(day_number(pair[0]) < day_number(pair[1]), "{pair:?}");
-        }
-        let day = NaiveDate::from_ymd_opt(2026, 2, 28).expect("date");
-        assert_eq!(Some(date_number(day)), day_number("2026-02-28"));
-    }
 }

@@ -69,9 +69,7 @@ impl MemberRow {
     }
 }
 
-fn day(value: rusqlite::types::ValueRef<'_>) -> Option<NaiveDate> {
-    value.as_str().ok().and_then(|t| t.parse().ok())
-}
+use super::stored_date as day;
 
 fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
     Ok(MemberRow {
@@ -341,8 +339,8 @@ pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>
     while let Some(r) = rows.next()? {
         if let Some(day) = date(r.get(1)?) {
             events.push(LoadEvent {
-                contact_id: contact_id.to_string(),
-                request_id: r.get(0)?,
+                contact_id: contact_id.into(),
+                request_id: r.get_ref(0)?.as_str_or_null()?.map(Into::into),
                 date: day,
             });
         }
@@ -350,8 +348,8 @@ pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>
     for d in done(conn, Some(contact_id), NaiveDate::MIN)? {
         if d.kind.counts_against_limit() {
             events.push(LoadEvent {
-                contact_id: d.contact_id,
-                request_id: d.request_id,
+                contact_id: d.contact_id.into(),
+                request_id: d.request_id.map(Into::into),
                 date: d.date,
             });
         }

@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
@@ -10,24 +11,24 @@ use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
 use crate::domain::policy::LoadEvent;
 use crate::domain::score::{AccountFacts, Deal};
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
-}
-
-fn day(value: rusqlite::types::ValueRef<'_>) -> Option<NaiveDate> {
-    value.as_str().ok().and_then(|t| t.parse().ok())
-}
+use super::stored_date as day;
 
 /// Every account, without the per-contact figures (yes answers, load).
 pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
+    let capacity: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
+        r.get(0)
+    })?;
+    let mut accounts = Vec::with_capacity(capacity.clamp(0, 1 << 24) as usize);
     let mut statement = conn.prepare(
         "SELECT account_id, name, industry, employees, country, region, use_case, status, customer_since,
                 health, nps, adoption, advanced_adoption, milestone, milestone_date, escalation, signals
-         FROM accounts ORDER BY account_id",
+         FROM accounts",
     )?;
-    let rows = statement.query_map([], |row| {
-        let signals: Option<String> = row.get(16)?;
-        Ok(AccountFacts {
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let text =
+            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+        accounts.push(AccountFacts {
             account_id: row.get(0)?,
             name: row.get(1)?,
             industry: row.get(2)?,
@@ -35,29 +36,25 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
             country: row.get(4)?,
             region: row.get(5)?,
             use_case: row.get(6)?,
-            status: row
-                .get::<_, Option<String>>(7)?
-                .and_then(|s| AccountStatus::parse(&s)),
-            customer_since: date(row.get(8)?),
+            status: text(7)?.and_then(AccountStatus::parse),
+            customer_since: day(row.get_ref(8)?),
             health: row.get(9)?,
             nps: row.get(10)?,
             adoption: row.get(11)?,
             advanced_adoption: row.get(12)?,
-            milestone: row
-                .get::<_, Option<String>>(13)?
-                .and_then(|s| Milestone::parse(&s)),
-            milestone_date: date(row.get(14)?),
+            milestone: text(13)?.and_then(Milestone::parse),
+            milestone_date: day(row.get_ref(14)?),
             escalation: row.get::<_, Option<i64>>(15)?.unwrap_or(0) != 0,
-            signals: signals
+            signals: text(16)?
                 .unwrap_or_default()
                 .split(';')
                 .filter_map(Signal::parse)
                 .collect(),
             yes_answers: 0,
             load: 0,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        });
+    }
+    Ok(accounts)
 }
 
 /// The opportunities still open that close within `from..=to`.
@@ -92,8 +89,8 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
     while let Some(row) = rows.next()? {
         if let Some(day) = day(row.get_ref(2)?) {
             events.push(LoadEvent {
-                contact_id: row.get(0)?,
-                request_id: row.get(1)?,
+                contact_id: row.get_ref(0)?.as_str()?.into(),
+                request_id: row.get_ref(1)?.as_str_or_null()?.map(Into::into),
                 date: day,
             });
         }
@@ -109,8 +106,8 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
         }
         if let Some(day) = day(row.get_ref(2)?) {
             events.push(LoadEvent {
-                contact_id: row.get(0)?,
-                request_id: row.get(1)?,
+                contact_id: row.get_ref(0)?.as_str()?.into(),
+                request_id: row.get_ref(1)?.as_str_or_null()?.map(Into::into),
                 date: day,
             });
         }
@@ -123,8 +120,8 @@ pub fn events_by_contact(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<FxHashMap<String, Vec<LoadEvent>>> {
-    let mut by: FxHashMap<String, Vec<LoadEvent>> = FxHashMap::default();
+) -> Result<FxHashMap<CompactString, Vec<LoadEvent>>> {
+    let mut by: FxHashMap<CompactString, Vec<LoadEvent>> = FxHashMap::default();
     for event in load_events(conn, from, to)? {
         match by.get_mut(&event.contact_id) {
             Some(list) => list.push(event),
@@ -155,13 +152,27 @@ pub struct ContactRow<'r> {
     pub opted_out: bool,
 }
 
-/// Calls `f` with every contact, in storage order, without copying its texts.
-pub fn each_contact(conn: &Connection, mut f: impl FnMut(ContactRow<'_>)) -> Result<()> {
+/// The smallest and the largest row id of the contacts ((1, 0) when there are none).
+pub fn contact_rows(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce(min(id), 1), coalesce(max(id), 0) FROM contacts",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Calls `f` with every contact whose row id is in `rows`, in storage order, without
+/// copying its texts.
+pub fn each_contact(
+    conn: &Connection,
+    rows: std::ops::RangeInclusive<i64>,
+    mut f: impl FnMut(ContactRow<'_>),
+) -> Result<()> {
     let mut statement = conn.prepare(
         "SELECT account_id, contact_id, name, role_level, tier, opted_out_on IS NOT NULL
-         FROM contacts",
+         FROM contacts WHERE id BETWEEN ?1 AND ?2",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query([rows.start(), rows.end()])?;
     while let Some(row) = rows.next()? {
         f(ContactRow {
             account_id: row.get_ref(0)?.as_str()?,
