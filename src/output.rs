@@ -60,6 +60,83 @@ impl Cell {
     }
 }
 
+const JSON_OPEN: &[u8] = b"[";
+
+fn json_close(empty: bool) -> &'static [u8] {
+    if empty { b"]\n" } else { b"\n]\n" }
+}
+
+/// CSV records or JSON objects (with their separators; `first` when these open the array)
+/// for the rows in `range`, without a header.
+fn write_rows<W: Write>(
+    format: Format,
+    out: &mut W,
+    headers: &[String],
+    range: std::ops::Range<usize>,
+    row: &(impl Fn(usize) -> Vec<Cell> + Sync),
+    first: bool,
+) -> Result<()> {
+    if format == Format::Csv {
+        let mut writer = csv::Writer::from_writer(out);
+        let mut scratch = String::new();
+        for i in range {
+            write_csv_row(&mut writer, &row(i), &mut scratch)?;
+        }
+        writer.flush()?;
+    } else {
+        let start = range.start;
+        for i in range {
+            write_json_row(out, headers, &row(i), first && i == start)?;
+        }
+    }
+    Ok(())
+}
+
+/// One CSV record: text cells neutralised against formulas, numbers as they are.
+fn write_csv_row<W: Write>(
+    writer: &mut csv::Writer<W>,
+    cells: &[Cell],
+    scratch: &mut String,
+) -> Result<()> {
+    for cell in cells {
+        match cell {
+            Cell::Text(text) => writer.write_field(escape_formula(text).as_bytes())?,
+            Cell::Decimal(text) => writer.write_field(text.as_bytes())?,
+            Cell::Null => writer.write_field(b"")?,
+            // Numbers are written through one buffer, not a new string each.
+            Cell::Int(i) => {
+                scratch.clear();
+                write!(scratch, "{i}")?;
+                writer.write_field(scratch.as_bytes())?;
+            }
+            Cell::Real(r) => {
+                scratch.clear();
+                write_real(scratch, *r)?;
+                writer.write_field(scratch.as_bytes())?;
+            }
+        }
+    }
+    writer.write_record(None::<&[u8]>)?;
+    Ok(())
+}
+
+/// One JSON object of the array, with its separator.
+fn write_json_row<W: Write>(
+    out: &mut W,
+    headers: &[String],
+    cells: &[Cell],
+    first: bool,
+) -> Result<()> {
+    let object: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .cloned()
+        .zip(cells.iter().map(Cell::json))
+        .collect();
+    out.write_all(if first { b"\n  " } else { b",\n  " })?;
+    serde_json::to_writer(&mut *out, &object)?;
+    Ok(())
+}
+
 /// Writes a number as `{}` would ("72.4", "100"), taking a short cut for the tenths that
 /// scores and rates are rounded to: the shortest decimal of k/10 is k/10 itself, written
 /// with integers, several times faster than the general float formatting.
@@ -160,7 +237,7 @@ impl Out {
                 Sink::Csv(Box::new(writer))
             }
             Format::Json => {
-                out.write_all(b"[")?;
+                out.write_all(JSON_OPEN)?;
                 Sink::Json { first: true, out }
             }
         };
@@ -171,6 +248,52 @@ impl Out {
         })
     }
 
+    /// Prints a result set of `count` rows, the `i`th made by `row(i)`. CSV and JSON rows
+    /// are made and formatted in two halves at once, the second on another thread; a table
+    /// is laid out as a whole. For large lists whose rows cost something to make (reading
+    /// them from memory scattered by a sort counts).
+    pub fn rows_parallel(
+        &mut self,
+        headers: &[&str],
+        count: usize,
+        row: impl Fn(usize) -> Vec<Cell> + Sync,
+    ) -> Result<()> {
+        let format = self.format;
+        if format == Format::Table || count < PARALLEL_ROWS {
+            let mut rows = self.rows(headers)?;
+            for i in 0..count {
+                rows.row(row(i))?;
+            }
+            return rows.finish();
+        }
+        let half = count / 2;
+        let names: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let (row, names) = (&row, &names);
+        std::thread::scope(|scope| {
+            let later = scope.spawn(move || -> Result<Vec<u8>> {
+                let mut bytes = Vec::new();
+                write_rows(format, &mut bytes, names, half..count, row, false)?;
+                Ok(bytes)
+            });
+            let out = &mut self.stdout;
+            if format == Format::Csv {
+                csv::Writer::from_writer(&mut *out).write_record(names)?;
+            } else {
+                out.write_all(JSON_OPEN)?;
+            }
+            write_rows(format, &mut *out, names, 0..half, row, true)?;
+            let bytes = later
+                .join()
+                .map_err(|_| anyhow::anyhow!("formatting the rows failed"))??;
+            out.write_all(&bytes)?;
+            if format == Format::Json {
+                out.write_all(json_close(false))?;
+            }
+            out.flush()?;
+            Ok(())
+        })
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.stdout.flush()?;
         Ok(())
@@ -178,6 +301,9 @@ impl Out {
 }
 
 type Stdout = BufWriter<Box<dyn Write>>;
+
+/// Below this many rows, [`Out::rows_parallel`] formats them on one thread.
+const PARALLEL_ROWS: usize = 1024;
 
 enum Sink<'o> {
     Table(Vec<Vec<Cell>>, &'o mut Stdout),
@@ -196,36 +322,9 @@ impl Rows<'_> {
     pub fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
         match &mut self.sink {
             Sink::Table(rows, _) => rows.push(cells),
-            Sink::Csv(writer) => {
-                for cell in &cells {
-                    match cell {
-                        Cell::Text(text) => writer.write_field(escape_formula(text).as_bytes())?,
-                        Cell::Decimal(text) => writer.write_field(text.as_bytes())?,
-                        Cell::Null => writer.write_field(b"")?,
-                        // Numbers are written through one buffer, not a new string each.
-                        Cell::Int(i) => {
-                            self.scratch.clear();
-                            write!(self.scratch, "{i}")?;
-                            writer.write_field(self.scratch.as_bytes())?;
-                        }
-                        Cell::Real(r) => {
-                            self.scratch.clear();
-                            write_real(&mut self.scratch, *r)?;
-                            writer.write_field(self.scratch.as_bytes())?;
-                        }
-                    }
-                }
-                writer.write_record(None::<&[u8]>)?;
-            }
+            Sink::Csv(writer) => write_csv_row(writer, &cells, &mut self.scratch)?,
             Sink::Json { first, out } => {
-                let object: serde_json::Map<String, serde_json::Value> = self
-                    .headers
-                    .iter()
-                    .cloned()
-                    .zip(cells.iter().map(Cell::json))
-                    .collect();
-                out.write_all(if *first { b"\n  " } else { b",\n  " })?;
-                serde_json::to_writer(&mut **out, &object)?;
+                write_json_row(out, &self.headers, &cells, *first)?;
                 *first = false;
             }
         }
@@ -250,7 +349,7 @@ impl Rows<'_> {
             }
             Sink::Csv(mut writer) => writer.flush()?,
             Sink::Json { first, out } => {
-                out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+                out.write_all(json_close(first))?;
                 out.flush()?;
             }
         }
@@ -261,6 +360,77 @@ impl Rows<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer the test can read back after `Out` has written to it.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn printed(format: Format, count: usize, parallel: bool) -> String {
+        let sink = Shared::default();
+        let mut out = Out::to(format, false, Box::new(sink.clone()));
+        let row = |i: usize| {
+            vec![
+                Cell::Text(if i.is_multiple_of(7) {
+                    format!("=cmd{i}")
+                } else {
+                    format!("a, \"{i}\"")
+                }),
+                Cell::Int(i as i64 - 500),
+                Cell::Real(i as f64 / 10.0),
+                if i.is_multiple_of(3) {
+                    Cell::Null
+                } else {
+                    Cell::Decimal(format!("{i}.50"))
+                },
+            ]
+        };
+        if parallel {
+            out.rows_parallel(&["text", "int", "real", "money"], count, row)
+                .expect("rows");
+        } else {
+            let mut rows = out.rows(&["text", "int", "real", "money"]).expect("rows");
+            for i in 0..count {
+                rows.row(row(i)).expect("row");
+            }
+            rows.finish().expect("finish");
+        }
+        drop(out);
+        let bytes = sink.0.lock().expect("lock").clone();
+        String::from_utf8(bytes).expect("utf-8")
+    }
+
+    #[test]
+    fn rows_made_on_two_threads_print_as_rows_made_on_one() {
+        for format in [Format::Csv, Format::Json, Format::Table] {
+            for count in [
+                0,
+                1,
+                PARALLEL_ROWS - 1,
+                PARALLEL_ROWS,
+                2 * PARALLEL_ROWS + 1,
+            ] {
+                let one = printed(format, count, false);
+                assert_eq!(printed(format, count, true), one, "{format:?} {count}");
+                if format == Format::Json {
+                    let parsed: serde_json::Value = serde_json::from_str(&one).expect("json");
+                    assert_eq!(parsed.as_array().map(Vec::len), Some(count));
+                }
+            }
+        }
+    }
 
     #[test]
     fn numbers_print_as_display_does() {

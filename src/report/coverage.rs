@@ -140,6 +140,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         ])?;
     }
     table.finish()?;
+    // Not freed: the process ends next (see utilization).
+    std::mem::forget(events);
     out.note(format!(
         "coverage: {} of the segments with deals closing in 90 days have {target}+ available references (target.per_segment)",
         Rate::new(covered, with_demand).describe()

@@ -162,5 +162,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         Some("0".to_string()),
         Some(if overdue == 0 { "met" } else { "not met" }),
     );
+    // Not freed: the process ends next (see utilization).
+    std::mem::forget(members);
     m.print(out)
 }
