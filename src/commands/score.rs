@@ -210,6 +210,7 @@ fn stronger(a: &ContactFacts, b: &ContactFacts) -> bool {
 }
 
 pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    store.map_for_reading()?;
     let policy = store::policy::load(&store.conn)?;
     let horizon = args.horizon.unwrap_or(policy.horizon_days);
     let scored = score_all(store, &policy, today, horizon, args.explain.as_deref())?;

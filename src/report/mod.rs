@@ -25,6 +25,7 @@ pub struct Period {
 }
 
 pub fn run(args: &ReportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    store.map_for_reading()?;
     let until = args.until.unwrap_or(today);
     let period = Period {
         since: args.since.unwrap_or(until - Duration::days(364)),
