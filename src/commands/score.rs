@@ -9,32 +9,36 @@ use rustc_hash::FxHashMap;
 use crate::cli::ScoreArgs;
 use crate::domain::model::{AccountStatus, squash};
 use crate::domain::policy::{Policy, load_in_window};
-use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Score};
+use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Label, Score};
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::{Cell, Format, Out};
 use crate::store::{self, Store};
 
 /// One scored account, with its best contact.
-pub struct Scored {
-    pub account: AccountFacts,
+pub struct Scored<'a> {
+    pub account: &'a AccountFacts,
     pub score: Score,
-    pub best_contact: Option<ContactFacts>,
+    pub best_contact: Option<&'a ContactFacts>,
 }
 
-/// Scores every account in the database as of `today`; the account named by `explain`
-/// keeps the steps of its explanation.
-///
-/// Each contact's load and yes answers are read on a second connection while this one
-/// reads the accounts and the pipeline; then one pass over the contacts adds them up per
-/// account and keeps each account's best contact; then the accounts are scored on two
-/// threads.
-pub fn score_all(
+/// What scoring reads, gathered: every account with its load and yes answers, its best
+/// contact, and the demand of the pipeline.
+pub struct Gathered {
+    accounts: Vec<AccountFacts>,
+    best: Vec<Option<ContactFacts>>,
+    demand: Demand,
+    sectors: SectorMap,
+}
+
+/// Reads what scoring needs as of `today`. Each contact's load and yes answers, and the
+/// pipeline, are read on a second connection while this one reads the accounts; then one
+/// pass over the contacts adds them up per account and keeps each account's best contact.
+pub fn gather(
     store: &Store,
     policy: &Policy,
     today: NaiveDate,
     horizon_days: i64,
-    explain: Option<&str>,
-) -> Result<Vec<Scored>> {
+) -> Result<Gathered> {
     let sectors = SectorMap::new(&policy.sectors);
     let from = policy.window_start(today);
     let reader = store.reader()?;
@@ -66,26 +70,47 @@ pub fn score_all(
     // Not freed: the process ends soon after, and freeing a hundred thousand entries one by
     // one costs more than anything left to do with them.
     std::mem::forget((voices, index));
-    let score_one = |(account, best_contact): (AccountFacts, Option<ContactFacts>)| -> Scored {
-        let detail = explain == Some(account.account_id.as_str());
-        let score = score::score(&account, &demand, &sectors, policy, today, detail);
-        Scored {
-            account,
-            score,
-            best_contact,
-        }
-    };
-    let mut first: Vec<_> = accounts.into_iter().zip(best).collect();
-    let second = first.split_off(first.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.into_iter().map(score_one).collect::<Vec<_>>());
-        let mut scored: Vec<Scored> = first.into_iter().map(score_one).collect();
-        let rest = other
-            .join()
-            .map_err(|_| anyhow::anyhow!("scoring failed"))?;
-        scored.extend(rest);
-        Ok(scored)
+    Ok(Gathered {
+        accounts,
+        best,
+        demand,
+        sectors,
     })
+}
+
+impl Gathered {
+    /// Scores every account, on two threads; the account named by `explain` keeps the
+    /// steps of its explanation. The accounts stay where they are: a score points at its
+    /// account instead of moving a hundred thousand of them.
+    pub fn score<'a>(
+        &'a self,
+        policy: &Policy,
+        today: NaiveDate,
+        explain: Option<&str>,
+    ) -> Result<Vec<Scored<'a>>> {
+        let score_one = |(account, best): (&'a AccountFacts, &'a Option<ContactFacts>)| {
+            let detail = explain == Some(account.account_id.as_str());
+            Scored {
+                account,
+                score: score::score(account, &self.demand, &self.sectors, policy, today, detail),
+                best_contact: best.as_ref(),
+            }
+        };
+        let half = self.accounts.len() / 2;
+        let (first, second) = (
+            self.accounts[..half].iter().zip(&self.best[..half]),
+            self.accounts[half..].iter().zip(&self.best[half..]),
+        );
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.map(score_one).collect::<Vec<_>>());
+            let mut scored: Vec<Scored> = first.map(score_one).collect();
+            let rest = other
+                .join()
+                .map_err(|_| anyhow::anyhow!("scoring failed"))?;
+            scored.extend(rest);
+            Ok(scored)
+        })
+    }
 }
 
 /// Each contact's load in the window and yes answers ever, by contact id. Ids up to 24
@@ -213,9 +238,10 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     store.map_for_reading()?;
     let policy = store::policy::load(&store.conn)?;
     let horizon = args.horizon.unwrap_or(policy.horizon_days);
-    let scored = score_all(store, &policy, today, horizon, args.explain.as_deref())?;
+    let gathered = gather(store, &policy, today, horizon)?;
+    let scored = gathered.score(&policy, today, args.explain.as_deref())?;
     if let Some(id) = &args.explain {
-        let Some(found) = scored.iter().find(|s| &s.account.account_id == id) else {
+        let Some(found) = scored.iter().find(|s| s.account.account_id == id) else {
             bail!("no account '{id}' in the database (see 'refprog export accounts')");
         };
         return explain(found, &policy, out);
@@ -234,18 +260,25 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             && args.min_score.is_none_or(|min| s.score.composite >= min)
             && industry_ok
     };
-    // Sorted by position: moving the rows themselves costs more than comparing them. The
-    // order is total (ids are unique), so an unstable sort gives the same list.
-    let mut shown: Vec<usize> = (0..scored.len()).filter(|&i| wanted(&scored[i])).collect();
-    shown.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&scored[a], &scored[b]);
-        a.score
-            .label
-            .cmp(&b.score.label)
-            .then(b.score.composite.total_cmp(&a.score.composite))
-            .then_with(|| a.account.account_id.cmp(&b.account.account_id))
+    // Sorted by keys that hold everything compared (the id inline when it is short), so
+    // sorting reads no row. The order is total (ids are unique): an unstable sort gives
+    // the same list.
+    let mut keys: Vec<(Label, f64, CompactString, usize)> = scored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| wanted(s))
+        .map(|(i, s)| {
+            let id = CompactString::from(s.account.account_id.as_str());
+            (s.score.label, s.score.composite, id, i)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.total_cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
     });
-    shown.truncate(args.top.unwrap_or(usize::MAX));
+    keys.truncate(args.top.unwrap_or(usize::MAX));
+    let shown: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
     let headers = [
         "account_id",
         "name",
@@ -275,13 +308,14 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             Cell::Real(s.score.advocacy),
             Cell::Real(s.score.composite),
             Cell::from(s.score.label.as_str()),
-            Cell::from(s.best_contact.as_ref().map(describe_contact)),
+            Cell::from(s.best_contact.map(describe_contact)),
             Cell::from(s.score.reason.as_str()),
         ]
     })?;
     // The process ends next: freeing a hundred thousand scored rows one by one would only
     // add a tenth of a second at exit.
     std::mem::forget(scored);
+    std::mem::forget(gathered);
     Ok(())
 }
 
@@ -296,8 +330,8 @@ fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
     let score = &scored.score;
     if out.format == Format::Json {
         return out.json(&serde_json::json!({
-            "account_id": scored.account.account_id,
-            "name": scored.account.name,
+            "account_id": scored.account.account_id.as_str(),
+            "name": scored.account.name.as_str(),
             "label": score.label,
             "composite": score.composite,
             "sentiment": score.sentiment,
@@ -310,7 +344,7 @@ fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
                 "icp_fit": policy.weight_icp_fit,
                 "advocacy": policy.weight_advocacy,
             },
-            "best_contact": scored.best_contact.as_ref().map(describe_contact),
+            "best_contact": scored.best_contact.map(describe_contact),
             "reason": score.reason,
             "steps": score.steps,
         }));

@@ -28,13 +28,15 @@ use crate::domain::segments::{SectorMap, SizeBand};
 /// What scoring knows of an account.
 #[derive(Debug, Clone, Default)]
 pub struct AccountFacts {
-    pub account_id: String,
-    pub name: String,
-    pub industry: Option<String>,
+    // Short texts (ids, names, industries, places) are kept inline, without an allocation
+    // each: a hundred thousand accounts are read per `score`.
+    pub account_id: CompactString,
+    pub name: CompactString,
+    pub industry: Option<CompactString>,
     pub employees: Option<i64>,
-    pub country: Option<String>,
-    pub region: Option<String>,
-    pub use_case: Option<String>,
+    pub country: Option<CompactString>,
+    pub region: Option<CompactString>,
+    pub use_case: Option<CompactString>,
     pub status: Option<AccountStatus>,
     pub customer_since: Option<NaiveDate>,
     pub health: Option<i64>,
@@ -199,7 +201,7 @@ impl Demand {
                 },
             )
         };
-        let get = |map: &FxHashMap<String, Tally>, k: &Option<String>| -> Tally {
+        let get = |map: &FxHashMap<String, Tally>, k: &Option<CompactString>| -> Tally {
             tallied(map, &[k.as_deref()])
         };
         let blend = |exact: Tally, wider: Tally| -> (f64, f64) {

@@ -29,13 +29,13 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
         let text =
             |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
         accounts.push(AccountFacts {
-            account_id: row.get(0)?,
-            name: row.get(1)?,
-            industry: row.get(2)?,
+            account_id: text(0)?.unwrap_or_default().into(),
+            name: text(1)?.unwrap_or_default().into(),
+            industry: text(2)?.map(Into::into),
             employees: row.get(3)?,
-            country: row.get(4)?,
-            region: row.get(5)?,
-            use_case: row.get(6)?,
+            country: text(4)?.map(Into::into),
+            region: text(5)?.map(Into::into),
+            use_case: text(6)?.map(Into::into),
             status: text(7)?.and_then(AccountStatus::parse),
             customer_since: day(row.get_ref(8)?),
             health: row.get(9)?,
