@@ -101,6 +101,10 @@ def program_rows():
     for name in ["utilization", "health", "coverage", "capacity", "fulfillment", "impact", "satisfaction"]:
         t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "report", name, "--format", "csv"])
         rows.append((f"refprog report {name}", t, m, t / base_t))
+    # The daily lists over the whole roster (90k references, a year of activities).
+    for name, args in [("roster list", ["roster", "list"]), ("followups", ["followups"])]:
+        t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, *args, "--format", "csv"])
+        rows.append((f"refprog {name}", t, m, t / base_t))
     # A command on a small database: the fixture program.
     small = os.path.join(DATA, "small.db")
     fresh(small)

@@ -10,6 +10,7 @@ use crate::store::roster;
 use crate::store::{self, Store};
 
 pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    store.map_for_reading()?;
     let policy = store::policy::load(&store.conn)?;
     let members: Vec<followups::Member> = roster::members(&store.conn)?
         .iter()
@@ -24,6 +25,9 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         &policy,
         today,
     );
+    // Not freed: the process ends next, and freeing a year of activities one by one
+    // costs more than printing them (see the utilization report).
+    std::mem::forget((members, done));
     let horizon = today + Duration::days(args.within.unwrap_or(0));
     let mut rows = out.rows(&[
         "due",

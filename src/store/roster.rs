@@ -305,8 +305,11 @@ pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Res
         Some(_) => conn.prepare(&format!(
             "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 ORDER BY date, activity_id"
         ))?,
+        // Everyone's: a year of activities is half the table or more, which one scan in
+        // storage order reads several times faster than the date index and a table
+        // lookup per row; they are put in order here.
         None => conn.prepare(&format!(
-            "{COLUMNS} WHERE date >= ?2 AND ?1 IS NULL ORDER BY date, activity_id"
+            "{COLUMNS} NOT INDEXED WHERE date >= ?2 AND ?1 IS NULL"
         ))?,
     };
     let mut rows = statement.query(params![contact_id, from.to_string()])?;
@@ -327,6 +330,9 @@ pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Res
             reference_rating: r.get(5)?,
             prospect_rating: r.get(6)?,
         });
+    }
+    if contact_id.is_none() {
+        out.sort_unstable_by(|a, b| (a.date, &a.activity_id).cmp(&(b.date, &b.activity_id)));
     }
     Ok(out)
 }
