@@ -348,3 +348,28 @@ fn no_csv_command_writes_a_live_formula() {
         }
     }
 }
+
+/// A date refprog never writes (a hand edit of the file) is skipped by the counts, and the
+/// other activities are still counted, even when it sorts before every real date.
+#[test]
+fn utilization_counts_around_a_date_that_is_not_iso() {
+    let work = program();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute(
+        "INSERT INTO activities (activity_id, contact_id, kind, date) VALUES ('ACT-ODD', 'C-HEALTH-IT', 'call', '05/01/2026')",
+        [],
+    )
+    .expect("insert");
+    drop(conn);
+    let csv = report(&work, &["utilization"]);
+    assert!(
+        csv.contains("C-BUSY-VP,Lee Chen,A-BUSY,Summit Insurance,standard,3,3,3,3,2026-11-05,2027-01-23,2,over-limit\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "C-HEALTH-IT,Tom Reyes,A-HEALTH,Mercy Health,standard,0,0,0,0,,2026-11-23,2,\n"
+        ),
+        "{csv}"
+    );
+}

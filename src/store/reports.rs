@@ -77,9 +77,16 @@ pub fn activity_counts(
             .query_row("SELECT min(date) FROM activities", [], |r| r.get(0))?,
     };
     let mut out = vec![Counts::default(); contacts.len()];
-    let Some(first) = first.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) else {
+    let Some(first) = first else {
         return Ok(out);
     };
+    // A first date that is not ISO (never written by refprog) still counts everything: the
+    // halves then start at year 0, which sorts before any ISO date.
+    let first = first
+        .parse::<NaiveDate>()
+        .ok()
+        .or(NaiveDate::from_ymd_opt(0, 1, 1))
+        .unwrap_or(NaiveDate::MIN);
     let middle = first + (windows.today - first) / 2;
     let halves = [
         (first, middle),
