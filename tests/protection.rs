@@ -469,8 +469,8 @@ fn utilization_flags_an_override_while_it_is_in_the_window() {
     assert_eq!(row[5..10], ["1", "1", "1", "1", "2026-03-01"], "{row:?}");
 }
 
-/// Many accounts take the scan-and-hash path to the members' accounts, a few the lookup
-/// path; both give every member its own account.
+/// The roster list matches members to accounts by scanning both and hashing the ids;
+/// `roster show` looks one account up. Both give every member its own account.
 #[test]
 fn every_member_gets_its_own_account_in_a_large_roster() {
     let work = Workdir::new();

@@ -12,7 +12,7 @@ use crate::store::{self, Store};
 pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     store.map_for_reading()?;
     let policy = store::policy::load(&store.conn)?;
-    let members: Vec<followups::Member> = roster::members(&store.conn)?
+    let members: Vec<followups::Member> = roster::members(store)?
         .iter()
         .map(|m| m.as_member())
         .collect();

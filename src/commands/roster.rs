@@ -303,7 +303,7 @@ fn list(
         "enrolled_on",
         "recommit_due",
     ])?;
-    for m in roster::members(&store.conn)? {
+    for m in roster::members(store)? {
         if tier.is_some_and(|t| m.tier != Some(t)) {
             continue;
         }

@@ -30,7 +30,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let sectors = SectorMap::new(&policy.sectors);
     let horizon = 90.0;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    for m in store::roster::members(&store.conn)? {
+    for m in store::roster::members(store)? {
         let (Some(tier), None) = (m.tier, m.opted_out_on) else {
             continue;
         };

@@ -57,7 +57,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         policy.window_start(today) - Duration::days(policy.gap_min_days),
         today,
     )?;
-    for m in store::roster::members(&store.conn)? {
+    for m in store::roster::members(store)? {
         let s = standing(
             &m,
             events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),

@@ -26,7 +26,7 @@ fn spread(counts: BTreeMap<String, u64>) -> String {
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let sectors = SectorMap::new(&policy.sectors);
-    let members = store::roster::members(&store.conn)?;
+    let members = store::roster::members(store)?;
     let active: Vec<_> = members
         .iter()
         .filter(|m| m.tier.is_some() && m.opted_out_on.is_none())
@@ -83,14 +83,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             account.employees.map_or("unknown".to_string(), |e| {
                 SizeBand::of(e).as_str().to_string()
             }),
-            account
-                .use_case
-                .clone()
-                .unwrap_or_else(|| "unknown".to_string()),
-            account
-                .region
-                .clone()
-                .unwrap_or_else(|| "unknown".to_string()),
+            account.use_case.as_deref().unwrap_or("unknown").to_string(),
+            account.region.as_deref().unwrap_or("unknown").to_string(),
             r.role_level
                 .map_or("unknown".to_string(), |l| l.as_str().to_string()),
         ];

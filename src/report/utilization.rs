@@ -38,7 +38,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         year_from: today - Duration::days(364),
         today,
     };
-    let members = store::roster::members(&store.conn)?;
+    let members = store::roster::members(store)?;
     let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
     let counts = store::reports::activity_counts(store, windows, None, &ids)?;
     let events = store::scoring::events_by_contact(

@@ -3,8 +3,11 @@
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
+
+use super::Store;
 
 use crate::domain::followups::{Done, Member, Outcome};
 use crate::domain::model::{ActivityKind, OpportunityStatus, RoleLevel, Tier};
@@ -48,10 +51,10 @@ pub struct MemberRow {
 /// What an account brings to a segment of the reports.
 #[derive(Debug, Clone, Default)]
 pub struct AccountSegment {
-    pub industry: Option<String>,
+    pub industry: Option<CompactString>,
     pub employees: Option<i64>,
-    pub region: Option<String>,
-    pub use_case: Option<String>,
+    pub region: Option<CompactString>,
+    pub use_case: Option<CompactString>,
 }
 
 impl MemberRow {
@@ -101,70 +104,19 @@ const SELECT: &str =
     "SELECT contact_id, name, title, account_id, tier, willing, topics, avoid_topics,
         enrolled_on, recommitted_on, break_until, opted_out_on, role_level FROM contacts";
 
-/// Fills in each member's account name and segment, and drops a member whose account is
-/// missing (as a join would). SQLite would join with two B-tree descents per member; for
-/// many members one scan of the accounts, matched by a hash of the account id, is four
-/// times faster (measured in bench/).
-fn add_accounts(conn: &Connection, members: Vec<MemberRow>) -> Result<Vec<MemberRow>> {
-    // Each distinct account id gets a slot; `uses` counts the members left to fill from
-    // it, so the last of them takes the values instead of a copy.
-    let mut slot_of: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut member_slot = Vec::with_capacity(members.len());
-    let mut uses: Vec<u32> = Vec::new();
-    for m in &members {
-        let next = slot_of.len();
-        let slot = *slot_of.entry(m.account_id.as_str()).or_insert(next);
-        if slot == uses.len() {
-            uses.push(0);
-        }
-        uses[slot] += 1;
-        member_slot.push(slot);
-    }
-    let mut slots: Vec<Option<(String, AccountSegment)>> = vec![None; uses.len()];
-    let columns = "account_id, name, industry, employees, region, use_case";
-    if slot_of.len() < 64 {
-        // A few members (one contact, a small program): look each account up.
-        let mut statement = conn.prepare(&format!(
-            "SELECT {columns} FROM accounts WHERE account_id = ?1"
-        ))?;
-        for (id, &slot) in &slot_of {
-            slots[slot] = statement.query_row([id], account_fields).optional()?;
-        }
-    } else {
-        let mut statement = conn.prepare(&format!("SELECT {columns} FROM accounts"))?;
-        let mut rows = statement.query([])?;
-        while let Some(r) = rows.next()? {
-            if let Some(&slot) = slot_of.get(r.get_ref(0)?.as_str()?) {
-                slots[slot] = Some(account_fields(r)?);
-            }
-        }
-    }
-    drop(slot_of);
-    Ok(members
-        .into_iter()
-        .zip(member_slot)
-        .filter_map(|(mut m, slot)| {
-            uses[slot] -= 1;
-            let (name, segment) = if uses[slot] == 0 {
-                slots[slot].take()?
-            } else {
-                slots[slot].clone()?
-            };
-            m.account = name;
-            m.segment = segment;
-            Some(m)
-        })
-        .collect())
-}
+const ACCOUNT_COLUMNS: &str = "account_id, name, industry, employees, region, use_case";
 
 fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, AccountSegment)> {
+    let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
+        Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
+    };
     Ok((
         r.get(1)?,
         AccountSegment {
-            industry: r.get(2)?,
+            industry: text(2)?,
             employees: r.get(3)?,
-            region: r.get(4)?,
-            use_case: r.get(5)?,
+            region: text(4)?,
+            use_case: text(5)?,
         },
     ))
 }
@@ -172,7 +124,7 @@ fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, AccountSeg
 /// One contact with its membership and account; None when there is no such contact (or
 /// its account is missing).
 pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> {
-    let Some(row) = conn
+    let Some(mut row) = conn
         .query_row(
             &format!("{SELECT} WHERE contact_id = ?1"),
             [contact_id],
@@ -182,21 +134,65 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
     else {
         return Ok(None);
     };
-    Ok(add_accounts(conn, vec![row])?.pop())
+    let account = conn
+        .query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id = ?1"),
+            [&row.account_id],
+            account_fields,
+        )
+        .optional()?;
+    Ok(account.map(|(name, segment)| {
+        row.account = name;
+        row.segment = segment;
+        row
+    }))
 }
 
-/// Every contact that is or was in the program (enrolled, or opted out), by contact id.
-/// One scan of the contacts table: the filter cannot use the tier index, and reading in
-/// contact-id order would visit the table in random order.
-pub fn members(conn: &Connection) -> Result<Vec<MemberRow>> {
-    let mut statement = conn.prepare(&format!(
-        "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
-    ))?;
-    let mut rows = statement
-        .query_map([], member_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
-    add_accounts(conn, rows)
+/// Every contact that is or was in the program (enrolled, or opted out), by contact id,
+/// with its account's name and segment; a member whose account is missing is left out (as
+/// a join would).
+///
+/// The contacts are read in one scan (the filter cannot use the tier index, and reading in
+/// contact-id order would visit the table at random) while a second connection reads the
+/// accounts; each member then finds its account by a hash of the id. SQLite's join would
+/// take two B-tree descents per member, four times slower (measured in bench/).
+pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
+    let reader = store.reader()?;
+    std::thread::scope(|scope| {
+        let accounts = scope.spawn(move || -> Result<_> {
+            let mut statement =
+                reader.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
+            let mut rows = statement.query([])?;
+            let mut accounts: FxHashMap<CompactString, (String, AccountSegment)> =
+                FxHashMap::default();
+            while let Some(r) = rows.next()? {
+                accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
+            }
+            Ok(accounts)
+        });
+        let mut statement = store.conn.prepare(&format!(
+            "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
+        ))?;
+        let mut rows = statement
+            .query_map([], member_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
+        let accounts = accounts
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
+        let members = rows
+            .into_iter()
+            .filter_map(|mut m| {
+                let (name, segment) = accounts.get(m.account_id.as_str())?;
+                m.account = name.clone();
+                m.segment = segment.clone();
+                Some(m)
+            })
+            .collect();
+        // Not freed: the caller's process ends soon (see the utilization report).
+        std::mem::forget(accounts);
+        Ok(members)
+    })
 }
 
 /// The membership fields a roster command changes.
