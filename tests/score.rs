@@ -224,3 +224,51 @@ fn sector_mappings_extend_the_built_in_groups() {
     let list = work.run(&["policy", "--format", "csv"]).ok();
     assert!(list.contains("sector.Pine Trees,healthcare,,"), "{list}");
 }
+
+/// The contacts are added up in two halves of their rows: an account whose contacts fall
+/// in both halves still gets its strongest voice and all of its load, whichever half the
+/// strongest is in.
+#[test]
+fn best_contact_and_load_span_both_halves_of_the_contacts() {
+    let work = Workdir::new();
+    let accounts = work.write(
+        "a.csv",
+        "account_id,name,industry,employees,health,nps,customer_since\n\
+         A,Alpha,Banking,500,90,10,2020-01-01\n\
+         B,Beta,Banking,500,90,10,2020-01-01\n",
+    );
+    // Rows 1-2 are one half, rows 3-4 the other: Alpha's strongest voice is in the second
+    // half, Beta's in the first.
+    let contacts = work.write(
+        "c.csv",
+        "contact_id,account_id,name,title,tier\n\
+         A-WEAK,A,Ann Weak,Analyst,standard\n\
+         B-STRONG,B,Bob Strong,CFO,standard\n\
+         A-STRONG,A,Amy Strong,CFO,standard\n\
+         B-WEAK,B,Ben Weak,Analyst,standard\n",
+    );
+    for (kind, file) in [("accounts", &accounts), ("contacts", &contacts)] {
+        work.run(&["--quiet", "import", kind, file.to_str().expect("path")])
+            .ok();
+    }
+    // One call each for both of Alpha's contacts: two units of load on the account.
+    for (contact, day) in [("A-WEAK", "2026-11-01"), ("A-STRONG", "2026-11-10")] {
+        work.run(&["--as-of", day, "log-call", contact, "--kind", "call"])
+            .ok();
+    }
+    let csv = work
+        .run(&["--as-of", AS_OF, "score", "--format", "csv"])
+        .ok();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| &r[0] == id)
+            .unwrap_or_else(|| panic!("no {id} in\n{csv}"))
+            .clone()
+    };
+    assert_eq!(&row("A")[10], "Amy Strong (c-level, standard)", "{csv}");
+    assert_eq!(&row("B")[10], "Bob Strong (c-level, standard)", "{csv}");
+    assert!(row("A")[11].contains("2 asks in the last 90 days"), "{csv}");
+    assert!(!row("B")[11].contains("asks in the last"), "{csv}");
+}
