@@ -510,3 +510,15 @@ fn every_member_gets_its_own_account_in_a_large_roster() {
         assert_eq!(shown["member"]["account"], format!("Account {number}"));
     }
 }
+
+/// Activities are counted in two halves of their dates: one contact's activities on both
+/// sides of the middle all count, and the last one is the latest of both.
+#[test]
+fn utilization_adds_up_activities_from_both_halves_of_the_dates() {
+    let work = roster();
+    log(&work, "2026-01-10", &["S"]).ok();
+    log(&work, "2026-06-01", &["S"]).ok();
+    // The dates run from 2026-01-10 to 2026-06-10: the middle is 2026-03-26.
+    let row = utilization_row(&work, "2026-06-10", "S");
+    assert_eq!(row[5..10], ["1", "1", "2", "2", "2026-06-01"], "{row:?}");
+}
