@@ -123,9 +123,18 @@ struct Voices {
 
 impl Voices {
     fn load(conn: &rusqlite::Connection, from: NaiveDate, today: NaiveDate) -> Result<Voices> {
-        let load = store::scoring::events_by_contact(conn, from, today)?
-            .into_iter()
-            .map(|(contact, events)| (contact, load_in_window(&events, from, today)))
+        // Each contact's events side by side (sorted by the inline ids), so each is weighed
+        // as one slice of a single list.
+        let mut events = store::scoring::load_events(conn, from, today)?;
+        events.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
+        let load = events
+            .chunk_by(|a, b| a.contact_id == b.contact_id)
+            .map(|mine| {
+                (
+                    mine[0].contact_id.clone(),
+                    load_in_window(mine, from, today),
+                )
+            })
             .collect();
         let yes = store::scoring::yes_answers(conn)?
             .into_iter()

@@ -280,12 +280,21 @@ pub struct LoadEvent {
 /// The load in `from..=to`: each request a person was asked for or did something for counts
 /// once (an ask that became a call is one unit of load, not two), and each activity without
 /// a request counts on its own.
-pub fn load_in_window<'e>(
-    events: impl IntoIterator<Item = &'e LoadEvent>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> u32 {
-    load_units(events, from, to).len() as u32
+///
+/// Counted without allocating (score counts it for every contact): an event with a
+/// request adds a unit unless an earlier event in the window had the same person and
+/// request. The same count as [`load_units`] gives (unit-tested).
+pub fn load_in_window(events: &[LoadEvent], from: NaiveDate, to: NaiveDate) -> u32 {
+    let inside = |e: &&LoadEvent| e.date >= from && e.date <= to;
+    let mut load = 0;
+    for (i, event) in events.iter().enumerate().filter(|(_, e)| inside(e)) {
+        let repeat = event.request_id.is_some()
+            && events[..i].iter().filter(inside).any(|earlier| {
+                earlier.request_id == event.request_id && earlier.contact_id == event.contact_id
+            });
+        load += u32::from(!repeat);
+    }
+    load
 }
 
 /// The units of load in `from..=to` (see [`load_in_window`]), each dated by its first
@@ -518,6 +527,31 @@ mod tests {
             contact_id: contact.into(),
             request_id: request.map(Into::into),
             date: date.parse().expect("date"),
+        }
+    }
+
+    proptest::proptest! {
+        /// The allocation-free count is the number of units, for any events and window.
+        #[test]
+        fn load_in_window_counts_the_units(
+            raw in proptest::collection::vec((0..3u8, proptest::option::of(0..4u8), 0..60i64), 0..40),
+            start in 0..60i64,
+            length in 0..60i64,
+        ) {
+            let day0: NaiveDate = "2026-01-01".parse().expect("date");
+            let events: Vec<LoadEvent> = raw
+                .iter()
+                .map(|(c, r, d)| LoadEvent {
+                    contact_id: format!("c{c}").into(),
+                    request_id: r.map(|r| format!("r{r}").into()),
+                    date: day0 + chrono::Duration::days(*d),
+                })
+                .collect();
+            let (from, to) = (day0 + chrono::Duration::days(start), day0 + chrono::Duration::days(start + length));
+            proptest::prop_assert_eq!(
+                load_in_window(&events, from, to) as usize,
+                load_units(&events, from, to).len()
+            );
         }
     }
 
