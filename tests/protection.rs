@@ -7,28 +7,17 @@ use util::{Workdir, assert_golden};
 /// One account with a standard reference (S), a strategic one (G) and a contact not enrolled (N).
 fn roster() -> Workdir {
     let work = Workdir::new();
-    let accounts = work.write("a.csv", "account_id,name,industry,employees,health,nps,use_case\nA,Acme,Banking,500,90,10,Payments\n");
-    let contacts = work.write(
-        "c.csv",
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,health,nps,use_case\nA,Acme,Banking,500,90,10,Payments\n",
+    );
+    work.import(
+        "contacts",
         "contact_id,account_id,name,title,tier,willing,enrolled_on\n\
          S,A,Sam Standard,VP Finance,standard,call;email,2026-01-01\n\
          G,A,Gina Strategic,CFO,strategic,call;webinar,2026-01-01\n\
          N,A,Nick Notenrolled,Analyst,,,\n",
     );
-    work.run(&[
-        "--quiet",
-        "import",
-        "accounts",
-        accounts.to_str().expect("path"),
-    ])
-    .ok();
-    work.run(&[
-        "--quiet",
-        "import",
-        "contacts",
-        contacts.to_str().expect("path"),
-    ])
-    .ok();
     work
 }
 
@@ -486,12 +475,8 @@ fn every_member_gets_its_own_account_in_a_large_roster() {
             contacts.push_str(&format!("D{i:03},A{i:03},Second {i},new\n"));
         }
     }
-    let accounts = work.write("a.csv", &accounts);
-    let contacts = work.write("c.csv", &contacts);
-    for (kind, file) in [("accounts", &accounts), ("contacts", &contacts)] {
-        work.run(&["--quiet", "import", kind, file.to_str().expect("path")])
-            .ok();
-    }
+    work.import("accounts", &accounts);
+    work.import("contacts", &contacts);
     let csv = work.run(&["roster", "list", "--format", "csv"]).ok();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();

@@ -99,25 +99,11 @@ fn an_import_killed_at_any_moment_leaves_before_or_after() {
 #[test]
 fn cron_reads_while_a_person_writes() {
     let work = Workdir::new();
-    let accounts = work.write("a.csv", "account_id,name\nA,Acme\n");
-    let contacts = work.write(
-        "c.csv",
+    work.import("accounts", "account_id,name\nA,Acme\n");
+    work.import(
+        "contacts",
         "contact_id,account_id,name,tier\nS,A,Sam,standard\nG,A,Gina,strategic\n",
     );
-    work.run(&[
-        "--quiet",
-        "import",
-        "accounts",
-        accounts.to_str().expect("path"),
-    ])
-    .ok();
-    work.run(&[
-        "--quiet",
-        "import",
-        "contacts",
-        contacts.to_str().expect("path"),
-    ])
-    .ok();
     let big = accounts_file(&work, "big.csv", 10_000, "N");
     let db = work.db.clone();
     let run = move |args: &[&str]| {

@@ -228,25 +228,14 @@ fn an_empty_database_gives_headers_not_errors() {
 #[test]
 fn csv_cells_are_neutralised_but_numbers_are_not() {
     let work = Workdir::new();
-    let accounts = work.write("a.csv", "account_id,name\n=A1,=HYPERLINK(\"http://x\")\n");
-    let contacts = work.write(
-        "c.csv",
+    work.import(
+        "accounts",
+        "account_id,name\n=A1,=HYPERLINK(\"http://x\")\n",
+    );
+    work.import(
+        "contacts",
         "contact_id,account_id,name,tier\n@C1,=A1,-Mallory,standard\n",
     );
-    work.run(&[
-        "--quiet",
-        "import",
-        "accounts",
-        accounts.to_str().expect("path"),
-    ])
-    .ok();
-    work.run(&[
-        "--quiet",
-        "import",
-        "contacts",
-        contacts.to_str().expect("path"),
-    ])
-    .ok();
     let csv = report(&work, &["utilization"]);
     assert!(
         csv.contains("'@C1,'-Mallory,'=A1,\"'=HYPERLINK(\"\"http://x\"\")\",standard,0,0,0,0,"),
@@ -296,9 +285,7 @@ fn no_csv_command_writes_a_live_formula() {
         ),
     ];
     for (kind, text) in files {
-        let path = work.write(&format!("{kind}.csv"), text);
-        work.run(&["--quiet", "import", kind, path.to_str().expect("path")])
-            .ok();
+        work.import(kind, text);
     }
     work.run(&["policy", "set", "sector.=Evil", "@group"]).ok();
     let commands: Vec<Vec<&str>> = vec![

@@ -231,26 +231,22 @@ fn sector_mappings_extend_the_built_in_groups() {
 #[test]
 fn best_contact_and_load_span_both_halves_of_the_contacts() {
     let work = Workdir::new();
-    let accounts = work.write(
-        "a.csv",
+    work.import(
+        "accounts",
         "account_id,name,industry,employees,health,nps,customer_since\n\
          A,Alpha,Banking,500,90,10,2020-01-01\n\
          B,Beta,Banking,500,90,10,2020-01-01\n",
     );
     // Rows 1-2 are one half, rows 3-4 the other: Alpha's strongest voice is in the second
     // half, Beta's in the first.
-    let contacts = work.write(
-        "c.csv",
+    work.import(
+        "contacts",
         "contact_id,account_id,name,title,tier\n\
          A-WEAK,A,Ann Weak,Analyst,standard\n\
          B-STRONG,B,Bob Strong,CFO,standard\n\
          A-STRONG,A,Amy Strong,CFO,standard\n\
          B-WEAK,B,Ben Weak,Analyst,standard\n",
     );
-    for (kind, file) in [("accounts", &accounts), ("contacts", &contacts)] {
-        work.run(&["--quiet", "import", kind, file.to_str().expect("path")])
-            .ok();
-    }
     // One call each for both of Alpha's contacts: two units of load on the account.
     for (contact, day) in [("A-WEAK", "2026-11-01"), ("A-STRONG", "2026-11-10")] {
         work.run(&["--as-of", day, "log-call", contact, "--kind", "call"])

@@ -63,6 +63,13 @@ impl Workdir {
         path
     }
 
+    /// Writes `contents` as a CSV file and imports it as `kind`; the import must succeed.
+    pub fn import(&self, kind: &str, contents: &str) {
+        let path = self.write(&format!("{kind}.csv"), contents);
+        self.run(&["--quiet", "import", kind, path.to_str().expect("path")])
+            .ok();
+    }
+
     /// Runs `refprog ARGS` against this workdir's database.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_stdin(args, None)
