@@ -172,7 +172,7 @@ impl Voices {
             mine.load += theirs.load;
             mine.yes += theirs.yes;
             if let Some(b) = theirs.best
-                && mine.best.as_ref().is_none_or(|m| stronger(&b, m))
+                && mine.best.as_ref().is_none_or(|m| b.rank() > m.rank())
             {
                 mine.best = Some(b);
             }
@@ -211,8 +211,7 @@ impl Voices {
                 return;
             }
             let better = t.best.as_ref().is_none_or(|b| {
-                score::contact_rank(c.tier, c.role_level, mine, c.contact_id)
-                    > score::contact_rank(b.tier, b.role_level, b.load, &b.contact_id)
+                score::contact_rank(c.tier, c.role_level, mine, c.contact_id) > b.rank()
             });
             if better {
                 t.best = Some(ContactFacts {
@@ -236,11 +235,6 @@ struct Tally {
     load: u32,
     yes: u32,
     best: Option<ContactFacts>,
-}
-
-fn stronger(a: &ContactFacts, b: &ContactFacts) -> bool {
-    score::contact_rank(a.tier, a.role_level, a.load, &a.contact_id)
-        > score::contact_rank(b.tier, b.role_level, b.load, &b.contact_id)
 }
 
 pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {

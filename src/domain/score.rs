@@ -717,7 +717,7 @@ pub fn contact_rank(
     role_level: RoleLevel,
     load: u32,
     contact_id: &str,
-) -> impl Ord + '_ {
+) -> Rank<'_> {
     let enrolled = matches!(tier, Some(t) if t != Tier::Logo);
     (
         enrolled,
@@ -727,12 +727,28 @@ pub fn contact_rank(
     )
 }
 
+/// What [`contact_rank`] compares: enrolled, seniority, load (less is stronger), id
+/// (smaller is stronger).
+pub type Rank<'a> = (
+    bool,
+    i32,
+    std::cmp::Reverse<u32>,
+    std::cmp::Reverse<&'a str>,
+);
+
+impl ContactFacts {
+    /// This contact's [`contact_rank`].
+    pub fn rank(&self) -> Rank<'_> {
+        contact_rank(self.tier, self.role_level, self.load, &self.contact_id)
+    }
+}
+
 /// The strongest reference at an account, by [`contact_rank`]; opted-out contacts never.
 pub fn best_contact(contacts: &[ContactFacts]) -> Option<&ContactFacts> {
     contacts
         .iter()
         .filter(|c| !c.opted_out)
-        .max_by_key(|c| contact_rank(c.tier, c.role_level, c.load, &c.contact_id))
+        .max_by_key(|c| c.rank())
 }
 
 #[cfg(test)]
