@@ -312,8 +312,8 @@ pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Res
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let (Some(kind), Some(day)) = (
-            ActivityKind::parse(&r.get::<_, String>(3)?),
-            date(r.get(4)?),
+            ActivityKind::parse(r.get_ref(3)?.as_str()?),
+            day(r.get_ref(4)?),
         ) else {
             continue;
         };
