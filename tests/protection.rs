@@ -21,6 +21,34 @@ fn roster() -> Workdir {
     work
 }
 
+/// Adds a Banking / Payments request from `prospect` on `day`, as the roster's reference
+/// would match it, and returns its id.
+fn add_request(work: &Workdir, day: &str, prospect: &str) -> String {
+    work.run(&[
+        "--as-of",
+        day,
+        "request",
+        "add",
+        "--prospect",
+        prospect,
+        "--industry",
+        "Banking",
+        "--employees",
+        "600",
+        "--deal-size",
+        "90000",
+        "--stage",
+        "Proposal",
+        "--rep",
+        "Casey",
+        "--use-case",
+        "Payments",
+    ])
+    .ok()
+    .trim()
+    .to_string()
+}
+
 fn log(work: &Workdir, day: &str, args: &[&str]) -> util::Run {
     let mut all = vec!["--as-of", day, "log-call"];
     all.extend_from_slice(args);
@@ -272,30 +300,7 @@ fn scenario_enroll_request_match_ask_answer_log_followups_thank() {
         "standard",
     ])
     .ok();
-    let id = work
-        .run(&[
-            "--as-of",
-            "2026-11-20",
-            "request",
-            "add",
-            "--prospect",
-            "Globex",
-            "--industry",
-            "Banking",
-            "--employees",
-            "600",
-            "--deal-size",
-            "90000",
-            "--stage",
-            "Proposal",
-            "--rep",
-            "Casey",
-            "--use-case",
-            "Payments",
-        ])
-        .ok()
-        .trim()
-        .to_string();
+    let id = add_request(&work, "2026-11-20", "Globex");
     let csv = work
         .run(&["--as-of", "2026-11-20", "match", &id, "--format", "csv"])
         .ok();
@@ -385,38 +390,13 @@ fn scenario_enroll_request_match_ask_answer_log_followups_thank() {
 #[test]
 fn match_warns_of_fatigue_after_two_passes_in_a_row() {
     let work = roster();
-    let add = |day: &str, prospect: &str| {
-        work.run(&[
-            "--as-of",
-            day,
-            "request",
-            "add",
-            "--prospect",
-            prospect,
-            "--industry",
-            "Banking",
-            "--employees",
-            "600",
-            "--deal-size",
-            "90000",
-            "--stage",
-            "Proposal",
-            "--rep",
-            "Casey",
-            "--use-case",
-            "Payments",
-        ])
-        .ok()
-        .trim()
-        .to_string()
-    };
     for (day, prospect) in [("2026-03-01", "First"), ("2026-04-01", "Second")] {
-        let id = add(day, prospect);
+        let id = add_request(&work, day, prospect);
         work.run(&["--as-of", day, "match", &id, "--ask", "G"]).ok();
         work.run(&["--as-of", day, "request", "answer", &id, "G", "--pass"])
             .ok();
     }
-    let id = add("2026-05-01", "Third");
+    let id = add_request(&work, "2026-05-01", "Third");
     let csv = work
         .run(&["--as-of", "2026-05-01", "match", &id, "--format", "csv"])
         .ok();
