@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod files;
 pub mod import;
 pub mod output;
 pub mod report;

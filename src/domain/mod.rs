@@ -1,6 +1,7 @@
 //! Plain types and pure rules: no I/O, no SQL, no clock ("today" is an argument).
 
 pub mod brief;
+pub mod dates;
 pub mod followups;
 pub mod matching;
 pub mod metrics;
