@@ -32,9 +32,28 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<NaiveDate>,
 
-    /// Output format (each command has its own default, mostly table)
+    /// Output format (each command has its own default, mostly table; with --out, the
+    /// file's extension: .csv, .tsv, .json)
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
+
+    /// Write the data to FILE instead of stdout: complete or not at all (a temporary file
+    /// beside it is renamed when done), never the database or an input
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Tables: every column, nothing cut
+    #[arg(long, global = true)]
+    pub wide: bool,
+
+    /// Only these columns, in this order (every format): --columns contact_id,name,flags
+    #[arg(long, global = true, value_name = "A,B,C", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+
+    /// CSV/TSV of a command with several sections (request show, roster show, match
+    /// --show-excluded, report fulfillment): the one to print (default the first)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub section: Option<String>,
 
     /// Print no messages on stderr, only data and errors
     #[arg(long, short, global = true)]
@@ -65,8 +84,9 @@ pub enum Command {
     Policy(PolicyArgs),
     Demo(DemoArgs),
     Backup(BackupArgs),
+    Status(StatusArgs),
     Completions(CompletionsArgs),
-    Man,
+    Man(ManArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "\
@@ -650,6 +670,28 @@ the backup there and point --db (or REFPROG_DB) at it.";
 pub struct BackupArgs {
     /// Where to write the copy (must not exist)
     pub path: PathBuf,
+}
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  refprog status                    # which database, how much is in it, what is due today
+  refprog --db /srv/refprog/program.db status --format json
+
+The database is --db, else $REFPROG_DB, else $XDG_DATA_HOME/refprog/refprog.db; status says
+which one it used and why.";
+
+/// Which database, its schema, rows per kind, last import, what is due today, who is at
+/// their limit
+#[derive(Debug, Args)]
+#[command(after_help = STATUS_EXAMPLES)]
+pub struct StatusArgs {}
+
+/// Print the manual page (roff): refprog man | man -l -; or write one page per subcommand
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write refprog.1 and refprog-SUBCOMMAND.1 for every subcommand into this folder
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Print shell completions: refprog completions bash > ~/.local/share/bash-completion/completions/refprog

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::cli::FollowupsArgs;
 use crate::domain::followups;
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::roster;
 use crate::store::{self, Store};
 
@@ -30,14 +30,14 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
     std::mem::forget((members, done));
     let horizon = today + Duration::days(args.within.unwrap_or(0));
     let mut rows = out.rows(&[
-        "due",
-        "status",
-        "contact_id",
-        "name",
-        "account",
-        "request",
-        "what",
-        "command",
+        Column::date("due"),
+        Column::id("status"),
+        Column::id("contact_id"),
+        Column::text("name"),
+        Column::text("account").wide(),
+        Column::id("request").wide(),
+        Column::long("what"),
+        Column::long("command").below(),
     ])?;
     let mut shown = 0;
     for f in open {

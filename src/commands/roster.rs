@@ -10,7 +10,7 @@ use crate::domain::followups;
 use crate::domain::matching::{Candidate, next_eligible};
 use crate::domain::model::ActivityKind;
 use crate::domain::policy::{LoadEvent, Policy, fatigue_signals, load_units};
-use crate::output::{Cell, Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};
 use crate::store::{self, Store};
@@ -292,16 +292,16 @@ fn list(
         today,
     )?;
     let mut rows = out.rows(&[
-        "contact_id",
-        "name",
-        "account",
-        "tier",
-        "load_90d",
-        "limit",
-        "next_eligible",
-        "status",
-        "enrolled_on",
-        "recommit_due",
+        Column::id("contact_id"),
+        Column::text("name"),
+        Column::text("account").wide(),
+        Column::id("tier"),
+        Column::number("load_90d"),
+        Column::number("limit"),
+        Column::date("next_eligible"),
+        Column::text("status"),
+        Column::date("enrolled_on").wide(),
+        Column::date("recommit_due").wide(),
     ])?;
     for m in roster::members(store)? {
         if tier.is_some_and(|t| m.tier != Some(t)) {
@@ -374,7 +374,7 @@ fn show(
             "followups": open,
         }));
     }
-    let mut rows = out.rows(&["field", "value"])?;
+    let mut rows = out.section("reference", &[Column::id("field"), Column::long("value")])?;
     let fields: Vec<(&str, Option<String>)> = vec![
         ("contact", Some(format!("{} ({})", m.name, m.contact_id))),
         ("title", m.title.clone()),
@@ -423,7 +423,16 @@ fn show(
         rows.row(vec![Cell::from(name), Cell::from(value)])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["at", "membership", "from", "to", "note"])?;
+    let mut rows = out.section(
+        "history",
+        &[
+            Column::id("at"),
+            Column::id("membership"),
+            Column::id("from"),
+            Column::id("to"),
+            Column::long("note"),
+        ],
+    )?;
     for e in history {
         rows.row(vec![
             Cell::from(e.at),
@@ -434,7 +443,15 @@ fn show(
         ])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["date", "activity", "kind", "request"])?;
+    let mut rows = out.section(
+        "activities",
+        &[
+            Column::date("date"),
+            Column::id("activity"),
+            Column::id("kind"),
+            Column::id("request"),
+        ],
+    )?;
     for d in done.iter().rev().take(20) {
         rows.row(vec![
             Cell::from(d.date.to_string()),
@@ -444,7 +461,14 @@ fn show(
         ])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["due", "follow-up", "command"])?;
+    let mut rows = out.section(
+        "followups",
+        &[
+            Column::date("due"),
+            Column::long("follow-up"),
+            Column::long("command").below(),
+        ],
+    )?;
     for f in open {
         rows.row(vec![
             Cell::from(f.due.to_string()),

@@ -491,8 +491,8 @@ mod tests {
             .expect("write");
         }
         assert!(
-            include_str!("../../README.md").contains(&expected),
-            "README.md is out of date with the policy keys; see target/policy.md with REFPROG_BLESS=1"
+            include_str!("../../docs/policy.md").contains(&expected),
+            "docs/policy.md is out of date with the policy keys; see target/policy.md with REFPROG_BLESS=1"
         );
     }
 

@@ -12,6 +12,7 @@ pub mod reports;
 pub mod requests;
 pub mod roster;
 pub mod scoring;
+pub mod status;
 
 use std::borrow::Cow;
 use std::fs::OpenOptions;
