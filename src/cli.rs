@@ -100,7 +100,7 @@ Examples:
 
 Importing the same file twice changes nothing the second time; a changed row updates that
 row only, and only the columns the file has. By default any bad row aborts the import and
-nothing is written. Columns of each kind and the CRM headers accepted: see README.md.";
+nothing is written. Columns of each kind and the CRM headers accepted: docs/columns.md.";
 
 /// Import a CRM export (CSV) of one kind: accounts, contacts, opportunities, requests, activities
 #[derive(Debug, Args)]
@@ -171,7 +171,7 @@ Examples:
 
 Labels: tier-1 candidate (composite at or above score.tier1_min), develop, over-asked (3+ asks
 and activities in 90 days, whatever the scores), not ready (customer under 6 months, detractor,
-open escalation, churned). The formula is in README.md; the weights are policy values.";
+open escalation, churned). The formula is in docs/reference.md; the weights are policy values.";
 
 /// Who should be a reference, who to develop, who is over-asked: one row per active customer
 #[derive(Debug, Args)]

@@ -72,8 +72,39 @@ fn in_terminal(work: &Workdir, columns: u16, args: &[&str]) -> (i32, String) {
         }
     }
     let status = child.wait().expect("wait");
-    let text = String::from_utf8_lossy(&screen).replace('\r', "");
-    (status.code().unwrap_or(-1), text)
+    (
+        status.code().unwrap_or(-1),
+        as_seen(&String::from_utf8_lossy(&screen)),
+    )
+}
+
+/// What stays on the screen of what a program wrote: a line rewritten after a carriage
+/// return or cleared (a progress bar) shows only its last text; other escapes are dropped.
+fn as_seen(raw: &str) -> String {
+    let mut seen = String::new();
+    for line in raw.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = line.rsplit('\r').next().unwrap_or_default();
+        let line = line.rsplit("\x1b[2K").next().unwrap_or_default();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                // CSI: ESC [ parameters final-byte
+                if chars.next() == Some('[') {
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                seen.push(c);
+            }
+        }
+        seen.push('\n');
+    }
+    seen.pop();
+    seen
 }
 
 /// The number of data rows the command has, counted in its JSON (an array, or an object
@@ -446,4 +477,122 @@ fn status_says_which_database_and_why() {
     let db = work.db.to_str().expect("path");
     let text = work.run(&["--db", db, "--as-of", AS_OF, "status"]).ok();
     assert!(text.contains("the --db flag"), "{text}");
+}
+
+/// A command line as README writes it: words, and '...' quoting a phrase.
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            _ => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(word);
+    }
+    words
+}
+
+/// README's first week, replayed: each `$ refprog ...` of its console blocks (but the
+/// shortened demo) prints at an 80-column terminal exactly what README shows, but for the
+/// database's path and size, which depend on the machine.
+#[test]
+fn readme_first_week_is_what_refprog_prints_at_80_columns() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("### Monday").expect("first week");
+    let end = readme
+        .find("## Where the reference lives")
+        .expect("reference");
+    let work = Workdir::new();
+    let keep = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with("database ") && !l.starts_with("size bytes "))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let mut checked = 0;
+    for block in readme[start..end].split("```console\n").skip(1) {
+        let block = &block[..block.find("```").expect("closed block")];
+        if block.lines().any(|l| l == "...") {
+            continue;
+        }
+        let mut steps: Vec<(String, String)> = Vec::new();
+        for line in block.lines() {
+            if let Some(command) = line.strip_prefix("$ ") {
+                steps.push((command.to_string(), String::new()));
+            } else if let Some((_, expected)) = steps.last_mut() {
+                expected.push_str(line);
+                expected.push('\n');
+            }
+        }
+        for (command, expected) in steps {
+            let args = words(command.strip_prefix("refprog ").expect("a refprog command"));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, screen) = in_terminal(&work, 80, &args);
+            assert_eq!(code, 0, "{command}:\n{screen}");
+            assert_eq!(
+                keep(&screen),
+                keep(&expected),
+                "README shows otherwise: {command}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "only {checked} commands checked");
+}
+
+/// README's crontab line: cron gives almost no environment; `env -i` with PATH and HOME
+/// only must still write the whole CSV.
+#[test]
+fn the_cron_line_works_with_only_path_and_home() {
+    let work = demo();
+    let home = tempfile::tempdir().expect("home");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_refprog"))
+        .parent()
+        .expect("bin folder")
+        .to_path_buf();
+    let target = home.path().join("utilization.csv");
+    let output = Command::new("env")
+        .arg("-i")
+        .arg(format!("PATH={}:/usr/bin:/bin", bin.display()))
+        .arg(format!("HOME={}", home.path().display()))
+        .args(["refprog", "--db"])
+        .arg(&work.db)
+        .args(["report", "utilization", "--out"])
+        .arg(&target)
+        .output()
+        .expect("env");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = std::fs::read_to_string(&target).expect("written");
+    assert!(
+        csv.starts_with("contact_id,name,account_id,account,tier,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 60, "60 references in the demo");
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains("env -i PATH=/home/pm/.cargo/bin:/usr/bin:/bin HOME=/home/pm refprog --db /home/pm/refprog/program.db report utilization --out /home/pm/reports/utilization.csv"),
+        "README's cron line is the one tested here"
+    );
 }

@@ -33,7 +33,7 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         Column::date("due"),
         Column::id("status"),
         Column::id("contact_id"),
-        Column::text("name"),
+        Column::text("name").wide(),
         Column::text("account").wide(),
         Column::id("request").wide(),
         Column::long("what"),
