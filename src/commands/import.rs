@@ -28,6 +28,17 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
     };
+    // Nothing piped in and no FILE: say so rather than wait in silence.
+    if args.file.as_ref().is_none_or(|f| f.as_os_str() == "-")
+        && std::io::stdin().is_terminal()
+        && !out.quiet
+    {
+        eprintln!(
+            "reading {} CSV from standard input: paste it and end with Ctrl-D (or give a FILE: refprog import {} FILE)",
+            args.kind.as_str(),
+            args.kind.as_str()
+        );
+    }
     let mut progress = Reporter::new(&options, out.quiet)?;
     // The import checks every value and reference itself, with messages that name the line
     // and the file to import first; SQLite's checks would only repeat that work per row.
@@ -125,7 +136,11 @@ impl Reporter {
     fn new(options: &ImportOptions, quiet: bool) -> Result<Reporter> {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message("rows read");
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} rows read, {per_sec}",
+            ) {
+                bar.set_style(style);
+            }
             bar
         });
         let rejects = match &options.rejects {

@@ -69,7 +69,8 @@ pub fn refusals(
 pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let date = args.date.unwrap_or(today);
-    let Some(member) = roster::member(&store.conn, &args.contact_id)? else {
+    let contact_id = super::lookup::contact(store, &args.contact_id)?;
+    let Some(member) = roster::member(&store.conn, &contact_id)? else {
         bail!(
             "no contact '{}' (see 'refprog roster list' or 'refprog export contacts')",
             args.contact_id

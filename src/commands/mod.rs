@@ -8,6 +8,7 @@ pub mod export;
 pub mod followups;
 pub mod import;
 pub mod log_call;
+pub mod lookup;
 pub mod man;
 pub mod matching;
 pub mod policy;

@@ -34,6 +34,7 @@ fn apply(
 }
 
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
+    let contact_id = &super::lookup::contact(store, contact_id)?;
     match roster::member(&store.conn, contact_id)? {
         Some(m) => Ok(m),
         None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
@@ -64,6 +65,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             avoid,
         } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.opted_out_on.is_some() {
                 bail!(
                     "{} ({contact_id}) opted out on {}: they cannot be enrolled again without their consent",
@@ -119,6 +122,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::SetTier { contact_id, tier } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.tier.is_none() {
                 bail!(
                     "{} ({contact_id}) is not enrolled: use 'refprog roster enroll {contact_id} --tier {tier}'",
@@ -147,6 +152,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             days,
         } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             let until =
                 until.unwrap_or_else(|| today + Duration::days(days.unwrap_or(policy.break_days)));
             if until < today {
@@ -169,6 +176,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::Resume { contact_id } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.break_until.is_none_or(|u| u < today) {
                 bail!("{} ({contact_id}) is not on a break", m.name);
             }
@@ -186,6 +195,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::OptOut { contact_id, reason } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if let Some(on) = m.opted_out_on {
                 bail!("{} ({contact_id}) already opted out on {on}", m.name);
             }
@@ -206,6 +217,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::Recommit { contact_id } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.tier.is_none() {
                 bail!("{} ({contact_id}) is not enrolled", m.name);
             }
@@ -344,6 +357,8 @@ fn show(
     contact_id: &str,
 ) -> Result<()> {
     let m = find(store, contact_id)?;
+    // A name or an email names the contact; the id is what is stored.
+    let contact_id = &m.contact_id.clone();
     let events = roster::load_events(&store.conn, contact_id)?;
     let s = standing(&m, &events, policy, today);
     let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN)?;

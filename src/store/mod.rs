@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod import;
+pub mod lookup;
 pub mod matching;
 pub mod migrate;
 pub mod policy;
