@@ -28,9 +28,13 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     };
-    let from = policy.window_start(today);
-    let Some(candidate) =
-        store::matching::one(&store.conn, &args.contact_id, &need.prospect, from, today)?
+    let Some(candidate) = store::matching::one(
+        &store.conn,
+        &args.contact_id,
+        &need.prospect,
+        &policy,
+        today,
+    )?
     else {
         bail!(
             "no contact '{}' (see 'refprog export contacts')",

@@ -192,7 +192,7 @@ pub fn open(
                 );
             }
         }
-        let year_ago = today - Duration::days(365);
+        let year_ago = today - Duration::days(policy.year_days);
         let this_year: Vec<&&Done> = counted
             .iter()
             .filter(|d| d.date > year_ago)

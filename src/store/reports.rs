@@ -300,13 +300,18 @@ pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
     )?)
 }
 
-/// Every ask's answer record, per contact (for the fatigue flag).
+/// Every ask's answer record up to `until` (the answers given by then), per contact (for
+/// the fatigue flag).
 pub fn answers_by_contact(
     conn: &Connection,
+    until: NaiveDate,
 ) -> Result<HashMap<String, Vec<crate::domain::policy::AnswerRecord>>> {
-    let mut statement = conn
-        .prepare("SELECT contact_id, asked_on, answered_on, answer FROM asks ORDER BY asked_on")?;
-    let mut rows = statement.query([])?;
+    let mut statement = conn.prepare(
+        "SELECT contact_id, asked_on, CASE WHEN answered_on <= ?1 THEN answered_on END,
+                CASE WHEN answered_on IS NULL OR answered_on <= ?1 THEN answer END
+         FROM asks WHERE asked_on <= ?1 ORDER BY asked_on",
+    )?;
+    let mut rows = statement.query([until.to_string()])?;
     let mut out: HashMap<String, Vec<crate::domain::policy::AnswerRecord>> = HashMap::new();
     while let Some(r) = rows.next()? {
         if let Some(asked_on) = date(r.get(1)?) {
