@@ -251,7 +251,8 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 serde_json::json!({
                     "rank": i + 1, "contact_id": c.contact_id, "name": c.name, "account": c.account,
                     "tier": c.tier.map(|t| t.as_str()), "grade": g.grade, "score": g.score, "criteria": g.criteria,
-                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible, "why": whys[i],
+                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible,
+                    "renewal_caution": g.renewal_caution, "why": whys[i],
                 })
             })
             .collect();

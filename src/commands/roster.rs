@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate};
 
 use crate::cli::{RosterAction, RosterArgs};
 use crate::commands::log_call::fatigue_advice;
-use crate::domain::eligibility::{history_start, standing};
+use crate::domain::eligibility::{Standing, history_start, standing};
 use crate::domain::followups;
+use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
 use crate::domain::policy::{Policy, fatigue_signals};
 use crate::output::{Cell, Format, Out};
@@ -233,6 +234,14 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     Ok(())
 }
 
+/// The standing in a word or two, with the renewal caution when it applies.
+fn status_words(s: &Standing, m: &MemberRow, policy: &Policy, today: NaiveDate) -> String {
+    match renewal_caution(m.renewal_date, policy, today) {
+        Some(day) => format!("{} ({})", s.status(), caution_words(day)),
+        None => s.status(),
+    }
+}
+
 fn list(
     store: &mut Store,
     out: &mut Out,
@@ -276,7 +285,7 @@ fn list(
             Cell::Int(i64::from(s.load)),
             Cell::Int(s.limit),
             Cell::from(s.verdict.next_eligible.to_string()),
-            Cell::from(s.status()),
+            Cell::from(status_words(&s, &m, policy, today)),
             Cell::from(m.enrolled_on.map(|d| d.to_string())),
             Cell::from(
                 m.recommitted_on
@@ -298,7 +307,7 @@ fn show(
     let m = find(store, contact_id)?;
     let events = roster::load_events(&store.conn, contact_id, today)?;
     let s = standing(&m.subject(), &events, policy, today);
-    let status = s.status();
+    let status = status_words(&s, &m, policy, today);
     let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN, today)?;
     let history = roster::history(&store.conn, contact_id)?;
     let dates: Vec<NaiveDate> = done

@@ -12,7 +12,8 @@
 //! | recency | not used in 45+ days | 30-44 days | within 30 days |
 //!
 //! The grade is the worst of the criteria that apply; a criterion the request does not
-//! name does not apply. Ranking: grade, then the weighted criteria score, then the lowest
+//! name does not apply. Ranking: grade, then renewal caution (an account renewing within
+//! `match.renewal_caution_days` ranks after its grade), then the weighted criteria score, then the lowest
 //! load, then the longest since last use, then the contact id; under the deal-size
 //! threshold strategic references rank after everyone else.
 
@@ -119,6 +120,8 @@ pub struct Graded {
     pub next_eligible: NaiveDate,
     /// Under the deal-size threshold, strategic references wait behind everyone else.
     pub saved_for_bigger_deals: bool,
+    /// The account renews within `match.renewal_caution_days`: on this day.
+    pub renewal_caution: Option<NaiveDate>,
 }
 
 /// The weight of a criterion in the match score (policy `match.weight.*`).
@@ -477,7 +480,26 @@ pub fn grade(
         limit: c.tier.map_or(0, |t| policy.limit_for(t)),
         next_eligible: c.verdict(need, policy, today).next_eligible,
         saved_for_bigger_deals: small_deal && c.tier == Some(Tier::Strategic),
+        renewal_caution: renewal_caution(c.renewal_date, policy, today),
     }
+}
+
+/// The renewal day of an account that renews within `match.renewal_caution_days` of
+/// `today` (asking a customer for a favour while the renewal is negotiated is a risk), or
+/// None.
+pub fn renewal_caution(
+    renewal: Option<NaiveDate>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    renewal.filter(|day| {
+        *day >= today && *day <= today + chrono::Duration::days(policy.renewal_caution_days)
+    })
+}
+
+/// "caution: renewal on DATE", as match, brief and roster print it.
+pub fn caution_words(day: NaiveDate) -> String {
+    format!("caution: renewal on {day}")
 }
 
 /// Where a graded candidate stands: smaller is better. The deterministic ranking of the
@@ -486,6 +508,7 @@ pub fn grade(
 pub struct RankKey {
     saved_for_bigger_deals: bool,
     grade: Grade,
+    renewal_caution: bool,
     score: f64,
     load: u32,
     idle_days: i64,
@@ -505,6 +528,7 @@ impl Ord for RankKey {
         self.saved_for_bigger_deals
             .cmp(&other.saved_for_bigger_deals)
             .then(self.grade.cmp(&other.grade))
+            .then(self.renewal_caution.cmp(&other.renewal_caution))
             .then(other.score.total_cmp(&self.score))
             .then(self.load.cmp(&other.load))
             .then(other.idle_days.cmp(&self.idle_days))
@@ -518,6 +542,7 @@ pub fn rank_key(graded: &Graded, c: &Candidate, today: NaiveDate) -> RankKey {
     RankKey {
         saved_for_bigger_deals: graded.saved_for_bigger_deals,
         grade: graded.grade,
+        renewal_caution: graded.renewal_caution.is_some(),
         score: graded.score,
         load: c.load,
         idle_days: c.last_used.map_or(i64::MAX, |d| (today - d).num_days()),
@@ -533,6 +558,9 @@ pub fn rank(graded: &mut [(Graded, &Candidate)], today: NaiveDate) {
 /// The `why` column: every criterion's words, in order.
 pub fn why(graded: &Graded) -> String {
     let mut parts: Vec<String> = graded.criteria.iter().map(|c| c.why.clone()).collect();
+    if let Some(day) = graded.renewal_caution {
+        parts.push(caution_words(day));
+    }
     if graded.saved_for_bigger_deals {
         parts.push("strategic: saved for bigger deals".to_string());
     }
