@@ -471,3 +471,265 @@ fn log_call_refuses_future_dates_without_future() {
     .fails(0);
     assert!(stderr.contains("logged call"), "{stderr}");
 }
+
+/// Every command a manager reads as of a day, in CSV.
+const READS: &[&[&str]] = &[
+    &["score", "--format", "csv"],
+    &[
+        "match",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--use-case",
+        "Claims automation",
+        "--show-excluded",
+        "--include-poor",
+        "--format",
+        "csv",
+    ],
+    &["roster", "list", "--format", "csv"],
+    &["roster", "list", "--available", "--format", "csv"],
+    &["roster", "show", "C-HEALTH-CFO", "--format", "json"],
+    &["roster", "show", "C-BUSY-VP", "--format", "json"],
+    &["followups", "--all", "--format", "csv"],
+    &["report", "utilization", "--format", "csv"],
+    &["report", "health", "--format", "csv"],
+    &["report", "coverage", "--format", "csv"],
+    &["report", "capacity", "--format", "csv"],
+    &["report", "fulfillment", "--format", "json"],
+    &["report", "impact", "--format", "csv"],
+    &["report", "satisfaction", "--format", "csv"],
+    &["brief", "R-OLD-1", "C-HEALTH-CFO", "--format", "json"],
+    &["log-call", "C-HEALTH-CFO", "--dry-run"],
+    &["log-call", "C-CLINIC-VP", "--dry-run"],
+];
+
+fn reads(work: &Workdir, day: &str) -> Vec<(String, i32, String, String)> {
+    READS
+        .iter()
+        .map(|args| {
+            let run = at(work, day, args);
+            (args.join(" "), run.code, run.stdout, run.stderr)
+        })
+        .collect()
+}
+
+/// As of D, records dated after D are invisible to every command (issue 18): the outputs
+/// of a program as of D do not change when activities dated after D are added.
+#[test]
+fn as_of_a_day_nothing_after_it_is_seen() {
+    let work = util::program();
+    let day = "2026-11-10";
+    let before = reads(&work, day);
+    assert!(
+        before
+            .iter()
+            .filter(|(_, code, out, _)| *code == 0 && out.lines().count() > 1)
+            .count()
+            >= 12,
+        "the reads show something: {before:#?}"
+    );
+    for args in [
+        &[
+            "log-call",
+            "C-HEALTH-CFO",
+            "--date",
+            "2026-11-12",
+            "--override",
+            "test",
+        ][..],
+        &[
+            "log-call",
+            "C-HEALTH-CFO",
+            "--kind",
+            "thank-you",
+            "--date",
+            "2026-11-13",
+        ],
+        &[
+            "log-call",
+            "C-CLINIC-VP",
+            "--kind",
+            "webinar",
+            "--date",
+            "2026-11-11",
+            "--override",
+            "test",
+        ],
+        &[
+            "log-call",
+            "C-BUSY-VP",
+            "--kind",
+            "feedback",
+            "--date",
+            "2026-11-14",
+            "--reference-rating",
+            "3",
+        ],
+        &[
+            "log-call",
+            "C-HEALTH-IT",
+            "--date",
+            "2026-11-20",
+            "--override",
+            "test",
+        ],
+    ] {
+        at(&work, "2026-11-23", args).ok();
+    }
+    let after = reads(&work, day);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b, a, "{} changed as of {day}", b.0);
+    }
+    // ... and as of the later day they are seen.
+    let later = at(
+        &work,
+        "2026-11-23",
+        &["roster", "show", "C-HEALTH-IT", "--format", "json"],
+    )
+    .ok();
+    assert!(later.contains("2026-11-20"), "{later}");
+}
+
+/// A random program: accounts (some churned, some with an escalation), references of every
+/// tier with breaks, opt-outs and willingness, and activities before and after the days
+/// asked about.
+#[derive(Debug, Clone)]
+struct Program {
+    accounts: Vec<(bool, bool)>,
+    contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone)]
+struct Contact {
+    account: usize,
+    tier: &'static str,
+    willing: &'static str,
+    break_until: Option<i64>,
+    opted_out: Option<i64>,
+    activities: Vec<(i64, &'static str)>,
+}
+
+const DAY0: &str = "2026-01-01";
+
+fn day(offset: i64) -> String {
+    let start: chrono::NaiveDate = DAY0.parse().expect("date");
+    (start + chrono::Duration::days(offset)).to_string()
+}
+
+fn programs() -> impl proptest::strategy::Strategy<Value = Program> {
+    use proptest::prelude::*;
+    let contact = (
+        0..3usize,
+        prop::sample::select(vec!["strategic", "standard", "new", "logo"]),
+        prop::sample::select(vec!["call;email", "webinar", ""]),
+        prop::option::weighted(0.2, 0..200i64),
+        prop::option::weighted(0.1, 0..200i64),
+        prop::collection::vec(
+            (
+                0..200i64,
+                prop::sample::select(vec!["call", "webinar", "thank-you", "email"]),
+            ),
+            0..6,
+        ),
+    )
+        .prop_map(
+            |(account, tier, willing, break_until, opted_out, activities)| Contact {
+                account,
+                tier,
+                willing,
+                break_until,
+                opted_out,
+                activities,
+            },
+        );
+    (
+        prop::collection::vec((prop::bool::weighted(0.2), prop::bool::weighted(0.2)), 3),
+        prop::collection::vec(contact, 1..6),
+    )
+        .prop_map(|(accounts, contacts)| Program { accounts, contacts })
+}
+
+fn write(work: &Workdir, program: &Program) {
+    let mut accounts =
+        String::from("account_id,name,industry,employees,status,escalation,health,nps\n");
+    for (i, (churned, escalation)) in program.accounts.iter().enumerate() {
+        accounts.push_str(&format!(
+            "A{i},Account {i},Healthcare,1000,{},{},90,10\n",
+            if *churned { "churned" } else { "active" },
+            if *escalation { "yes" } else { "no" }
+        ));
+    }
+    work.import("accounts", &accounts);
+    let mut contacts = String::from(
+        "contact_id,account_id,name,tier,willing,enrolled_on,break_until,opted_out_on\n",
+    );
+    let mut activities = String::from("activity_id,contact_id,kind,date\n");
+    for (i, c) in program.contacts.iter().enumerate() {
+        contacts.push_str(&format!(
+            "C{i},A{},Person {i},{},{},2025-01-01,{},{}\n",
+            c.account,
+            c.tier,
+            c.willing,
+            c.break_until.map(day).unwrap_or_default(),
+            c.opted_out.map(day).unwrap_or_default(),
+        ));
+        for (j, (offset, kind)) in c.activities.iter().enumerate() {
+            activities.push_str(&format!("X{i}-{j},C{i},{kind},{}\n", day(*offset)));
+        }
+    }
+    work.import("contacts", &contacts);
+    if activities.lines().count() > 1 {
+        work.import("activities", &activities);
+    }
+}
+
+/// The contact ids of the first CSV section of `text` (up to the next header).
+fn first_column(text: &str) -> Vec<String> {
+    text.lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("contact_id,") && !l.starts_with("rank,"))
+        .filter_map(|l| l.split(',').next().map(str::to_string))
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// For every contact and day, match (ad hoc, no filters), `roster list --available`,
+    /// `log-call --dry-run` and the coverage count give one answer: the rule book's.
+    #[test]
+    fn every_command_agrees_on_who_is_available(program in programs(), days in proptest::collection::vec(0..220i64, 3)) {
+        let work = Workdir::new();
+        write(&work, &program);
+        for offset in days {
+            let today = day(offset);
+            let matched = at(&work, &today, &["match", "--industry", "Healthcare", "--include-poor", "--show-excluded", "--top", "100", "--format", "csv"]).ok();
+            let mut offered: Vec<String> = matched
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.starts_with("contact_id,"))
+                .filter_map(|l| l.split(',').nth(1).map(str::to_string))
+                .collect();
+            offered.sort();
+            let listed = first_column(&at(&work, &today, &["roster", "list", "--available", "--format", "csv"]).ok());
+            proptest::prop_assert_eq!(&offered, &listed, "match and roster on {}", today);
+            let mut dry = Vec::new();
+            for i in 0..program.contacts.len() {
+                let id = format!("C{i}");
+                if at(&work, &today, &["log-call", &id, "--dry-run"]).code == 0 {
+                    dry.push(id);
+                }
+            }
+            proptest::prop_assert_eq!(&dry, &listed, "log-call --dry-run and roster on {}", today);
+            let coverage = at(&work, &today, &["report", "coverage", "--format", "csv"]).ok();
+            let available: usize = coverage
+                .lines()
+                .filter(|l| l.contains("healthcare"))
+                .filter_map(|l| l.rsplit(',').nth(5)?.parse::<usize>().ok())
+                .sum();
+            proptest::prop_assert_eq!(available, listed.len(), "coverage on {}: {}", today, coverage);
+        }
+    }
+}
