@@ -733,3 +733,110 @@ proptest::proptest! {
         }
     }
 }
+
+/// An ask in flight counts against the limit and shows as pending in match and roster.
+#[test]
+fn an_ask_in_flight_counts_and_shows_as_pending() {
+    let work = roster();
+    let first = request(&work, "2026-05-01", "First Bank", "90000", &[]);
+    at(&work, "2026-05-01", &["match", &first, "--ask", "G"]).ok();
+    let list = at(&work, "2026-06-01", &["roster", "list", "--format", "csv"]).ok();
+    assert!(
+        list.contains(&format!(
+            "G,Gina Strategic,Acme,strategic,1,4,2026-06-01,available (pending {first}),"
+        )),
+        "{list}"
+    );
+    let csv = at(
+        &work,
+        "2026-06-01",
+        &["match", "--industry", "Banking", "--format", "csv"],
+    )
+    .ok();
+    assert!(
+        csv.contains(&format!(
+            "pending: asked for {first} on 2026-05-01, no answer yet"
+        )),
+        "{csv}"
+    );
+    // Answered, it is no longer pending (and still counts).
+    at(
+        &work,
+        "2026-06-02",
+        &["request", "answer", &first, "G", "--pass"],
+    )
+    .ok();
+    let list = at(&work, "2026-06-03", &["roster", "list", "--format", "csv"]).ok();
+    assert!(
+        list.contains("G,Gina Strategic,Acme,strategic,1,4,2026-06-03,available,"),
+        "{list}"
+    );
+}
+
+/// match.renewal_caution_days: an account renewing within 60 days is marked in match,
+/// brief and roster, and ranks after candidates of the same grade.
+#[test]
+fn renewal_caution_marks_and_ranks_after_the_same_grade() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,health,nps,use_case,renewal_date\n\
+         A1,Renewing Bank,Banking,500,90,10,Payments,2026-06-20\n\
+         A2,Steady Bank,Banking,500,90,10,Payments,2026-12-01\n",
+    );
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,title,tier,enrolled_on\n\
+         A-RENEW,A1,Rita Renew,VP,standard,2026-01-01\n\
+         B-STEADY,A2,Sid Steady,VP,standard,2026-01-01\n",
+    );
+    let csv = at(
+        &work,
+        "2026-06-01",
+        &["match", "--industry", "Banking", "--format", "csv"],
+    )
+    .ok();
+    let order: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert_eq!(order, ["B-STEADY", "A-RENEW"], "{csv}");
+    assert!(csv.contains("caution: renewal on 2026-06-20"), "{csv}");
+    let list = at(&work, "2026-06-01", &["roster", "list", "--format", "csv"]).ok();
+    assert!(
+        list.contains("available (caution: renewal on 2026-06-20)"),
+        "{list}"
+    );
+    // Outside the window (policy value), no caution.
+    at(
+        &work,
+        "2026-06-01",
+        &["policy", "set", "match.renewal_caution_days", "10"],
+    )
+    .ok();
+    let list = at(&work, "2026-06-01", &["roster", "list", "--format", "csv"]).ok();
+    assert!(!list.contains("caution"), "{list}");
+}
+
+/// The fulfilment SLA is policy `fulfillment.sla_hours` (48), no longer a literal.
+#[test]
+fn the_fulfillment_sla_is_a_policy_value() {
+    let work = util::program();
+    let report = |work: &Workdir| {
+        at(
+            work,
+            "2026-11-23",
+            &["report", "fulfillment", "--format", "csv"],
+        )
+        .ok()
+    };
+    assert!(report(&work).contains("scheduled within 48 hours"));
+    at(
+        &work,
+        "2026-11-23",
+        &["policy", "set", "fulfillment.sla_hours", "24"],
+    )
+    .ok();
+    assert!(report(&work).contains("scheduled within 24 hours"));
+}

@@ -205,6 +205,12 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     let mut whys = Vec::new();
     for (g, c) in &shown {
         let mut why = matching::why(g);
+        for pending in store::roster::pending_asks(&store.conn, Some(&c.contact_id), today)?
+            .remove(&c.contact_id)
+            .unwrap_or_default()
+        {
+            why.push_str(&format!("; {pending}"));
+        }
         let done = store::roster::done(
             &store.conn,
             Some(&c.contact_id),

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::cli::{RosterAction, RosterArgs};
 use crate::commands::log_call::fatigue_advice;
-use crate::domain::eligibility::{Standing, history_start, standing};
+use crate::domain::eligibility::{PendingAsk, Standing, history_start, standing};
 use crate::domain::followups;
 use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
@@ -234,11 +234,26 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     Ok(())
 }
 
-/// The standing in a word or two, with the renewal caution when it applies.
-fn status_words(s: &Standing, m: &MemberRow, policy: &Policy, today: NaiveDate) -> String {
-    match renewal_caution(m.renewal_date, policy, today) {
-        Some(day) => format!("{} ({})", s.status(), caution_words(day)),
-        None => s.status(),
+/// The standing in a word or two, with the asks in flight and the renewal caution when
+/// they apply.
+fn status_words(
+    s: &Standing,
+    m: &MemberRow,
+    pending: &[PendingAsk],
+    policy: &Policy,
+    today: NaiveDate,
+) -> String {
+    let mut notes: Vec<String> = pending
+        .iter()
+        .map(|p| format!("pending {}", p.request_id))
+        .collect();
+    if let Some(day) = renewal_caution(m.renewal_date, policy, today) {
+        notes.push(caution_words(day));
+    }
+    if notes.is_empty() {
+        s.status()
+    } else {
+        format!("{} ({})", s.status(), notes.join("; "))
     }
 }
 
@@ -252,6 +267,7 @@ fn list(
 ) -> Result<()> {
     let events =
         store::scoring::events_by_contact(&store.conn, history_start(policy, today), today)?;
+    let pending = roster::pending_asks(&store.conn, None, today)?;
     let mut rows = out.rows(&[
         "contact_id",
         "name",
@@ -285,7 +301,13 @@ fn list(
             Cell::Int(i64::from(s.load)),
             Cell::Int(s.limit),
             Cell::from(s.verdict.next_eligible.to_string()),
-            Cell::from(status_words(&s, &m, policy, today)),
+            Cell::from(status_words(
+                &s,
+                &m,
+                pending.get(&m.contact_id).map_or(&[][..], Vec::as_slice),
+                policy,
+                today,
+            )),
             Cell::from(m.enrolled_on.map(|d| d.to_string())),
             Cell::from(
                 m.recommitted_on
@@ -307,7 +329,10 @@ fn show(
     let m = find(store, contact_id)?;
     let events = roster::load_events(&store.conn, contact_id, today)?;
     let s = standing(&m.subject(), &events, policy, today);
-    let status = status_words(&s, &m, policy, today);
+    let pending = roster::pending_asks(&store.conn, Some(&m.contact_id), today)?
+        .remove(&m.contact_id)
+        .unwrap_or_default();
+    let status = status_words(&s, &m, &pending, policy, today);
     let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN, today)?;
     let history = roster::history(&store.conn, contact_id)?;
     let dates: Vec<NaiveDate> = done
@@ -331,7 +356,7 @@ fn show(
     if out.format == Format::Json {
         return out.json(&serde_json::json!({
             "member": m, "load_90d": s.load, "limit": s.limit, "next_eligible": s.verdict.next_eligible,
-            "status": status, "reasons": s.verdict.reasons, "fatigue": signals, "history": history,
+            "status": status, "reasons": s.verdict.reasons, "pending": pending, "fatigue": signals, "history": history,
             "activities": done.iter().map(|d| serde_json::json!({"activity_id": d.activity_id, "kind": d.kind, "date": d.date, "request_id": d.request_id})).collect::<Vec<_>>(),
             "followups": open,
         }));

@@ -412,6 +412,24 @@ impl Standing {
     }
 }
 
+/// An ask in flight: put to the contact on an open request, not answered (as of the day
+/// read). It counts against the limit like any ask; match and roster show it as pending.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PendingAsk {
+    pub request_id: String,
+    pub asked_on: NaiveDate,
+}
+
+impl fmt::Display for PendingAsk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "pending: asked for {} on {}, no answer yet",
+            self.request_id, self.asked_on
+        )
+    }
+}
+
 /// The kind of activity "available" means: a reference call.
 pub const USUAL_ASK: ActivityKind = ActivityKind::Call;
 

@@ -518,6 +518,95 @@ mod tests {
         );
     }
 
+    /// Every number a rule uses, pinned: changing a default fails here (and the docs table
+    /// must follow).
+    #[test]
+    fn every_default_is_pinned() {
+        let defaults = Policy::default();
+        let pinned = [
+            ("score.weight.sentiment", "0.35"),
+            ("score.weight.adoption", "0.2"),
+            ("score.weight.icp_fit", "0.25"),
+            ("score.weight.advocacy", "0.2"),
+            ("score.tier1_min", "70"),
+            ("score.milestone_days", "180"),
+            ("score.milestone_lift", "15"),
+            ("score.min_customer_days", "182"),
+            ("score.over_asked", "3"),
+            ("score.horizon_days", "90"),
+            ("score.icp_full_share", "0.25"),
+            ("limit.window_days", "90"),
+            ("limit.strategic", "4"),
+            ("limit.standard", "2"),
+            ("limit.new", "1"),
+            ("limit.logo", "0"),
+            ("gap.min_days", "21"),
+            ("gap.preferred_days", "45"),
+            ("burnout.per_quarter", "3"),
+            ("fatigue.passes_in_a_row", "2"),
+            ("fatigue.slow_answer_factor", "2"),
+            ("break.days", "90"),
+            ("recommit.days", "365"),
+            ("request.min_deal_size", "50000"),
+            (
+                "request.early_stages",
+                "Prospecting;Qualification;Needs Analysis",
+            ),
+            ("request.max_prior_references", "2"),
+            ("match.size_excellent", "2"),
+            ("match.size_good", "5"),
+            ("match.recent_poor_days", "30"),
+            ("match.healthy_from", "75"),
+            ("match.unhealthy_below", "50"),
+            ("match.promoter_from", "9"),
+            ("match.detractor_to", "6"),
+            ("match.weight.industry", "3"),
+            ("match.weight.size", "2"),
+            ("match.weight.use_case", "3"),
+            ("match.weight.role", "2"),
+            ("match.weight.geography", "1"),
+            ("match.weight.availability", "2"),
+            ("match.weight.recency", "1"),
+            ("match.renewal_caution_days", "60"),
+            ("match.fatigue_reach_days", "120"),
+            ("followup.thank_hours", "24"),
+            ("followup.prospect_hours", "24"),
+            ("followup.feedback_hours", "48"),
+            ("followup.checkin_days", "90"),
+            ("followup.appreciation_after", "3"),
+            ("followup.reach_days", "400"),
+            ("year.days", "365"),
+            ("fulfillment.sla_hours", "48"),
+            ("target.references_min", "15"),
+            ("target.per_segment", "3"),
+            ("target.customer_share_min", "0.05"),
+            ("target.customer_share_max", "0.1"),
+            ("target.approval_min", "0.6"),
+            ("target.approval_max", "0.8"),
+            ("target.within_48h", "0.7"),
+        ];
+        assert_eq!(pinned.len(), KEYS.len(), "a key without its pinned default");
+        for (key, value) in pinned {
+            assert_eq!(defaults.get(key).as_deref(), Some(value), "{key}");
+        }
+    }
+
+    #[test]
+    fn bounds_keep_windows_inside_what_is_read() {
+        let mut policy = Policy::default();
+        let error = policy.set("year.days", "500").expect_err("reach 400 < 500");
+        assert!(
+            error.contains("followup.reach_days (400) must cover year.days (500)"),
+            "{error}"
+        );
+        assert_eq!(policy, Policy::default(), "a refused value changes nothing");
+        policy.set("followup.reach_days", "600").expect("reach");
+        policy.set("year.days", "500").expect("year");
+        assert!(policy.set("match.fatigue_reach_days", "60").is_err());
+        assert!(policy.set("match.healthy_from", "40").is_err());
+        assert!(policy.set("match.promoter_from", "6").is_err());
+    }
+
     #[test]
     fn values_are_validated() {
         let mut policy = Policy::default();

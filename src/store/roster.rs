@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::Store;
 
-use crate::domain::eligibility::Subject;
+use crate::domain::eligibility::{PendingAsk, Subject};
 use crate::domain::followups::{Done, Member, Outcome};
 use crate::domain::model::{AccountStatus, ActivityKind, OpportunityStatus, RoleLevel, Tier};
 use crate::domain::policy::{AnswerRecord, LoadEvent};
@@ -419,6 +419,35 @@ pub fn load_events(
     }
     events.sort_by_key(|e| e.date);
     Ok(events)
+}
+
+/// The asks in flight on `until`, by contact id (one contact's when `contact_id` is given):
+/// asked by then, not answered by then, on a request not closed by then.
+pub fn pending_asks(
+    conn: &Connection,
+    contact_id: Option<&str>,
+    until: NaiveDate,
+) -> Result<FxHashMap<String, Vec<PendingAsk>>> {
+    let mut statement = conn.prepare(
+        "SELECT k.contact_id, k.request_id, k.asked_on FROM asks k
+         WHERE (?2 IS NULL OR k.contact_id = ?2) AND k.asked_on <= ?1
+           AND (k.answered_on IS NULL OR k.answered_on > ?1)
+           AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = k.request_id
+                           AND e.status IN ('completed', 'cancelled', 'declined')
+                           AND substr(e.at, 1, 10) <= ?1)
+         ORDER BY k.asked_on, k.request_id",
+    )?;
+    let mut rows = statement.query(params![until.to_string(), contact_id])?;
+    let mut out: FxHashMap<String, Vec<PendingAsk>> = FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        if let Some(asked_on) = day(r.get_ref(2)?) {
+            out.entry(r.get(0)?).or_default().push(PendingAsk {
+                request_id: r.get(1)?,
+                asked_on,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// A contact's asks up to `until`, with the answers given by then.
