@@ -69,8 +69,11 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         .or_default()
         .deals += 1;
     }
-    let (with_request, created) =
-        store::reports::request_share(&store.conn, today - Duration::days(364), today)?;
+    let (with_request, created) = store::reports::request_share(
+        &store.conn,
+        today - Duration::days(policy.year_days - 1),
+        today,
+    )?;
     let share = Rate::new(with_request, created);
     let rate = share.value().unwrap_or(0.0);
     let mut table = out.rows(&[

@@ -109,7 +109,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         );
     }
     // How concentrated the last year's activities are on the busiest 20 % of references.
-    let year_from = today - Duration::days(364);
+    let year_from = today - Duration::days(policy.year_days - 1);
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),

@@ -40,7 +40,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),
-        year_from: today - Duration::days(364),
+        year_from: today - Duration::days(policy.year_days - 1),
         today,
     };
     let members = store::roster::members(store)?;
