@@ -5,7 +5,7 @@
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::commands::roster::standing;
+use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::followups;
 use crate::domain::model::RequestStatus;
 use crate::output::{Cell, Column, Out};
@@ -27,21 +27,23 @@ pub fn source() -> &'static str {
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let members = roster::members(store)?;
-    let done = roster::done(&store.conn, None, today - Duration::days(400))?;
+    let done = roster::done(
+        &store.conn,
+        None,
+        today - Duration::days(policy.followup_reach_days),
+        today,
+    )?;
     let open = followups::open(
         &members.iter().map(|m| m.as_member()).collect::<Vec<_>>(),
         &done,
-        &roster::outcomes(&store.conn)?,
+        &roster::outcomes(&store.conn, today)?,
         &policy,
         today,
     );
     let due_today = open.iter().filter(|f| f.due == today).count();
     let overdue = open.iter().filter(|f| f.due < today).count();
-    let events = store::scoring::events_by_contact(
-        &store.conn,
-        policy.window_start(today) - Duration::days(policy.gap_min_days),
-        today,
-    )?;
+    let events =
+        store::scoring::events_by_contact(&store.conn, history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
     for m in &members {
         if m.tier.is_none() || m.opted_out_on.is_some() {
@@ -50,8 +52,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         let mine = events
             .get(m.contact_id.as_str())
             .map_or(&[][..], Vec::as_slice);
-        let s = standing(m, mine, &policy, today);
-        if s.limit > 0 && i64::from(s.load) >= s.limit {
+        let s = standing(&m.subject(), mine, &policy, today);
+        let limited = s
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::LimitReached { .. }));
+        if limited {
             at_limit.push((m, s));
         }
     }
@@ -124,7 +131,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::from(m.tier.map(|t| t.as_str())),
             Cell::Int(i64::from(s.load)),
             Cell::Int(s.limit),
-            Cell::from(s.next_eligible.to_string()),
+            Cell::from(s.verdict.next_eligible.to_string()),
         ])?;
     }
     rows.finish()?;
