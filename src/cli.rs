@@ -85,6 +85,7 @@ pub enum Command {
     Demo(DemoArgs),
     Backup(BackupArgs),
     Status(StatusArgs),
+    Activity(ActivityArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -491,6 +492,9 @@ pub struct LogCallArgs {
     /// Accept a date after --as-of (today), or more than a year ahead
     #[arg(long)]
     pub future: bool,
+    /// Log it even though the same activity (contact, kind, date, request) is recorded
+    #[arg(long)]
+    pub again: bool,
     /// Say whether the rules allow it, and write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -704,6 +708,37 @@ which one it used and why.";
 #[derive(Debug, Args)]
 #[command(after_help = STATUS_EXAMPLES)]
 pub struct StatusArgs {}
+
+const ACTIVITY_EXAMPLES: &str = "\
+Examples:
+  refprog activity list --contact 'Maya Okafor'     # newest first
+  refprog activity list --request REQ-00003
+  refprog activity delete ACT-00006                 # a call logged by mistake
+
+Deleting prints what it deleted; a request the activity completed keeps its status.";
+
+/// What was logged: list activities, delete one logged by mistake
+#[derive(Debug, Args)]
+#[command(after_help = ACTIVITY_EXAMPLES)]
+pub struct ActivityArgs {
+    #[command(subcommand)]
+    pub action: ActivityAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivityAction {
+    /// Activities up to --as-of, newest first
+    List {
+        /// Only this contact's (id, email or name)
+        #[arg(long)]
+        contact: Option<String>,
+        /// Only this request's
+        #[arg(long)]
+        request: Option<String>,
+    },
+    /// Delete one activity
+    Delete { activity_id: String },
+}
 
 /// Print the manual page (roff): refprog man | man -l -; or write one page per subcommand
 #[derive(Debug, Args)]

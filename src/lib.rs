@@ -84,6 +84,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
         Command::Status(_) => commands::status::run(&mut store, &mut out, today)?,
+        Command::Activity(args) => commands::activity::run(args, &mut store, &mut out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
     out.finish()

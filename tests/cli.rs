@@ -26,6 +26,8 @@ fn every_subcommand_help_teaches_with_examples() {
         "policy",
         "demo",
         "backup",
+        "status",
+        "activity",
     ] {
         let help = work.run(&[sub, "--help"]).ok();
         assert!(

@@ -29,6 +29,16 @@ fn demo() -> &'static Workdir {
 /// Runs `refprog ARGS` with stdout and stderr on a pseudo-terminal `columns` wide, and
 /// returns what the terminal received, lines without their `\r`.
 fn in_terminal(work: &Workdir, columns: u16, args: &[&str]) -> (i32, String) {
+    typed_in_terminal(work, columns, args, None)
+}
+
+/// As [`in_terminal`], with standard input on the terminal too, where `typed` is typed.
+fn typed_in_terminal(
+    work: &Workdir,
+    columns: u16,
+    args: &[&str],
+    typed: Option<&[u8]>,
+) -> (i32, String) {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
         ws_row: 50,
@@ -55,13 +65,19 @@ fn in_terminal(work: &Workdir, columns: u16, args: &[&str]) -> (i32, String) {
         .env("REFPROG_DB", &work.db)
         .env_remove("COLUMNS")
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(match typed {
+            Some(_) => Stdio::from(slave.try_clone().expect("dup")),
+            None => Stdio::null(),
+        })
         .stdout(Stdio::from(slave.try_clone().expect("dup")))
         .stderr(Stdio::from(slave))
         .spawn()
         .expect("start refprog");
     let mut screen = Vec::new();
     let mut reader = std::fs::File::from(master);
+    if let Some(bytes) = typed {
+        std::io::Write::write_all(&mut reader, bytes).expect("type");
+    }
     let mut chunk = [0u8; 8192];
     loop {
         match reader.read(&mut chunk) {
@@ -137,6 +153,7 @@ fn tables() -> Vec<Vec<&'static str>> {
         vec!["request", "list"],
         vec!["policy"],
         vec!["status"],
+        vec!["activity", "list"],
         vec!["report", "utilization"],
         vec!["report", "health"],
         vec!["report", "coverage"],
@@ -595,4 +612,23 @@ fn the_cron_line_works_with_only_path_and_home() {
         readme.contains("env -i PATH=/home/pm/.cargo/bin:/usr/bin:/bin HOME=/home/pm refprog --db /home/pm/refprog/program.db report utilization --out /home/pm/reports/utilization.csv"),
         "README's cron line is the one tested here"
     );
+}
+
+/// `import` with no FILE at a terminal says it is reading standard input instead of
+/// waiting in silence; what is typed, ended with Ctrl-D, is imported.
+#[test]
+fn import_from_a_terminal_says_it_waits_for_standard_input() {
+    let work = Workdir::new();
+    let (code, screen) = typed_in_terminal(
+        &work,
+        80,
+        &["import", "accounts"],
+        Some(b"account_id,name\nA-1,Typed Inc\n\x04"),
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("reading accounts CSV from standard input: paste it and end with Ctrl-D"),
+        "{screen}"
+    );
+    assert!(screen.contains("accounts: 1 read, 1 inserted"), "{screen}");
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with the same shape:
 //! `run(args, &mut Store, &mut Out, today)`, where today is `--as-of` or the clock's date.
 
+pub mod activity;
 pub mod backup;
 pub mod brief;
 pub mod demo;

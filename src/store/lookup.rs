@@ -36,3 +36,24 @@ pub fn has_contact(conn: &Connection, contact_id: &str) -> Result<bool> {
         .prepare_cached("SELECT 1 FROM contacts WHERE contact_id = ?1")?
         .exists([contact_id])?)
 }
+
+/// The id of an activity already recorded with this contact, kind, date and request (or
+/// none), so the same call logged twice can be caught.
+pub fn same_activity(
+    conn: &Connection,
+    contact_id: &str,
+    kind: &str,
+    date: &str,
+    request_id: Option<&str>,
+) -> Result<Option<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT activity_id FROM activities
+         WHERE contact_id = ?1 AND kind = ?2 AND date = ?3 AND request_id IS ?4
+         ORDER BY activity_id LIMIT 1",
+    )?;
+    let mut rows = statement.query(rusqlite::params![contact_id, kind, date, request_id])?;
+    Ok(match rows.next()? {
+        Some(row) => Some(row.get(0)?),
+        None => None,
+    })
+}

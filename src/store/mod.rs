@@ -3,6 +3,7 @@
 //! PRAGMAs and brings the schema up to date; the submodules hold the queries, one file
 //! per group of tables, returning plain values.
 
+pub mod activity;
 pub mod export;
 pub mod import;
 pub mod lookup;
