@@ -331,7 +331,7 @@ pub enum RequestAction {
     /// Decline a request, with the reason
     Decline {
         request_id: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_reason)]
         reason: String,
     },
     /// Cancel a request
@@ -386,6 +386,10 @@ pub struct MatchArgs {
     /// Record that this contact was asked (request -> asked)
     #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
+    /// With --ask: ask even though the request is not approved or a rule refuses the
+    /// contact, with this reason (kept in the request's history)
+    #[arg(long = "override", value_name = "REASON", requires = "ask", value_parser = parse_reason)]
+    pub override_reason: Option<String>,
 }
 
 const BRIEF_EXAMPLES: &str = "\
@@ -408,6 +412,15 @@ pub struct BriefArgs {
 fn parse_tier(text: &str) -> Result<crate::domain::model::Tier, String> {
     use crate::domain::model::Tier;
     Tier::parse(text).ok_or_else(|| format!("'{text}': expected {}", Tier::expected()))
+}
+
+/// A reason a person wrote: not empty, not only blanks.
+fn parse_reason(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("a reason is required: say why, in words (it is kept)".to_string())
+    } else {
+        Ok(text.trim().to_string())
+    }
 }
 
 fn parse_rating(text: &str) -> Result<i64, String> {
@@ -453,8 +466,14 @@ pub struct LogCallArgs {
     #[arg(long)]
     pub notes: Option<String>,
     /// Record it even if a limit refuses it, with this reason (shown in reports)
-    #[arg(long = "override", value_name = "REASON")]
+    #[arg(long = "override", value_name = "REASON", value_parser = parse_reason)]
     pub override_reason: Option<String>,
+    /// Accept a date after --as-of (today), or more than a year ahead
+    #[arg(long)]
+    pub future: bool,
+    /// Say whether the rules allow it, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 const ROSTER_EXAMPLES: &str = "\

@@ -678,6 +678,7 @@ pub fn run(args: &DemoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
             include_poor: false,
             show_excluded: false,
             ask: None,
+            override_reason: None,
         },
         store,
         &mut tour,

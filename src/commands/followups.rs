@@ -17,11 +17,16 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         .map(|m| m.as_member())
         .collect();
     // A year of activities covers every rule (appreciation looks back the furthest).
-    let done = roster::done(&store.conn, None, today - Duration::days(400))?;
+    let done = roster::done(
+        &store.conn,
+        None,
+        today - Duration::days(policy.followup_reach_days),
+        today,
+    )?;
     let open = followups::open(
         &members,
         &done,
-        &roster::outcomes(&store.conn)?,
+        &roster::outcomes(&store.conn, today)?,
         &policy,
         today,
     );

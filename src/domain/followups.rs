@@ -60,6 +60,32 @@ fn touch_after(done: &[&Done], kind: ActivityKind, from: NaiveDate) -> bool {
     done.iter().any(|d| d.kind == kind && d.date >= from)
 }
 
+/// Which of the `counted` activities the touches close: each touch closes one follow-up,
+/// the one it was made for: a touch for a request closes that request's activity, a touch
+/// without one the latest activity on or before it still open. So one thank-you never
+/// closes an older call's thank-you, and a loop closed on one request not another's.
+fn closed_by<'d>(counted: &[&&Done], touches: impl Iterator<Item = &'d Done>) -> Vec<bool> {
+    let mut closed = vec![false; counted.len()];
+    let mut touches: Vec<&Done> = touches.collect();
+    touches.sort_by_key(|t| t.date);
+    for t in touches {
+        let pick = counted
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| {
+                !closed[*i]
+                    && a.date <= t.date
+                    && (t.request_id.is_none() || a.request_id == t.request_id)
+            })
+            .max_by_key(|(_, a)| a.date)
+            .map(|(i, _)| i);
+        if let Some(i) = pick {
+            closed[i] = true;
+        }
+    }
+    closed
+}
+
 /// Every open follow-up, as of `today`, ordered by due date.
 pub fn open(
     members: &[Member],
@@ -99,13 +125,31 @@ pub fn open(
             .iter()
             .filter(|d| d.kind.counts_against_limit() && d.date <= today)
             .collect();
-        for a in &counted {
+        let thanked = closed_by(
+            &counted,
+            mine.iter()
+                .copied()
+                .filter(|d| d.kind == ActivityKind::ThankYou),
+        );
+        let heard = closed_by(
+            &counted,
+            mine.iter()
+                .copied()
+                .filter(|d| d.kind == ActivityKind::Feedback && d.reference_rating.is_some()),
+        );
+        let looped = closed_by(
+            &counted,
+            mine.iter()
+                .copied()
+                .filter(|d| d.kind == ActivityKind::LoopClosed),
+        );
+        for (i, a) in counted.iter().enumerate() {
             let request_flag = a
                 .request_id
                 .as_ref()
                 .map(|r| format!(" --request {r}"))
                 .unwrap_or_default();
-            if !touch_after(mine, ActivityKind::ThankYou, a.date) {
+            if !thanked[i] {
                 push(
                     a.date + Duration::days((policy.thank_hours / 24).max(1)),
                     a.request_id.as_ref(),
@@ -116,12 +160,7 @@ pub fn open(
                     ),
                 );
             }
-            let reference_heard = a.reference_rating.is_some()
-                || mine.iter().any(|d| {
-                    d.kind == ActivityKind::Feedback
-                        && d.date >= a.date
-                        && d.reference_rating.is_some()
-                });
+            let reference_heard = a.reference_rating.is_some() || heard[i];
             if !reference_heard {
                 push(
                     a.date + Duration::days((policy.feedback_hours / 24).max(1)),
@@ -158,7 +197,7 @@ pub fn open(
                     && outcome.status != OpportunityStatus::Open
                 {
                     let decided = outcome.close_date.unwrap_or(a.date).max(a.date);
-                    if !touch_after(mine, ActivityKind::LoopClosed, a.date) {
+                    if !looped[i] {
                         push(
                             decided,
                             Some(request),
@@ -192,7 +231,7 @@ pub fn open(
                 );
             }
         }
-        let year_ago = today - Duration::days(365);
+        let year_ago = today - Duration::days(policy.year_days);
         let this_year: Vec<&&Done> = counted
             .iter()
             .filter(|d| d.date > year_ago)

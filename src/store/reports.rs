@@ -199,10 +199,10 @@ pub struct RequestFacts {
 pub fn requests(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
     let mut statement = conn.prepare(
         "SELECT r.request_id, r.rep, r.submitted_on, r.status,
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled'),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled' AND substr(e.at, 1, 10) <= ?2),
                 o.status
          FROM requests r LEFT JOIN opportunities o ON o.opportunity_id = r.opportunity_id
          WHERE r.submitted_on BETWEEN ?1 AND ?2 ORDER BY r.request_id",
@@ -243,7 +243,7 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
     let sql = format!(
         "SELECT o.status, coalesce(o.amount_cents, 0), o.created_on, o.close_date,
                 o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
-                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks})))
+                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?2))
          FROM opportunities o WHERE o.status IN ('won', 'lost') AND o.close_date BETWEEN ?1 AND ?2"
     );
     let mut values = vec![Value::Text(from.to_string()), Value::Text(to.to_string())];
@@ -300,13 +300,18 @@ pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
     )?)
 }
 
-/// Every ask's answer record, per contact (for the fatigue flag).
+/// Every ask's answer record up to `until` (the answers given by then), per contact (for
+/// the fatigue flag).
 pub fn answers_by_contact(
     conn: &Connection,
+    until: NaiveDate,
 ) -> Result<HashMap<String, Vec<crate::domain::policy::AnswerRecord>>> {
-    let mut statement = conn
-        .prepare("SELECT contact_id, asked_on, answered_on, answer FROM asks ORDER BY asked_on")?;
-    let mut rows = statement.query([])?;
+    let mut statement = conn.prepare(
+        "SELECT contact_id, asked_on, CASE WHEN answered_on <= ?1 THEN answered_on END,
+                CASE WHEN answered_on IS NULL OR answered_on <= ?1 THEN answer END
+         FROM asks WHERE asked_on <= ?1 ORDER BY asked_on",
+    )?;
+    let mut rows = statement.query([until.to_string()])?;
     let mut out: HashMap<String, Vec<crate::domain::policy::AnswerRecord>> = HashMap::new();
     while let Some(r) = rows.next()? {
         if let Some(asked_on) = date(r.get(1)?) {
