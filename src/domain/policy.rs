@@ -212,6 +212,7 @@ policy! {
     "followup.feedback_hours" => feedback_hours: i64 = 48, Count, "hours after an activity to ask the reference for feedback";
     "followup.checkin_days" => checkin_days: i64 = 90, Days, "days between check-ins with each strategic reference";
     "followup.appreciation_after" => appreciation_after: i64 = 3, Count, "activities in a rolling year after which to send appreciation";
+    "followup.stale_days" => stale_days: i64 = 30, Days, "follow-ups overdue longer than this are summed up in one line per kind (listed with --stale)";
     "followup.reach_days" => followup_reach_days: i64 = 400, Days, "days of activities the follow-ups read (more than a year)";
     "year.days" => year_days: i64 = 365, Days, "the length of a year: appreciation's rolling year, how far ahead log-call accepts a date";
     "fulfillment.sla_hours" => sla_hours: i64 = 48, Count, "hours from submission within which a request counts as fulfilled in time";
@@ -574,6 +575,7 @@ mod tests {
             ("followup.feedback_hours", "48"),
             ("followup.checkin_days", "90"),
             ("followup.appreciation_after", "3"),
+            ("followup.stale_days", "30"),
             ("followup.reach_days", "400"),
             ("year.days", "365"),
             ("fulfillment.sla_hours", "48"),
