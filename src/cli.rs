@@ -556,13 +556,20 @@ Examples:
   refprog followups --overdue
   refprog followups --all --within 14
   refprog followups --format csv    # for cron
+  refprog followups --kind thank-you --contact C-HEALTH-CFO
+  refprog followups done thank-you:ACT-00042
+  refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
+  refprog followups --stale         # those overdue longer than followup.stale_days
 
-Each row gives the command that marks it done.";
+Each row has a stable id (from what opened it) and the command that marks it done; items
+overdue longer than followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]
-#[command(after_help = FOLLOWUPS_EXAMPLES)]
+#[command(after_help = FOLLOWUPS_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Due by today, overdue included (the default)
     #[arg(long, conflicts_with_all = ["overdue", "all"])]
     pub due: bool,
@@ -578,6 +585,53 @@ pub struct FollowupsArgs {
     /// Only the first N, oldest due first
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Only follow-ups of this kind
+    #[arg(long, value_parser = parse_followup_kind)]
+    pub kind: Option<crate::domain::followups::FollowUpKind>,
+    /// Only this contact's
+    #[arg(long, value_name = "CONTACT_ID")]
+    pub contact: Option<String>,
+    /// Only those due from today to this many days ahead (not the overdue)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub due_within: Option<i64>,
+    /// List the stale ones (overdue longer than followup.stale_days), summed up otherwise
+    #[arg(long)]
+    pub stale: bool,
+}
+
+fn parse_followup_kind(text: &str) -> Result<crate::domain::followups::FollowUpKind, String> {
+    use crate::domain::followups::FollowUpKind;
+    FollowUpKind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = FollowUpKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("'{text}': expected one of {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Record the touch that closes follow-up ID (thank-you, feedback, loop-closed,
+    /// check-in or gift; a recommitment for recommit), and nothing else
+    Done {
+        /// The follow-up's id, as `followups` lists it
+        id: String,
+        /// When the touch happened (default: --as-of, or today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// How the reference rated the experience, 0-10 (feedback)
+        #[arg(long, value_parser = parse_rating)]
+        reference_rating: Option<i64>,
+        /// How the prospect rated it, 0-10 (prospect feedback)
+        #[arg(long, value_parser = parse_rating)]
+        prospect_rating: Option<i64>,
+    },
+    /// Move follow-up ID's due day to DATE
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

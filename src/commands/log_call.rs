@@ -103,6 +103,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
                 prospect_rating: args.prospect_rating,
                 notes: args.notes.as_deref(),
                 override_reason,
+                closes: None,
             },
         )?;
         let when = stamp(today);

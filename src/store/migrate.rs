@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_override_index",
         include_str!("../../migrations/0002_override_index.sql"),
     ),
+    (
+        "0006_followup_ids",
+        include_str!("../../migrations/0006_followup_ids.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
