@@ -65,6 +65,8 @@ pub enum Command {
     Policy(PolicyArgs),
     Demo(DemoArgs),
     Backup(BackupArgs),
+    Review(ReviewArgs),
+    Digest(DigestArgs),
     Completions(CompletionsArgs),
     Man,
 }
@@ -730,4 +732,55 @@ pub struct BackupArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  refprog review --html review.html                      # the last 90 days
+  refprog review --html q3.html --period 2026-07-01..2026-09-30 --as-of 2026-09-30
+  refprog review --html review.html --period year --open
+
+One self-contained HTML file (no script, nothing fetched) to attach to an email: the
+headline (revenue and pipeline influenced, win rates, fulfilment, references by tier),
+coverage gaps, load, the monthly trend, care and the people. Each section names the
+command that prints the same figures as text. The same database and --as-of give the same
+bytes.";
+
+/// The program on one page for the people who fund it: an HTML file with charts
+#[derive(Debug, Args)]
+#[command(after_help = REVIEW_EXAMPLES)]
+pub struct ReviewArgs {
+    /// Where to write the page (replaced if it exists)
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+
+    /// The period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
+
+    /// Open the page in the default browser when written
+    #[arg(long)]
+    pub open: bool,
+}
+
+const DIGEST_EXAMPLES: &str = "\
+Examples:
+  refprog digest                                  # plain text, for a cron email
+  refprog digest --markdown
+  0 7 * * 1 refprog digest | mail -s 'Reference program' pm@example.com
+
+What is due, who is over the limit, the coverage gaps, the requests past the SLA, and the
+headline of the period: the review page's facts in a few lines.";
+
+/// The week's facts in a few lines of text (or markdown) for an email
+#[derive(Debug, Args)]
+#[command(after_help = DIGEST_EXAMPLES)]
+pub struct DigestArgs {
+    /// Markdown instead of plain text
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
 }
