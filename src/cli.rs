@@ -76,6 +76,7 @@ Examples:
   refprog import accounts excel.csv --encoding windows-1252
   refprog import opportunities deals.csv --map 'Deal Value=amount' --date-format '%d.%m.%Y'
   refprog import activities calls.csv --skip-bad --rejects bad-rows.csv
+  refprog import activities Task.csv --map-value 'kind:=check-in' --map-value 'kind:Call=check-in'
   refprog import accounts accounts.csv --dry-run --format json
 
 Importing the same file twice changes nothing the second time; a changed row updates that
@@ -109,6 +110,11 @@ pub struct ImportArgs {
     /// A chrono date format for dates in another shape, e.g. '%d.%m.%Y'
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
+
+    /// Say what a CRM value means: 'FIELD:FROM=TO', e.g. 'kind:Meeting=check-in'; an empty
+    /// FROM stands for a blank cell (repeatable)
+    #[arg(long = "map-value", value_name = "FIELD:FROM=TO", value_parser = crate::import::mapping::parse_value_map)]
+    pub value_maps: Vec<crate::import::mapping::ValueMap>,
 
     /// Import the good rows and leave out the bad ones (instead of importing nothing)
     #[arg(long)]

@@ -24,6 +24,7 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
         },
         date_format: args.date_format.clone(),
         maps: args.maps.clone(),
+        value_maps: args.value_maps.clone(),
         skip_bad: args.skip_bad,
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
@@ -51,6 +52,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             "... and {} more bad rows",
             summary.rejected as usize - shown.len()
         );
+    }
+    for message in crate::import::notes::unreadable(&summary) {
+        eprintln!("{}: {message}", summary.file);
     }
     if !summary.ignored_columns.is_empty() {
         let shown: Vec<&str> = summary
@@ -89,6 +93,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             summary.rejected,
             summary.read
         );
+    }
+    for note in crate::import::notes::counts(&summary) {
+        out.note(note);
     }
     if summary.derived_role_levels > 0 {
         out.note(format!(

@@ -369,6 +369,9 @@ pub fn exclusion(need: &Need, c: &Candidate, policy: &Policy, today: NaiveDate) 
     if c.status == Some(AccountStatus::Churned) {
         return Some(format!("{} has churned", c.account));
     }
+    if c.status == Some(AccountStatus::Prospect) {
+        return Some(format!("{} is not a customer (a prospect)", c.account));
+    }
     if c.escalation {
         return Some(format!("{} has an open escalation", c.account));
     }

@@ -4,7 +4,10 @@
 //! level from a title, a won/lost status from IsWon), check references between kinds,
 //! and write all or nothing.
 
+pub mod crm;
 pub mod headers;
+pub mod mapping;
+pub mod notes;
 pub mod reader;
 pub mod spec;
 pub mod values;
@@ -14,7 +17,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::domain::model::RoleLevel;
+use crate::domain::model::{AccountStatus, RoleLevel};
 use crate::store::Value;
 use crate::store::import::{Exists, Outcome, Upserter};
 use headers::ColumnMap;
@@ -29,6 +32,7 @@ pub struct ImportOptions {
     pub read: ReadOptions,
     pub date_format: Option<String>,
     pub maps: Vec<(String, String)>,
+    pub value_maps: Vec<mapping::ValueMap>,
     pub skip_bad: bool,
     pub rejects: Option<PathBuf>,
     pub dry_run: bool,
@@ -46,6 +50,12 @@ pub struct Summary {
     pub rejected: u64,
     /// Contacts whose role level was derived from their title.
     pub derived_role_levels: u64,
+    /// Opportunities whose industry, size or region came from their account.
+    pub filled_from_accounts: u64,
+    /// Accounts stored as prospects (the CRM's type or lifecycle stage says not a customer).
+    pub prospects: u64,
+    /// Values of fixed-vocabulary fields that could not be read, with their counts.
+    pub unreadable: Vec<mapping::UnreadableValues>,
     pub ignored_columns: Vec<String>,
     pub dry_run: bool,
     pub written: bool,
@@ -156,6 +166,8 @@ pub fn import(
     let source = CsvSource::open(options.path.as_deref(), &options.read)?;
     let columns = headers::map_headers(spec, &source.headers, &options.maps)
         .map_err(|message| anyhow::anyhow!("{}: {message}", source.name))?;
+    let value_maps = mapping::ValueMaps::new(spec, &options.value_maps)
+        .map_err(|message| anyhow::anyhow!("{message}"))?;
     let present = present_fields(spec, &columns);
     let deferred = crate::store::import::defer_indexes(tx, spec)?;
     let mut writer = RowWriter::new(tx, spec, &columns, &present)?;
@@ -172,6 +184,9 @@ pub fn import(
         columns: &columns,
         headers: &headers,
         date_format: options.date_format.as_deref(),
+        value_maps: &value_maps,
+        sales_activities: spec.kind == Kind::Activities
+            && crm::is_salesforce_activity_export(&headers),
     };
     let keep_raw = options.rejects.is_some();
     let mut shown = Vec::new();
@@ -188,8 +203,8 @@ pub fn import(
                     let (line, reasons, raw) = match item {
                         Parsed::Bad { line, reasons, raw } => (line, reasons, Some(raw)),
                         Parsed::Row { line, first, raw } => {
-                            let values = batch.values(first, spec.fields.len());
-                            let reasons = writer.write(&values, &parser, &mut summary)?;
+                            let mut values = batch.values(first, spec.fields.len());
+                            let reasons = writer.write(&mut values, &parser, &mut summary)?;
                             (line, reasons, raw)
                         }
                     };
@@ -212,11 +227,17 @@ pub fn import(
             .join()
             .map_err(|_| anyhow::anyhow!("the CSV reader stopped unexpectedly"))?;
         written?;
-        summary.derived_role_levels = derived?;
+        let (derived, prospects, unreadable) = derived?;
+        summary.derived_role_levels = derived;
+        summary.prospects = prospects;
+        summary.unreadable = unreadable.finish(spec, |f| parser.header_of(f).to_string());
         Ok(())
     })?;
     drop(writer);
     deferred.rebuild(tx)?;
+    if matches!(spec.kind, Kind::Accounts | Kind::Opportunities) {
+        summary.filled_from_accounts += crate::store::import::fill_deals_from_accounts(tx)?;
+    }
     if summary.read == 0 {
         anyhow::bail!(
             "{}: no rows after the header: nothing to import",
@@ -232,6 +253,8 @@ struct RowWriter<'c> {
     upserter: Upserter<'c>,
     references: Vec<(usize, Kind, Exists<'c>)>,
     spec: &'static KindSpec,
+    /// For opportunities: their accounts' firmographics, for the cells left blank.
+    firmographics: Option<crate::store::import::Firmographics<'c>>,
 }
 
 impl<'c> RowWriter<'c> {
@@ -247,20 +270,28 @@ impl<'c> RowWriter<'c> {
                 references.push((f, kind, Exists::new(tx, kind)?));
             }
         }
+        let firmographics = match spec.kind {
+            Kind::Opportunities => Some(crate::store::import::Firmographics::new(tx)?),
+            _ => None,
+        };
         Ok(RowWriter {
             upserter: Upserter::new(tx, spec, present)?,
             references,
             spec,
+            firmographics,
         })
     }
 
     /// Writes one valid row; the reasons it was refused, if it was.
     fn write(
         &mut self,
-        values: &[Value<'_>],
+        values: &mut [Value<'_>],
         parser: &RowParser<'_>,
         summary: &mut Summary,
     ) -> Result<Vec<String>> {
+        if let Some(firmographics) = &mut self.firmographics {
+            summary.filled_from_accounts += u64::from(firmographics.fill(self.spec, values)?);
+        }
         let mut reasons = Vec::new();
         for (f, kind, exists) in &mut self.references {
             if values[*f] != Value::Null && !exists.check(&values[*f])? {
@@ -309,6 +340,7 @@ fn present_fields(spec: &KindSpec, columns: &ColumnMap) -> Vec<bool> {
             derived(&mut present, "role_level", &["title"]);
         }
         Kind::Opportunities => derived(&mut present, "status", &["is_won", "is_closed", "stage"]),
+        Kind::Accounts => derived(&mut present, "status", &["account_type", "lifecycle_stage"]),
         Kind::Activities => present[0] = true,
         _ => {}
     }
@@ -329,18 +361,26 @@ struct RowParser<'a> {
     columns: &'a ColumnMap,
     headers: &'a [String],
     date_format: Option<&'a str>,
+    value_maps: &'a mapping::ValueMaps,
+    /// A Salesforce task or event export, whose standard types are not reference activities.
+    sales_activities: bool,
 }
+
+/// What the reader thread counts besides the rows: role levels derived from titles,
+/// accounts stored as prospects, and the values no rule could read.
+type ReaderCounts = (u64, u64, mapping::Unreadable);
 
 impl RowParser<'_> {
     /// The reader thread: reads every record, validates it, and sends it on in batches.
-    /// Returns how many role levels were derived from titles.
     fn read_all(
         &self,
         mut source: CsvSource,
         sender: std::sync::mpsc::SyncSender<Batch>,
         keep_raw: bool,
-    ) -> Result<u64> {
+    ) -> Result<ReaderCounts> {
         let mut derived = 0;
+        let mut prospects = 0;
+        let mut unreadable = mapping::Unreadable::default();
         let mut batch = Batch::default();
         let mut record = csv::ByteRecord::new();
         while source.next(&mut record)? {
@@ -395,9 +435,10 @@ impl RowParser<'_> {
                         });
                     }
                     Ok(text) => {
-                        match self.parse(&text) {
+                        match self.parse(&text, &mut unreadable) {
                             Ok((values, derived_role)) => {
                                 derived += u64::from(derived_role);
+                                prospects += u64::from(self.is_prospect(&values));
                                 let raw = keep_raw.then(|| text.as_byte_record().clone());
                                 batch.push_row(line, &values, raw);
                             }
@@ -414,14 +455,22 @@ impl RowParser<'_> {
             if batch.items.len() == BATCH {
                 let full = std::mem::take(&mut batch);
                 if sender.send(full).is_err() {
-                    return Ok(derived); // the writer stopped; it reports why
+                    // the writer stopped; it reports why
+                    return Ok((derived, prospects, unreadable));
                 }
             }
         }
         if !batch.items.is_empty() {
             let _ = sender.send(batch);
         }
-        Ok(derived)
+        Ok((derived, prospects, unreadable))
+    }
+
+    fn is_prospect(&self, values: &[Value<'_>]) -> bool {
+        self.spec.kind == Kind::Accounts
+            && self.spec.index_of("status").is_some_and(|s| {
+                values[s] == Value::Text(Cow::Borrowed(AccountStatus::Prospect.as_str()))
+            })
     }
 
     fn header_of(&self, field: usize) -> &str {
@@ -434,6 +483,7 @@ impl RowParser<'_> {
     fn parse<'r>(
         &self,
         record: &'r csv::StringRecord,
+        unreadable: &mut mapping::Unreadable,
     ) -> Result<(Vec<Value<'r>>, bool), Vec<String>> {
         let mut values = Vec::with_capacity(self.spec.fields.len());
         let mut errors = Vec::new();
@@ -447,10 +497,35 @@ impl RowParser<'_> {
                 );
                 continue;
             };
-            let text = record.get(column).unwrap_or_default().trim();
+            let cell = record.get(column).unwrap_or_default().trim();
+            let mapped = self.value_maps.apply(f, cell);
+            let text = mapped.unwrap_or(cell);
+            if let Some(reason) =
+                crm::problem(field, text, self.sales_activities && mapped.is_none())
+            {
+                if matches!(field.ty, Type::Choice(_)) {
+                    unreadable.add(f, text);
+                }
+                errors.push(format!(
+                    "column '{}': value '{}': {reason}",
+                    self.headers[column],
+                    shorten(text)
+                ));
+                values.push(Value::Null);
+                continue;
+            }
             match parse_cell(field, text, self.date_format) {
-                Ok(value) => values.push(value),
+                Ok(value) => {
+                    if value == Value::Null && field.required && matches!(field.ty, Type::Choice(_))
+                    {
+                        unreadable.add(f, text);
+                    }
+                    values.push(value)
+                }
                 Err(expected) => {
+                    if matches!(field.ty, Type::Choice(_)) {
+                        unreadable.add(f, text);
+                    }
                     errors.push(format!(
                         "column '{}': value '{}': expected {expected}",
                         self.headers[column],
@@ -528,14 +603,17 @@ pub fn parse_cell<'r>(
     }
     let text = values::unescape_formula(text);
     Ok(match field.ty {
-        Type::Id | Type::Ref(_) => {
+        Type::Id | Type::Ref(_) | Type::Link(_) => {
             if text.chars().count() > 255 {
                 return Err(format!(
                     "an id of at most 255 characters (this one has {})",
                     text.chars().count()
                 ));
             }
-            Value::Text(Cow::Borrowed(text))
+            if crm::is_empty_id(text) {
+                return Ok(Value::Null);
+            }
+            Value::Text(crm::canonical_id(text))
         }
         Type::Text => Value::Text(Cow::Borrowed(text)),
         Type::Int(min, max) => Value::Int(values::parse_int(text, min, max)?),
@@ -619,6 +697,25 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>]) -> bool {
                     values[status] = Value::Text(Cow::Borrowed(derived));
                 } else if values[status] == Value::Null {
                     values[status] = Value::Text(Cow::Borrowed("open"));
+                }
+            }
+        }
+        Kind::Accounts => {
+            // The CRM's type or lifecycle stage tells a customer from a prospect, partner,
+            // competitor or other; an explicit status of churned stands.
+            let status = at("status");
+            if values[status] == Value::Text(Cow::Borrowed(AccountStatus::Active.as_str())) {
+                let said = ["account_type", "lifecycle_stage"]
+                    .iter()
+                    .filter_map(|name| text(values, name))
+                    .filter_map(|t| crm::account_status(&t))
+                    .min_by_key(|s| match s {
+                        AccountStatus::Prospect => 0,
+                        AccountStatus::Churned => 1,
+                        AccountStatus::Active => 2,
+                    });
+                if let Some(said) = said {
+                    values[status] = Value::Text(Cow::Borrowed(said.as_str()));
                 }
             }
         }
