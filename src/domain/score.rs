@@ -582,10 +582,28 @@ pub fn score(
             pct(fit.by_amount),
             pct(policy.icp_full_share)
         );
-        if share < 0.05 {
-            clauses.push("few prospects in the pipeline resemble it".to_string());
+        let blind: Vec<&str> = ["industry", "size", "region", "use case"]
+            .into_iter()
+            .zip(fit.blind)
+            .filter_map(|(name, blind)| blind.then_some(name))
+            .collect();
+        if blind.len() == fit.blind.len() {
+            clauses.push(
+                "the open pipeline names no industry, size, region or use case: neutral"
+                    .to_string(),
+            );
         } else {
-            clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            if share < 0.05 {
+                clauses.push("few prospects in the pipeline resemble it".to_string());
+            } else {
+                clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            }
+            if !blind.is_empty() {
+                clauses.push(format!(
+                    "no open deal names its {}: neutral",
+                    blind.join(" or ")
+                ));
+            }
         }
         points
     };

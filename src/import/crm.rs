@@ -99,6 +99,9 @@ pub fn is_spreadsheet_number(text: &str) -> bool {
         && exponent.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Why a row whose `WhoId` names a lead is refused: the one reason given for it.
+pub const NOT_A_CONTACT: &str = "a lead, not a contact";
+
 /// Why an id cell cannot be used, in words for the person who exported it.
 pub const SPREADSHEET_NUMBER: &str =
     "the id was turned into a number by a spreadsheet; re-export, or format the column as text";
@@ -177,7 +180,7 @@ pub fn problem(field: &Field, text: &str, sales_activities: bool) -> Option<Stri
         Type::Id | Type::Ref(_) | Type::Link(_) if is_spreadsheet_number(text) => {
             Some(SPREADSHEET_NUMBER.to_string())
         }
-        Type::Ref(Kind::Contacts) if is_lead_id(text) => Some("a lead, not a contact".to_string()),
+        Type::Ref(Kind::Contacts) if is_lead_id(text) => Some(NOT_A_CONTACT.to_string()),
         Type::Ref(kind) | Type::Link(kind) if text.contains(';') => {
             let ids: Vec<&str> = text.split(';').map(str::trim).filter(|t| !t.is_empty()).collect();
             (ids.len() > 1).then(|| {

@@ -487,6 +487,8 @@ impl RowParser<'_> {
     ) -> Result<(Vec<Value<'r>>, bool), Vec<String>> {
         let mut values = Vec::with_capacity(self.spec.fields.len());
         let mut errors = Vec::new();
+        // Unreadable enum values, tallied once the row is known not to be a lead's.
+        let mut unread: Vec<(usize, &str)> = Vec::new();
         for (f, field) in self.spec.fields.iter().enumerate() {
             let Some(column) = self.columns.by_field[f] else {
                 // Used only when the row is new: absent columns are never updated.
@@ -504,7 +506,7 @@ impl RowParser<'_> {
                 crm::problem(field, text, self.sales_activities && mapped.is_none())
             {
                 if matches!(field.ty, Type::Choice(_)) {
-                    unreadable.add(f, text);
+                    unread.push((f, text));
                 }
                 errors.push(format!(
                     "column '{}': value '{}': {reason}",
@@ -518,13 +520,13 @@ impl RowParser<'_> {
                 Ok(value) => {
                     if value == Value::Null && field.required && matches!(field.ty, Type::Choice(_))
                     {
-                        unreadable.add(f, text);
+                        unread.push((f, text));
                     }
                     values.push(value)
                 }
                 Err(expected) => {
                     if matches!(field.ty, Type::Choice(_)) {
-                        unreadable.add(f, text);
+                        unread.push((f, text));
                     }
                     errors.push(format!(
                         "column '{}': value '{}': expected {expected}",
@@ -534,6 +536,14 @@ impl RowParser<'_> {
                     values.push(Value::Null);
                 }
             }
+        }
+        // A task of a lead is not about a contact at all: that is the one reason to give.
+        if let Some(lead) = errors.iter().position(|e| e.ends_with(crm::NOT_A_CONTACT)) {
+            let lead = errors.swap_remove(lead);
+            return Err(vec![lead]);
+        }
+        for (f, text) in unread {
+            unreadable.add(f, text);
         }
         let derived_role = derive(self.spec, &mut values);
         for (f, field) in self.spec.fields.iter().enumerate() {
