@@ -531,3 +531,124 @@ fn the_migration_merges_ids_that_differ_only_by_form() {
         .expect("index");
     assert_eq!(indexes, 1, "the accounts index is rebuilt");
 }
+
+/// The flags a Salesforce weekly export's tasks and events need: what their types mean.
+const TASK_TYPES: [&str; 8] = [
+    "--map-value",
+    "kind:Call=check-in",
+    "--map-value",
+    "kind:Email=check-in",
+    "--map-value",
+    "kind:=check-in",
+    "--map-value",
+    "kind:Meeting=check-in",
+];
+
+#[test]
+fn a_salesforce_weekly_export_folder_imports_in_dependency_order_in_one_transaction() {
+    let work = Workdir::new();
+    let folder = fixture("salesforce_weekly");
+    // Without --skip-bad, the one task of a lead stops the whole import: nothing written.
+    let mut args = vec!["import", folder.as_str()];
+    args.extend(TASK_TYPES);
+    let stderr = work.run(&args).fails(1);
+    assert!(
+        stderr.contains("import failed: 1 of 19 rows in 5 files are bad; nothing was written"),
+        "{stderr}"
+    );
+    assert!(export(&work, "accounts").is_empty(), "nothing was written");
+    args.extend(["--skip-bad", "--rejects"]);
+    let rejects = work.path("rejects.csv");
+    let rejects_arg = rejects.to_str().expect("path").to_string();
+    args.push(&rejects_arg);
+    let stderr = work.run(&args).fails(0);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("note: skipped") || l.contains("read,"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "note: skipped fixtures/exports/salesforce_weekly/Lead.csv: refprog does not import it (leads are not customers; their tasks are refused as leads)",
+            "note: skipped fixtures/exports/salesforce_weekly/User.csv: refprog does not import it (Salesforce users are your own staff)",
+            "fixtures/exports/salesforce_weekly/Account.csv: accounts: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/salesforce_weekly/Contact.csv: contacts: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/salesforce_weekly/Opportunity.csv: opportunities: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/salesforce_weekly/Event.csv: activities: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/salesforce_weekly/Task.csv: activities: 5 read, 4 inserted, 0 updated, 0 unchanged, 1 rejected",
+        ],
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(&rejects).expect("rejects file");
+    let mut reader = csv::Reader::from_reader(written.as_bytes());
+    assert_eq!(
+        reader.headers().expect("header"),
+        vec!["file", "line", "reason", "record"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], "fixtures/exports/salesforce_weekly/Task.csv");
+    assert_eq!(&rows[0][1], "6");
+    assert_eq!(
+        &rows[0][2],
+        "column 'WhoId': value '00QDn00000Ld9ZaMAJ': a lead, not a contact"
+    );
+    // The same folder next week: nothing changes.
+    let again = work.run(&args).fails(0);
+    assert!(
+        again.contains("Account.csv: accounts: 5 read, 0 inserted, 0 updated, 5 unchanged"),
+        "{again}"
+    );
+}
+
+#[test]
+fn hubspot_exports_are_recognised_by_name_and_ordered_whatever_order_given() {
+    let work = Workdir::new();
+    let stderr = work
+        .run(&[
+            "import",
+            &fixture("hubspot_deals.csv"),
+            &fixture("hubspot_contacts.csv"),
+            &fixture("hubspot_companies.csv"),
+        ])
+        .fails(0);
+    let summaries: Vec<&str> = stderr.lines().filter(|l| l.contains(" read, ")).collect();
+    assert_eq!(
+        summaries,
+        [
+            "fixtures/exports/hubspot_companies.csv: accounts: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/hubspot_contacts.csv: contacts: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected",
+            "fixtures/exports/hubspot_deals.csv: opportunities: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected",
+        ],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_whose_kind_cannot_be_told_needs_a_kind() {
+    let work = Workdir::new();
+    let file = work.write("export.csv", "Id,Name\n1,Ann\n");
+    let stderr = work.run(&["import", file.to_str().expect("path")]).fails(1);
+    assert!(
+        stderr.contains(
+            "cannot tell which kind of records it holds: neither its name nor its columns say"
+        ),
+        "{stderr}"
+    );
+    let stderr = work.run(&["import"]).fails(2);
+    assert!(stderr.contains("name what to import"), "{stderr}");
+    let stderr = work.run(&["import", "-"]).fails(2);
+    assert!(
+        stderr.contains("standard input has no file name"),
+        "{stderr}"
+    );
+    // A single file recognised by its columns imports as that kind.
+    let accounts = work.write(
+        "export2.csv",
+        "Id,Name,Industry,NumberOfEmployees,BillingCountry\n001Dn00000Rf1Ab,Northwind,Healthcare,1200,United States\n",
+    );
+    let stderr = work
+        .run(&["import", accounts.to_str().expect("path")])
+        .fails(0);
+    assert!(stderr.contains("accounts: 1 read, 1 inserted"), "{stderr}");
+}

@@ -15,14 +15,20 @@ use crate::import::{BadRow, ImportOptions, Mode, Progress};
 use crate::output::{Format, Out};
 use crate::store::Store;
 
-pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
+pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let read = ReadOptions {
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    // Several files, or a folder: one transaction over all (src/commands/import_many.rs).
+    let (kind, paths) = args.kind_and_paths()?;
+    let Some((kind, path)) = super::import_many::single(kind, &paths, &read)? else {
+        return super::import_many::run(args, kind, &paths, store, out, today);
+    };
     let options = ImportOptions {
-        kind: args.kind,
-        path: args.file.clone(),
-        read: ReadOptions {
-            delimiter: args.delimiter,
-            encoding: args.encoding,
-        },
+        kind,
+        path,
+        read,
         date_format: args.date_format.clone(),
         maps: args.maps.clone(),
         value_maps: args.value_maps.clone(),

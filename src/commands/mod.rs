@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod followups;
 pub mod import;
+pub mod import_many;
 pub mod log_call;
 pub mod matching;
 pub mod policy;

@@ -5,6 +5,7 @@
 //! and write all or nothing.
 
 pub mod crm;
+pub mod folder;
 pub mod headers;
 pub mod mapping;
 pub mod notes;
