@@ -178,23 +178,29 @@ fn describe_missing(
     headers: &[String],
     claimed: &[bool],
 ) -> String {
+    use crate::import::spec::Type;
     let mut text = format!("missing required column '{}'", field.name);
     if !field.aliases.is_empty() {
         text.push_str(&format!(" (also accepted: {})", field.aliases.join(", ")));
     }
-    // The unclaimed header most like any accepted name, if it is reasonably close.
+    // For an id, only a header that names an id (`Record ID - Contact`, `WhoId`) is a
+    // plausible stand-in, however close another is in spelling (`Contact type`); for any
+    // other field, an id column never is.
+    let wants_id = matches!(field.ty, Type::Id | Type::Ref(_) | Type::Link(_));
+    let similarity = |header: &str| {
+        std::iter::once(&field.name)
+            .chain(field.aliases)
+            .map(|name| strsim::normalized_levenshtein(&squash(header), &squash(name)))
+            .fold(0.0, f64::max)
+    };
+    // The unclaimed header most like any accepted name, if it is reasonably close (an id
+    // header need only be somewhat close: it is already of the right sort).
     let closest = headers
         .iter()
         .zip(claimed)
-        .filter(|(_, claimed)| !**claimed)
-        .map(|(header, _)| {
-            let score = std::iter::once(&field.name)
-                .chain(field.aliases)
-                .map(|name| strsim::normalized_levenshtein(&squash(header), &squash(name)))
-                .fold(0.0, f64::max);
-            (score, header)
-        })
-        .filter(|(score, _)| *score >= 0.5)
+        .filter(|(header, claimed)| !**claimed && is_id_like(header) == wants_id)
+        .map(|(header, _)| (similarity(header), header))
+        .filter(|(score, _)| *score >= if wants_id { 0.3 } else { 0.5 })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, header)) = closest {
         text.push_str(&format!(
@@ -203,6 +209,23 @@ fn describe_missing(
         ));
     }
     text
+}
+
+/// True for a header that names an id: a word `ID`/`IDs`, or a CRM API name ending in
+/// `Id` (`AccountId`, `WhoId`).
+fn is_id_like(header: &str) -> bool {
+    header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|word| {
+            let lower = word.to_ascii_lowercase();
+            lower == "id"
+                || lower == "ids"
+                || ["Id", "ID", "Ids", "IDs"].iter().any(|end| {
+                    word.strip_suffix(end)
+                        .is_some_and(|rest| rest.chars().last().is_some_and(char::is_lowercase))
+                })
+        })
 }
 
 #[cfg(test)]
@@ -267,6 +290,31 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("closest in the file: 'Acct ID'"), "{error}");
+    }
+
+    #[test]
+    fn an_id_field_is_offered_an_id_column() {
+        // A HubSpot contacts export whose id column was renamed: 'Contact type' is closer
+        // in spelling, but only an id column can hold an id.
+        let error = map_headers(
+            &CONTACTS,
+            &headers(&["Contact type", "Contact Record ID", "Account ID", "Name"]),
+            &[],
+        )
+        .expect_err("missing");
+        assert!(
+            error.contains("closest in the file: 'Contact Record ID' (use --map 'Contact Record ID=contact_id')"),
+            "{error}"
+        );
+        let error = map_headers(
+            &CONTACTS,
+            &headers(&["Contact type", "Account ID", "Name"]),
+            &[],
+        )
+        .expect_err("missing");
+        assert!(!error.contains("closest"), "{error}");
+        assert!(is_id_like("AccountId") && is_id_like("Associated Company IDs (Primary)"));
+        assert!(!is_id_like("Paid") && !is_id_like("Idea") && !is_id_like("Contact type"));
     }
 
     #[test]
