@@ -65,6 +65,8 @@ pub enum Command {
     Policy(PolicyArgs),
     Demo(DemoArgs),
     Backup(BackupArgs),
+    Review(ReviewArgs),
+    Digest(DigestArgs),
     Completions(CompletionsArgs),
     Man,
 }
@@ -343,7 +345,7 @@ pub enum RequestAction {
     /// Decline a request, with the reason
     Decline {
         request_id: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_reason)]
         reason: String,
     },
     /// Cancel a request
@@ -398,6 +400,10 @@ pub struct MatchArgs {
     /// Record that this contact was asked (request -> asked)
     #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
+    /// With --ask: ask even though the request is not approved or a rule refuses the
+    /// contact, with this reason (kept in the request's history)
+    #[arg(long = "override", value_name = "REASON", requires = "ask", value_parser = parse_reason)]
+    pub override_reason: Option<String>,
 }
 
 const BRIEF_EXAMPLES: &str = "\
@@ -420,6 +426,15 @@ pub struct BriefArgs {
 fn parse_tier(text: &str) -> Result<crate::domain::model::Tier, String> {
     use crate::domain::model::Tier;
     Tier::parse(text).ok_or_else(|| format!("'{text}': expected {}", Tier::expected()))
+}
+
+/// A reason a person wrote: not empty, not only blanks.
+fn parse_reason(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("a reason is required: say why, in words (it is kept)".to_string())
+    } else {
+        Ok(text.trim().to_string())
+    }
 }
 
 fn parse_rating(text: &str) -> Result<i64, String> {
@@ -465,8 +480,14 @@ pub struct LogCallArgs {
     #[arg(long)]
     pub notes: Option<String>,
     /// Record it even if a limit refuses it, with this reason (shown in reports)
-    #[arg(long = "override", value_name = "REASON")]
+    #[arg(long = "override", value_name = "REASON", value_parser = parse_reason)]
     pub override_reason: Option<String>,
+    /// Accept a date after --as-of (today), or more than a year ahead
+    #[arg(long)]
+    pub future: bool,
+    /// Say whether the rules allow it, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 const ROSTER_EXAMPLES: &str = "\
@@ -549,13 +570,20 @@ Examples:
   refprog followups --overdue
   refprog followups --all --within 14
   refprog followups --format csv    # for cron
+  refprog followups --kind thank-you --contact C-HEALTH-CFO
+  refprog followups done thank-you:ACT-00042
+  refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
+  refprog followups --stale         # those overdue longer than followup.stale_days
 
-Each row gives the command that marks it done.";
+Each row has a stable id (from what opened it) and the command that marks it done; items
+overdue longer than followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]
-#[command(after_help = FOLLOWUPS_EXAMPLES)]
+#[command(after_help = FOLLOWUPS_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Due by today, overdue included (the default)
     #[arg(long, conflicts_with_all = ["overdue", "all"])]
     pub due: bool,
@@ -571,6 +599,53 @@ pub struct FollowupsArgs {
     /// Only the first N, oldest due first
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Only follow-ups of this kind
+    #[arg(long, value_parser = parse_followup_kind)]
+    pub kind: Option<crate::domain::followups::FollowUpKind>,
+    /// Only this contact's
+    #[arg(long, value_name = "CONTACT_ID")]
+    pub contact: Option<String>,
+    /// Only those due from today to this many days ahead (not the overdue)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub due_within: Option<i64>,
+    /// List the stale ones (overdue longer than followup.stale_days), summed up otherwise
+    #[arg(long)]
+    pub stale: bool,
+}
+
+fn parse_followup_kind(text: &str) -> Result<crate::domain::followups::FollowUpKind, String> {
+    use crate::domain::followups::FollowUpKind;
+    FollowUpKind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = FollowUpKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("'{text}': expected one of {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Record the touch that closes follow-up ID (thank-you, feedback, loop-closed,
+    /// check-in or gift; a recommitment for recommit), and nothing else
+    Done {
+        /// The follow-up's id, as `followups` lists it
+        id: String,
+        /// When the touch happened (default: --as-of, or today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// How the reference rated the experience, 0-10 (feedback)
+        #[arg(long, value_parser = parse_rating)]
+        reference_rating: Option<i64>,
+        /// How the prospect rated it, 0-10 (prospect feedback)
+        #[arg(long, value_parser = parse_rating)]
+        prospect_rating: Option<i64>,
+    },
+    /// Move follow-up ID's due day to DATE
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -694,4 +769,55 @@ impl ImportArgs {
         };
         Ok((kind, paths))
     }
+}
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  refprog review --html review.html                      # the last 90 days
+  refprog review --html q3.html --period 2026-07-01..2026-09-30 --as-of 2026-09-30
+  refprog review --html review.html --period year --open
+
+One self-contained HTML file (no script, nothing fetched) to attach to an email: the
+headline (revenue and pipeline influenced, win rates, fulfilment, references by tier),
+coverage gaps, load, the monthly trend, care and the people. Each section names the
+command that prints the same figures as text. The same database and --as-of give the same
+bytes.";
+
+/// The program on one page for the people who fund it: an HTML file with charts
+#[derive(Debug, Args)]
+#[command(after_help = REVIEW_EXAMPLES)]
+pub struct ReviewArgs {
+    /// Where to write the page (replaced if it exists)
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+
+    /// The period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
+
+    /// Open the page in the default browser when written
+    #[arg(long)]
+    pub open: bool,
+}
+
+const DIGEST_EXAMPLES: &str = "\
+Examples:
+  refprog digest                                  # plain text, for a cron email
+  refprog digest --markdown
+  0 7 * * 1 refprog digest | mail -s 'Reference program' pm@example.com
+
+What is due, who is over the limit, the coverage gaps, the requests past the SLA, and the
+headline of the period: the review page's facts in a few lines.";
+
+/// The week's facts in a few lines of text (or markdown) for an email
+#[derive(Debug, Args)]
+#[command(after_help = DIGEST_EXAMPLES)]
+pub struct DigestArgs {
+    /// Markdown instead of plain text
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
 }

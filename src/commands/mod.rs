@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod brief;
 pub mod demo;
+pub mod digest;
 pub mod export;
 pub mod followups;
 pub mod import;
@@ -12,5 +13,6 @@ pub mod log_call;
 pub mod matching;
 pub mod policy;
 pub mod request;
+pub mod review;
 pub mod roster;
 pub mod score;

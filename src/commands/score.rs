@@ -136,7 +136,7 @@ impl Voices {
                 )
             })
             .collect();
-        let yes = store::scoring::yes_answers(conn)?
+        let yes = store::scoring::yes_answers(conn, today)?
             .into_iter()
             .map(|(contact, n)| (contact.into(), n))
             .collect();

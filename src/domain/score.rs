@@ -13,7 +13,9 @@
 //!   referral, plus 5 per past yes answer (up to 20), minus 15 per unit of load in the
 //!   window.
 //!
-//! A missing input scores a neutral 50 and says so.
+//! A missing input scores a neutral 50 and says so. Every number above is a policy default
+//! (`score.*`, `match.promoter_from`/`match.detractor_to`); the explanations print the values
+//! in force. The ICP-fit part weights are still constants here.
 
 use chrono::NaiveDate;
 use compact_str::CompactString;
@@ -360,11 +362,15 @@ pub fn ago(days: i64) -> String {
     }
 }
 
-pub fn nps_category(nps: i64) -> &'static str {
-    match nps {
-        9.. => "promoter",
-        7..=8 => "passive",
-        _ => "detractor",
+/// Promoter, passive or detractor, by the policy's NPS thresholds (`match.promoter_from`,
+/// `match.detractor_to`: the same as availability in match).
+pub fn nps_category(nps: i64, policy: &Policy) -> &'static str {
+    if nps >= policy.promoter_from {
+        "promoter"
+    } else if nps > policy.detractor_to {
+        "passive"
+    } else {
+        "detractor"
     }
 }
 
@@ -394,10 +400,10 @@ pub fn score(
     let mut clauses: Vec<String> = Vec::new();
 
     // Sentiment.
-    let nps_points = account.nps.map(|nps| match nps_category(nps) {
+    let nps_points = account.nps.map(|nps| match nps_category(nps, policy) {
         "promoter" => 100.0,
-        "passive" => 60.0,
-        _ => nps as f64 * 5.0,
+        "passive" => policy.nps_passive_points,
+        _ => nps as f64 * policy.nps_detractor_points,
     });
     if let (Some(nps), Some(points)) = (account.nps, nps_points) {
         step!(
@@ -405,7 +411,7 @@ pub fn score(
             "sentiment",
             Some(points),
             "NPS {nps}: {}",
-            nps_category(nps)
+            nps_category(nps, policy)
         );
     }
     if let Some(health) = account.health {
@@ -418,12 +424,15 @@ pub fn score(
     }
     let mut sentiment = match (nps_points, account.health) {
         (Some(n), Some(h)) => {
-            let blended = 0.6 * n + 0.4 * h as f64;
+            let share = policy.sentiment_nps_share;
+            let blended = share * n + (1.0 - share) * h as f64;
             step!(
                 why,
                 "sentiment",
                 Some(round1(blended)),
-                "60 % NPS points + 40 % health"
+                "{} % NPS points + {} % health",
+                round1(share * 100.0),
+                round1((1.0 - share) * 100.0)
             );
             blended
         }
@@ -433,14 +442,14 @@ pub fn score(
             step!(
                 why,
                 "sentiment",
-                Some(50.0),
+                Some(policy.score_neutral),
                 "no NPS or health score: neutral"
             );
-            50.0
+            policy.score_neutral
         }
     };
     let mut sentiment_clause = match (account.nps, account.health) {
-        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps)),
+        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps, policy)),
         (None, Some(h)) => format!("health {h}, no NPS"),
         (None, None) => "no NPS or health score".to_string(),
     };
@@ -476,13 +485,16 @@ pub fn score(
     // Adoption.
     let adoption = match (account.adoption, account.advanced_adoption) {
         (Some(a), Some(b)) => {
+            let share = policy.adoption_active_share;
             step!(
                 why,
                 "adoption",
                 None,
-                "active-user adoption {a}% x 60 % + advanced-feature adoption {b}% x 40 %"
+                "active-user adoption {a}% x {} % + advanced-feature adoption {b}% x {} %",
+                round1(share * 100.0),
+                round1((1.0 - share) * 100.0)
             );
-            0.6 * a + 0.4 * b
+            share * a + (1.0 - share) * b
         }
         (Some(a), None) => {
             step!(
@@ -504,13 +516,13 @@ pub fn score(
         }
         (None, None) => {
             step!(why, "adoption", None, "no adoption figures: neutral");
-            50.0
+            policy.score_neutral
         }
     };
     step!(why, "adoption", Some(round1(adoption)), "adoption score");
     match account.adoption {
-        Some(a) if a >= 70.0 => clauses.push(format!("high adoption ({a}%)")),
-        Some(a) if a < 40.0 => clauses.push(format!("low adoption ({a}%)")),
+        Some(a) if a >= policy.high_adoption => clauses.push(format!("high adoption ({a}%)")),
+        Some(a) if a < policy.low_adoption => clauses.push(format!("low adoption ({a}%)")),
         _ => {}
     }
 
@@ -519,7 +531,7 @@ pub fn score(
         step!(
             why,
             "icp_fit",
-            Some(50.0),
+            Some(policy.score_neutral),
             "no open pipeline closing in the next {} days: neutral",
             demand.horizon_days
         );
@@ -527,10 +539,10 @@ pub fn score(
             "no open pipeline in the next {} days to compare with",
             demand.horizon_days
         ));
-        50.0
+        policy.score_neutral
     } else {
-        // Half of a full fit: what a dimension the pipeline does not describe scores.
-        let neutral = policy.icp_full_share / 2.0;
+        // A dimension the pipeline does not describe scores the neutral points.
+        let neutral = policy.icp_full_share * policy.score_neutral / 100.0;
         let fit = demand.fit(account, sectors, neutral);
         let pct = |x: f64| format!("{:.0}%", x * 100.0);
         for ((name, part, weight), blind) in [
@@ -593,7 +605,7 @@ pub fn score(
                     .to_string(),
             );
         } else {
-            if share < 0.05 {
+            if share < policy.icp_weak_share {
                 clauses.push("few prospects in the pipeline resemble it".to_string());
             } else {
                 clauses.push(format!("resembles {} of the open pipeline", pct(share)));
@@ -609,38 +621,42 @@ pub fn score(
     };
 
     // Advocacy history minus load.
-    let mut advocacy = 40.0;
-    step!(why, "advocacy", Some(40.0), "starting point");
+    let mut advocacy = policy.advocacy_start;
+    step!(why, "advocacy", Some(advocacy), "starting point");
     for signal in &account.signals {
         let points = if *signal == Signal::CaseStudy {
-            20.0
+            policy.advocacy_case_study
         } else {
-            10.0
+            policy.advocacy_signal
         };
         advocacy += points;
         step!(why, "advocacy", Some(points), "signal: {signal}");
     }
     if account.yes_answers > 0 {
-        let points = (5.0 * account.yes_answers as f64).min(20.0);
+        let points =
+            (policy.advocacy_yes * account.yes_answers as f64).min(policy.advocacy_yes_max);
         advocacy += points;
         step!(
             why,
             "advocacy",
             Some(points),
-            "{} past yes answer(s), 5 each up to 20",
-            account.yes_answers
+            "{} past yes answer(s), {} each up to {}",
+            account.yes_answers,
+            policy.advocacy_yes,
+            policy.advocacy_yes_max
         );
     }
     if account.load > 0 {
-        let points = -15.0 * account.load as f64;
+        let points = -policy.advocacy_per_load * account.load as f64;
         advocacy += points;
         step!(
             why,
             "advocacy",
             Some(points),
-            "{} ask(s) or activities in the last {} days, -15 each",
+            "{} ask(s) or activities in the last {} days, -{} each",
             account.load,
-            policy.limit_window_days
+            policy.limit_window_days,
+            policy.advocacy_per_load
         );
         clauses.push(format!(
             "{} ask{} in the last {} days",
@@ -693,7 +709,7 @@ pub fn score(
     if account.escalation {
         not_ready.push("open escalation".to_string());
     }
-    if let Some(nps) = account.nps.filter(|n| *n <= 6) {
+    if let Some(nps) = account.nps.filter(|n| *n <= policy.detractor_to) {
         not_ready.push(format!("detractor (NPS {nps})"));
     }
     if let Some(since) = account.customer_since {

@@ -130,9 +130,11 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
         kind: spec.table,
         file: source.name.clone(),
         ignored_columns: columns.ignored.clone(),
+        notes: columns.notes.clone(),
         dry_run: options.dry_run,
         ..Summary::default()
     };
+    summary.notes.extend(source.notes.iter().cloned());
     let mut parser = RowParser {
         spec,
         columns: &columns,
@@ -405,7 +407,7 @@ impl CellCounts {
                 "note: read {} date(s) like 03/04/2026 day-first, as line {line} shows (column '{column}': '{value}')",
                 self.ambiguous
             )),
-            (None, 1..) if parser.date_format.is_none() => notes.push(format!(
+            (None, 1..) if parser.date_format.is_none() && self.month_first.is_none() => notes.push(format!(
                 "note: {} date(s) like 03/04/2026 could be read either way; read them month-first (Salesforce's default); for day-first dates give --date-format %d/%m/%Y",
                 self.ambiguous
             )),

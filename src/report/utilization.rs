@@ -2,14 +2,19 @@
 //! sorted by contact id, header always present, ISO dates. Columns: contact_id, name,
 //! account_id, account, tier, this_quarter, last_90_days, last_365_days, all_time,
 //! last_activity, next_eligible, limit, flags (over-limit, burnout, fatigue, on-break,
-//! opted-out, override; `;`-separated).
+//! opted-out, override, churned, escalation; `;`-separated).
+//!
+//! The counts are units of load, as the limits count them (issue 18): each ask once,
+//! whatever the answer, with the activity that fulfilled it; each activity with no ask on
+//! its own. `last_activity` is the last ask or counted activity. Availability and the next
+//! eligible day come from the rule book (`domain::eligibility`).
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::commands::roster::standing;
+use crate::domain::eligibility::{Reason, standing};
 use crate::domain::metrics::quarter_start;
-use crate::domain::policy::{AnswerRecord, fatigue_signals};
+use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
 use crate::output::{Cell, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};
@@ -35,18 +40,16 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),
-        year_from: today - Duration::days(364),
+        year_from: today - Duration::days(policy.year_days - 1),
         today,
     };
     let members = store::roster::members(store)?;
     let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
     let counts = store::reports::activity_counts(store, windows, None, &ids)?;
-    let events = store::scoring::events_by_contact(
-        &store.conn,
-        windows.window_from - Duration::days(policy.gap_min_days),
-        today,
-    )?;
-    let answers = store::reports::answers_by_contact(&store.conn)?;
+    // Every ask and counted activity up to today: the window columns count units of load
+    // (an ask and its call once, a pass too), as match and the limits do.
+    let events = store::scoring::events_by_contact(&store.conn, NaiveDate::MIN, today)?;
+    let answers = store::reports::answers_by_contact(&store.conn, today)?;
     // Each row weighs the member's load and answers against the limits: two threads make
     // and format them.
     out.rows_parallel(&COLUMNS, members.len(), |i| {
@@ -54,12 +57,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         let mine = events
             .get(m.contact_id.as_str())
             .map_or(&[][..], Vec::as_slice);
-        let s = standing(m, mine, &policy, today);
+        let s = standing(&m.subject(), mine, &policy, today);
+        let units = |from: NaiveDate| i64::from(load_in_window(mine, from, today));
+        let this_quarter = units(windows.quarter_from);
         let mut flags = Vec::new();
         if m.tier.is_some() && i64::from(s.load) > s.limit {
             flags.push("over-limit");
         }
-        if c.this_quarter > policy.burnout_per_quarter {
+        if this_quarter > policy.burnout_per_quarter {
             flags.push("burnout");
         }
         // Fatigue from answers only here: the burnout flag already covers the busy quarter.
@@ -78,18 +83,25 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         if c.overrides > 0 {
             flags.push("override");
         }
+        for reason in &s.verdict.reasons {
+            match reason {
+                Reason::Churned { .. } => flags.push("churned"),
+                Reason::Escalation { .. } => flags.push("escalation"),
+                _ => {}
+            }
+        }
         vec![
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
             Cell::from(m.account_id.as_str()),
             Cell::from(m.account.as_str()),
             Cell::from(m.tier.map(|t| t.as_str())),
-            Cell::Int(c.this_quarter),
-            Cell::Int(c.last_90_days),
-            Cell::Int(c.last_365_days),
-            Cell::Int(c.all_time),
-            Cell::from(c.last_activity.map(|d| d.to_string())),
-            Cell::from(s.next_eligible.to_string()),
+            Cell::Int(this_quarter),
+            Cell::Int(i64::from(s.load)),
+            Cell::Int(units(windows.year_from)),
+            Cell::Int(units(NaiveDate::MIN)),
+            Cell::from(s.last_used.map(|d| d.to_string())),
+            Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
         ]

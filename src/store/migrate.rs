@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_salesforce_ids",
         include_str!("../../migrations/0004_salesforce_ids.sql"),
     ),
+    (
+        "0006_followup_ids",
+        include_str!("../../migrations/0006_followup_ids.sql"),
+    ),
 ];
 
 /// Migrations with a step in Rust after their SQL, and whether it rebuilds a table (which

@@ -233,3 +233,12 @@ pub fn references_heard(conn: &Connection, prospect: &str, except: Option<&str>)
         |r| r.get(0),
     )?)
 }
+
+/// True when the request was ever approved (it went through `qualified`).
+pub fn was_approved(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM request_events WHERE request_id = ?1 AND status = 'qualified')",
+        [id],
+        |r| r.get(0),
+    )?)
+}
