@@ -43,8 +43,8 @@ pub enum Reason {
     Churned {
         account: String,
     },
-    /// The account is not a customer (a prospect, partner, competitor or other in the CRM).
-    Prospect {
+    /// The account is a prospect, partner or competitor, not a customer.
+    NotACustomer {
         account: String,
     },
     Escalation {
@@ -84,7 +84,7 @@ impl Reason {
             Reason::NotEnrolled => "not enrolled".to_string(),
             Reason::LogoOnly => "logo only".to_string(),
             Reason::Churned { .. } => "account churned".to_string(),
-            Reason::Prospect { .. } => "not a customer".to_string(),
+            Reason::NotACustomer { .. } => "not a customer".to_string(),
             Reason::Escalation { .. } => "open escalation".to_string(),
             Reason::OnBreak { until } => format!("on break until {until}"),
             Reason::NotWilling { kind, .. } => format!("no {kind}s"),
@@ -102,7 +102,7 @@ impl Reason {
                 | Reason::NotEnrolled
                 | Reason::LogoOnly
                 | Reason::Churned { .. }
-                | Reason::Prospect { .. }
+                | Reason::NotACustomer { .. }
                 | Reason::Escalation { .. }
         )
     }
@@ -123,7 +123,9 @@ impl fmt::Display for Reason {
             Reason::NotEnrolled => write!(f, "not enrolled in the program"),
             Reason::LogoOnly => write!(f, "logo tier: name and logo use only, no calls"),
             Reason::Churned { account } => write!(f, "{account} has churned"),
-            Reason::Prospect { account } => write!(f, "{account} is not a customer (a prospect)"),
+            Reason::NotACustomer { account } => {
+                write!(f, "{account} is not a customer (a prospect)")
+            }
             Reason::Escalation { account } => write!(f, "{account} has an open escalation"),
             Reason::OnBreak { until } => write!(
                 f,
@@ -356,7 +358,7 @@ pub fn decide(
         });
     }
     if subject.status == Some(AccountStatus::Prospect) {
-        reasons.push(Reason::Prospect {
+        reasons.push(Reason::NotACustomer {
             account: subject.account.to_string(),
         });
     }
