@@ -172,7 +172,7 @@ open escalation, churned). The formula is in README.md; the weights are policy v
 #[command(after_help = SCORE_EXAMPLES)]
 pub struct ScoreArgs {
     /// Show every input, weight and rule behind one account's score
-    #[arg(long, value_name = "ACCOUNT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "ACCOUNT_ID")]
     pub explain: Option<String>,
 
     /// Only the first N rows
@@ -280,7 +280,7 @@ pub struct RequestFields {
     #[arg(long)]
     pub justification: Option<String>,
     /// The CRM opportunity id
-    #[arg(long)]
+    #[arg(value_parser = crate::import::crm::id_arg, long)]
     pub opportunity: Option<String>,
 }
 
@@ -353,6 +353,7 @@ pub enum RequestAction {
     /// Record a reference's answer to an ask
     Answer {
         request_id: String,
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// They said yes
         #[arg(long, conflicts_with = "pass", required_unless_present = "pass")]
@@ -398,7 +399,7 @@ pub struct MatchArgs {
     #[arg(long)]
     pub show_excluded: bool,
     /// Record that this contact was asked (request -> asked)
-    #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
     /// With --ask: ask even though the request is not approved or a rule refuses the
     /// contact, with this reason (kept in the request's history)
@@ -420,6 +421,7 @@ topics). Missing data is left out, never invented.";
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
     pub request_id: String,
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
 }
 
@@ -459,6 +461,7 @@ limited and close the matching follow-ups.";
 #[derive(Debug, Args)]
 #[command(after_help = LOG_CALL_EXAMPLES)]
 pub struct LogCallArgs {
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
     /// The request it was for (a reference activity on a request completes it)
     #[arg(long)]
@@ -515,6 +518,7 @@ pub struct RosterArgs {
 pub enum RosterAction {
     /// Enroll a contact in the program
     Enroll {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
@@ -530,12 +534,14 @@ pub enum RosterAction {
     },
     /// Change a reference's tier
     SetTier {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
     },
     /// Give a reference a break (default: break.days from the policy)
     Break {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
         until: Option<NaiveDate>,
@@ -543,15 +549,22 @@ pub enum RosterAction {
         days: Option<i64>,
     },
     /// End a break now
-    Resume { contact_id: String },
+    Resume {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// Take a contact out of the program for good
     OptOut {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long)]
         reason: Option<String>,
     },
     /// Record the yearly recommitment
-    Recommit { contact_id: String },
+    Recommit {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// The references with their load and next eligible date
     List {
         #[arg(long, value_parser = parse_tier)]
@@ -561,7 +574,10 @@ pub enum RosterAction {
         available: bool,
     },
     /// One reference: membership, load, limits, history, fatigue, open follow-ups
-    Show { contact_id: String },
+    Show {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
 }
 
 const FOLLOWUPS_EXAMPLES: &str = "\
@@ -603,7 +619,7 @@ pub struct FollowupsArgs {
     #[arg(long, value_parser = parse_followup_kind)]
     pub kind: Option<crate::domain::followups::FollowUpKind>,
     /// Only this contact's
-    #[arg(long, value_name = "CONTACT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID")]
     pub contact: Option<String>,
     /// Only those due from today to this many days ahead (not the overdue)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
@@ -746,6 +762,31 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+impl ImportArgs {
+    /// The kind, when the first word names one, and the paths (none: stdin). A first word
+    /// that is neither a kind nor an existing file or folder is a usage error.
+    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
+        let mut paths = self.paths.clone();
+        let kind = match &self.kind_or_path {
+            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
+                Ok(kind) => Some(kind),
+                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
+                    paths.insert(0, PathBuf::from(word));
+                    None
+                }
+                Err(_) => {
+                    return Err(crate::UsageError(format!(
+                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
+                    ))
+                    .into());
+                }
+            },
+            None => None,
+        };
+        Ok((kind, paths))
+    }
+}
+
 const REVIEW_EXAMPLES: &str = "\
 Examples:
   refprog review --html review.html                      # the last 90 days
@@ -795,29 +836,4 @@ pub struct DigestArgs {
     /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
     #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
     pub period: crate::review::Span,
-}
-
-impl ImportArgs {
-    /// The kind, when the first word names one, and the paths (none: stdin). A first word
-    /// that is neither a kind nor an existing file or folder is a usage error.
-    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
-        let mut paths = self.paths.clone();
-        let kind = match &self.kind_or_path {
-            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
-                Ok(kind) => Some(kind),
-                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
-                    paths.insert(0, PathBuf::from(word));
-                    None
-                }
-                Err(_) => {
-                    return Err(crate::UsageError(format!(
-                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
-                    ))
-                    .into());
-                }
-            },
-            None => None,
-        };
-        Ok((kind, paths))
-    }
 }
