@@ -74,27 +74,33 @@ pub enum Command {
 const IMPORT_EXAMPLES: &str = "\
 Examples:
   refprog import accounts accounts.csv                 # Salesforce, HubSpot or canonical headers
+  refprog import WeeklyExport_2026-11-20/ --skip-bad   # a Salesforce weekly Data Export folder
+  refprog import companies.csv contacts.csv deals.csv  # HubSpot exports, kinds from their names
   salesforce-export | refprog import contacts -        # from stdin
   refprog import accounts excel.csv --encoding windows-1252
   refprog import opportunities deals.csv --map 'Deal Value=amount' --date-format '%d.%m.%Y'
   refprog import activities calls.csv --skip-bad --rejects bad-rows.csv
+  refprog import activities Task.csv --map-value 'kind:=check-in' --map-value 'kind:Call=check-in'
   refprog import accounts accounts.csv --dry-run --format json
 
 Importing the same file twice changes nothing the second time; a changed row updates that
 row only, and only the columns the file has. By default any bad row aborts the import and
-nothing is written. Columns of each kind and the CRM headers accepted: see README.md.";
+nothing is written. Columns of each kind and the CRM headers accepted: see docs/import.md.";
 
-/// Import a CRM export (CSV) of one kind: accounts, contacts, opportunities, requests, activities
+/// Import CRM exports (CSV): accounts, contacts, opportunities, requests, activities
 #[derive(Debug, Args)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// What the file holds
-    #[arg(value_enum)]
-    pub kind: Kind,
+    /// What the files hold: accounts, contacts, opportunities, requests or activities. May
+    /// be left out when each PATH is a folder or a file whose kind its name or columns show
+    /// (Account.csv, Contact.csv, Opportunity.csv, Task.csv, Event.csv, HubSpot exports)
+    #[arg(value_name = "KIND")]
+    pub kind_or_path: Option<String>,
 
-    /// The CSV file; '-' or nothing reads stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: Option<PathBuf>,
+    /// CSV files or folders of them (a Salesforce weekly export unzipped); '-' or nothing
+    /// reads stdin (KIND needed). Several are imported in one transaction, in dependency order
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 
     /// Field delimiter: ',', ';', '|' or 'tab' (default: sniffed from the header)
     #[arg(long, value_parser = crate::import::reader::delimiter_for_flag)]
@@ -112,11 +118,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
+    /// Say what a CRM value means: 'FIELD:FROM=TO', e.g. 'kind:Meeting=check-in'; an empty
+    /// FROM stands for a blank cell (repeatable)
+    #[arg(long = "map-value", value_name = "FIELD:FROM=TO", value_parser = crate::import::mapping::parse_value_map)]
+    pub value_maps: Vec<crate::import::mapping::ValueMap>,
+
     /// Import the good rows and leave out the bad ones (instead of importing nothing)
     #[arg(long)]
     pub skip_bad: bool,
 
-    /// With --skip-bad: write the bad rows, with line and reason, to this CSV file
+    /// With --skip-bad: write the bad rows, with line and reason (and file, when several),
+    /// to this CSV file
     #[arg(long, value_name = "FILE", requires = "skip_bad")]
     pub rejects: Option<PathBuf>,
 
@@ -558,13 +570,20 @@ Examples:
   refprog followups --overdue
   refprog followups --all --within 14
   refprog followups --format csv    # for cron
+  refprog followups --kind thank-you --contact C-HEALTH-CFO
+  refprog followups done thank-you:ACT-00042
+  refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
+  refprog followups --stale         # those overdue longer than followup.stale_days
 
-Each row gives the command that marks it done.";
+Each row has a stable id (from what opened it) and the command that marks it done; items
+overdue longer than followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]
-#[command(after_help = FOLLOWUPS_EXAMPLES)]
+#[command(after_help = FOLLOWUPS_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Due by today, overdue included (the default)
     #[arg(long, conflicts_with_all = ["overdue", "all"])]
     pub due: bool,
@@ -580,6 +599,53 @@ pub struct FollowupsArgs {
     /// Only the first N, oldest due first
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Only follow-ups of this kind
+    #[arg(long, value_parser = parse_followup_kind)]
+    pub kind: Option<crate::domain::followups::FollowUpKind>,
+    /// Only this contact's
+    #[arg(long, value_name = "CONTACT_ID")]
+    pub contact: Option<String>,
+    /// Only those due from today to this many days ahead (not the overdue)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub due_within: Option<i64>,
+    /// List the stale ones (overdue longer than followup.stale_days), summed up otherwise
+    #[arg(long)]
+    pub stale: bool,
+}
+
+fn parse_followup_kind(text: &str) -> Result<crate::domain::followups::FollowUpKind, String> {
+    use crate::domain::followups::FollowUpKind;
+    FollowUpKind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = FollowUpKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("'{text}': expected one of {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Record the touch that closes follow-up ID (thank-you, feedback, loop-closed,
+    /// check-in or gift; a recommitment for recommit), and nothing else
+    Done {
+        /// The follow-up's id, as `followups` lists it
+        id: String,
+        /// When the touch happened (default: --as-of, or today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// How the reference rated the experience, 0-10 (feedback)
+        #[arg(long, value_parser = parse_rating)]
+        reference_rating: Option<i64>,
+        /// How the prospect rated it, 0-10 (prospect feedback)
+        #[arg(long, value_parser = parse_rating)]
+        prospect_rating: Option<i64>,
+    },
+    /// Move follow-up ID's due day to DATE
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -729,4 +795,29 @@ pub struct DigestArgs {
     /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
     #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
     pub period: crate::review::Span,
+}
+
+impl ImportArgs {
+    /// The kind, when the first word names one, and the paths (none: stdin). A first word
+    /// that is neither a kind nor an existing file or folder is a usage error.
+    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
+        let mut paths = self.paths.clone();
+        let kind = match &self.kind_or_path {
+            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
+                Ok(kind) => Some(kind),
+                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
+                    paths.insert(0, PathBuf::from(word));
+                    None
+                }
+                Err(_) => {
+                    return Err(crate::UsageError(format!(
+                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
+                    ))
+                    .into());
+                }
+            },
+            None => None,
+        };
+        Ok((kind, paths))
+    }
 }

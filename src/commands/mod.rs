@@ -8,6 +8,7 @@ pub mod digest;
 pub mod export;
 pub mod followups;
 pub mod import;
+pub mod import_many;
 pub mod log_call;
 pub mod matching;
 pub mod policy;

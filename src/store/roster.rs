@@ -350,7 +350,7 @@ pub fn done(
 ) -> Result<Vec<Done>> {
     // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
     // index, and one contact's history would scan every activity.
-    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating FROM activities";
+    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating, closes FROM activities";
     let mut statement = match contact_id {
         Some(_) => conn.prepare(&format!(
             "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, activity_id"
@@ -379,6 +379,7 @@ pub fn done(
             date: day,
             reference_rating: r.get(5)?,
             prospect_rating: r.get(6)?,
+            closes: r.get(7)?,
         });
     }
     if contact_id.is_none() {
@@ -506,6 +507,40 @@ pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
     Ok(out)
 }
 
+/// The outcomes of the deals behind the requests that `done` names, and only those: what
+/// one contact's follow-ups need, read by primary key, so a command about one contact
+/// costs what its activities need, not what the program holds.
+pub fn outcomes_for(conn: &Connection, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT CASE WHEN o.close_date > ?2 THEN 'open' ELSE o.status END, o.close_date
+         FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id
+         WHERE r.request_id = ?1",
+    )?;
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::new();
+    let until = until.to_string();
+    for request_id in done.iter().filter_map(|d| d.request_id.as_deref()) {
+        if !seen.insert(request_id) {
+            continue;
+        }
+        let row = statement
+            .query_row(rusqlite::params![request_id, until], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        if let Some((status, close)) = row
+            && let Some(status) = OpportunityStatus::parse(&status)
+        {
+            out.push(Outcome {
+                request_id: request_id.to_string(),
+                status,
+                close_date: date(close),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// An activity to write.
 #[derive(Debug, Clone)]
 pub struct NewActivity<'a> {
@@ -518,6 +553,8 @@ pub struct NewActivity<'a> {
     pub prospect_rating: Option<i64>,
     pub notes: Option<&'a str>,
     pub override_reason: Option<&'a str>,
+    /// The follow-up this touch closes (`followups done ID`).
+    pub closes: Option<&'a str>,
 }
 
 /// Writes an activity with the next free id of the form ACT-00042; returns the id.
@@ -539,13 +576,37 @@ pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String>
         n += 1;
     };
     conn.execute(
-        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason, closes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id, a.contact_id, a.request_id, a.kind.as_str(), a.date.to_string(), a.minutes, a.reference_rating,
-            a.prospect_rating, a.notes, a.override_reason
+            a.prospect_rating, a.notes, a.override_reason, a.closes
         ],
     )
     .context("saving the activity")?;
     Ok(id)
+}
+
+/// The snoozed follow-ups: id -> the day they are due again.
+pub fn snoozes(conn: &Connection) -> Result<FxHashMap<String, NaiveDate>> {
+    let mut statement = conn.prepare("SELECT followup_id, until FROM followup_snoozes")?;
+    let mut rows = statement.query([])?;
+    let mut out = FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        if let Some(until) = day(r.get_ref(1)?) {
+            out.insert(r.get(0)?, until);
+        }
+    }
+    Ok(out)
+}
+
+/// Snoozes a follow-up until a day (replacing an earlier snooze).
+pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -> Result<()> {
+    conn.execute(
+        "INSERT INTO followup_snoozes (followup_id, until, set_on) VALUES (?1, ?2, ?3)
+         ON CONFLICT (followup_id) DO UPDATE SET until = excluded.until, set_on = excluded.set_on",
+        params![id, until.to_string(), today.to_string()],
+    )
+    .context("saving the snooze")?;
+    Ok(())
 }
