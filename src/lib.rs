@@ -63,7 +63,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         (None, _) => store::default_path()?,
     };
-    let mut store = Store::open(&path)?;
+    // Only these two create a database; every other command needs an existing one.
+    let create = match cli.command {
+        Command::Import(_) | Command::Demo(_) => store::Create::Yes,
+        _ => store::Create::No,
+    };
+    let mut store = Store::open(&path, create)?;
     let today = today_or(cli.as_of);
     match &cli.command {
         Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,

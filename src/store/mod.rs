@@ -73,54 +73,173 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// (270 MB instead of 46 MB re-importing a million accounts).
 const MMAP_BYTES: i64 = 1 << 30;
 
-impl Store {
-    /// Opens (creating if needed) the database at `path` and migrates it to the current
-    /// schema. A file that is not a SQLite database, or one written by a newer refprog,
-    /// is refused and left untouched.
-    pub fn open(path: &Path) -> Result<Store> {
-        let shown = path.display();
-        if path.is_dir() {
-            bail!("'{shown}' is a directory: --db takes the path of a database file");
+/// Whether opening may create the database: only `import` and `demo` do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    Yes,
+    No,
+}
+
+/// What `Store::open` found at the path, before SQLite touches it.
+enum Found {
+    Nothing,
+    EmptyFile,
+    SqliteFile,
+}
+
+fn no_database(shown: &std::path::Display<'_>) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no refprog database at {shown} (set --db or REFPROG_DB; `refprog import` or `refprog demo` creates one)"
+    )
+}
+
+/// Looks at the path without following it into anything but a regular file: a folder, a
+/// FIFO (which would block forever), a device or a dangling symlink is refused with words
+/// that say what it is.
+fn inspect(path: &Path) -> Result<Found> {
+    let shown = path.display();
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Found::Nothing);
         }
-        if path.exists() {
-            let mut start = Vec::with_capacity(16);
-            std::fs::File::open(path)
-                .with_context(|| format!("cannot open '{shown}'"))?
-                .take(16)
-                .read_to_end(&mut start)
-                .with_context(|| format!("cannot read '{shown}'"))?;
-            if !start.is_empty() && start.as_slice() != SQLITE_MAGIC {
-                bail!(
-                    "'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)"
-                );
+        Err(e) => return Err(e).with_context(|| format!("cannot read '{shown}'")),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(_) if link.file_type().is_symlink() => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            bail!(
+                "'{shown}' is a symlink to '{}', which does not exist: point --db at the database file itself",
+                target.display()
+            );
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read '{shown}'")),
+    };
+    if meta.is_dir() {
+        bail!("'{shown}' is a directory: --db takes the path of a database file");
+    }
+    if !meta.is_file() {
+        bail!(
+            "'{shown}' is not a regular file (a pipe, socket or device): --db takes the path of a database file; refprog left it untouched"
+        );
+    }
+    if meta.len() == 0 {
+        return Ok(Found::EmptyFile);
+    }
+    let mut start = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .with_context(|| format!("cannot open '{shown}'"))?
+        .take(16)
+        .read_to_end(&mut start)
+        .with_context(|| format!("cannot read '{shown}'"))?;
+    if start.as_slice() != SQLITE_MAGIC {
+        bail!(
+            "'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)"
+        );
+    }
+    Ok(Found::SqliteFile)
+}
+
+/// The database holds customer names and emails: readable by its owner only, whoever
+/// created the file.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)?;
+        if meta.permissions().mode() & 0o777 != 0o600 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).with_context(
+                || {
+                    format!(
+                        "cannot make '{}' readable by its owner only",
+                        path.display()
+                    )
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Words for a failure SQLite reports while opening or upgrading: a full disk or a
+/// read-only file or folder is said as such, not as a damaged database.
+pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    use rusqlite::ErrorCode;
+    let code = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .and_then(rusqlite::Error::sqlite_error_code);
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".to_string(),
+    };
+    match code {
+        Some(ErrorCode::DiskFull) => error.context(format!(
+            "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
+            path.display()
+        )),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            error.context(format!(
+                "cannot write to '{}' or its folder '{folder}' (read-only, or not yours): refprog needs to write the database and its -wal and -shm files beside it",
+                path.display()
+            ))
+        }
+        _ => error,
+    }
+}
+
+impl Store {
+    /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
+    /// migrates it to the current schema. Anything that is not a refprog database (another
+    /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
+    /// refused and left untouched; the database is made readable by its owner only.
+    pub fn open(path: &Path, create: Create) -> Result<Store> {
+        let shown = path.display();
+        match (inspect(path)?, create) {
+            (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
+            (Found::Nothing, Create::Yes) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).with_context(|| {
+                        format!("cannot create the folder '{}'", parent.display())
+                    })?;
+                }
+                let mut options = OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                options
+                    .open(path)
+                    .with_context(|| format!("cannot create the database '{shown}'"))?;
             }
-        } else {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create the folder '{}'", parent.display()))?;
-            }
-            // It holds customer names and emails: readable by its owner only.
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options
-                .open(path)
-                .with_context(|| format!("cannot create the database '{shown}'"))?;
+            (Found::EmptyFile | Found::SqliteFile, _) => {}
         }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
+        .map_err(anyhow::Error::from)
+        .map_err(|e| explain(e, path))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        // Check the version before anything writes to the file.
-        migrate::check_version(&store.conn).with_context(|| format!("database '{shown}'"))?;
-        if migrate::is_new(&store.conn)? {
+        // Check what the file is before anything writes to it.
+        let fresh = migrate::identify(&store.conn)
+            .map_err(|e| explain(e, path))
+            .with_context(|| format!("database '{shown}'"))?;
+        if fresh && create == Create::No {
+            return Err(no_database(&shown));
+        }
+        owner_only(path)?;
+        if fresh {
             // 8 KiB pages: half the WAL frames and B-tree splits of the default 4 KiB on
             // large imports (measured in bench/); only takes effect on an empty file.
             store.conn.pragma_update(None, "page_size", 8192)?;
@@ -130,8 +249,11 @@ impl Store {
             .execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
+            .map_err(anyhow::Error::from)
+            .map_err(|e| explain(e, path))
             .with_context(|| format!("cannot set up the database '{shown}'"))?;
         migrate::migrate(&mut store.conn)
+            .map_err(|e| explain(e, path))
             .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
     }
@@ -176,26 +298,84 @@ impl Store {
         Ok(conn)
     }
 
-    /// Copies the database to a new file at `path` (created 0600) with SQLite's online
-    /// backup, which is safe while other connections read and write.
+    /// Copies the database to a new file at `path` (mode 0600) with SQLite's online
+    /// backup, which is safe while other connections read and write. The copy is written
+    /// to a temporary file beside `path`, checked (`integrity_check`, the same rows in
+    /// every table as the snapshot it copied) and only then renamed into place: a backup
+    /// killed half-way leaves nothing at `path`, and running it again works.
     pub fn backup_to(&self, path: &Path) -> Result<()> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-            .open(path)
-            .context("cannot create the backup file")?;
-        let result = self.conn.backup(
-            rusqlite::MAIN_DB,
+        use crate::files::{Existing, OutputFile, Protected};
+        let file = OutputFile::create(
             path,
-            None::<fn(rusqlite::backup::Progress)>,
-        );
-        if result.is_err() {
-            let _ = std::fs::remove_file(path);
+            &Protected::database(&self.path),
+            Existing::Refuse,
+            0o600,
+            "the backup",
+        )?;
+        let temp = file.temp_path().to_path_buf();
+        let mut copy = Connection::open_with_flags(
+            &temp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .context("cannot write the backup")?;
+        let counts = |conn: &Connection| -> Result<Vec<(String, i64)>> {
+            let tables: Vec<String> = conn
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            tables
+                .into_iter()
+                .map(|t| {
+                    let n =
+                        conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |row| {
+                            row.get(0)
+                        })?;
+                    Ok((t, n))
+                })
+                .collect()
+        };
+        // One read transaction: the rows counted are the rows copied, whatever other
+        // connections commit meanwhile; the copy is made in one step of every page.
+        let snapshot = self
+            .conn
+            .unchecked_transaction()
+            .context("cannot read the database")?;
+        let source = counts(&snapshot).context("cannot count the database's rows")?;
+        {
+            let backup =
+                rusqlite::backup::Backup::new(&snapshot, &mut copy).context("the backup failed")?;
+            // Every page in one step (-1): the copy is of the one snapshot read above.
+            loop {
+                use rusqlite::backup::StepResult;
+                match backup
+                    .step(-1)
+                    .map_err(anyhow::Error::from)
+                    .map_err(|e| explain(e, path))
+                    .context("the backup failed")?
+                {
+                    StepResult::Done => break,
+                    _ => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
         }
-        result.context("the backup failed")?;
-        Ok(())
+        drop(snapshot);
+        // The copy is a plain file (no WAL beside it), complete on its own.
+        copy.pragma_update(None, "journal_mode", "DELETE")
+            .context("the backup failed")?;
+        let verdict: String = copy
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .context("cannot check the backup")?;
+        if verdict != "ok" {
+            bail!("the backup failed its integrity check ({verdict}); nothing was written");
+        }
+        let copied = counts(&copy).context("cannot count the backup's rows")?;
+        if copied != source {
+            bail!("the backup's row counts differ from the database's; nothing was written");
+        }
+        drop(copy);
+        file.commit()
     }
 
     pub fn path(&self) -> &Path {
@@ -256,13 +436,16 @@ pub(crate) fn day_number(text: &str) -> Option<u32> {
 }
 
 /// A stored date (ISO YYYY-MM-DD, as import and every command write them) read without
-/// chrono's general parser, which costs more than the row; None when the value is not a date.
+/// chrono's general parser, which costs more than the row; None when the value is not a
+/// date. A date outside refprog's range (stored before it was enforced) is read as the
+/// range's nearest end, so no later arithmetic can overflow.
 pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
     let text = value.as_str().ok()?;
     match day_number(text) {
         Some(n) => chrono::NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100),
         None => text.parse().ok(),
     }
+    .map(crate::domain::dates::clamp)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::domain::model::ActivityKind;
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn counted_kinds() -> Vec<Value> {

@@ -15,6 +15,7 @@ use crate::domain::policy::{AnswerRecord, LoadEvent};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn list(text: Option<String>) -> Vec<String> {
