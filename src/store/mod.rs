@@ -27,6 +27,33 @@ use rusqlite::{Connection, OpenFlags, ToSql};
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Read-only connections whose read transaction sees the same commit as `conn`'s
+    /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
+    readers: std::sync::Mutex<Vec<Connection>>,
+}
+
+/// A second connection reading the same snapshot as the store's own, lent to a thread;
+/// it goes back to the store when dropped.
+pub struct Reader<'a> {
+    conn: Option<Connection>,
+    pool: &'a std::sync::Mutex<Vec<Connection>>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a lent reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut pool)) = (self.conn.take(), self.pool.lock()) {
+            pool.push(conn);
+        }
+    }
 }
 
 /// A value bound into SQL; text borrows from the input where it can.
@@ -230,6 +257,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            readers: std::sync::Mutex::new(Vec::new()),
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
@@ -279,10 +307,52 @@ impl Store {
         Ok(())
     }
 
-    /// A second, read-only connection to the same database, for reading on another thread
-    /// (WAL lets readers run beside each other and beside a writer), through the memory
-    /// map: only the analyses open one.
-    pub fn reader(&self) -> Result<Connection> {
+    /// Makes the rest of this command read one committed state: a read transaction on
+    /// this connection, and on `readers` more read-only connections (for the analyses'
+    /// threads) that see the very same commit. To put them on one commit, writers are held
+    /// off for the instant the transactions start (the write lock is taken, then released
+    /// without writing); readers never wait on each other. If the write lock cannot be had
+    /// within a moment (a long import), no second connection is opened and the work runs
+    /// on this one connection: slower, never torn.
+    pub fn begin_snapshot(&self, readers: usize) -> Result<()> {
+        let start = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.execute_batch("BEGIN DEFERRED")?;
+            // The snapshot is taken at the first read.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        };
+        if readers > 0
+            && let Ok(lock) = self.writers_held_off()
+        {
+            let mut pool = Vec::with_capacity(readers);
+            for _ in 0..readers {
+                let conn = self.read_only()?;
+                start(&conn).context("cannot read the database")?;
+                pool.push(conn);
+            }
+            start(&self.conn).context("cannot read the database")?;
+            drop(lock);
+            if let Ok(mut lent) = self.readers.lock() {
+                *lent = pool;
+            }
+            return Ok(());
+        }
+        start(&self.conn).context("cannot read the database")?;
+        Ok(())
+    }
+
+    /// A connection holding the write lock (no commit can happen while it lives), given up
+    /// when dropped; an error when a writer holds it for longer than a moment.
+    fn writers_held_off(&self) -> Result<Connection> {
+        let lock = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        lock.busy_timeout(Duration::from_millis(500))?;
+        lock.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(lock)
+    }
+
+    fn read_only(&self) -> Result<Connection> {
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -296,6 +366,17 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(conn)
+    }
+
+    /// A second connection on the same snapshot as this one, for reading on another
+    /// thread; None when there is none (no snapshot begun, or every one is lent), and the
+    /// caller then reads on this connection.
+    pub fn reader(&self) -> Option<Reader<'_>> {
+        let conn = self.readers.lock().ok()?.pop()?;
+        Some(Reader {
+            conn: Some(conn),
+            pool: &self.readers,
+        })
     }
 
     /// Copies the database to a new file at `path` (mode 0600) with SQLite's online
@@ -388,6 +469,14 @@ impl Store {
         &mut self,
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        // A command that began a read snapshot and then writes: the snapshot ends here, so
+        // the write sees (and is checked against) the latest committed state.
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+            if let Ok(mut lent) = self.readers.lock() {
+                lent.clear();
+            }
+        }
         // IMMEDIATE takes the write lock up front (waiting on the busy timeout), so a
         // transaction that reads and then writes cannot fail half-way on a concurrent writer.
         let tx = self
