@@ -397,6 +397,8 @@ fn salesforce_task_types_are_not_load_and_blank_kinds_list_their_values() {
         .collect();
     // The rep's call and email are touches; the reference call a rep logged stays a call.
     assert_eq!(kinds, ["check-in", "check-in", "call", "check-in"]);
+    // CallDurationInSeconds 900: a quarter of an hour.
+    assert_eq!(activities[0]["minutes"], 15);
     let events = work
         .run(&[
             "import",
@@ -662,4 +664,26 @@ fn a_file_whose_kind_cannot_be_told_needs_a_kind() {
         .run(&["import", accounts.to_str().expect("path")])
         .fails(0);
     assert!(stderr.contains("accounts: 1 read, 1 inserted"), "{stderr}");
+}
+
+#[test]
+fn a_contact_associated_with_several_companies_is_refused() {
+    let work = Workdir::new();
+    work.run(&["import", "accounts", &fixture("hubspot_companies.csv")])
+        .ok();
+    let file = work.write(
+        "contacts.csv",
+        "Record ID,First Name,Last Name,Associated Company IDs
+51234509,Ann,Lee,18012345678;18012345679
+",
+    );
+    let stderr = work
+        .run(&["import", "contacts", file.to_str().expect("path")])
+        .fails(1);
+    assert!(
+        stderr.contains(
+            "column 'Associated Company IDs': value '18012345678;18012345679': names 2 account records; a row here belongs to one"
+        ),
+        "{stderr}"
+    );
 }
