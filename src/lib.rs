@@ -3,7 +3,9 @@
 //! The layers, outside in: `cli` parses the command line; `commands` holds one module
 //! per subcommand, each loading from the `store`, computing with the pure rules in
 //! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
-//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON.
+//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON. Whether a
+//! contact can do an activity on a day is decided in one place, `domain::eligibility`,
+//! which match, log-call, roster, brief and the reports all ask.
 
 pub mod cli;
 pub mod commands;

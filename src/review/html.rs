@@ -661,7 +661,7 @@ fn load(html: &mut String, r: &Review) {
                 String::new(),
             ],
             [
-                "burnout flags (more than limit.burnout_per_quarter this quarter)".into(),
+                "burnout flags (more than burnout.per_quarter this quarter)".into(),
                 burnout.len().to_string(),
                 total.clone(),
                 "0".into(),
@@ -844,7 +844,7 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             ["follow-ups overdue".into(), overdue.to_string(), due.to_string(), "0".into(), if overdue == 0 { "met".into() } else { "not met".into() }],
-            ["recognition due (appreciation after score.appreciation_after activities in a year)".into(), care.recognition_due.len().to_string(), String::new(), String::new(), String::new()],
+            ["recognition due (appreciation after followup.appreciation_after activities in a year)".into(), care.recognition_due.len().to_string(), String::new(), String::new(), String::new()],
             ["recommitments due".into(), care.recommitments_due.len().to_string(), String::new(), String::new(), String::new()],
             [format!("references whose account renews within {} days (match.renewal_caution_days)", r.renewal_days), r.renewals.len().to_string(), String::new(), String::new(), String::new()],
         ],

@@ -120,7 +120,7 @@ pub fn columns_with_rate(
     count_name: &str,
     rate_name: &str,
 ) -> String {
-    let (left, top, plot_h, step) = (50.0, 30.0, 180.0, 70.0);
+    let (left, top, plot_h, step) = (50.0, 44.0, 180.0, 70.0);
     let width = left + step * months.len() as f64 + 60.0;
     let mut svg = open(width, top + plot_h + 40.0, title);
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
