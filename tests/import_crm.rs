@@ -397,6 +397,8 @@ fn salesforce_task_types_are_not_load_and_blank_kinds_list_their_values() {
         .collect();
     // The rep's call and email are touches; the reference call a rep logged stays a call.
     assert_eq!(kinds, ["check-in", "check-in", "call", "check-in"]);
+    // CallDurationInSeconds 900: a quarter of an hour.
+    assert_eq!(activities[0]["minutes"], 15);
     let events = work
         .run(&[
             "import",
@@ -490,7 +492,8 @@ fn the_migration_merges_ids_that_differ_only_by_form() {
              INSERT INTO asks (request_id, contact_id, asked_on) VALUES ('R-1', '003Dn00000Kq7Xa', '2026-10-01');
              INSERT INTO asks (request_id, contact_id, asked_on) VALUES ('R-1', '003Dn00000Kq7XaIAJ', '2026-10-01');
              INSERT INTO activities (activity_id, contact_id, kind, date) VALUES ('X-1', '003Dn00000Kq7Xa', 'call', '2026-10-05');
-             INSERT INTO activities (activity_id, contact_id, kind, date) VALUES ('X-2', '003Dn00000Kq7XaIAJ', 'email', '2026-10-06');",
+             INSERT INTO activities (activity_id, contact_id, kind, date) VALUES ('X-2', '003Dn00000Kq7XaIAJ', 'email', '2026-10-06');
+             INSERT INTO activities (activity_id, contact_id, kind, date) VALUES ('003Dn00000Kq7Xc:2026-10-07:call', '003Dn00000Kq7Xc', 'call', '2026-10-07');",
         )
         .expect("old rows");
     }
@@ -510,7 +513,25 @@ fn the_migration_merges_ids_that_differ_only_by_form() {
     assert_eq!(contacts[1]["account_id"], "001Dn00000Rf1AcIAJ");
     // Both activities stay, on the one contact.
     let activities = export(&work, "activities");
-    assert_eq!(ids(&activities, "contact_id"), ["003Dn00000Kq7XaIAJ"; 2]);
+    assert_eq!(
+        ids(&activities, "contact_id"),
+        [
+            "003Dn00000Kq7XcIAJ",
+            "003Dn00000Kq7XaIAJ",
+            "003Dn00000Kq7XaIAJ"
+        ]
+    );
+    // An id refprog made from the contact id follows it: the same row imported again
+    // (with the report's 15-character id) is found, not added.
+    assert_eq!(
+        activities[0]["activity_id"],
+        "003Dn00000Kq7XcIAJ:2026-10-07:call"
+    );
+    work.import(
+        "activities",
+        "contact_id,kind,date\n003Dn00000Kq7Xc,call,2026-10-07\n",
+    );
+    assert_eq!(export(&work, "activities").len(), 3);
     let conn = rusqlite::Connection::open(&work.db).expect("db");
     let asks: Vec<String> = conn
         .prepare("SELECT contact_id FROM asks")
@@ -662,4 +683,26 @@ fn a_file_whose_kind_cannot_be_told_needs_a_kind() {
         .run(&["import", accounts.to_str().expect("path")])
         .fails(0);
     assert!(stderr.contains("accounts: 1 read, 1 inserted"), "{stderr}");
+}
+
+#[test]
+fn a_contact_associated_with_several_companies_is_refused() {
+    let work = Workdir::new();
+    work.run(&["import", "accounts", &fixture("hubspot_companies.csv")])
+        .ok();
+    let file = work.write(
+        "contacts.csv",
+        "Record ID,First Name,Last Name,Associated Company IDs
+51234509,Ann,Lee,18012345678;18012345679
+",
+    );
+    let stderr = work
+        .run(&["import", "contacts", file.to_str().expect("path")])
+        .fails(1);
+    assert!(
+        stderr.contains(
+            "column 'Associated Company IDs': value '18012345678;18012345679': names 2 account records; a row here belongs to one"
+        ),
+        "{stderr}"
+    );
 }

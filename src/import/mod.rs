@@ -353,7 +353,10 @@ fn present_fields(spec: &KindSpec, columns: &ColumnMap) -> Vec<bool> {
         }
         Kind::Opportunities => derived(&mut present, "status", &["is_won", "is_closed", "stage"]),
         Kind::Accounts => derived(&mut present, "status", &["account_type", "lifecycle_stage"]),
-        Kind::Activities => present[0] = true,
+        Kind::Activities => {
+            present[0] = true;
+            derived(&mut present, "minutes", &["duration_seconds"]);
+        }
         _ => {}
     }
     present
@@ -1065,8 +1068,15 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>]) -> bool {
                 }
             }
         }
-        Kind::Activities if values[0] == Value::Null => {
-            values[0] = Value::Text(Cow::Owned(activity_id(spec, values)));
+        Kind::Activities => {
+            let (minutes, seconds) = (at("minutes"), at("duration_seconds"));
+            if let (Value::Null, Value::Int(seconds)) = (&values[minutes], &values[seconds]) {
+                // A started minute counts: a 20-second call took a minute of the reference.
+                values[minutes] = Value::Int((seconds + 59) / 60);
+            }
+            if values[0] == Value::Null {
+                values[0] = Value::Text(Cow::Owned(activity_id(spec, values)));
+            }
         }
         _ => {}
     }

@@ -668,6 +668,12 @@ pub static ACTIVITIES: KindSpec = KindSpec {
         field("reference_rating", Type::Int(0, 10), &["Reference Score"]),
         field("prospect_rating", Type::Int(0, 10), &["Prospect Score"]),
         field("notes", Type::Text, &["Description", "Comments", "Comment"]),
+        // A Salesforce task's call length, in seconds: read into minutes.
+        helper(
+            "duration_seconds",
+            Type::Int(0, 6_000_000),
+            &["CallDurationInSeconds", "Call Duration (seconds)"],
+        ),
     ],
 };
 

@@ -211,8 +211,12 @@ fn short_ids(conn: &Connection, table: &str, column: &str) -> Result<Vec<(String
 /// Gives each row of a keyed table the 18-character form of its id; two rows that name
 /// the same record become one, the later-written row's values winning.
 fn merge_keys(conn: &Connection, table: &str, key: &str) -> Result<()> {
+    let mut renames = short_ids(conn, table, key)?;
+    if table == "activities" {
+        renames.extend(derived_activity_ids(conn)?);
+    }
     let find = format!("SELECT id FROM {table} WHERE {key} = ?1");
-    for (short, long) in short_ids(conn, table, key)? {
+    for (short, long) in renames {
         let short_row: i64 = conn.query_row(&find, [&short], |r| r.get(0))?;
         let long_row: Option<i64> = match conn.query_row(&find, [&long], |r| r.get(0)) {
             Ok(id) => Some(id),
@@ -229,6 +233,25 @@ fn merge_keys(conn: &Connection, table: &str, key: &str) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The activity ids refprog made from a 15-character contact id
+/// (`003Dn00000QwErT:2026-11-18:call`), with the 18-character contact id in their place, so
+/// the same activity imported again (with either form) is found, not added a second time.
+fn derived_activity_ids(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut statement =
+        conn.prepare("SELECT activity_id FROM activities WHERE substr(activity_id, 16, 1) = ':'")?;
+    let ids: Vec<String> = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| {
+            let (contact, rest) = id.split_at_checked(15)?;
+            let long = crate::import::crm::canonical_id(contact);
+            (long != contact).then(|| (id.clone(), format!("{long}{rest}")))
+        })
+        .collect())
 }
 
 /// Points a column's 15-character Salesforce ids at their 18-character form. A row that
