@@ -14,6 +14,7 @@ pub mod files;
 pub mod import;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod store;
 
 use anyhow::Result;
@@ -81,6 +82,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
         Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
+        Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
+        Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
         Command::Completions(_) | Command::Man => {}
     }
     out.flush()

@@ -564,6 +564,7 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             read: ReadOptions::default(),
             date_format: None,
             maps: Vec::new(),
+            value_maps: Vec::new(),
             skip_bad: false,
             rejects: None,
             dry_run: false,

@@ -171,7 +171,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     let opened: Vec<followups::FollowUp> = followups::open(
         &[member.as_member()],
         &done,
-        &roster::outcomes(&store.conn, today)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         &policy,
         today,
     )

@@ -348,7 +348,7 @@ fn show(
     let open = followups::open(
         &[m.as_member()],
         &done,
-        &roster::outcomes(&store.conn, today)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         policy,
         today,
     );

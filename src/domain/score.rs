@@ -93,6 +93,8 @@ pub struct Demand {
     place: FxHashMap<String, Tally>,
     country: FxHashMap<String, Tally>,
     use_case: FxHashMap<String, Tally>,
+    /// Deals that name an industry, a size, a place, a use case (in [`FIT_WEIGHTS`] order).
+    known: [u64; 4],
 }
 
 /// The parts of ICP fit, as shares of the pipeline (0-1).
@@ -102,6 +104,9 @@ pub struct Fit {
     pub size: (f64, f64),
     pub region: (f64, f64),
     pub use_case: (f64, f64),
+    /// The dimensions no deal in the pipeline names (a Salesforce opportunity export has
+    /// no industry, size or region): scored neutral, not as a mismatch.
+    pub blind: [bool; 4],
     /// The weighted share by count and by amount.
     pub by_count: f64,
     pub by_amount: f64,
@@ -159,6 +164,15 @@ impl Demand {
             }
             let amount = deal.amount_cents as f64;
             demand.total.add(amount);
+            let named = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+            for (known, named) in demand.known.iter_mut().zip([
+                named(&deal.industry),
+                deal.employees.is_some(),
+                named(&deal.country) || named(&deal.region),
+                named(&deal.use_case),
+            ]) {
+                *known += u64::from(named);
+            }
             tally(&mut demand.industry, &[deal.industry.as_deref()], amount);
             if let Some(group) = deal.industry.as_deref().and_then(|i| sectors.group(i)) {
                 demand
@@ -186,8 +200,9 @@ impl Demand {
         self.total.count as u64
     }
 
-    /// How much of the pipeline resembles the account.
-    pub fn fit(&self, account: &AccountFacts, sectors: &SectorMap) -> Fit {
+    /// How much of the pipeline resembles the account. A dimension no deal names counts as
+    /// the `neutral` share.
+    pub fn fit(&self, account: &AccountFacts, sectors: &SectorMap, neutral: f64) -> Fit {
         let total = self.total;
         let share = |t: Tally| -> (f64, f64) {
             (
@@ -231,7 +246,14 @@ impl Demand {
         );
         let region = blend(place, get(&self.country, &account.country));
         let use_case = share(get(&self.use_case, &account.use_case));
-        let parts = [industry, size, region, use_case];
+        let blind = self.known.map(|n| n == 0);
+        let mut parts = [industry, size, region, use_case];
+        for (part, blind) in parts.iter_mut().zip(blind) {
+            if blind {
+                *part = (neutral, neutral);
+            }
+        }
+        let [industry, size, region, use_case] = parts;
         let weighted = |pick: fn(&(f64, f64)) -> f64| {
             parts
                 .iter()
@@ -244,6 +266,7 @@ impl Demand {
             size,
             region,
             use_case,
+            blind,
             by_count: weighted(|p| p.0),
             by_amount: weighted(|p| p.1),
         }
@@ -518,9 +541,11 @@ pub fn score(
         ));
         policy.score_neutral
     } else {
-        let fit = demand.fit(account, sectors);
+        // A dimension the pipeline does not describe scores the neutral points.
+        let neutral = policy.icp_full_share * policy.score_neutral / 100.0;
+        let fit = demand.fit(account, sectors, neutral);
         let pct = |x: f64| format!("{:.0}%", x * 100.0);
-        for (name, part, weight) in [
+        for ((name, part, weight), blind) in [
             (
                 "industry (same sector group counts half)",
                 fit.industry,
@@ -533,7 +558,20 @@ pub fn score(
                 FIT_WEIGHTS[2],
             ),
             ("use case", fit.use_case, FIT_WEIGHTS[3]),
-        ] {
+        ]
+        .into_iter()
+        .zip(fit.blind)
+        {
+            if blind {
+                step!(
+                    why,
+                    "icp_fit",
+                    None,
+                    "{name}: no open deal names one: neutral ({} counts as half a fit), weight {weight}",
+                    pct(neutral)
+                );
+                continue;
+            }
             step!(
                 why,
                 "icp_fit",
@@ -556,10 +594,28 @@ pub fn score(
             pct(fit.by_amount),
             pct(policy.icp_full_share)
         );
-        if share < policy.icp_weak_share {
-            clauses.push("few prospects in the pipeline resemble it".to_string());
+        let blind: Vec<&str> = ["industry", "size", "region", "use case"]
+            .into_iter()
+            .zip(fit.blind)
+            .filter_map(|(name, blind)| blind.then_some(name))
+            .collect();
+        if blind.len() == fit.blind.len() {
+            clauses.push(
+                "the open pipeline names no industry, size, region or use case: neutral"
+                    .to_string(),
+            );
         } else {
-            clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            if share < policy.icp_weak_share {
+                clauses.push("few prospects in the pipeline resemble it".to_string());
+            } else {
+                clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            }
+            if !blind.is_empty() {
+                clauses.push(format!(
+                    "no open deal names its {}: neutral",
+                    blind.join(" or ")
+                ));
+            }
         }
         points
     };
@@ -646,6 +702,9 @@ pub fn score(
     let mut not_ready = Vec::new();
     if account.status == Some(AccountStatus::Churned) {
         not_ready.push("churned".to_string());
+    }
+    if account.status == Some(AccountStatus::Prospect) {
+        not_ready.push("not a customer (a prospect)".to_string());
     }
     if account.escalation {
         not_ready.push("open escalation".to_string());
@@ -912,7 +971,7 @@ mod tests {
             deal("Retail", 50_000, 200),
         ];
         let demand = Demand::new(&deals, today(), 90, &sectors);
-        let fit = demand.fit(&happy(), &sectors);
+        let fit = demand.fit(&happy(), &sectors, 0.125);
         // industry: 1 same + half of 1 same-sector = 1.5 of 3 deals.
         assert!((fit.industry.0 - 0.5).abs() < 1e-9, "{fit:?}");
         // size: 2 of 3 deals in the mid-market band.
@@ -925,6 +984,41 @@ mod tests {
             ..far
         };
         assert_eq!(Demand::new(&[later], today(), 90, &sectors).deals(), 0);
+    }
+
+    #[test]
+    fn a_pipeline_without_firmographics_scores_those_parts_neutral() {
+        // A Salesforce opportunity export: amounts and dates, no industry, size or region.
+        let sectors = SectorMap::new(&[]);
+        let bare = Deal {
+            industry: None,
+            employees: None,
+            country: None,
+            region: None,
+            use_case: None,
+            amount_cents: 100,
+            close_date: Some(today() + chrono::Duration::days(30)),
+        };
+        let policy = Policy::default();
+        let demand = Demand::new(std::slice::from_ref(&bare), today(), 90, &sectors);
+        let scored = score(&happy(), &demand, &sectors, &policy, today(), true);
+        assert_eq!(scored.icp_fit, 50.0, "{:?}", scored.steps);
+        assert!(
+            scored.steps.iter().any(|s| s.rule.contains("industry")
+                && s.rule.contains("no open deal names one: neutral")),
+            "{:?}",
+            scored.steps
+        );
+        // One named dimension is compared; the others stay neutral.
+        let banking = Deal {
+            industry: Some("Retail".into()),
+            ..bare
+        };
+        let demand = Demand::new(&[banking], today(), 90, &sectors);
+        let fit = demand.fit(&happy(), &sectors, 0.125);
+        assert_eq!(fit.blind, [false, true, true, true]);
+        assert_eq!(fit.industry, (0.0, 0.0));
+        assert_eq!(fit.size, (0.125, 0.125));
     }
 
     #[test]

@@ -262,6 +262,28 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Open opportunities (created by `today`) with a reference at work: a reference activity
+/// dated by `today` on one of their requests, as `closed_deals` counts "with a reference".
+/// (count, amount in cents).
+pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Result<(u64, i64)> {
+    let kinds = counted_kinds();
+    let marks = (2..2 + kinds.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(o.amount_cents), 0) FROM opportunities o
+         WHERE o.status = 'open' AND (o.created_on IS NULL OR o.created_on <= ?1)
+           AND o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
+                                    WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?1))"
+    );
+    let mut values = vec![Value::Text(today.to_string())];
+    values.extend(kinds);
+    Ok(conn.query_row(&sql, params_from_iter(values), |r| {
+        Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get(1)?))
+    })?)
+}
+
 /// Ratings given on activities dated within `from..=to`: (reference's, prospect's).
 pub fn ratings(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(Vec<i64>, Vec<i64>)> {
     let mut statement = conn.prepare(

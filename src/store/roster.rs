@@ -513,6 +513,40 @@ pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
     Ok(out)
 }
 
+/// The outcomes of the deals behind the requests that `done` names, and only those: what
+/// one contact's follow-ups need, read by primary key, so a command about one contact
+/// costs what its activities need, not what the program holds.
+pub fn outcomes_for(conn: &Connection, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT CASE WHEN o.close_date > ?2 THEN 'open' ELSE o.status END, o.close_date
+         FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id
+         WHERE r.request_id = ?1",
+    )?;
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::new();
+    let until = until.to_string();
+    for request_id in done.iter().filter_map(|d| d.request_id.as_deref()) {
+        if !seen.insert(request_id) {
+            continue;
+        }
+        let row = statement
+            .query_row(rusqlite::params![request_id, until], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        if let Some((status, close)) = row
+            && let Some(status) = OpportunityStatus::parse(&status)
+        {
+            out.push(Outcome {
+                request_id: request_id.to_string(),
+                status,
+                close_date: date(close),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// An activity to write.
 #[derive(Debug, Clone)]
 pub struct NewActivity<'a> {
