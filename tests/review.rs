@@ -207,8 +207,10 @@ fn the_page_figures_equal_the_text_reports() {
     assert!(html.contains(&format!(
         "<td>over the limit</td><td class=\"num\">{over}</td>"
     )));
-    // Care: the overdue follow-ups are followups --overdue.
-    let overdue = json(&work, &["followups", "--overdue"]).len();
+    // Care: the overdue follow-ups are followups --overdue and the stale ones it sums up
+    // (overdue longer than followup.stale_days, listed by --stale).
+    let overdue = json(&work, &["followups", "--overdue"]).len()
+        + json(&work, &["followups", "--stale"]).len();
     assert!(
         html.contains(&format!(
             "<td>follow-ups overdue</td><td class=\"num\">{overdue}</td>"

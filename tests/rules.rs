@@ -990,3 +990,46 @@ fn followups_by_id_done_snooze_filters_and_stale() {
         "{stderr}"
     );
 }
+
+/// brief warns of a renewal within match.renewal_caution_days; log-call --dry-run refuses as
+/// log-call would (exit 1) and writes nothing; a snooze must move the item later.
+#[test]
+fn brief_caution_dry_run_refusal_and_snooze_checks() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,health,nps,use_case,renewal_date\n\
+         A1,Renewing Bank,Banking,500,90,10,Payments,2026-06-20\n",
+    );
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,title,tier,enrolled_on\nR,A1,Rita Renew,VP,new,2026-01-01\n",
+    );
+    let id = request(&work, "2026-06-01", "First Bank", "90000", &[]);
+    let stderr = at(&work, "2026-06-01", &["brief", &id, "R"]).fails(0);
+    assert!(
+        stderr.contains("warning: Renewing Bank: caution: renewal on 2026-06-20"),
+        "{stderr}"
+    );
+    at(&work, "2026-06-01", &["log-call", "R"]).ok();
+    let before = work.db_bytes();
+    let stderr = at(&work, "2026-06-10", &["log-call", "R", "--dry-run"]).fails(1);
+    assert!(
+        stderr.contains("new limit reached: 1 of 1") && stderr.contains("(dry run)"),
+        "{stderr}"
+    );
+    assert_eq!(work.db_bytes(), before, "a dry run writes nothing");
+    let stderr = at(
+        &work,
+        "2026-06-10",
+        &[
+            "followups",
+            "snooze",
+            "thank-you:ACT-00001",
+            "--until",
+            "2026-06-10",
+        ],
+    )
+    .fails(1);
+    assert!(stderr.contains("is not after 2026-06-10"), "{stderr}");
+}
