@@ -208,7 +208,8 @@ fn the_page_figures_equal_the_text_reports() {
         "<td>over the limit</td><td class=\"num\">{over}</td>"
     )));
     // Care: the overdue follow-ups are followups --overdue.
-    let overdue = json(&work, &["followups", "--overdue"]).len();
+    let overdue = json(&work, &["followups", "--overdue"]).len()
+        + json(&work, &["followups", "--stale"]).len();
     assert!(
         html.contains(&format!(
             "<td>follow-ups overdue</td><td class=\"num\">{overdue}</td>"
