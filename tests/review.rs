@@ -207,8 +207,12 @@ fn the_page_figures_equal_the_text_reports() {
     assert!(html.contains(&format!(
         "<td>over the limit</td><td class=\"num\">{over}</td>"
     )));
+<<<<<<< HEAD
     // Care: the overdue follow-ups are followups --overdue and the stale ones it sums up
     // (overdue longer than followup.stale_days, listed by --stale).
+=======
+    // Care: the overdue follow-ups are followups --overdue.
+>>>>>>> review
     let overdue = json(&work, &["followups", "--overdue"]).len()
         + json(&work, &["followups", "--stale"]).len();
     assert!(
@@ -415,4 +419,60 @@ fn the_demo_page_in_headless_chromium() {
     if std::env::var_os("REFPROG_BLESS").is_some() {
         std::fs::copy(&shot, root().join("docs").join("review.png")).expect("save docs/review.png");
     }
+}
+
+#[test]
+fn roster_show_draws_a_year_of_activity_as_a_sparkline() {
+    let work = demo();
+    let shown = work
+        .run(&[
+            "--as-of", AS_OF, "--format", "csv", "roster", "show", "D-C00000",
+        ])
+        .ok();
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("last 12 months,"))
+        .unwrap_or_else(|| panic!("no sparkline in\n{shown}"));
+    let value = line.trim_start_matches("last 12 months,").trim_matches('"');
+    let marks: String = value.chars().take_while(|c| !c.is_whitespace()).collect();
+    assert_eq!(marks.chars().count(), 12, "{value}");
+    assert!(marks.chars().all(|c| "·▁▂▃▄▅▆▇█".contains(c)), "{value}");
+    // The total is the counted activities dated in the 12 months to November 2026.
+    let json: Value = serde_json::from_str(
+        &work
+            .run(&[
+                "--as-of", AS_OF, "--format", "json", "roster", "show", "D-C00000",
+            ])
+            .ok(),
+    )
+    .expect("json");
+    let counted = [
+        "call",
+        "email",
+        "site-visit",
+        "exec-connection",
+        "case-study",
+        "review",
+        "webinar",
+        "speaking",
+        "press",
+    ];
+    let total = json["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .filter(|a| {
+            let date = a["date"].as_str().unwrap_or("");
+            counted.contains(&a["kind"].as_str().unwrap_or(""))
+                && ("2025-12-01"..=AS_OF).contains(&date)
+        })
+        .count();
+    assert!(
+        total > 0,
+        "the demo's busiest reference did something this year"
+    );
+    assert!(
+        value.contains(&format!(" {total} activities ")),
+        "{value} (expected {total})"
+    );
 }

@@ -377,6 +377,7 @@ fn show(
         ),
         ("next eligible", Some(s.verdict.next_eligible.to_string())),
         ("last activity", s.last_used.map(|d| d.to_string())),
+        ("last 12 months", Some(activity_by_month(&dates, today))),
         (
             "willing",
             Some(if m.willing.is_empty() {
@@ -440,4 +441,15 @@ fn show(
         ])?;
     }
     rows.finish()
+}
+
+/// The counted activities of the last 12 months as a sparkline with the total.
+fn activity_by_month(dates: &[NaiveDate], today: NaiveDate) -> String {
+    let counts = crate::domain::metrics::monthly_counts(dates, today, 12);
+    format!(
+        "{} {} activities (a month a mark, to {})",
+        crate::output::sparkline(&counts),
+        counts.iter().sum::<u64>(),
+        today.format("%Y-%m")
+    )
 }

@@ -281,6 +281,8 @@ pub struct Review {
     pub capacity: Captured,
     pub utilization: Captured,
     pub followups: Captured,
+    /// Follow-ups overdue longer than `followup.stale_days` (which `followups` sums up).
+    pub stale: Captured,
     pub tier1: Captured,
     pub develop: Captured,
     pub requests: Captured,
@@ -328,6 +330,7 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let coverage = capture(store, today, &["report", "coverage"])?;
     let capacity = capture(store, today, &["report", "capacity"])?;
     let utilization = capture(store, today, &["report", "utilization"])?;
+<<<<<<< HEAD
     // Every open follow-up: `--all` leaves out the stale ones (overdue longer than
     // followup.stale_days), which `--stale` lists.
     let mut followups = capture(store, today, &["followups", "--all"])?;
@@ -347,6 +350,10 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         };
         all.sort_by_key(key);
     }
+=======
+    let followups = capture(store, today, &["followups", "--all"])?;
+    let stale = capture(store, today, &["followups", "--stale"])?;
+>>>>>>> review
     let tier1 = capture(store, today, &["score", "--label", "tier-1", "--top", "10"])?;
     let develop = capture(
         store,
@@ -395,6 +402,7 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         capacity,
         utilization,
         followups,
+        stale,
         tier1,
         develop,
         requests,
@@ -443,7 +451,7 @@ impl Review {
         let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
         let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
         let today = self.as_of.to_string();
-        for row in self.followups.table(0) {
+        for row in self.followups.table(0).iter().chain(self.stale.table(0)) {
             let due = text(row, "due");
             if due > today {
                 continue;
