@@ -15,6 +15,14 @@ use crate::output::{Format, Out};
 use crate::store::Store;
 
 pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
+    // Never truncate the database, its side files or the input with a rejects file.
+    if let Some(target) = &args.rejects {
+        let mut protected = crate::files::Protected::database(store.path());
+        if let Some(input) = args.file.as_deref().filter(|p| p.as_os_str() != "-") {
+            protected.add_input(input);
+        }
+        protected.check(target, "the rejects file")?;
+    }
     let options = ImportOptions {
         kind: args.kind,
         path: args.file.clone(),

@@ -12,6 +12,17 @@ pub const DATE_SHAPES: &str = "a date like 2026-03-31, 3/31/2026 or 3/31/26";
 /// of those (`2026-03-31 14:05`, `2026-03-31T14:05:00Z`, `3/31/2026 2:05 PM`).
 /// With `format`, only that chrono format is tried (for the date part).
 pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String> {
+    let date = parse_date_any(text, format)?;
+    crate::domain::dates::in_range(date).map_err(|_| {
+        format!(
+            "a date from {} to {}",
+            crate::domain::dates::MIN_DATE,
+            crate::domain::dates::MAX_DATE
+        )
+    })
+}
+
+fn parse_date_any(text: &str, format: Option<&str>) -> Result<NaiveDate, String> {
     let text = text.trim();
     if let Some(format) = format {
         return NaiveDate::parse_from_str(text, format)
