@@ -1,178 +1,287 @@
 #!/usr/bin/env python3
-"""Times the real refprog binary against baselines on the same generated files and
-reports medians, ratios and peak memory (from wait4's rusage). Called by bench/run."""
+"""Times the real refprog binary against an anchor run beside it: for every figure, a
+sqlite3 command doing the floor of the same work on the same inputs (importing the same
+CSV, reading the same rows, inserting one row). Runs are paired and alternated (anchor,
+refprog, anchor, refprog, ...), so the machine's drift hits both alike; each row gives
+both medians, the ratio of the medians, and both peak memories (GNU time's max RSS, which
+counts mapped file pages).
+
+Usage (through bench/run, which builds the release binary first):
+    bench/bench.py SIZE [SIZE...]      SIZE: 10k, 100k or 1m accounts (or a number)
+Environment: BENCH_REPEAT (default 3) runs per figure; BENCH_ONE_CORE=1 adds the imports
+pinned to one core (taskset -c 0).
+Writes bench/results.md: one table per size, with the machine and the date."""
+import datetime
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
-N = int(sys.argv[1])
-P = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 AS_OF = "2026-11-23"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "bench", "data")
 BIN = os.path.join(ROOT, "target", "release", "refprog")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+ONE_CORE = os.environ.get("BENCH_ONE_CORE") == "1"
+KINDS = ["accounts", "contacts", "opportunities", "requests", "activities"]
 
 
-def run(cmd, stdin=None):
-    """Runs cmd; returns (seconds, peak RSS in MiB). The peak comes from GNU time, which
-    forks from a small process (a child forked from Python would count Python's pages)."""
+def size_of(text):
+    text = text.lower().replace("_", "").replace(",", "")
+    for suffix, factor in (("k", 1_000), ("m", 1_000_000)):
+        if text.endswith(suffix):
+            return int(float(text[:-1]) * factor)
+    return int(text)
+
+
+def run(cmd, stdin_path=None):
+    """Runs cmd under GNU time; returns (seconds, peak RSS in MiB, error or None). GNU time
+    forks from a small process, so Python's own pages are not counted."""
     peak_file = os.path.join(DATA, "peak.txt")
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak_file] + cmd, stdin=stdin,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+    if stdin_path:
+        stdin.close()
     with open(peak_file) as f:
         peak_kb = int(f.read().split()[-1])
-    return elapsed, peak_kb / 1024
-
-
-def sqlite_utils():
-    """The sqlite-utils command, installed into a virtual environment under bench/data if
-    it is not on the PATH; None if that fails."""
-    import shutil
-    found = shutil.which("sqlite-utils")
-    if found:
-        return found
-    venv = os.path.join(DATA, "venv")
-    command = os.path.join(venv, "bin", "sqlite-utils")
-    if not os.path.exists(command):
-        try:
-            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-            subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "sqlite-utils"], check=True)
-        except subprocess.CalledProcessError:
-            return None
-    return command
+    error = None
+    if proc.returncode != 0:
+        error = f"exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()[-300:]}"
+    return elapsed, peak_kb / 1024, error
 
 
 def fresh(path):
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
 
 
-def median_of(make_cmd, setup=None):
-    times, peaks = [], []
-    for _ in range(REPEAT):
+def paired(name, anchor_name, anchor, subject, setup=None, repeat=None):
+    """Alternates anchor and subject runs; `anchor` and `subject` are functions of the
+    run's index returning a command (or (command, stdin path)); `setup(i)` runs before
+    each pair. Returns a result row."""
+    a_times, a_peaks, s_times, s_peaks, errors = [], [], [], [], []
+    for i in range(repeat or REPEAT):
         if setup:
-            setup()
-        seconds, peak = run(make_cmd())
-        times.append(seconds)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+            setup(i)
+        for make, times, peaks in ((anchor, a_times, a_peaks), (subject, s_times, s_peaks)):
+            cmd = make(i)
+            stdin = None
+            if isinstance(cmd, tuple):
+                cmd, stdin = cmd
+            seconds, peak, error = run(cmd, stdin)
+            if error:
+                errors.append(f"{' '.join(cmd)[:80]}: {error}")
+            times.append(seconds)
+            peaks.append(peak)
+    a, s = statistics.median(a_times), statistics.median(s_times)
+    row = {"what": name, "anchor": anchor_name, "s": s, "s_peak": max(s_peaks), "a": a,
+           "a_peak": max(a_peaks), "ratio": s / a if a > 0 else float("nan"),
+           "error": errors[0] if errors else None}
+    shown = f"{row['ratio']:.2f}x" if not row["error"] else "FAILED"
+    print(f"  {name:52} {s:8.3f} s {row['s_peak']:7.1f} MiB | {anchor_name[:40]:40} {a:7.3f} s  {shown}",
+          flush=True)
+    if row["error"]:
+        print(f"    {row['error']}", flush=True)
+    return row
 
 
-def program_rows():
-    """Imports a whole program of P accounts and times score against sqlite3 reading the
-    same inputs (the floor for any tool that scores from this database)."""
-    folder = os.path.join(DATA, f"program_{P}")
+def sqlite(db, sql):
+    return ["sqlite3", db, sql]
+
+
+def program(n):
+    folder = os.path.join(DATA, f"program_{n}")
     if not os.path.exists(os.path.join(folder, "activities.csv")):
-        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_program.py"), str(P), folder], check=True)
-    db = os.path.join(DATA, "program.db")
-    fresh(db)
-    rows = []
-    for kind in ["accounts", "contacts", "opportunities", "requests", "activities"]:
-        seconds, peak = run([BIN, "--db", db, "--quiet", "import", kind, os.path.join(folder, f"{kind}.csv")])
-        rows.append((f"refprog import {kind} ({P:,}-account program)", seconds, peak, None))
-    read = ("SELECT * FROM accounts; SELECT * FROM contacts; "
-            "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN date('2026-11-23', '-89 days') AND '2026-11-23'; "
-            "SELECT * FROM asks; SELECT * FROM opportunities WHERE status = 'open';")
-    base_t, base_m = median_of(lambda: ["sqlite3", db, read])
-    rows.append(("sqlite3 reading what score reads (baseline)", base_t, base_m, 1.0))
-    t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "score", "--format", "csv"])
-    rows.append(("refprog score (all accounts, csv)", t, m, t / base_t))
-    t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "score", "--explain", "A0000001"])
-    rows.append(("refprog score --explain ONE", t, m, t / base_t))
-    # match: the median of 20 stored requests, against sqlite3 reading the same request.
-    match_times, match_peak = [], 0.0
-    for i in range(20):
-        seconds, peak = run([BIN, "--db", db, "--as-of", AS_OF, "match", f"R{i:07d}", "--format", "csv"])
-        match_times.append(seconds)
-        match_peak = max(match_peak, peak)
-    one_t, one_m = median_of(lambda: ["sqlite3", db, "SELECT * FROM requests WHERE request_id = 'R0000001'"])
-    rows.append(("sqlite3 reading one request (baseline: start-up and open)", one_t, one_m, 1.0))
-    median = statistics.median(match_times)
-    rows.append(("refprog match (median of 20 requests)", median, match_peak, median / one_t))
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_program.py"), str(n), folder],
+                       check=True)
+    return folder
+
+
+def sqlite_import(db, csv_path, table):
+    return ["sqlite3", db, "-cmd", ".mode csv", f".import {csv_path} {table}"]
+
+
+def imports(n, folder, rows, pin):
+    """Fresh import, re-import and the activities import, each against sqlite3's .import of
+    the same file into an empty table."""
+    prefix = ["taskset", "-c", "0"] if pin else []
+    label = " (one core)" if pin else ""
+    accounts = os.path.join(folder, "accounts.csv")
+    activities = os.path.join(folder, "activities.csv")
+    db, sq = os.path.join(DATA, "import.db"), os.path.join(DATA, "anchor.db")
+
+    def both_fresh(_):
+        fresh(db)
+        fresh(sq)
+
+    rows.append(paired(f"import accounts, fresh database{label}", "sqlite3 .import of the same CSV",
+                       lambda i: prefix + sqlite_import(sq, accounts, "accounts"),
+                       lambda i: prefix + [BIN, "--db", db, "--quiet", "import", "accounts", accounts],
+                       setup=both_fresh))
+    # The database now holds the accounts: the same file again takes the upsert path.
+    rows.append(paired(f"import accounts again (upsert){label}", "sqlite3 .import into an empty table",
+                       lambda i: prefix + sqlite_import(sq, accounts, "accounts"),
+                       lambda i: prefix + [BIN, "--db", db, "--quiet", "import", "accounts", accounts],
+                       setup=lambda i: fresh(sq)))
+    if pin:
+        return
+    # Activities need their contacts (and requests) in the database first.
+    base = os.path.join(DATA, "import_base.db")
+    fresh(base)
+    for kind in KINDS[:-1]:
+        subprocess.run([BIN, "--db", base, "--quiet", "import", kind, os.path.join(folder, f"{kind}.csv")],
+                       check=True)
+
+    def copy_base(_):
+        fresh(db)
+        fresh(sq)
+        shutil.copy(base, db)
+
+    rows.append(paired(f"import activities ({10 * n:,} rows)", "sqlite3 .import of the same CSV",
+                       lambda i: sqlite_import(sq, activities, "activities"),
+                       lambda i: [BIN, "--db", db, "--quiet", "import", "activities", activities],
+                       setup=copy_base))
+
+
+# What each command reads, as plain SQL: the anchor for its figure.
+READS = {
+    "score": "SELECT * FROM accounts; SELECT * FROM contacts; "
+             "SELECT contact_id, request_id, date, kind FROM activities "
+             "WHERE date BETWEEN date('{as_of}', '-89 days') AND '{as_of}'; "
+             "SELECT * FROM asks; SELECT * FROM opportunities WHERE status = 'open';",
+    "explain": "SELECT * FROM accounts WHERE account_id = 'A0000001'; "
+               "SELECT * FROM contacts WHERE account_id = 'A0000001'; "
+               "SELECT a.* FROM activities a JOIN contacts c USING (contact_id) WHERE c.account_id = 'A0000001'; "
+               "SELECT * FROM opportunities WHERE status = 'open';",
+    "members": "SELECT c.*, a.name, a.industry, a.employees, a.status FROM contacts c "
+               "JOIN accounts a USING (account_id) WHERE c.tier IS NOT NULL;",
+    "utilization": "SELECT c.contact_id, a.name, "
+                   "sum(t.date > date('{as_of}', '-30 days')), sum(t.date > date('{as_of}', '-90 days')), count(*) "
+                   "FROM contacts c JOIN accounts a USING (account_id) "
+                   "LEFT JOIN activities t ON t.contact_id = c.contact_id AND t.date > date('{as_of}', '-365 days') "
+                   "AND t.date <= '{as_of}' WHERE c.tier IS NOT NULL GROUP BY c.contact_id;",
+    "health": "SELECT c.contact_id, a.health, a.nps, max(t.date), count(t.id) FROM contacts c "
+              "JOIN accounts a USING (account_id) LEFT JOIN activities t ON t.contact_id = c.contact_id "
+              "AND t.date > date('{as_of}', '-365 days') AND t.date <= '{as_of}' "
+              "WHERE c.tier IS NOT NULL GROUP BY c.contact_id;",
+    "coverage": "SELECT a.industry, a.employees / 1000, count(*) FROM contacts c JOIN accounts a "
+                "USING (account_id) WHERE c.tier IS NOT NULL GROUP BY 1, 2; "
+                "SELECT industry, employees / 1000, count(*) FROM opportunities WHERE status = 'open' GROUP BY 1, 2;",
+    "capacity": "SELECT a.industry, count(*) FROM contacts c JOIN accounts a USING (account_id) "
+                "WHERE c.tier IS NOT NULL GROUP BY 1; SELECT contact_id, count(*) FROM activities "
+                "WHERE date > date('{as_of}', '-90 days') AND date <= '{as_of}' GROUP BY contact_id; "
+                "SELECT industry, count(*) FROM opportunities WHERE status = 'open' GROUP BY 1;",
+    "fulfillment": "SELECT * FROM requests; SELECT * FROM request_events; SELECT * FROM asks;",
+    "impact": "SELECT o.*, (SELECT count(*) FROM requests r WHERE r.opportunity_id = o.opportunity_id) "
+              "FROM opportunities o; SELECT request_id, count(*) FROM activities "
+              "WHERE request_id IS NOT NULL GROUP BY request_id;",
+    "satisfaction": "SELECT contact_id, kind, date, reference_rating, prospect_rating FROM activities "
+                    "WHERE reference_rating IS NOT NULL OR prospect_rating IS NOT NULL;",
+    "followups": "SELECT c.contact_id, t.kind, t.date, t.request_id FROM contacts c "
+                 "JOIN activities t USING (contact_id) WHERE c.tier IS NOT NULL "
+                 "AND t.date > date('{as_of}', '-365 days') AND t.date <= '{as_of}'; "
+                 "SELECT * FROM asks; SELECT * FROM requests;",
+}
+
+
+def analyses(n, folder, rows):
+    db = os.path.join(DATA, f"program_{n}.db")
+    if not os.path.exists(db):
+        for kind in KINDS:
+            subprocess.run([BIN, "--db", db, "--quiet", "import", kind, os.path.join(folder, f"{kind}.csv")],
+                           check=True)
+
+    def read(key):
+        return lambda i: sqlite(db, READS[key].format(as_of=AS_OF))
+
+    def cmd(*args):
+        return lambda i: [BIN, "--db", db, "--as-of", AS_OF, *args, "--format", "csv"]
+
+    rows.append(paired("score (every account, csv)", "sqlite3 reading what score reads",
+                       read("score"), cmd("score")))
+    rows.append(paired("score --explain ONE", "sqlite3 reading one account's rows",
+                       read("explain"), cmd("score", "--explain", "A0000001")))
+    # match: 20 different requests, each paired with sqlite3 reading that request.
+    rows.append(paired("match one request (20 requests)", "sqlite3 one SELECT",
+                       lambda i: sqlite(db, f"SELECT * FROM requests WHERE request_id = 'R{i:07d}'"),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "match", f"R{i:07d}", "--format", "csv"],
+                       repeat=max(REPEAT, 20)))
+    # log-call on a copy: one write, against sqlite3 inserting one activity.
+    copy, sq = os.path.join(DATA, "write.db"), os.path.join(DATA, "write_anchor.db")
+    fresh(copy)
+    fresh(sq)
+    shutil.copy(db, copy)
+    shutil.copy(db, sq)
+    enrolled = subprocess.run(["sqlite3", db, "SELECT contact_id FROM contacts WHERE tier IS NOT NULL "
+                               "ORDER BY contact_id LIMIT 40"], capture_output=True, text=True).stdout.split()
+    rows.append(paired("log-call (one write)", "sqlite3 one INSERT",
+                       lambda i: sqlite(sq, "INSERT INTO activities (activity_id, contact_id, kind, date) "
+                                            f"VALUES ('BENCH{i}', '{enrolled[i]}', 'check-in', '{AS_OF}')"),
+                       lambda i: [BIN, "--db", copy, "--quiet", "--as-of", AS_OF, "log-call", enrolled[i],
+                                  "--kind", "check-in", "--date", AS_OF],
+                       repeat=max(REPEAT, 10)))
     for name in ["utilization", "health", "coverage", "capacity", "fulfillment", "impact", "satisfaction"]:
-        t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, "report", name, "--format", "csv"])
-        rows.append((f"refprog report {name}", t, m, t / base_t))
-    # The daily lists over the whole roster (90k references, a year of activities).
-    for name, args in [("roster list", ["roster", "list"]), ("followups", ["followups"])]:
-        t, m = median_of(lambda: [BIN, "--db", db, "--as-of", AS_OF, *args, "--format", "csv"])
-        rows.append((f"refprog {name}", t, m, t / base_t))
-    # A command on a small database: the fixture program.
-    small = os.path.join(DATA, "small.db")
-    fresh(small)
-    for kind in ["accounts", "contacts", "opportunities", "requests", "activities"]:
-        run([BIN, "--db", small, "--quiet", "import", kind, os.path.join(ROOT, "fixtures", "program", f"{kind}.csv")])
-    s_t, s_m = median_of(lambda: ["sqlite3", small, "SELECT count(*) FROM accounts"])
-    rows.append(("sqlite3 on the small fixture database (baseline)", s_t, s_m, 1.0))
-    t, m = median_of(lambda: [BIN, "--db", small, "--as-of", AS_OF, "score", "--format", "csv"])
-    rows.append(("refprog score on the small fixture database", t, m, t / s_t))
-    return rows
+        rows.append(paired(f"report {name}", f"sqlite3 reading what {name} reads",
+                           read(name), cmd("report", name)))
+    rows.append(paired("roster list", "sqlite3 reading the members", read("members"), cmd("roster", "list")))
+    rows.append(paired("followups", "sqlite3 reading a year of activities", read("followups"),
+                       cmd("followups")))
+
+
+def small(rows):
+    db = os.path.join(DATA, "small.db")
+    fresh(db)
+    for kind in KINDS:
+        subprocess.run([BIN, "--db", db, "--quiet", "import", kind,
+                        os.path.join(ROOT, "fixtures", "program", f"{kind}.csv")], check=True)
+    rows.append(paired("score on the small fixture program", "sqlite3 count(*)",
+                       lambda i: sqlite(db, "SELECT count(*) FROM accounts"),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "score", "--format", "csv"]))
+    rows.append(paired("--help (start-up)", "sqlite3 --version",
+                       lambda i: ["sqlite3", "--version"], lambda i: [BIN, "--help"]))
 
 
 def main():
-    csv_path = os.path.join(DATA, f"accounts_{N}.csv")
-    if not os.path.exists(csv_path):
-        with open(csv_path, "w", newline="") as out:
-            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_accounts.py"), str(N)],
-                           stdout=out, check=True)
-    size_mb = os.path.getsize(csv_path) / 1e6
-    db = os.path.join(DATA, "bench.db")
-    sq = os.path.join(DATA, "sqlite3.db")
-    rows = []
-
-    base_t, base_m = median_of(
-        lambda: ["sqlite3", sq, "-cmd", ".mode csv", f".import {csv_path} accounts"],
-        setup=lambda: fresh(sq))
-    rows.append(("sqlite3 .import (baseline)", base_t, base_m, 1.0))
-
-    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "import", "accounts", csv_path],
-                     setup=lambda: fresh(db))
-    rows.append(("refprog import accounts (fresh db)", t, m, t / base_t))
-
-    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "import", "accounts", csv_path])
-    rows.append(("refprog import accounts (same file again)", t, m, t / base_t))
-
-    t, m = median_of(lambda: [BIN, "--db", db, "--quiet", "export", "accounts"])
-    rows.append(("refprog export accounts", t, m, t / base_t))
-
-    su = sqlite_utils()
-    if su:
-        su_db = os.path.join(DATA, "sqlite-utils.db")
-        fresh(su_db)
-        t, m = run([su, "insert", su_db, "accounts", csv_path, "--csv"])
-        rows.append(("sqlite-utils insert --csv (default type detection; 1 run)", t, m, t / base_t))
-        import_t = next(r[1] for r in rows if r[0].startswith("refprog import accounts (fresh"))
-        rows.append(("refprog import accounts vs sqlite-utils (speed-up)", import_t, m, t / import_t))
-
-    t, m = median_of(lambda: [BIN, "--help"])
-    rows.append(("refprog --help (start-up)", t, m, t / base_t))
-
-    rows += program_rows()
-
+    sizes = [size_of(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    os.makedirs(DATA, exist_ok=True)
     version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
     sqlite_version = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
     lines = [
-        f"# Benchmark results",
+        "# Benchmark results",
         "",
-        f"Import: {N:,} accounts ({size_mb:.0f} MB Salesforce-style CSV). Program: {P:,} accounts, "
-        f"{3 * P:,} contacts, {10 * P:,} activities, {P // 2:,} open opportunities. Median of {REPEAT} runs.",
+        f"Run {datetime.date.today().isoformat()} by `bench/run {' '.join(sys.argv[1:])}`; "
+        f"median of {REPEAT} paired runs (match: 20, log-call: 10).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
         f"{version}; sqlite3 {sqlite_version}.",
-        "",
-        "| what | median s | peak MiB | ratio to its baseline |",
-        "|---|---:|---:|---:|",
+        "Each row: refprog's median and peak memory, its anchor (sqlite3 doing the floor of the same "
+        "work on the same data, run alternately with it) and the ratio of the medians. "
+        "Peak memory is the maximum resident set, mapped file pages included.",
     ]
-    for name, seconds, peak, ratio in rows:
-        shown = "" if ratio is None else f"{ratio:.2f}"
-        lines.append(f"| {name} | {seconds:.3f} | {peak:.1f} | {shown} |")
+    for n in sizes:
+        print(f"== {n:,} accounts ({3 * n:,} contacts, {10 * n:,} activities, {n // 2:,} open deals)",
+              flush=True)
+        folder = program(n)
+        rows = []
+        imports(n, folder, rows, pin=False)
+        if ONE_CORE and shutil.which("taskset"):
+            imports(n, folder, rows, pin=True)
+        analyses(n, folder, rows)
+        if n == sizes[0]:
+            small(rows)
+        lines += ["", f"## {n:,} accounts", "",
+                  "| refprog | median s | peak MiB | anchor | median s | peak MiB | ratio |",
+                  "|---|---:|---:|---|---:|---:|---:|"]
+        for r in rows:
+            ratio = "failed" if r["error"] else f"{r['ratio']:.2f}"
+            lines.append(f"| {r['what']} | {r['s']:.3f} | {r['s_peak']:.1f} | {r['anchor']} | "
+                         f"{r['a']:.3f} | {r['a_peak']:.1f} | {ratio} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(ROOT, "bench", "results.md"), "w") as f:

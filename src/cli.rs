@@ -97,6 +97,8 @@ pub enum Command {
     Policy(PolicyArgs),
     Demo(DemoArgs),
     Backup(BackupArgs),
+    Review(ReviewArgs),
+    Digest(DigestArgs),
     Completions(CompletionsArgs),
     Man,
 }
@@ -104,27 +106,33 @@ pub enum Command {
 const IMPORT_EXAMPLES: &str = "\
 Examples:
   refprog import accounts accounts.csv                 # Salesforce, HubSpot or canonical headers
+  refprog import WeeklyExport_2026-11-20/ --skip-bad   # a Salesforce weekly Data Export folder
+  refprog import companies.csv contacts.csv deals.csv  # HubSpot exports, kinds from their names
   salesforce-export | refprog import contacts -        # from stdin
   refprog import accounts excel.csv --encoding windows-1252
   refprog import opportunities deals.csv --map 'Deal Value=amount' --date-format '%d.%m.%Y'
   refprog import activities calls.csv --skip-bad --rejects bad-rows.csv
+  refprog import activities Task.csv --map-value 'kind:=check-in' --map-value 'kind:Call=check-in'
   refprog import accounts accounts.csv --dry-run --format json
 
 Importing the same file twice changes nothing the second time; a changed row updates that
 row only, and only the columns the file has. By default any bad row aborts the import and
-nothing is written. Columns of each kind and the CRM headers accepted: see README.md.";
+nothing is written. Columns of each kind and the CRM headers accepted: see docs/import.md.";
 
-/// Import a CRM export (CSV) of one kind: accounts, contacts, opportunities, requests, activities
+/// Import CRM exports (CSV): accounts, contacts, opportunities, requests, activities
 #[derive(Debug, Args)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// What the file holds
-    #[arg(value_enum)]
-    pub kind: Kind,
+    /// What the files hold: accounts, contacts, opportunities, requests or activities. May
+    /// be left out when each PATH is a folder or a file whose kind its name or columns show
+    /// (Account.csv, Contact.csv, Opportunity.csv, Task.csv, Event.csv, HubSpot exports)
+    #[arg(value_name = "KIND")]
+    pub kind_or_path: Option<String>,
 
-    /// The CSV file; '-' or nothing reads stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: Option<PathBuf>,
+    /// CSV files or folders of them (a Salesforce weekly export unzipped); '-' or nothing
+    /// reads stdin (KIND needed). Several are imported in one transaction, in dependency order
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 
     /// Field delimiter: ',', ';', '|' or 'tab' (default: sniffed from the header)
     #[arg(long, value_parser = crate::import::reader::delimiter_for_flag)]
@@ -142,11 +150,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
+    /// Say what a CRM value means: 'FIELD:FROM=TO', e.g. 'kind:Meeting=check-in'; an empty
+    /// FROM stands for a blank cell (repeatable)
+    #[arg(long = "map-value", value_name = "FIELD:FROM=TO", value_parser = crate::import::mapping::parse_value_map)]
+    pub value_maps: Vec<crate::import::mapping::ValueMap>,
+
     /// Import the good rows and leave out the bad ones (instead of importing nothing)
     #[arg(long)]
     pub skip_bad: bool,
 
-    /// With --skip-bad: write the bad rows, with line and reason, to this CSV file
+    /// With --skip-bad: write the bad rows, with line and reason (and file, when several),
+    /// to this CSV file
     #[arg(long, value_name = "FILE", requires = "skip_bad")]
     pub rejects: Option<PathBuf>,
 
@@ -190,7 +204,7 @@ open escalation, churned). The formula is in README.md; the weights are policy v
 #[command(after_help = SCORE_EXAMPLES)]
 pub struct ScoreArgs {
     /// Show every input, weight and rule behind one account's score
-    #[arg(long, value_name = "ACCOUNT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "ACCOUNT_ID")]
     pub explain: Option<String>,
 
     /// Only the first N rows
@@ -323,7 +337,7 @@ pub struct RequestFields {
     #[arg(long)]
     pub justification: Option<String>,
     /// The CRM opportunity id
-    #[arg(long)]
+    #[arg(value_parser = crate::import::crm::id_arg, long)]
     pub opportunity: Option<String>,
 }
 
@@ -388,7 +402,7 @@ pub enum RequestAction {
     /// Decline a request, with the reason
     Decline {
         request_id: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_reason)]
         reason: String,
     },
     /// Cancel a request
@@ -396,6 +410,7 @@ pub enum RequestAction {
     /// Record a reference's answer to an ask
     Answer {
         request_id: String,
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// They said yes
         #[arg(long, conflicts_with = "pass", required_unless_present = "pass")]
@@ -441,8 +456,12 @@ pub struct MatchArgs {
     #[arg(long)]
     pub show_excluded: bool,
     /// Record that this contact was asked (request -> asked)
-    #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
+    /// With --ask: ask even though the request is not approved or a rule refuses the
+    /// contact, with this reason (kept in the request's history)
+    #[arg(long = "override", value_name = "REASON", requires = "ask", value_parser = parse_reason)]
+    pub override_reason: Option<String>,
 }
 
 const BRIEF_EXAMPLES: &str = "\
@@ -459,12 +478,22 @@ topics). Missing data is left out, never invented.";
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
     pub request_id: String,
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
 }
 
 fn parse_tier(text: &str) -> Result<crate::domain::model::Tier, String> {
     use crate::domain::model::Tier;
     Tier::parse(text).ok_or_else(|| format!("'{text}': expected {}", Tier::expected()))
+}
+
+/// A reason a person wrote: not empty, not only blanks.
+fn parse_reason(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("a reason is required: say why, in words (it is kept)".to_string())
+    } else {
+        Ok(text.trim().to_string())
+    }
 }
 
 fn parse_rating(text: &str) -> Result<i64, String> {
@@ -489,6 +518,7 @@ limited and close the matching follow-ups.";
 #[derive(Debug, Args)]
 #[command(after_help = LOG_CALL_EXAMPLES)]
 pub struct LogCallArgs {
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
     /// The request it was for (a reference activity on a request completes it)
     #[arg(long)]
@@ -510,8 +540,14 @@ pub struct LogCallArgs {
     #[arg(long)]
     pub notes: Option<String>,
     /// Record it even if a limit refuses it, with this reason (shown in reports)
-    #[arg(long = "override", value_name = "REASON")]
+    #[arg(long = "override", value_name = "REASON", value_parser = parse_reason)]
     pub override_reason: Option<String>,
+    /// Accept a date after --as-of (today), or more than a year ahead
+    #[arg(long)]
+    pub future: bool,
+    /// Say whether the rules allow it, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 const ROSTER_EXAMPLES: &str = "\
@@ -539,6 +575,7 @@ pub struct RosterArgs {
 pub enum RosterAction {
     /// Enroll a contact in the program
     Enroll {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
@@ -554,12 +591,14 @@ pub enum RosterAction {
     },
     /// Change a reference's tier
     SetTier {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
     },
     /// Give a reference a break (default: break.days from the policy)
     Break {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
         until: Option<NaiveDate>,
@@ -567,15 +606,22 @@ pub enum RosterAction {
         days: Option<i64>,
     },
     /// End a break now
-    Resume { contact_id: String },
+    Resume {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// Take a contact out of the program for good
     OptOut {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long)]
         reason: Option<String>,
     },
     /// Record the yearly recommitment
-    Recommit { contact_id: String },
+    Recommit {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// The references with their load and next eligible date
     List {
         #[arg(long, value_parser = parse_tier)]
@@ -585,7 +631,10 @@ pub enum RosterAction {
         available: bool,
     },
     /// One reference: membership, load, limits, history, fatigue, open follow-ups
-    Show { contact_id: String },
+    Show {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
 }
 
 const FOLLOWUPS_EXAMPLES: &str = "\
@@ -594,13 +643,20 @@ Examples:
   refprog followups --overdue
   refprog followups --all --within 14
   refprog followups --format csv    # for cron
+  refprog followups --kind thank-you --contact C-HEALTH-CFO
+  refprog followups done thank-you:ACT-00042
+  refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
+  refprog followups --stale         # those overdue longer than followup.stale_days
 
-Each row gives the command that marks it done.";
+Each row has a stable id (from what opened it) and the command that marks it done; items
+overdue longer than followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]
-#[command(after_help = FOLLOWUPS_EXAMPLES)]
+#[command(after_help = FOLLOWUPS_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Due by today, overdue included (the default)
     #[arg(long, conflicts_with_all = ["overdue", "all"])]
     pub due: bool,
@@ -616,6 +672,53 @@ pub struct FollowupsArgs {
     /// Only the first N, oldest due first
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Only follow-ups of this kind
+    #[arg(long, value_parser = parse_followup_kind)]
+    pub kind: Option<crate::domain::followups::FollowUpKind>,
+    /// Only this contact's
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID")]
+    pub contact: Option<String>,
+    /// Only those due from today to this many days ahead (not the overdue)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub due_within: Option<i64>,
+    /// List the stale ones (overdue longer than followup.stale_days), summed up otherwise
+    #[arg(long)]
+    pub stale: bool,
+}
+
+fn parse_followup_kind(text: &str) -> Result<crate::domain::followups::FollowUpKind, String> {
+    use crate::domain::followups::FollowUpKind;
+    FollowUpKind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = FollowUpKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("'{text}': expected one of {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Record the touch that closes follow-up ID (thank-you, feedback, loop-closed,
+    /// check-in or gift; a recommitment for recommit), and nothing else
+    Done {
+        /// The follow-up's id, as `followups` lists it
+        id: String,
+        /// When the touch happened (default: --as-of, or today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// How the reference rated the experience, 0-10 (feedback)
+        #[arg(long, value_parser = parse_rating)]
+        reference_rating: Option<i64>,
+        /// How the prospect rated it, 0-10 (prospect feedback)
+        #[arg(long, value_parser = parse_rating)]
+        prospect_rating: Option<i64>,
+    },
+    /// Move follow-up ID's due day to DATE
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -714,4 +817,80 @@ pub struct BackupArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+impl ImportArgs {
+    /// The kind, when the first word names one, and the paths (none: stdin). A first word
+    /// that is neither a kind nor an existing file or folder is a usage error.
+    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
+        let mut paths = self.paths.clone();
+        let kind = match &self.kind_or_path {
+            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
+                Ok(kind) => Some(kind),
+                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
+                    paths.insert(0, PathBuf::from(word));
+                    None
+                }
+                Err(_) => {
+                    return Err(crate::UsageError(format!(
+                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
+                    ))
+                    .into());
+                }
+            },
+            None => None,
+        };
+        Ok((kind, paths))
+    }
+}
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  refprog review --html review.html                      # the last 90 days
+  refprog review --html q3.html --period 2026-07-01..2026-09-30 --as-of 2026-09-30
+  refprog review --html review.html --period year --open
+
+One self-contained HTML file (no script, nothing fetched) to attach to an email: the
+headline (revenue and pipeline influenced, win rates, fulfilment, references by tier),
+coverage gaps, load, the monthly trend, care and the people. Each section names the
+command that prints the same figures as text. The same database and --as-of give the same
+bytes.";
+
+/// The program on one page for the people who fund it: an HTML file with charts
+#[derive(Debug, Args)]
+#[command(after_help = REVIEW_EXAMPLES)]
+pub struct ReviewArgs {
+    /// Where to write the page (replaced if it exists)
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+
+    /// The period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
+
+    /// Open the page in the default browser when written
+    #[arg(long)]
+    pub open: bool,
+}
+
+const DIGEST_EXAMPLES: &str = "\
+Examples:
+  refprog digest                                  # plain text, for a cron email
+  refprog digest --markdown
+  0 7 * * 1 refprog digest | mail -s 'Reference program' pm@example.com
+
+What is due, who is over the limit, the coverage gaps, the requests past the SLA, and the
+headline of the period: the review page's facts in a few lines.";
+
+/// The week's facts in a few lines of text (or markdown) for an email
+#[derive(Debug, Args)]
+#[command(after_help = DIGEST_EXAMPLES)]
+pub struct DigestArgs {
+    /// Markdown instead of plain text
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
 }

@@ -3,7 +3,9 @@
 //! The layers, outside in: `cli` parses the command line; `commands` holds one module
 //! per subcommand, each loading from the `store`, computing with the pure rules in
 //! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
-//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON.
+//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON. Whether a
+//! contact can do an activity on a day is decided in one place, `domain::eligibility`,
+//! which match, log-call, roster, brief and the reports all ask.
 
 pub mod cli;
 pub mod commands;
@@ -12,6 +14,7 @@ pub mod files;
 pub mod import;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod store;
 
 use anyhow::Result;
@@ -108,6 +111,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
         Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
+        Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
+        Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
         Command::Completions(_) | Command::Man => {}
     }
     out.flush()

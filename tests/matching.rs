@@ -151,7 +151,7 @@ fn match_ranks_the_expected_top_three_and_excludes_the_over_limit_reference() {
             "csv",
         ])
         .ok();
-    assert!(text.contains("contact_id,name,account,tier,excluded_because\nC-BUSY-VP,Lee Chen,Summit Insurance,standard,standard limit reached: 3 of 2 in the last 90 days\n"), "{text}");
+    assert!(text.contains("contact_id,name,account,tier,excluded_because\nC-BUSY-VP,Lee Chen,Summit Insurance,standard,standard limit reached: 3 of 2 in the 90 days up to 2026-11-23 (limit.standard); eligible again on 2027-01-23\n"), "{text}");
     // Poor matches appear only when asked for.
     let with_poor = ranked(&work, &[&id, "--include-poor", "--top", "10"]);
     assert_eq!(with_poor.len(), 5, "{with_poor:?}");
@@ -236,7 +236,7 @@ fn ask_answer_and_the_lifecycle() {
     assert_eq!(
         refused,
         format!(
-            "refprog: cannot ask C-BUSY-VP (Lee Chen) for {id}: standard limit reached: 3 of 2 in the last 90 days\n"
+            "refprog: cannot ask C-BUSY-VP (Lee Chen) for {id}: standard limit reached: 3 of 2 in the 90 days up to 2026-11-23 (limit.standard); eligible again on 2027-01-23. Nothing was written; ask anyway with --override \"reason\"\n"
         )
     );
     work.run(&["--as-of", AS_OF, "match", &id, "--ask", "C-HEALTH-IT"])

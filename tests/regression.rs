@@ -60,3 +60,22 @@ fn impact_with_requests_that_have_no_opportunity() {
         "{stdout}"
     );
 }
+
+/// An adoption under 1 % exported as "0.5" came back as 50 % on re-import (a bare number
+/// up to 1 with a decimal point reads as a share): export now writes "0.5%".
+#[test]
+fn a_percentage_under_one_survives_export_and_import() {
+    let first = Workdir::new();
+    let file = first.write("a.csv", "account_id,name,adoption\nP-0,X,0.005\nP-1,Y,50\n");
+    first
+        .run(&["import", "accounts", file.to_str().expect("path")])
+        .ok();
+    let exported = first.run(&["export", "accounts"]).ok();
+    assert!(exported.contains(",0.5%,"), "{exported}");
+    let second = Workdir::new();
+    let again = second.write("b.csv", &exported);
+    second
+        .run(&["import", "accounts", again.to_str().expect("path")])
+        .ok();
+    assert_eq!(second.run(&["export", "accounts"]).ok(), exported);
+}

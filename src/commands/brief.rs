@@ -5,8 +5,8 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::BriefArgs;
-use crate::commands::matching::need_of;
 use crate::domain::brief::{self, BriefFacts};
+use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::Milestone;
 use crate::output::{Format, Out};
 use crate::store::{self, Store};
@@ -19,7 +19,7 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         );
     };
     let policy = store::policy::load(&store.conn)?;
-    let need = need_of(&request);
+    let need = request.need();
     let place = |region: &Option<String>, country: &Option<String>| -> Option<String> {
         let parts: Vec<&str> = [region, country]
             .into_iter()
@@ -28,15 +28,42 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     };
-    let from = policy.window_start(today);
-    let Some(candidate) =
-        store::matching::one(&store.conn, &args.contact_id, &need.prospect, from, today)?
+    let Some(candidate) = store::matching::one(
+        &store.conn,
+        &args.contact_id,
+        &need.prospect,
+        &policy,
+        today,
+    )?
     else {
         bail!(
             "no contact '{}' (see 'refprog export contacts')",
             args.contact_id
         );
     };
+    // The rule book's word on this reference today (asked already or not: a brief for
+    // someone who opted out or whose account churned must say so).
+    let verdict = crate::domain::eligibility::decide(
+        &candidate.subject(),
+        need.kind
+            .unwrap_or(crate::domain::model::ActivityKind::Call),
+        today,
+        &candidate.events,
+        Some(&request.request_id),
+        &policy,
+    );
+    for reason in &verdict.reasons {
+        out.warn(format!(
+            "{} ({}) cannot do a {} on {today}: {reason}",
+            candidate.name,
+            candidate.contact_id,
+            need.kind
+                .unwrap_or(crate::domain::model::ActivityKind::Call)
+        ));
+    }
+    if let Some(day) = renewal_caution(candidate.renewal_date, &policy, today) {
+        out.warn(format!("{}: {}", candidate.account, caution_words(day)));
+    }
     let extra = store::matching::brief_extra(&store.conn, &args.contact_id)?;
     let ask = store::requests::asks(&store.conn, &request.request_id)?
         .into_iter()

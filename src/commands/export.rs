@@ -35,6 +35,8 @@ fn cell(value: &Value, ty: Type) -> Cell {
             Cell::Text(if *flag != 0 { "yes" } else { "no" }.to_string())
         }
         (Value::Integer(i), _) => Cell::Int(*i),
+        // Under 1 %, a bare "0.5" would read back as a share (50 %): say it is a percentage.
+        (Value::Real(r), Type::Percent) if *r > 0.0 && *r < 1.0 => Cell::Text(format!("{r}%")),
         (Value::Real(r), _) => Cell::Real(*r),
         (Value::Text(t), _) => Cell::Text(t.clone()),
         (Value::Blob(b), _) => Cell::Text(String::from_utf8_lossy(b).into_owned()),

@@ -2,52 +2,73 @@
 //! good rows with `--skip-bad`), and reports read / inserted / updated / unchanged /
 //! rejected.
 
-use std::fs::File;
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::ImportArgs;
+use crate::files::{Existing, OutputFile, Protected};
 use crate::import::reader::ReadOptions;
-use crate::import::{BadRow, ImportOptions, Progress};
+use crate::import::values::escape_formula;
+use crate::import::{BadRow, ImportOptions, Mode, Progress};
 use crate::output::{Format, Out};
 use crate::store::Store;
 
-pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
-    // Never truncate the database, its side files or the input with a rejects file.
-    if let Some(target) = &args.rejects {
-        let mut protected = crate::files::Protected::database(store.path());
-        if let Some(input) = args.file.as_deref().filter(|p| p.as_os_str() != "-") {
-            protected.add_input(input);
-        }
-        protected.check(target, "the rejects file")?;
-    }
+pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let read = ReadOptions {
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    // Several files, or a folder: one transaction over all (src/commands/import_many.rs).
+    let (kind, paths) = args.kind_and_paths()?;
+    let Some((kind, path)) = super::import_many::single(kind, &paths, &read)? else {
+        return super::import_many::run(args, kind, &paths, store, out, today);
+    };
     let options = ImportOptions {
-        kind: args.kind,
-        path: args.file.clone(),
-        read: ReadOptions {
-            delimiter: args.delimiter,
-            encoding: args.encoding,
-        },
+        kind,
+        path,
+        read,
         date_format: args.date_format.clone(),
         maps: args.maps.clone(),
+        value_maps: args.value_maps.clone(),
         skip_bad: args.skip_bad,
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
     };
-    let mut progress = Reporter::new(&options, out.quiet)?;
+    let mut progress = Reporter::new(&options, store, out.quiet)?;
+    // Read and validate the whole input first, holding no lock on the database.
+    let staged = crate::import::stage(&options, &mut progress)?;
     // The import checks every value and reference itself, with messages that name the line
     // and the file to import first; SQLite's checks would only repeat that work per row.
     store.set_import_mode(true)?;
-    let result = store.in_transaction(|tx| {
-        let (summary, shown) = crate::import::import(tx, &options, &mut progress)?;
-        let written = summary.written;
-        Ok(((summary, shown), written))
-    });
-    store.set_import_mode(false)?;
+    let result = if options.dry_run || staged.doomed() {
+        // Nothing will be written: the same checks in a read transaction, no write lock.
+        store.in_read_transaction(|tx| {
+            let result = crate::import::apply(tx, staged, Mode::Check, &mut progress)?;
+            if options.dry_run {
+                progress.finish_rejects()?;
+            }
+            Ok(result)
+        })
+    } else {
+        // Bad rows go to the rejects file, finished before the database commits, so that
+        // nothing can fail once the rows are in.
+        store.in_transaction(|tx| {
+            let (summary, shown) = crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
+            progress.finish_rejects()?;
+            let written = summary.written;
+            Ok(((summary, shown), written))
+        })
+    };
+    store.set_import_mode(false).ok();
     let (summary, shown) = result?;
-    progress.finish()?;
+    progress.finish();
+    if let Err(error) = progress.commit_rejects() {
+        // The rows are committed: say what failed, but exit 0 (the exit code tells the truth
+        // about the database).
+        out.warn(format!("{error:#}"));
+    }
 
     for bad in &shown {
         for reason in &bad.reasons {
@@ -59,6 +80,12 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             "... and {} more bad rows",
             summary.rejected as usize - shown.len()
         );
+    }
+    for message in crate::import::notes::unreadable(&summary) {
+        eprintln!("{}: {message}", summary.file);
+    }
+    for note in &summary.notes {
+        out.note(note);
     }
     if !summary.ignored_columns.is_empty() {
         let shown: Vec<&str> = summary
@@ -98,6 +125,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             summary.read
         );
     }
+    for note in crate::import::notes::counts(&summary) {
+        out.note(note);
+    }
     if summary.derived_role_levels > 0 {
         out.note(format!(
             "note: derived the role level of {} contact(s) from their title",
@@ -122,15 +152,18 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
     Ok(())
 }
 
-/// Shows a spinner on a terminal and writes the rejects file.
+/// Shows a spinner on a terminal and writes the rejects file (through a temporary file
+/// renamed when the import is done; never over the database or the input).
 struct Reporter {
     bar: Option<indicatif::ProgressBar>,
-    rejects: Option<csv::Writer<File>>,
+    rejects: Option<csv::Writer<OutputFile>>,
     rejects_header_written: bool,
+    /// Finished and waiting for the rename.
+    finished: Option<OutputFile>,
 }
 
 impl Reporter {
-    fn new(options: &ImportOptions, quiet: bool) -> Result<Reporter> {
+    fn new(options: &ImportOptions, store: &Store, quiet: bool) -> Result<Reporter> {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_message("rows read");
@@ -138,14 +171,19 @@ impl Reporter {
         });
         let rejects = match &options.rejects {
             Some(path) => {
-                let mut file_options = std::fs::OpenOptions::new();
-                file_options.write(true).create(true).truncate(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut file_options, 0o600);
-                let file = file_options.open(path).with_context(|| {
-                    format!("cannot write the rejects file '{}'", path.display())
-                })?;
-                Some(csv::Writer::from_writer(file))
+                let mut protected = Protected::database(store.path());
+                if let Some(input) = options.path.as_deref().filter(|p| p.as_os_str() != "-") {
+                    protected.add_input(input);
+                }
+                let file = OutputFile::create(
+                    path,
+                    &protected,
+                    Existing::Replace,
+                    0o600,
+                    "the rejects file",
+                )?;
+                // Rows of any shape: a ragged row is written as it was read.
+                Some(csv::WriterBuilder::new().flexible(true).from_writer(file))
             }
             None => None,
         };
@@ -153,17 +191,34 @@ impl Reporter {
             bar,
             rejects,
             rejects_header_written: false,
+            finished: None,
         })
     }
 
-    fn finish(&mut self) -> Result<()> {
+    fn finish(&mut self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        if let Some(writer) = &mut self.rejects {
-            writer.flush()?;
+    }
+
+    /// Flushes the rejects file (still under its temporary name).
+    fn finish_rejects(&mut self) -> Result<()> {
+        if let Some(writer) = self.rejects.take() {
+            let file = writer
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write the rejects file: {}", e.error()))?;
+            self.finished = Some(file);
         }
         Ok(())
+    }
+
+    /// Puts the finished rejects file in place. Without a finished file (the import failed,
+    /// or was a dry run) the temporary file is removed and nothing is left.
+    fn commit_rejects(&mut self) -> Result<()> {
+        match self.finished.take() {
+            Some(file) => file.commit(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -186,15 +241,22 @@ impl Progress for Reporter {
         };
         if !self.rejects_header_written {
             let mut header = vec!["line".to_string(), "reason".to_string()];
-            header.extend(headers.iter().cloned());
+            header.extend(headers.iter().map(|h| escape_formula(h).into_owned()));
             writer.write_record(&header)?;
             self.rejects_header_written = true;
         }
         let mut row: Vec<Vec<u8>> = vec![
             bad.line.to_string().into_bytes(),
-            bad.reasons.join("; ").into_bytes(),
+            escape_formula(&bad.reasons.join("; "))
+                .into_owned()
+                .into_bytes(),
         ];
-        row.extend(fields.iter().map(<[u8]>::to_vec));
+        // Formula-safe: a cell a spreadsheet would run gets its leading quote (cells that
+        // are not UTF-8 are written as read: no spreadsheet reads them as a formula).
+        row.extend(fields.iter().map(|field| match std::str::from_utf8(field) {
+            Ok(text) => escape_formula(text).into_owned().into_bytes(),
+            Err(_) => field.to_vec(),
+        }));
         writer.write_record(&row)?;
         Ok(())
     }

@@ -6,89 +6,76 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::LogCallArgs;
+use crate::domain::eligibility;
 use crate::domain::followups;
-use crate::domain::matching::willing;
 use crate::domain::model::{ActivityKind, RequestStatus};
-use crate::domain::policy::{self, LoadEvent, Policy, fatigue_signals, limit_refusal, load_units};
+use crate::domain::policy::{fatigue_advice, fatigue_signals};
 use crate::output::Out;
 use crate::stamp;
-use crate::store::roster::{self, Field, MemberRow, NewActivity};
+use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
-
-/// Why a counted activity on `date` breaks the rules for this member (empty when it does not).
-pub fn refusals(
-    member: &MemberRow,
-    kind: ActivityKind,
-    date: NaiveDate,
-    events: &[LoadEvent],
-    request: Option<&str>,
-    policy: &Policy,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if !kind.counts_against_limit() {
-        return reasons;
-    }
-    if let Some(on) = member.opted_out_on {
-        reasons.push(format!("opted out on {on}"));
-    }
-    let Some(tier) = member.tier else {
-        reasons.push(format!(
-            "not enrolled in the program (refprog roster enroll {} --tier T)",
-            member.contact_id
-        ));
-        return reasons;
-    };
-    if let Some(until) = member.break_until.filter(|u| *u >= date) {
-        reasons.push(format!(
-            "on a break until {until}; eligible again on {}",
-            until + Duration::days(1)
-        ));
-    }
-    if !willing(&member.willing, kind) {
-        let list: Vec<&str> = member.willing.iter().map(|k| k.as_str()).collect();
-        reasons.push(format!(
-            "not willing to do a {kind} (willing: {})",
-            if list.is_empty() {
-                "call, email".to_string()
-            } else {
-                list.join(", ")
-            }
-        ));
-    }
-    let new = LoadEvent {
-        contact_id: member.contact_id.as_str().into(),
-        request_id: request.map(Into::into),
-        date,
-    };
-    if let Some(refusal) = limit_refusal(tier, events, &new, policy) {
-        reasons.push(refusal);
-    }
-    reasons
-}
 
 pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let date = args.date.unwrap_or(today);
+    if !args.future {
+        if date > today {
+            bail!(
+                "--date {date} is after {today} (--as-of, or today): a record dated after it would be invisible as of {today}. Give --future if it is meant"
+            );
+        }
+        if date > today + Duration::days(policy.year_days) {
+            bail!(
+                "--date {date} is more than a year ahead of {today} (a mistyped year?); give --future if it is meant"
+            );
+        }
+    }
     let Some(member) = roster::member(&store.conn, &args.contact_id)? else {
         bail!(
             "no contact '{}' (see 'refprog roster list' or 'refprog export contacts')",
             args.contact_id
         );
     };
-    if let Some(request) = &args.request
-        && store::requests::get(&store.conn, request)?.is_none()
-    {
-        bail!("no request '{request}' (see 'refprog request list')");
+    if let Some(request) = &args.request {
+        let Some(row) = store::requests::get(&store.conn, request)? else {
+            bail!("no request '{request}' (see 'refprog request list')");
+        };
+        let status = RequestStatus::parse(&row.status).unwrap_or(RequestStatus::Submitted);
+        if matches!(status, RequestStatus::Declined | RequestStatus::Cancelled) {
+            bail!(
+                "cannot log a {} for request {request}: it is {status} (closed); nothing was written",
+                args.kind
+            );
+        }
     }
-    let events = roster::load_events(&store.conn, &member.contact_id)?;
-    let reasons = refusals(
-        &member,
+    // As of `date` and everything on record up to `today`: a backdated call is weighed
+    // against what came after it too.
+    let events = roster::load_events(&store.conn, &member.contact_id, today.max(date))?;
+    let verdict = eligibility::decide(
+        &member.subject(),
         args.kind,
         date,
         &events,
         args.request.as_deref(),
         &policy,
     );
+    let reasons: Vec<String> = verdict.reasons.iter().map(ToString::to_string).collect();
+    if args.dry_run {
+        if reasons.is_empty() {
+            out.note(format!(
+                "dry run: {} ({}) can do a {} on {date}; nothing was written",
+                member.name, member.contact_id, args.kind
+            ));
+            return Ok(());
+        }
+        bail!(
+            "refused: {} ({}) cannot do a {} on {date}: {}. Nothing was written (dry run)",
+            member.name,
+            member.contact_id,
+            args.kind,
+            reasons.join("; ")
+        );
+    }
     if !reasons.is_empty() && args.override_reason.is_none() {
         bail!(
             "refused: {} ({}) cannot do a {} on {date}: {}. Nothing was written; record it anyway with --override \"reason\"",
@@ -116,6 +103,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
                 prospect_rating: args.prospect_rating,
                 notes: args.notes.as_deref(),
                 override_reason,
+                closes: None,
             },
         )?;
         let when = stamp(today);
@@ -137,7 +125,8 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         if let (true, Some(request)) = (args.kind.counts_against_limit(), &args.request) {
             let status =
                 store::requests::get(tx, request)?.and_then(|r| RequestStatus::parse(&r.status));
-            if status.is_some_and(|s| s.can_become(RequestStatus::Completed)) {
+            // The reference did it: whatever step the request was at, it is done.
+            if status.is_some_and(|s| !s.is_closed()) {
                 let note = format!("{} {id}", args.kind);
                 store::requests::set_status(
                     tx,
@@ -165,36 +154,24 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     if completed && let Some(request) = &args.request {
         out.note(format!("{request}: completed"));
     }
-    if args.kind.counts_against_limit()
-        && let Some(tier) = member.tier
-    {
-        let events = roster::load_events(&store.conn, &member.contact_id)?;
-        let units = load_units(&events, policy.window_start(today), today);
-        let candidate = crate::domain::matching::Candidate {
-            tier: Some(tier),
-            load: units.len() as u32,
-            load_dates: units.clone(),
-            last_used: events.iter().map(|e| e.date).filter(|d| *d <= today).max(),
-            break_until: member.break_until,
-            ..Default::default()
-        };
+    if args.kind.counts_against_limit() && member.tier.is_some() {
+        let events = roster::load_events(&store.conn, &member.contact_id, today)?;
+        let standing = eligibility::standing(&member.subject(), &events, &policy, today);
         out.note(format!(
             "load: {} of {} in the last {} days; next eligible {}",
-            units.len(),
-            policy.limit_for(tier),
-            policy.limit_window_days,
-            crate::domain::matching::next_eligible(&candidate, &policy, today)
+            standing.load, standing.limit, policy.limit_window_days, standing.verdict.next_eligible
         ));
     }
     let done = roster::done(
         &store.conn,
         Some(&member.contact_id),
-        today - Duration::days(400),
+        today - Duration::days(policy.followup_reach_days),
+        today.max(date),
     )?;
     let opened: Vec<followups::FollowUp> = followups::open(
         &[member.as_member()],
         &done,
-        &roster::outcomes(&store.conn)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         &policy,
         today,
     )
@@ -213,7 +190,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         .map(|d| d.date)
         .collect();
     let signals = fatigue_signals(
-        &roster::answers(&store.conn, &member.contact_id)?,
+        &roster::answers(&store.conn, &member.contact_id, today)?,
         &activity_dates,
         &policy,
         today,
@@ -222,13 +199,4 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         out.warn(fatigue_advice(&member.contact_id, &signals, &policy));
     }
     Ok(())
-}
-
-/// "fatigue: ...; suggest a break of one quarter: refprog roster break C --days 90"
-pub fn fatigue_advice(contact_id: &str, signals: &[String], policy: &policy::Policy) -> String {
-    format!(
-        "fatigue: {}; suggest a break of one quarter: refprog roster break {contact_id} --days {}",
-        signals.join("; "),
-        policy.break_days
-    )
 }

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use crate::cli::MatchArgs;
 use crate::commands::request::{status_of, to_row};
 use crate::domain::matching::RankKey;
-use crate::domain::matching::{self, Candidate, Grade, Graded, Need};
-use crate::domain::model::{ActivityKind, RequestStatus, RoleLevel};
+use crate::domain::matching::{self, Candidate, Exclusion, Grade, Graded, Need};
+use crate::domain::model::RequestStatus;
 use crate::domain::policy::Policy;
 use crate::domain::segments::{IndustryMatch, SectorMap};
 use crate::output::{Cell, Format, Out};
@@ -17,25 +17,10 @@ use crate::store::requests::{self, RequestRow};
 use crate::store::{self, Store};
 use crate::{UsageError, stamp};
 
-/// What the request needs, from its stored row.
-pub fn need_of(r: &RequestRow) -> Need {
-    Need {
-        prospect: r.prospect.clone(),
-        industry: r.industry.clone(),
-        employees: r.employees,
-        country: r.country.clone(),
-        region: r.region.clone(),
-        role_level: r.role_level.as_deref().and_then(RoleLevel::parse),
-        use_case: r.use_case.clone(),
-        kind: ActivityKind::parse(&r.kind),
-        deal_size_cents: r.deal_size_cents,
-    }
-}
-
 /// The outcome of matching one request.
 pub struct Matched {
     pub ranked: Vec<(Graded, Candidate)>,
-    pub excluded: Vec<(Candidate, String)>,
+    pub excluded: Vec<(Candidate, Exclusion)>,
 }
 
 /// The best `top` candidates for `need` (all of them, with the excluded, when
@@ -54,7 +39,6 @@ pub fn find(
     show_excluded: bool,
 ) -> Result<Matched> {
     let sectors = SectorMap::new(&policy.sectors);
-    let from = policy.window_start(today);
     let everyone = include_poor || show_excluded;
     // Without poor matches or exclusions to show, only accounts in the request's sector and
     // within the size factor of a good match can matter: read just those.
@@ -82,11 +66,11 @@ pub fn find(
         None => Scope::Enrolled,
     };
     let mut candidates = store::matching::candidates(&store.conn, scope)?;
-    let mut history = History::new(&store.conn, &need.prospect, from, today)?;
+    let mut history = History::new(&store.conn, &need.prospect, policy, today)?;
     let mut excluded = Vec::new();
     let mut ranked: Vec<(RankKey, Graded, usize)> = Vec::new();
     // Reads one candidate's history and judges it: the reason it is excluded, or its grade.
-    let mut judge = |c: &mut Candidate| -> Result<Result<(RankKey, Graded), String>> {
+    let mut judge = |c: &mut Candidate| -> Result<Result<(RankKey, Graded), Exclusion>> {
         history.fill(c)?;
         Ok(match matching::exclusion(need, c, policy, today) {
             Some(reason) => Err(reason),
@@ -162,15 +146,27 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             to_row(a, "ad hoc", today)
         }
     };
-    let need = need_of(&row);
+    let need = row.need();
     if let (Some(contact), Some(r)) = (&args.ask, &stored) {
-        return ask(store, out, &policy, today, r, &need, contact);
+        return ask(
+            store,
+            out,
+            &policy,
+            today,
+            r,
+            &need,
+            contact,
+            args.override_reason.as_deref(),
+        );
     }
     if let Some(r) = &stored {
         let heard = requests::references_heard(&store.conn, &r.prospect, Some(&r.request_id))?;
         let needed_by = r.needed_by.as_deref().and_then(|d| d.parse().ok());
+        let approved = r.status == RequestStatus::Qualified.as_str()
+            || requests::was_approved(&store.conn, &r.request_id)?;
         for warning in matching::warnings(
             r.deal_size_cents,
+            approved,
             r.stage.as_deref(),
             heard,
             needed_by,
@@ -194,17 +190,24 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     let mut whys = Vec::new();
     for (g, c) in &shown {
         let mut why = matching::why(g);
+        for pending in store::roster::pending_asks(&store.conn, Some(&c.contact_id), today)?
+            .remove(&c.contact_id)
+            .unwrap_or_default()
+        {
+            why.push_str(&format!("; {pending}"));
+        }
         let done = store::roster::done(
             &store.conn,
             Some(&c.contact_id),
             today - chrono::Duration::days(120),
+            today,
         )?;
         let dates: Vec<NaiveDate> = done
             .iter()
             .filter(|d| d.kind.counts_against_limit())
             .map(|d| d.date)
             .collect();
-        let answers = store::roster::answers(&store.conn, &c.contact_id)?;
+        let answers = store::roster::answers(&store.conn, &c.contact_id, today)?;
         let signals = crate::domain::policy::fatigue_signals(&answers, &dates, &policy, today);
         if !signals.is_empty() {
             why.push_str(&format!(
@@ -239,7 +242,8 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 serde_json::json!({
                     "rank": i + 1, "contact_id": c.contact_id, "name": c.name, "account": c.account,
                     "tier": c.tier.map(|t| t.as_str()), "grade": g.grade, "score": g.score, "criteria": g.criteria,
-                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible, "why": whys[i],
+                    "load_90d": c.load, "limit": g.limit, "next_eligible": g.next_eligible,
+                    "renewal_caution": g.renewal_caution, "why": whys[i],
                 })
             })
             .collect();
@@ -248,7 +252,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             value["excluded"] = found
                 .excluded
                 .iter()
-                .map(|(c, reason)| serde_json::json!({ "contact_id": c.contact_id, "name": c.name, "account": c.account, "reason": reason }))
+                .map(|(c, reason)| serde_json::json!({ "contact_id": c.contact_id, "name": c.name, "account": c.account, "reason": reason.to_string() }))
                 .collect();
         }
         return out.json(&value);
@@ -320,7 +324,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 Cell::from(c.name.as_str()),
                 Cell::from(c.account.as_str()),
                 Cell::from(c.tier.map(|t| t.as_str())),
-                Cell::from(reason.as_str()),
+                Cell::from(reason.to_string()),
             ])?;
         }
         table.finish()?;
@@ -328,6 +332,10 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     Ok(())
 }
 
+/// Records that `contact` was asked for `request`. A request that needs approval (a deal
+/// under `request.min_deal_size` not yet approved) and a contact the rule book refuses are
+/// asked only with `--override "reason"`, which is kept with the ask.
+#[allow(clippy::too_many_arguments)]
 fn ask(
     store: &mut Store,
     out: &mut Out,
@@ -336,9 +344,10 @@ fn ask(
     request: &RequestRow,
     need: &Need,
     contact: &str,
+    override_reason: Option<&str>,
 ) -> Result<()> {
-    let from = policy.window_start(today);
-    let Some(candidate) = store::matching::one(&store.conn, contact, &need.prospect, from, today)?
+    let Some(candidate) =
+        store::matching::one(&store.conn, contact, &need.prospect, policy, today)?
     else {
         bail!("no contact '{contact}' (see 'refprog export contacts')");
     };
@@ -351,16 +360,41 @@ fn ask(
             request.request_id
         );
     }
-    if let Some(reason) = matching::exclusion(need, &candidate, policy, today) {
-        bail!(
-            "cannot ask {contact} ({}) for {}: {reason}",
+    let mut overridden = Vec::new();
+    let status = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
+    let approved = requests::was_approved(&store.conn, &request.request_id)?;
+    if let Some(warning) = approval_needed(request, approved, status, policy) {
+        match override_reason {
+            Some(_) => overridden.push(warning),
+            None => bail!(
+                "cannot ask {contact} for {}: {warning}. Approve it with 'refprog request approve {}', or ask anyway with --override \"reason\"",
+                request.request_id,
+                request.request_id
+            ),
+        }
+    }
+    match matching::exclusion(need, &candidate, policy, today) {
+        None => {}
+        Some(reason @ Exclusion::Rule(_)) if override_reason.is_some() => {
+            overridden.push(reason.to_string())
+        }
+        Some(reason) => bail!(
+            "cannot ask {contact} ({}) for {}: {reason}{}",
             candidate.name,
-            request.request_id
-        );
+            request.request_id,
+            if matches!(reason, Exclusion::Rule(_)) {
+                ". Nothing was written; ask anyway with --override \"reason\""
+            } else {
+                ""
+            }
+        ),
     }
     let sectors = SectorMap::new(&policy.sectors);
     let graded = matching::grade(need, &candidate, &sectors, policy, today);
     let id = request.request_id.clone();
+    let override_note = override_reason
+        .filter(|_| !overridden.is_empty())
+        .map(|reason| format!("override ({reason}) for: {}", overridden.join("; ")));
     store.in_transaction(|tx| {
         status_of(tx, &id, RequestStatus::Asked, "ask for")?;
         if requests::asks(tx, &id)?
@@ -370,14 +404,11 @@ fn ask(
             bail!("cannot ask {contact} for {id}: already asked");
         }
         requests::insert_ask(tx, &id, contact, &today.to_string())?;
-        requests::set_status(
-            tx,
-            &id,
-            "asked",
-            &stamp(today),
-            Some(contact),
-            Some(graded.grade.as_str()),
-        )?;
+        let note = match &override_note {
+            Some(why) => format!("{}; {why}", graded.grade.as_str()),
+            None => graded.grade.as_str().to_string(),
+        };
+        requests::set_status(tx, &id, "asked", &stamp(today), Some(contact), Some(&note))?;
         Ok(((), true))
     })?;
     out.note(format!(
@@ -386,8 +417,24 @@ fn ask(
         graded.grade.as_str(),
         matching::why(&graded)
     ));
+    if let Some(why) = &override_note {
+        out.warn(format!("{why} (kept in the request's history)"));
+    }
     out.note(format!(
         "record the answer with: refprog request answer {id} {contact} --yes|--pass"
     ));
     Ok(())
+}
+
+/// The approval warning of a request that needs approval and has none, or None.
+fn approval_needed(
+    request: &RequestRow,
+    approved: bool,
+    status: RequestStatus,
+    policy: &Policy,
+) -> Option<String> {
+    if approved || status == RequestStatus::Qualified {
+        return None;
+    }
+    matching::needs_approval(request.deal_size_cents, policy)
 }

@@ -4,12 +4,15 @@
 pub mod backup;
 pub mod brief;
 pub mod demo;
+pub mod digest;
 pub mod export;
 pub mod followups;
 pub mod import;
+pub mod import_many;
 pub mod log_call;
 pub mod matching;
 pub mod policy;
 pub mod request;
+pub mod review;
 pub mod roster;
 pub mod score;

@@ -135,6 +135,7 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
         let heard = requests::references_heard(tx, &row.prospect, None)?;
         let notes = warnings(
             row.deal_size_cents,
+            false,
             row.stage.as_deref(),
             heard,
             fields.needed_by,

@@ -5,11 +5,11 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::{RosterAction, RosterArgs};
-use crate::commands::log_call::fatigue_advice;
+use crate::domain::eligibility::{PendingAsk, Standing, history_start, standing};
 use crate::domain::followups;
-use crate::domain::matching::{Candidate, next_eligible};
+use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
-use crate::domain::policy::{LoadEvent, Policy, fatigue_signals, load_units};
+use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
 use crate::output::{Cell, Format, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};
@@ -233,47 +233,26 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     Ok(())
 }
 
-/// A member's standing today: load, next eligible day, and whether it can be asked.
-pub struct Standing {
-    pub load: u32,
-    pub limit: i64,
-    pub next_eligible: NaiveDate,
-    pub status: String,
-    pub last_activity: Option<NaiveDate>,
-}
-
-pub fn standing(
+/// The standing in a word or two, with the asks in flight and the renewal caution when
+/// they apply.
+fn status_words(
+    s: &Standing,
     m: &MemberRow,
-    events: &[LoadEvent],
+    pending: &[PendingAsk],
     policy: &Policy,
     today: NaiveDate,
-) -> Standing {
-    let units = load_units(events, policy.window_start(today), today);
-    let candidate = Candidate {
-        tier: m.tier,
-        load: units.len() as u32,
-        load_dates: units,
-        last_used: events.iter().map(|e| e.date).filter(|d| *d <= today).max(),
-        break_until: m.break_until,
-        ..Candidate::default()
-    };
-    let eligible = next_eligible(&candidate, policy, today);
-    let limit = m.tier.map_or(0, |t| policy.limit_for(t));
-    let status = match (m.opted_out_on, m.break_until.filter(|u| *u >= today)) {
-        (Some(on), _) => format!("opted out {on}"),
-        (None, Some(until)) => format!("on break until {until}"),
-        _ if m.tier.is_none() => "not enrolled".to_string(),
-        _ if limit == 0 => "logo only".to_string(),
-        _ if eligible > today && i64::from(candidate.load) >= limit => "at limit".to_string(),
-        _ if eligible > today => "in the gap".to_string(),
-        _ => "available".to_string(),
-    };
-    Standing {
-        load: candidate.load,
-        limit,
-        next_eligible: eligible,
-        status,
-        last_activity: candidate.last_used,
+) -> String {
+    let mut notes: Vec<String> = pending
+        .iter()
+        .map(|p| format!("pending {}", p.request_id))
+        .collect();
+    if let Some(day) = renewal_caution(m.renewal_date, policy, today) {
+        notes.push(caution_words(day));
+    }
+    if notes.is_empty() {
+        s.status()
+    } else {
+        format!("{} ({})", s.status(), notes.join("; "))
     }
 }
 
@@ -285,12 +264,9 @@ fn list(
     tier: Option<crate::domain::model::Tier>,
     available: bool,
 ) -> Result<()> {
-    let from = policy.window_start(today);
-    let events = store::scoring::events_by_contact(
-        &store.conn,
-        from - Duration::days(policy.gap_min_days),
-        today,
-    )?;
+    let events =
+        store::scoring::events_by_contact(&store.conn, history_start(policy, today), today)?;
+    let pending = roster::pending_asks(&store.conn, None, today)?;
     let mut rows = out.rows(&[
         "contact_id",
         "name",
@@ -308,12 +284,12 @@ fn list(
             continue;
         }
         let s = standing(
-            &m,
+            &m.subject(),
             events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),
             policy,
             today,
         );
-        if available && s.status != "available" {
+        if available && !s.available() {
             continue;
         }
         rows.row(vec![
@@ -323,8 +299,14 @@ fn list(
             Cell::from(m.tier.map(|t| t.as_str())),
             Cell::Int(i64::from(s.load)),
             Cell::Int(s.limit),
-            Cell::from(s.next_eligible.to_string()),
-            Cell::from(s.status),
+            Cell::from(s.verdict.next_eligible.to_string()),
+            Cell::from(status_words(
+                &s,
+                &m,
+                pending.get(&m.contact_id).map_or(&[][..], Vec::as_slice),
+                policy,
+                today,
+            )),
             Cell::from(m.enrolled_on.map(|d| d.to_string())),
             Cell::from(
                 m.recommitted_on
@@ -344,9 +326,13 @@ fn show(
     contact_id: &str,
 ) -> Result<()> {
     let m = find(store, contact_id)?;
-    let events = roster::load_events(&store.conn, contact_id)?;
-    let s = standing(&m, &events, policy, today);
-    let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN)?;
+    let events = roster::load_events(&store.conn, contact_id, today)?;
+    let s = standing(&m.subject(), &events, policy, today);
+    let pending = roster::pending_asks(&store.conn, Some(&m.contact_id), today)?
+        .remove(&m.contact_id)
+        .unwrap_or_default();
+    let status = status_words(&s, &m, &pending, policy, today);
+    let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN, today)?;
     let history = roster::history(&store.conn, contact_id)?;
     let dates: Vec<NaiveDate> = done
         .iter()
@@ -354,7 +340,7 @@ fn show(
         .map(|d| d.date)
         .collect();
     let signals = fatigue_signals(
-        &roster::answers(&store.conn, contact_id)?,
+        &roster::answers(&store.conn, contact_id, today)?,
         &dates,
         policy,
         today,
@@ -362,14 +348,14 @@ fn show(
     let open = followups::open(
         &[m.as_member()],
         &done,
-        &roster::outcomes(&store.conn)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         policy,
         today,
     );
     if out.format == Format::Json {
         return out.json(&serde_json::json!({
-            "member": m, "load_90d": s.load, "limit": s.limit, "next_eligible": s.next_eligible,
-            "status": s.status, "fatigue": signals, "history": history,
+            "member": m, "load_90d": s.load, "limit": s.limit, "next_eligible": s.verdict.next_eligible,
+            "status": status, "reasons": s.verdict.reasons, "pending": pending, "fatigue": signals, "history": history,
             "activities": done.iter().map(|d| serde_json::json!({"activity_id": d.activity_id, "kind": d.kind, "date": d.date, "request_id": d.request_id})).collect::<Vec<_>>(),
             "followups": open,
         }));
@@ -380,7 +366,8 @@ fn show(
         ("title", m.title.clone()),
         ("account", Some(format!("{} ({})", m.account, m.account_id))),
         ("tier", m.tier.map(|t| t.to_string())),
-        ("status", Some(s.status.clone())),
+        ("status", Some(status.clone())),
+        ("why", (!s.verdict.allowed()).then(|| s.verdict.words())),
         (
             "load",
             Some(format!(
@@ -388,8 +375,8 @@ fn show(
                 s.load, s.limit, policy.limit_window_days
             )),
         ),
-        ("next eligible", Some(s.next_eligible.to_string())),
-        ("last activity", s.last_activity.map(|d| d.to_string())),
+        ("next eligible", Some(s.verdict.next_eligible.to_string())),
+        ("last activity", s.last_used.map(|d| d.to_string())),
         (
             "willing",
             Some(if m.willing.is_empty() {

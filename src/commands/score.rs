@@ -145,7 +145,7 @@ impl Voices {
                 )
             })
             .collect();
-        let yes = store::scoring::yes_answers(conn)?
+        let yes = store::scoring::yes_answers(conn, today)?
             .into_iter()
             .map(|(contact, n)| (contact.into(), n))
             .collect();
@@ -273,8 +273,10 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                     .group(own)
                     .is_some_and(|g| squash(g) == squash(industry))
         });
-        s.account.status != Some(AccountStatus::Churned)
-            && args.label.is_none_or(|label| s.score.label == label)
+        !matches!(
+            s.account.status,
+            Some(AccountStatus::Churned | AccountStatus::Prospect)
+        ) && args.label.is_none_or(|label| s.score.label == label)
             && args.min_score.is_none_or(|min| s.score.composite >= min)
             && industry_ok
     };

@@ -12,14 +12,16 @@
 //! | recency | not used in 45+ days | 30-44 days | within 30 days |
 //!
 //! The grade is the worst of the criteria that apply; a criterion the request does not
-//! name does not apply. Ranking: grade, then the weighted criteria score, then the lowest
+//! name does not apply. Ranking: grade, then renewal caution (an account renewing within
+//! `match.renewal_caution_days` ranks after its grade), then the weighted criteria score, then the lowest
 //! load, then the longest since last use, then the contact id; under the deal-size
 //! threshold strategic references rank after everyone else.
 
 use chrono::NaiveDate;
 
+use crate::domain::eligibility::{self, Reason, Subject, Verdict};
 use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier, squash};
-use crate::domain::policy::Policy;
+use crate::domain::policy::{LoadEvent, Policy};
 use crate::domain::segments::{IndustryMatch, SectorMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -93,6 +95,10 @@ pub struct Candidate {
     pub last_used: Option<NaiveDate>,
     /// Asked by, or did something for, a request of this same prospect.
     pub spoke_to_prospect: bool,
+    /// The asks and counted activities the rule book reads (from
+    /// [`eligibility::history_start`] to today).
+    pub events: Vec<LoadEvent>,
+    pub renewal_date: Option<NaiveDate>,
 }
 
 /// One criterion's grade and the words for it.
@@ -114,18 +120,23 @@ pub struct Graded {
     pub next_eligible: NaiveDate,
     /// Under the deal-size threshold, strategic references wait behind everyone else.
     pub saved_for_bigger_deals: bool,
+    /// The account renews within `match.renewal_caution_days`: on this day.
+    pub renewal_caution: Option<NaiveDate>,
 }
 
-/// Weights of the criteria in the match score.
-const WEIGHTS: [(&str, f64); 7] = [
-    ("industry", 3.0),
-    ("size", 2.0),
-    ("use_case", 3.0),
-    ("role", 2.0),
-    ("geography", 1.0),
-    ("availability", 2.0),
-    ("recency", 1.0),
-];
+/// The weight of a criterion in the match score (policy `match.weight.*`).
+fn weight(policy: &Policy, criterion: &str) -> f64 {
+    match criterion {
+        "industry" => policy.match_weight_industry,
+        "size" => policy.match_weight_size,
+        "use_case" => policy.match_weight_use_case,
+        "role" => policy.match_weight_role,
+        "geography" => policy.match_weight_geography,
+        "availability" => policy.match_weight_availability,
+        "recency" => policy.match_weight_recency,
+        _ => 1.0,
+    }
+}
 
 /// Words too generic to make two use cases one family.
 const GENERIC: &[&str] = &[
@@ -311,14 +322,24 @@ pub fn grade_criteria(
         );
     }
     let (grade, why) = match (c.health, c.nps) {
-        (h, n) if h.is_some_and(|h| h < 50) || n.is_some_and(|n| n <= 6) => (
-            Grade::Poor,
-            format!("account unhealthy ({})", health_words(h, n)),
-        ),
-        (h, n) if h.is_some_and(|h| h >= 75) || n.is_some_and(|n| n >= 9) => (
-            Grade::Excellent,
-            format!("healthy account ({})", health_words(h, n)),
-        ),
+        (h, n)
+            if h.is_some_and(|h| h < policy.unhealthy_below)
+                || n.is_some_and(|n| n <= policy.detractor_to) =>
+        {
+            (
+                Grade::Poor,
+                format!("account unhealthy ({})", health_words(h, n)),
+            )
+        }
+        (h, n)
+            if h.is_some_and(|h| h >= policy.healthy_from)
+                || n.is_some_and(|n| n >= policy.promoter_from) =>
+        {
+            (
+                Grade::Excellent,
+                format!("healthy account ({})", health_words(h, n)),
+            )
+        }
         (None, None) => (Grade::Good, "no health or NPS data".to_string()),
         (h, n) => (
             Grade::Good,
@@ -352,94 +373,75 @@ fn health_words(health: Option<i64>, nps: Option<i64>) -> String {
     }
 }
 
-/// Why a contact is never offered, or None when it may be.
-pub fn exclusion(need: &Need, c: &Candidate, policy: &Policy, today: NaiveDate) -> Option<String> {
-    if let Some(on) = c.opted_out_on {
-        return Some(format!("opted out on {on}"));
-    }
-    let Some(tier) = c.tier else {
-        return Some("not enrolled in the program".to_string());
-    };
-    if tier == Tier::Logo {
-        return Some("logo tier: name and logo use only, no calls".to_string());
-    }
-    if let Some(until) = c.break_until.filter(|until| *until >= today) {
-        return Some(format!("on a break until {until}"));
-    }
-    if c.status == Some(AccountStatus::Churned) {
-        return Some(format!("{} has churned", c.account));
-    }
-    if c.escalation {
-        return Some(format!("{} has an open escalation", c.account));
-    }
-    let limit = policy.limit_for(tier);
-    if i64::from(c.load) >= limit {
-        return Some(format!(
-            "{tier} limit reached: {} of {limit} in the last {} days",
-            c.load, policy.limit_window_days
-        ));
-    }
-    if let Some(last) = c.last_used {
-        let days = (today - last).num_days();
-        if days < policy.gap_min_days {
-            return Some(format!(
-                "asked {days} days ago; the minimum gap is {} days",
-                policy.gap_min_days
-            ));
+/// Why a contact is never offered for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    /// The rule book refuses the activity on the day.
+    Rule(Reason),
+    /// Already asked by, or did something for, this prospect.
+    SpokeToProspect { prospect: String },
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exclusion::Rule(reason) => reason.fmt(f),
+            Exclusion::SpokeToProspect { prospect } => write!(f, "already spoke to {prospect}"),
         }
     }
-    let kind = need.kind.unwrap_or(ActivityKind::Call);
-    if !willing_to(c, kind) {
-        let willing: Vec<&str> = c.willing.iter().map(|k| k.as_str()).collect();
-        return Some(format!(
-            "not willing to do a {kind} (willing: {})",
-            willing.join(", ")
-        ));
+}
+
+impl Candidate {
+    /// What the rule book reads about this candidate.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            contact_id: &self.contact_id,
+            account: &self.account,
+            tier: self.tier,
+            willing: &self.willing,
+            break_until: self.break_until,
+            opted_out_on: self.opted_out_on,
+            status: self.status,
+            escalation: self.escalation,
+        }
+    }
+
+    /// The rule book's verdict on the requested kind today.
+    pub fn verdict(&self, need: &Need, policy: &Policy, today: NaiveDate) -> Verdict {
+        eligibility::decide(
+            &self.subject(),
+            need.kind.unwrap_or(ActivityKind::Call),
+            today,
+            &self.events,
+            None,
+            policy,
+        )
+    }
+}
+
+/// Why a contact is never offered, or None when it may be: the rule book's first reason,
+/// then whether it already spoke to the prospect.
+pub fn exclusion(
+    need: &Need,
+    c: &Candidate,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Option<Exclusion> {
+    if let Some(reason) = c.verdict(need, policy, today).reasons.into_iter().next() {
+        return Some(Exclusion::Rule(reason));
     }
     if c.spoke_to_prospect {
-        return Some(format!("already spoke to {}", need.prospect));
+        return Some(Exclusion::SpokeToProspect {
+            prospect: need.prospect.clone(),
+        });
     }
     None
 }
 
-/// Whether a reference will do `kind`; an empty willing list means the usual: calls and
-/// emails. Relationship touches need no willingness.
-pub fn willing(list: &[ActivityKind], kind: ActivityKind) -> bool {
-    if !kind.counts_against_limit() {
-        true
-    } else if list.is_empty() {
-        matches!(kind, ActivityKind::Call | ActivityKind::Email)
-    } else {
-        list.contains(&kind)
-    }
-}
+pub use crate::domain::eligibility::willing;
 
 pub fn willing_to(c: &Candidate, kind: ActivityKind) -> bool {
     willing(&c.willing, kind)
-}
-
-/// The first day the candidate can be asked again: after the minimum gap, after the load
-/// falls under the tier's limit, and after a break.
-pub fn next_eligible(c: &Candidate, policy: &Policy, today: NaiveDate) -> NaiveDate {
-    let mut day = today;
-    if let Some(last) = c.last_used {
-        day = day.max(last + chrono::Duration::days(policy.gap_min_days));
-    }
-    // At the limit, the contact is free once the oldest `load - limit + 1` units have left
-    // the window.
-    if let Some(tier) = c.tier
-        && let Some(len) = c
-            .load_dates
-            .len()
-            .checked_sub(policy.limit_for(tier).max(0) as usize)
-        && let Some(date) = c.load_dates.get(len)
-    {
-        day = day.max(*date + chrono::Duration::days(policy.limit_window_days));
-    }
-    if let Some(until) = c.break_until.filter(|u| *u >= today) {
-        day = day.max(until + chrono::Duration::days(1));
-    }
-    day
 }
 
 /// Grades a candidate that may be offered.
@@ -459,10 +461,7 @@ pub fn grade(
     let (sum, weights) = criteria
         .iter()
         .fold((0.0, 0.0), |(sum, weights), criterion| {
-            let weight = WEIGHTS
-                .iter()
-                .find(|(n, _)| *n == criterion.name)
-                .map_or(1.0, |(_, w)| *w);
+            let weight = weight(policy, criterion.name);
             (sum + weight * criterion.grade.points(), weights + weight)
         });
     let score = if weights > 0.0 {
@@ -479,9 +478,28 @@ pub fn grade(
         score,
         criteria,
         limit: c.tier.map_or(0, |t| policy.limit_for(t)),
-        next_eligible: next_eligible(c, policy, today),
+        next_eligible: c.verdict(need, policy, today).next_eligible,
         saved_for_bigger_deals: small_deal && c.tier == Some(Tier::Strategic),
+        renewal_caution: renewal_caution(c.renewal_date, policy, today),
     }
+}
+
+/// The renewal day of an account that renews within `match.renewal_caution_days` of
+/// `today` (asking a customer for a favour while the renewal is negotiated is a risk), or
+/// None.
+pub fn renewal_caution(
+    renewal: Option<NaiveDate>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    renewal.filter(|day| {
+        *day >= today && *day <= today + chrono::Duration::days(policy.renewal_caution_days)
+    })
+}
+
+/// "caution: renewal on DATE", as match, brief and roster print it.
+pub fn caution_words(day: NaiveDate) -> String {
+    format!("caution: renewal on {day}")
 }
 
 /// Where a graded candidate stands: smaller is better. The deterministic ranking of the
@@ -490,6 +508,7 @@ pub fn grade(
 pub struct RankKey {
     saved_for_bigger_deals: bool,
     grade: Grade,
+    renewal_caution: bool,
     score: f64,
     load: u32,
     idle_days: i64,
@@ -509,6 +528,7 @@ impl Ord for RankKey {
         self.saved_for_bigger_deals
             .cmp(&other.saved_for_bigger_deals)
             .then(self.grade.cmp(&other.grade))
+            .then(self.renewal_caution.cmp(&other.renewal_caution))
             .then(other.score.total_cmp(&self.score))
             .then(self.load.cmp(&other.load))
             .then(other.idle_days.cmp(&self.idle_days))
@@ -522,6 +542,7 @@ pub fn rank_key(graded: &Graded, c: &Candidate, today: NaiveDate) -> RankKey {
     RankKey {
         saved_for_bigger_deals: graded.saved_for_bigger_deals,
         grade: graded.grade,
+        renewal_caution: graded.renewal_caution.is_some(),
         score: graded.score,
         load: c.load,
         idle_days: c.last_used.map_or(i64::MAX, |d| (today - d).num_days()),
@@ -537,15 +558,33 @@ pub fn rank(graded: &mut [(Graded, &Candidate)], today: NaiveDate) {
 /// The `why` column: every criterion's words, in order.
 pub fn why(graded: &Graded) -> String {
     let mut parts: Vec<String> = graded.criteria.iter().map(|c| c.why.clone()).collect();
+    if let Some(day) = graded.renewal_caution {
+        parts.push(caution_words(day));
+    }
     if graded.saved_for_bigger_deals {
         parts.push("strategic: saved for bigger deals".to_string());
     }
     parts.join("; ")
 }
 
-/// Qualification warnings for a request, each with the policy value used.
+/// "deal size ... needs approval" for a deal under `request.min_deal_size`, or None.
+pub fn needs_approval(deal_size_cents: Option<i64>, policy: &Policy) -> Option<String> {
+    deal_size_cents
+        .filter(|c| *c < policy.min_deal_size * 100)
+        .map(|cents| {
+            format!(
+                "deal size {} is under {} (request.min_deal_size): needs approval",
+                fmt_thousands(cents / 100),
+                fmt_thousands(policy.min_deal_size)
+            )
+        })
+}
+
+/// Qualification warnings for a request, each with the policy value used. An approved
+/// request no longer needs approval.
 pub fn warnings(
     deal_size_cents: Option<i64>,
+    approved: bool,
     stage: Option<&str>,
     prior_references: u32,
     needed_by: Option<NaiveDate>,
@@ -553,12 +592,8 @@ pub fn warnings(
     today: NaiveDate,
 ) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(cents) = deal_size_cents.filter(|c| *c < policy.min_deal_size * 100) {
-        warnings.push(format!(
-            "deal size {} is under {} (request.min_deal_size): needs approval",
-            fmt_thousands(cents / 100),
-            fmt_thousands(policy.min_deal_size)
-        ));
+    if !approved && let Some(warning) = needs_approval(deal_size_cents, policy) {
+        warnings.push(warning);
     }
     if let Some(stage) =
         stage.filter(|s| policy.early_stages.iter().any(|e| squash(e) == squash(s)))
@@ -724,10 +759,18 @@ mod tests {
         assert_eq!(grade_of(&c), Grade::Poor);
     }
 
+    fn unit(days_ago: i64) -> LoadEvent {
+        LoadEvent {
+            contact_id: "C1".into(),
+            request_id: None,
+            date: ago(days_ago),
+        }
+    }
+
     #[test]
     fn each_exclusion() {
         let policy = Policy::default();
-        let check = |c: &Candidate| exclusion(&need(), c, &policy, today());
+        let check = |c: &Candidate| exclusion(&need(), c, &policy, today()).map(|e| e.to_string());
         assert_eq!(check(&candidate()), None);
         let mut c = candidate();
         c.opted_out_on = Some(ago(3));
@@ -750,18 +793,22 @@ mod tests {
         c.escalation = true;
         assert!(check(&c).is_some_and(|r| r.ends_with("open escalation")));
         let mut c = candidate();
-        c.load = 2;
+        c.events = vec![unit(60), unit(30)];
         assert_eq!(
             check(&c).as_deref(),
-            Some("standard limit reached: 2 of 2 in the last 90 days")
+            Some(
+                "standard limit reached: 2 of 2 in the 90 days up to 2026-11-23 (limit.standard); eligible again on 2026-12-23"
+            )
         );
         let mut c = candidate();
-        c.last_used = Some(ago(20));
+        c.events = vec![unit(20)];
         assert_eq!(
             check(&c).as_deref(),
-            Some("asked 20 days ago; the minimum gap is 21 days")
+            Some(
+                "last asked or used on 2026-11-03, 20 days before 2026-11-23; the minimum gap is 21 days (gap.min_days); eligible again on 2026-11-24"
+            )
         );
-        c.last_used = Some(ago(21));
+        c.events = vec![unit(21)];
         assert_eq!(check(&c), None);
         let mut c = candidate();
         c.willing = vec![ActivityKind::Email];
@@ -802,29 +849,11 @@ mod tests {
     }
 
     #[test]
-    fn next_eligible_after_gap_limit_and_break() {
-        let policy = Policy::default();
-        let mut c = candidate();
-        c.last_used = Some(ago(10));
-        assert_eq!(
-            next_eligible(&c, &policy, today()),
-            ago(10) + chrono::Duration::days(21)
-        );
-        c.last_used = Some(ago(40));
-        c.load = 2;
-        c.load_dates = vec![ago(60), ago(40)];
-        // standard limit 2: eligible when the oldest leaves the 90-day window
-        assert_eq!(
-            next_eligible(&c, &policy, today()),
-            ago(60) + chrono::Duration::days(90)
-        );
-    }
-
-    #[test]
     fn qualification_warnings() {
         let policy = Policy::default();
         let w = warnings(
             Some(4_000_000),
+            false,
             Some("Prospecting"),
             2,
             Some(ago(1)),
@@ -833,6 +862,21 @@ mod tests {
         );
         assert_eq!(w.len(), 4, "{w:?}");
         assert!(w[0].contains("40,000 is under 50,000"));
-        assert!(warnings(Some(5_000_000), Some("Proposal"), 1, None, &policy, today()).is_empty());
+        assert!(
+            warnings(
+                Some(5_000_000),
+                false,
+                Some("Proposal"),
+                1,
+                None,
+                &policy,
+                today()
+            )
+            .is_empty()
+        );
+        assert!(
+            warnings(Some(4_000_000), true, None, 0, None, &policy, today()).is_empty(),
+            "an approved request needs no approval"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod brief;
 pub mod dates;
+pub mod eligibility;
 pub mod followups;
 pub mod matching;
 pub mod metrics;

@@ -174,6 +174,20 @@ policy! {
     "score.milestone_lift" => milestone_lift: f64 = 15.0, Points, "points a recent success milestone adds to sentiment";
     "score.min_customer_days" => min_customer_days: i64 = 182, Days, "customers for less than this (6 months) are not ready";
     "score.over_asked" => over_asked: i64 = 3, Count, "asks and activities in the load window that make an account over-asked";
+    "score.nps_passive_points" => nps_passive_points: f64 = 60.0, Points, "sentiment points of a passive NPS answer (a promoter gets 100)";
+    "score.nps_detractor_points" => nps_detractor_points: f64 = 5.0, Points, "sentiment points per NPS point of a detractor";
+    "score.sentiment_nps_share" => sentiment_nps_share: f64 = 0.6, Share, "share of the NPS points in sentiment when health is known too (the rest is health)";
+    "score.adoption_active_share" => adoption_active_share: f64 = 0.6, Share, "share of active-user adoption in the adoption score (the rest is advanced features)";
+    "score.neutral" => score_neutral: f64 = 50.0, Points, "points a dimension gets when its figures are missing";
+    "score.high_adoption" => high_adoption: f64 = 70.0, Points, "active-user adoption from this is called high";
+    "score.low_adoption" => low_adoption: f64 = 40.0, Points, "active-user adoption under this is called low";
+    "score.advocacy_start" => advocacy_start: f64 = 40.0, Points, "advocacy points before signals, yes answers and load";
+    "score.advocacy_case_study" => advocacy_case_study: f64 = 20.0, Points, "advocacy points of a case study";
+    "score.advocacy_signal" => advocacy_signal: f64 = 10.0, Points, "advocacy points of any other signal (review, event, referral)";
+    "score.advocacy_yes" => advocacy_yes: f64 = 5.0, Points, "advocacy points per past yes answer";
+    "score.advocacy_yes_max" => advocacy_yes_max: f64 = 20.0, Points, "most advocacy points past yes answers give";
+    "score.advocacy_per_load" => advocacy_per_load: f64 = 15.0, Points, "advocacy points each ask or activity in the load window takes off";
+    "score.icp_weak_share" => icp_weak_share: f64 = 0.05, Share, "resembling less of the pipeline than this is called a weak fit";
     "score.horizon_days" => horizon_days: i64 = 90, Days, "pipeline closing within this many days is the demand ICP fit is measured against";
     "score.icp_full_share" => icp_full_share: f64 = 0.25, Share, "resembling this share of the pipeline counts as a full ICP fit";
     "limit.window_days" => limit_window_days: i64 = 90, Days, "the rolling window the per-tier limits and the load count in";
@@ -194,26 +208,52 @@ policy! {
     "match.size_excellent" => size_excellent: f64 = 2.0, Factor, "employee counts within this factor are an excellent size match";
     "match.size_good" => size_good: f64 = 5.0, Factor, "employee counts within this factor are a good size match";
     "match.recent_poor_days" => recent_poor_days: i64 = 30, Days, "used more recently than this is a poor recency match";
+    "match.healthy_from" => healthy_from: i64 = 75, Count, "a health score from this is a healthy account (excellent availability)";
+    "match.unhealthy_below" => unhealthy_below: i64 = 50, Count, "a health score under this is an unhealthy account (poor availability)";
+    "match.promoter_from" => promoter_from: i64 = 9, Count, "an NPS answer from this is a promoter (excellent availability)";
+    "match.detractor_to" => detractor_to: i64 = 6, Count, "an NPS answer up to this is a detractor (poor availability)";
+    "match.weight.industry" => match_weight_industry: f64 = 3.0, Weight, "weight of the industry criterion in the match score";
+    "match.weight.size" => match_weight_size: f64 = 2.0, Weight, "weight of the size criterion in the match score";
+    "match.weight.use_case" => match_weight_use_case: f64 = 3.0, Weight, "weight of the use-case criterion in the match score";
+    "match.weight.role" => match_weight_role: f64 = 2.0, Weight, "weight of the role-level criterion in the match score";
+    "match.weight.geography" => match_weight_geography: f64 = 1.0, Weight, "weight of the geography criterion in the match score";
+    "match.weight.availability" => match_weight_availability: f64 = 2.0, Weight, "weight of the availability criterion in the match score";
+    "match.weight.recency" => match_weight_recency: f64 = 1.0, Weight, "weight of the recency criterion in the match score";
+    "match.renewal_caution_days" => renewal_caution_days: i64 = 60, Days, "an account renewing within this many days is marked 'caution: renewal' and ranks after its grade";
+    "match.fatigue_reach_days" => fatigue_reach_days: i64 = 120, Days, "days of activities the fatigue signals read (more than a calendar quarter)";
     "followup.thank_hours" => thank_hours: i64 = 24, Count, "hours after an activity to thank the reference";
     "followup.prospect_hours" => prospect_hours: i64 = 24, Count, "hours after an activity to ask the prospect, through the rep";
     "followup.feedback_hours" => feedback_hours: i64 = 48, Count, "hours after an activity to ask the reference for feedback";
     "followup.checkin_days" => checkin_days: i64 = 90, Days, "days between check-ins with each strategic reference";
     "followup.appreciation_after" => appreciation_after: i64 = 3, Count, "activities in a rolling year after which to send appreciation";
+    "followup.stale_days" => stale_days: i64 = 30, Days, "follow-ups overdue longer than this are summed up in one line per kind (listed with --stale)";
+    "followup.reach_days" => followup_reach_days: i64 = 400, Days, "days of activities the follow-ups read (more than a year)";
+    "year.days" => year_days: i64 = 365, Days, "the length of a year: appreciation's rolling year, how far ahead log-call accepts a date";
+    "fulfillment.sla_hours" => sla_hours: i64 = 48, Count, "hours from submission within which a request counts as fulfilled in time";
     "target.references_min" => target_references_min: i64 = 15, Count, "target number of active references";
     "target.per_segment" => target_per_segment: i64 = 3, Count, "available references wanted per segment";
     "target.customer_share_min" => target_customer_share_min: f64 = 0.05, Share, "references as a share of active customers, at least";
     "target.customer_share_max" => target_customer_share_max: f64 = 0.10, Share, "references as a share of active customers, at most";
     "target.approval_min" => target_approval_min: f64 = 0.60, Share, "request approval rate, at least";
     "target.approval_max" => target_approval_max: f64 = 0.80, Share, "request approval rate, at most";
-    "target.within_48h" => target_within_48h: f64 = 0.70, Share, "share of requests fulfilled within 48 hours, at least";
+    "target.within_48h" => target_within_48h: f64 = 0.70, Share, "share of requests fulfilled within fulfillment.sla_hours, at least";
 }
 
 /// The prefix of the keys that map an industry to a sector group.
 pub const SECTOR_PREFIX: &str = "sector.";
 
 impl Policy {
-    /// Sets one key from its text; the error says what would be accepted.
+    /// Sets one key from its text and checks the values still agree ([`Policy::bounds`]);
+    /// the error says what would be accepted, and a refused value changes nothing.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        let before = self.clone();
+        self.set_unchecked(key, text)?;
+        self.bounds().inspect_err(|_| *self = before)
+    }
+
+    /// Sets one key from its text without checking it against the others (for loading
+    /// several, checked together afterwards).
+    pub fn set_unchecked(&mut self, key: &str, text: &str) -> Result<(), String> {
         if let Some(industry) = key
             .strip_prefix(SECTOR_PREFIX)
             .filter(|i| !i.trim().is_empty())
@@ -230,6 +270,47 @@ impl Policy {
             Some(result) => result,
             None => Err(unknown_key(key)),
         }
+    }
+
+    /// The values that must agree with each other: every window a rule uses stays inside
+    /// what the queries read, and thresholds keep their order.
+    pub fn bounds(&self) -> Result<(), String> {
+        let rule = |ok: bool, text: String| if ok { Ok(()) } else { Err(text) };
+        rule(
+            self.followup_reach_days >= self.year_days.max(self.checkin_days),
+            format!(
+                "followup.reach_days ({}) must cover year.days ({}) and followup.checkin_days ({})",
+                self.followup_reach_days, self.year_days, self.checkin_days
+            ),
+        )?;
+        rule(
+            self.fatigue_reach_days >= 92,
+            format!(
+                "match.fatigue_reach_days ({}) must cover a calendar quarter (92 days)",
+                self.fatigue_reach_days
+            ),
+        )?;
+        rule(
+            self.unhealthy_below <= self.healthy_from && self.healthy_from <= 100,
+            format!(
+                "match.unhealthy_below ({}) must not be above match.healthy_from ({}), at most 100",
+                self.unhealthy_below, self.healthy_from
+            ),
+        )?;
+        rule(
+            self.detractor_to < self.promoter_from && self.promoter_from <= 10,
+            format!(
+                "match.detractor_to ({}) must be under match.promoter_from ({}), at most 10",
+                self.detractor_to, self.promoter_from
+            ),
+        )?;
+        rule(
+            self.recent_poor_days <= self.gap_preferred_days,
+            format!(
+                "match.recent_poor_days ({}) must not be above gap.preferred_days ({})",
+                self.recent_poor_days, self.gap_preferred_days
+            ),
+        )
     }
 
     /// The current value of a key, as text.
@@ -326,55 +407,6 @@ pub fn load_units<'e>(
     units
 }
 
-/// Why a new activity of a counted kind on `new.date` is refused by the limits, with the
-/// numbers and the day it would be allowed; None when it is within them. An activity for a
-/// request the person was already asked for adds no load and is not held to the gap.
-pub fn limit_refusal(
-    tier: crate::domain::model::Tier,
-    events: &[LoadEvent],
-    new: &LoadEvent,
-    policy: &Policy,
-) -> Option<String> {
-    let date = new.date;
-    let from = policy.window_start(date);
-    let limit = policy.limit_for(tier);
-    let before = load_units(events, from, date);
-    let mut with: Vec<LoadEvent> = events.to_vec();
-    with.push(new.clone());
-    let after = load_in_window(&with, from, date);
-    if after as usize > before.len() && i64::from(after) > limit {
-        let eligible = before
-            .len()
-            .checked_sub(limit.max(0) as usize)
-            .and_then(|i| before.get(i))
-            .map(|d| *d + chrono::Duration::days(policy.limit_window_days));
-        return Some(format!(
-            "{tier} limit reached: {} of {limit} in the {} days up to {date} (limit.{tier}){}",
-            before.len(),
-            policy.limit_window_days,
-            eligible
-                .map(|d| format!("; eligible again on {d}"))
-                .unwrap_or_else(|| "; this tier does no activities".to_string())
-        ));
-    }
-    let previous = events
-        .iter()
-        .filter(|e| e.date <= date && (new.request_id.is_none() || e.request_id != new.request_id))
-        .map(|e| e.date)
-        .max();
-    if let Some(last) = previous {
-        let days = (date - last).num_days();
-        if days < policy.gap_min_days {
-            return Some(format!(
-                "last asked or used on {last}, {days} days before {date}; the minimum gap is {} days (gap.min_days); eligible again on {}",
-                policy.gap_min_days,
-                last + chrono::Duration::days(policy.gap_min_days)
-            ));
-        }
-    }
-    None
-}
-
 /// One ask and its answer, for the fatigue signals.
 #[derive(Debug, Clone)]
 pub struct AnswerRecord {
@@ -434,6 +466,15 @@ pub fn fatigue_signals(
     signals
 }
 
+/// "fatigue: ...; suggest a break of one quarter: refprog roster break C --days 90"
+pub fn fatigue_advice(contact_id: &str, signals: &[String], policy: &Policy) -> String {
+    format!(
+        "fatigue: {}; suggest a break of one quarter: refprog roster break {contact_id} --days {}",
+        signals.join("; "),
+        policy.break_days
+    )
+}
+
 /// The message for a key that does not exist, with the closest one.
 pub fn unknown_key(key: &str) -> String {
     let closest = KEYS
@@ -490,10 +531,119 @@ mod tests {
             )
             .expect("write");
         }
+        // The table lives in README.md or, once the README became a guide, docs/policy.md.
+        let found = ["README.md", "docs/policy.md"].iter().any(|file| {
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+                .is_ok_and(|text| text.contains(&expected))
+        });
         assert!(
-            include_str!("../../README.md").contains(&expected),
-            "README.md is out of date with the policy keys; see target/policy.md with REFPROG_BLESS=1"
+            found,
+            "README.md or docs/policy.md is out of date with the policy keys; see target/policy.md with REFPROG_BLESS=1"
         );
+    }
+
+    /// Every number a rule uses, pinned: changing a default fails here (and the docs table
+    /// must follow).
+    #[test]
+    fn every_default_is_pinned() {
+        let defaults = Policy::default();
+        let pinned = [
+            ("score.weight.sentiment", "0.35"),
+            ("score.weight.adoption", "0.2"),
+            ("score.weight.icp_fit", "0.25"),
+            ("score.weight.advocacy", "0.2"),
+            ("score.tier1_min", "70"),
+            ("score.milestone_days", "180"),
+            ("score.milestone_lift", "15"),
+            ("score.min_customer_days", "182"),
+            ("score.over_asked", "3"),
+            ("score.nps_passive_points", "60"),
+            ("score.nps_detractor_points", "5"),
+            ("score.sentiment_nps_share", "0.6"),
+            ("score.adoption_active_share", "0.6"),
+            ("score.neutral", "50"),
+            ("score.high_adoption", "70"),
+            ("score.low_adoption", "40"),
+            ("score.advocacy_start", "40"),
+            ("score.advocacy_case_study", "20"),
+            ("score.advocacy_signal", "10"),
+            ("score.advocacy_yes", "5"),
+            ("score.advocacy_yes_max", "20"),
+            ("score.advocacy_per_load", "15"),
+            ("score.icp_weak_share", "0.05"),
+            ("score.horizon_days", "90"),
+            ("score.icp_full_share", "0.25"),
+            ("limit.window_days", "90"),
+            ("limit.strategic", "4"),
+            ("limit.standard", "2"),
+            ("limit.new", "1"),
+            ("limit.logo", "0"),
+            ("gap.min_days", "21"),
+            ("gap.preferred_days", "45"),
+            ("burnout.per_quarter", "3"),
+            ("fatigue.passes_in_a_row", "2"),
+            ("fatigue.slow_answer_factor", "2"),
+            ("break.days", "90"),
+            ("recommit.days", "365"),
+            ("request.min_deal_size", "50000"),
+            (
+                "request.early_stages",
+                "Prospecting;Qualification;Needs Analysis",
+            ),
+            ("request.max_prior_references", "2"),
+            ("match.size_excellent", "2"),
+            ("match.size_good", "5"),
+            ("match.recent_poor_days", "30"),
+            ("match.healthy_from", "75"),
+            ("match.unhealthy_below", "50"),
+            ("match.promoter_from", "9"),
+            ("match.detractor_to", "6"),
+            ("match.weight.industry", "3"),
+            ("match.weight.size", "2"),
+            ("match.weight.use_case", "3"),
+            ("match.weight.role", "2"),
+            ("match.weight.geography", "1"),
+            ("match.weight.availability", "2"),
+            ("match.weight.recency", "1"),
+            ("match.renewal_caution_days", "60"),
+            ("match.fatigue_reach_days", "120"),
+            ("followup.thank_hours", "24"),
+            ("followup.prospect_hours", "24"),
+            ("followup.feedback_hours", "48"),
+            ("followup.checkin_days", "90"),
+            ("followup.appreciation_after", "3"),
+            ("followup.stale_days", "30"),
+            ("followup.reach_days", "400"),
+            ("year.days", "365"),
+            ("fulfillment.sla_hours", "48"),
+            ("target.references_min", "15"),
+            ("target.per_segment", "3"),
+            ("target.customer_share_min", "0.05"),
+            ("target.customer_share_max", "0.1"),
+            ("target.approval_min", "0.6"),
+            ("target.approval_max", "0.8"),
+            ("target.within_48h", "0.7"),
+        ];
+        assert_eq!(pinned.len(), KEYS.len(), "a key without its pinned default");
+        for (key, value) in pinned {
+            assert_eq!(defaults.get(key).as_deref(), Some(value), "{key}");
+        }
+    }
+
+    #[test]
+    fn bounds_keep_windows_inside_what_is_read() {
+        let mut policy = Policy::default();
+        let error = policy.set("year.days", "500").expect_err("reach 400 < 500");
+        assert!(
+            error.contains("followup.reach_days (400) must cover year.days (500)"),
+            "{error}"
+        );
+        assert_eq!(policy, Policy::default(), "a refused value changes nothing");
+        policy.set("followup.reach_days", "600").expect("reach");
+        policy.set("year.days", "500").expect("year");
+        assert!(policy.set("match.fatigue_reach_days", "60").is_err());
+        assert!(policy.set("match.healthy_from", "40").is_err());
+        assert!(policy.set("match.promoter_from", "6").is_err());
     }
 
     #[test]
@@ -567,89 +717,6 @@ mod tests {
         let from = "2026-03-01".parse().expect("date");
         let to = "2026-05-31".parse().expect("date");
         assert_eq!(load_in_window(&events, from, to), 3);
-    }
-
-    #[test]
-    fn the_second_call_of_a_standard_reference_passes_the_third_is_refused() {
-        use crate::domain::model::Tier;
-        let policy = Policy::default();
-        let events = vec![
-            event("c1", None, "2026-01-05"),
-            event("c1", None, "2026-02-10"),
-        ];
-        // The third within 90 days of the first is refused, with the day it would be allowed.
-        let third = event("c1", None, "2026-03-20");
-        assert_eq!(
-            limit_refusal(Tier::Standard, &events, &third, &policy).as_deref(),
-            Some(
-                "standard limit reached: 2 of 2 in the 90 days up to 2026-03-20 (limit.standard); eligible again on 2026-04-05"
-            )
-        );
-        // The day the oldest leaves the window, it passes.
-        assert_eq!(
-            limit_refusal(
-                Tier::Standard,
-                &events,
-                &event("c1", None, "2026-04-05"),
-                &policy
-            ),
-            None
-        );
-        assert!(
-            limit_refusal(
-                Tier::Standard,
-                &events,
-                &event("c1", None, "2026-04-04"),
-                &policy
-            )
-            .is_some()
-        );
-        // The second passes.
-        assert_eq!(
-            limit_refusal(
-                Tier::Standard,
-                &events[..1],
-                &event("c1", None, "2026-02-10"),
-                &policy
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn the_minimum_gap_but_not_for_the_request_already_asked() {
-        use crate::domain::model::Tier;
-        let policy = Policy::default();
-        let asked = vec![event("c1", Some("r1"), "2026-03-01")];
-        assert_eq!(
-            limit_refusal(
-                Tier::Strategic,
-                &asked,
-                &event("c1", Some("r1"), "2026-03-05"),
-                &policy
-            ),
-            None
-        );
-        let refusal = limit_refusal(
-            Tier::Strategic,
-            &asked,
-            &event("c1", None, "2026-03-21"),
-            &policy,
-        )
-        .expect("gap");
-        assert!(
-            refusal.contains("20 days before 2026-03-21; the minimum gap is 21 days"),
-            "{refusal}"
-        );
-        assert_eq!(
-            limit_refusal(
-                Tier::Strategic,
-                &asked,
-                &event("c1", None, "2026-03-22"),
-                &policy
-            ),
-            None
-        );
     }
 
     #[test]

@@ -8,24 +8,37 @@ use chrono::NaiveDate;
 /// Accepted date shapes, for messages.
 pub const DATE_SHAPES: &str = "a date like 2026-03-31, 3/31/2026 or 3/31/26";
 
+/// How a date's day and month were told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// No doubt: ISO, or read with `--date-format`.
+    Fixed,
+    /// `25/03/2026`: the first part is over 12, so it is the day.
+    DayFirst,
+    /// `03/25/2026`: the second part is over 12, so it is the day.
+    MonthFirst,
+    /// `03/04/2026`: either way is a date; read month-first (the caller decides for the
+    /// whole file).
+    Ambiguous,
+}
+
 /// Parses `YYYY-MM-DD`, US `M/D/YYYY` and `M/D/YY`, and timestamps whose date part is one
 /// of those (`2026-03-31 14:05`, `2026-03-31T14:05:00Z`, `3/31/2026 2:05 PM`).
 /// With `format`, only that chrono format is tried (for the date part).
 pub fn parse_date(text: &str, format: Option<&str>) -> Result<NaiveDate, String> {
-    let date = parse_date_any(text, format)?;
-    crate::domain::dates::in_range(date).map_err(|_| {
-        format!(
-            "a date from {} to {}",
-            crate::domain::dates::MIN_DATE,
-            crate::domain::dates::MAX_DATE
-        )
-    })
+    parse_date_reading(text, format).map(|(date, _)| date)
 }
 
-fn parse_date_any(text: &str, format: Option<&str>) -> Result<NaiveDate, String> {
+/// As [`parse_date`], also accepting day-first `D/M/YYYY` when the first part is over 12,
+/// and saying how day and month were told apart.
+pub fn parse_date_reading(
+    text: &str,
+    format: Option<&str>,
+) -> Result<(NaiveDate, Reading), String> {
     let text = text.trim();
     if let Some(format) = format {
         return NaiveDate::parse_from_str(text, format)
+            .map(|date| (date, Reading::Fixed))
             .map_err(|_| format!("a date in the format '{format}' (from --date-format)"));
     }
     let date_part = match text.find(['T', ' ', ',']) {
@@ -46,20 +59,20 @@ fn parse_date_any(text: &str, format: Option<&str>) -> Result<NaiveDate, String>
             number(&date_part[5..7]),
             number(&date_part[8..]),
         ) {
-            (Some(y), Some(m), Some(d)) => {
-                NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(invalid)
-            }
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)
+                .map(|date| (date, Reading::Fixed))
+                .ok_or_else(invalid),
             _ => Err(invalid()),
         };
     }
     let parts: Vec<&str> = date_part.split('/').collect();
-    if let [month, day, year] = parts[..] {
+    if let [first, second, year] = parts[..] {
         let number = |s: &str, max_len: usize| -> Option<u32> {
             (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| s.parse().ok())
                 .flatten()
         };
-        let (Some(month), Some(day)) = (number(month, 2), number(day, 2)) else {
+        let (Some(first), Some(second)) = (number(first, 2), number(second, 2)) else {
             return Err(invalid());
         };
         let year = match year.len() {
@@ -75,10 +88,25 @@ fn parse_date_any(text: &str, format: Option<&str>) -> Result<NaiveDate, String>
             _ => None,
         };
         if let Some(year) = year {
-            return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(invalid);
+            let (month, day, reading) = match (first, second) {
+                (13.., 1..=12) => (second, first, Reading::DayFirst),
+                (1..=12, 13..) => (first, second, Reading::MonthFirst),
+                (1..=12, 1..=12) => (first, second, Reading::Ambiguous),
+                _ => (first, second, Reading::MonthFirst),
+            };
+            return NaiveDate::from_ymd_opt(year, month, day)
+                .map(|date| (date, reading))
+                .ok_or_else(invalid);
         }
     }
     Err(invalid())
+}
+
+/// The dates CRMs write for "never" (Salesforce's 4000-12-31, the 9999-12-31 of many
+/// systems): imported as blank.
+pub fn is_never_date(date: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (date.year() == 4000 || date.year() == 9999) && date.month() == 12 && date.day() == 31
 }
 
 /// `YYYY-MM-DD`, faster than going through chrono's formatter.
@@ -95,8 +123,28 @@ fn time_like(rest: &str) -> bool {
 /// Parses money into integer cents: `1200000`, `1,200,000.00`, `$1,200,000`,
 /// `USD 1,200,000.00`, `1.200.000,00 €`. Negative amounts are refused.
 pub fn parse_money_cents(text: &str) -> Result<i64, String> {
+    let (cents, _) = parse_money(text)?;
+    Ok(cents)
+}
+
+/// Parses money as CRMs write it into integer cents, and whether it was rounded: the
+/// shapes of [`parse_money_cents`], scientific notation (`1.39E8`, `1.39E+08`, as the
+/// Salesforce CLI and Bulk API write large amounts), more than two decimals (`9225.225`,
+/// rounded half to even), and accounting negatives in parentheses (`(1,200.00)`), which
+/// are then refused like any negative amount.
+pub fn parse_money(text: &str) -> Result<(i64, bool), String> {
     const EXPECTED: &str = "an amount like 1200000, 1,200,000.00, $1,200,000 or USD 1,200,000.00";
     let mut body = text.trim();
+    let negative = |_shown: &str| "an amount of 0 or more".to_string();
+    if let Some(inner) = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
+        // Accounting negative: parse the inside, then refuse it as negative unless zero.
+        let (cents, rounded) = parse_money(inner)?;
+        return if cents == 0 {
+            Ok((0, rounded))
+        } else {
+            Err(negative(text.trim()))
+        };
+    }
     // A currency code before or after the number: "USD 1,200.00", "1.200,00 EUR".
     let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
     if body.len() > 3 && body.is_char_boundary(3) && code(&body[..3]) {
@@ -108,7 +156,11 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
     }
     let body = body.trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace());
     if body.starts_with('-') || body.starts_with('(') {
-        return Err("an amount of 0 or more".to_string());
+        return Err(negative(text.trim()));
+    }
+    if let Some(at) = body.find(['e', 'E']) {
+        return scientific(&body[..at], &body[at + 1..])
+            .unwrap_or_else(|| Err(EXPECTED.to_string()));
     }
     let bytes = body.as_bytes();
     if bytes.is_empty()
@@ -130,8 +182,8 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
         Some(at) => (&bytes[..at], &bytes[at + 1..]),
         None => (bytes, &[][..]),
     };
-    if fraction.len() > 2 || !fraction.iter().all(u8::is_ascii_digit) {
-        return Err(format!("{EXPECTED}, with at most 2 decimals"));
+    if !fraction.iter().all(u8::is_ascii_digit) {
+        return Err(EXPECTED.to_string());
     }
     // Thousands groups: one separator, not the decimal mark, three digits after each.
     if let Some(first) = whole.iter().position(|b| !b.is_ascii_digit()) {
@@ -149,22 +201,83 @@ pub fn parse_money_cents(text: &str) -> Result<i64, String> {
     if whole.is_empty() && fraction.is_empty() {
         return Err(EXPECTED.to_string());
     }
-    let mut cents: i64 = 0;
+    let digits: Vec<u8> = whole
+        .iter()
+        .chain(fraction)
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    to_cents(&digits, -(fraction.len() as i64))
+}
+
+/// `1.39E8`: a mantissa of digits with at most one '.', an exponent of at most 3 digits.
+fn scientific(mantissa: &str, exponent: &str) -> Option<Result<(i64, bool), String>> {
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (sign, exponent_digits) = match exponent.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, exponent),
+    };
+    if whole.is_empty() && fraction.is_empty()
+        || !digits_only(whole)
+        || !digits_only(fraction)
+        || exponent_digits.is_empty()
+        || exponent_digits.len() > 3
+        || !digits_only(exponent_digits)
+    {
+        return None;
+    }
+    let power: i64 = sign * exponent_digits.parse::<i64>().ok()?;
+    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
+    Some(to_cents(&digits, power - fraction.len() as i64))
+}
+
+/// The amount `digits × 10^power` in cents, rounded half to even; true when rounded.
+fn to_cents(digits: &[u8], power: i64) -> Result<(i64, bool), String> {
     let too_big = || "an amount below 92,233,720,368,547,758".to_string();
-    for &b in whole.iter().filter(|b| b.is_ascii_digit()) {
+    let digits: &[u8] = {
+        let start = digits
+            .iter()
+            .position(|&d| d != b'0')
+            .unwrap_or(digits.len());
+        &digits[start..]
+    };
+    let shift = power + 2;
+    let (kept, dropped): (&[u8], &[u8]) = if shift >= 0 {
+        (digits, &[])
+    } else {
+        let cut = digits.len().saturating_sub(shift.unsigned_abs() as usize);
+        (&digits[..cut], &digits[cut..])
+    };
+    let mut cents: i64 = 0;
+    for &d in kept {
         cents = cents
             .checked_mul(10)
-            .and_then(|c| c.checked_add(i64::from(b - b'0')))
+            .and_then(|c| c.checked_add(i64::from(d - b'0')))
             .ok_or_else(too_big)?;
     }
-    for i in 0..2 {
-        let digit = fraction.get(i).map_or(0, |b| i64::from(b - b'0'));
-        cents = cents
-            .checked_mul(10)
-            .and_then(|c| c.checked_add(digit))
-            .ok_or_else(too_big)?;
+    if shift > 0 {
+        for _ in 0..shift {
+            cents = cents.checked_mul(10).ok_or_else(too_big)?;
+        }
     }
-    Ok(cents)
+    // Digits dropped beyond what `dropped` holds (a tiny number) are leading zeros.
+    let missing = (-shift).max(0) as usize > dropped.len();
+    let rounded = dropped.iter().any(|&d| d != b'0');
+    if rounded && !missing {
+        let half = dropped[0].cmp(&b'5');
+        let rest_zero = dropped[1..].iter().all(|&d| d == b'0');
+        let up = match half {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => !rest_zero || cents % 2 == 1,
+            std::cmp::Ordering::Less => false,
+        };
+        if up {
+            cents = cents.checked_add(1).ok_or_else(too_big)?;
+        }
+    }
+    Ok((cents, rounded))
 }
 
 /// Writes cents back the way export does: `1200000`, or `1200000.50` when there are cents.
@@ -357,7 +470,8 @@ mod tests {
         for bad in [
             "2/30/2026",
             "2026-02-30",
-            "13/1/2026",
+            "13/13/2026",
+            "30/2/2026",
             "3/31/226",
             "yesterday",
             "",
@@ -397,12 +511,79 @@ mod tests {
             "",
             "USD",
             "1.2.3,4,5",
-            "1.234",
             "99999999999999999999",
+            "1.39E",
+            "1.39E+1000",
+            "E8",
+            "1,2E3",
+            "(1,200.00)",
+            "(USD 5)",
+            "1.4E+17",
         ] {
             let result = parse_money_cents(bad);
             assert!(result.is_err(), "{bad} gave {result:?}");
         }
+        // An accounting negative is refused as negative, not as unreadable.
+        assert_eq!(
+            parse_money("(1,200.00)"),
+            Err("an amount of 0 or more".to_string())
+        );
+    }
+
+    #[test]
+    fn money_in_scientific_notation_and_with_more_than_two_decimals() {
+        for (text, cents, rounded) in [
+            ("1.39E8", 13_900_000_000, false),
+            ("1.39E+08", 13_900_000_000, false),
+            ("1.39e8", 13_900_000_000, false),
+            ("2E3", 200_000, false),
+            ("12345E-2", 12_345, false),
+            ("1.234", 123, true),
+            ("9225.225", 922_522, true),
+            ("9225.235", 922_524, true),
+            ("9225.2251", 922_523, true),
+            ("0.005", 0, true),
+            ("0.015", 2, true),
+            ("1E-5", 0, true),
+            ("1,200.999", 120_100, true),
+            ("(0.00)", 0, false),
+        ] {
+            assert_eq!(parse_money(text), Ok((cents, rounded)), "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_say_how_day_and_month_were_told_apart() {
+        let read = |text: &str| parse_date_reading(text, None).map(|(d, r)| (iso_date(d), r));
+        assert_eq!(
+            read("25/03/2026"),
+            Ok(("2026-03-25".into(), Reading::DayFirst))
+        );
+        assert_eq!(
+            read("03/25/2026"),
+            Ok(("2026-03-25".into(), Reading::MonthFirst))
+        );
+        assert_eq!(
+            read("03/04/2026"),
+            Ok(("2026-03-04".into(), Reading::Ambiguous))
+        );
+        assert_eq!(
+            read("2026-03-04"),
+            Ok(("2026-03-04".into(), Reading::Fixed))
+        );
+        assert_eq!(
+            read("3/4/26 2:05 PM"),
+            Ok(("2026-03-04".into(), Reading::Ambiguous))
+        );
+        assert!(is_never_date(
+            NaiveDate::from_ymd_opt(4000, 12, 31).unwrap()
+        ));
+        assert!(is_never_date(
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()
+        ));
+        assert!(!is_never_date(
+            NaiveDate::from_ymd_opt(2199, 12, 31).unwrap()
+        ));
     }
 
     #[test]

@@ -12,8 +12,8 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use super::coverage::segment;
+use crate::domain::eligibility::{Reason, USUAL_ASK, decide};
 use crate::domain::metrics::Rate;
-use crate::domain::model::Tier;
 use crate::domain::segments::SectorMap;
 use crate::output::{Cell, Out};
 use crate::store::{self, Store};
@@ -31,12 +31,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let horizon = 90.0;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for m in store::roster::members(store)? {
-        let (Some(tier), None) = (m.tier, m.opted_out_on) else {
-            continue;
-        };
-        if tier == Tier::Logo {
+        // The rule book's lasting reasons (opted out, not enrolled, logo only, churned, open
+        // escalation) leave no capacity; a break takes its days off below.
+        let verdict = decide(&m.subject(), USUAL_ASK, today, &[], None, &policy);
+        if verdict.reasons.iter().any(Reason::rules_out_everything) {
             continue;
         }
+        let Some(tier) = m.tier else { continue };
         let a = &m.segment;
         let away = m
             .break_until
@@ -68,8 +69,11 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         .or_default()
         .deals += 1;
     }
-    let (with_request, created) =
-        store::reports::request_share(&store.conn, today - Duration::days(364), today)?;
+    let (with_request, created) = store::reports::request_share(
+        &store.conn,
+        today - Duration::days(policy.year_days - 1),
+        today,
+    )?;
     let share = Rate::new(with_request, created);
     let rate = share.value().unwrap_or(0.0);
     let mut table = out.rows(&[

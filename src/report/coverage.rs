@@ -9,7 +9,7 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::SegmentBy;
-use crate::commands::roster::standing;
+use crate::domain::eligibility::{history_start, standing};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::import::values::format_money_cents;
@@ -52,15 +52,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     let policy = store::policy::load(&store.conn)?;
     let sectors = SectorMap::new(&policy.sectors);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let events = store::scoring::events_by_contact(
-        &store.conn,
-        policy.window_start(today) - Duration::days(policy.gap_min_days),
-        today,
-    )?;
+    let events =
+        store::scoring::events_by_contact(&store.conn, history_start(&policy, today), today)?;
     for m in store::roster::members(store)? {
         let s = standing(
-            &m,
-            events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),
+            &m.subject(),
+            events
+                .get(m.contact_id.as_str())
+                .map_or(&[][..], Vec::as_slice),
             &policy,
             today,
         );
@@ -74,7 +73,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
             a.use_case.as_deref(),
         );
         let row = rows.entry(key).or_default();
-        if s.status == "available" {
+        if s.available() {
             row.available += 1;
         }
     }

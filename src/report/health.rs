@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::{Metrics, pct};
 use crate::domain::metrics::{Rate, meets, quarter_start};
-use crate::domain::model::Tier;
+use crate::domain::model::{AccountStatus, Tier};
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::Out;
 use crate::store::reports::Windows;
@@ -27,9 +27,12 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let sectors = SectorMap::new(&policy.sectors);
     let members = store::roster::members(store)?;
+    // Active: enrolled, not opted out, and the account still a customer (the rule book: a
+    // churned account's people are no references).
     let active: Vec<_> = members
         .iter()
         .filter(|m| m.tier.is_some() && m.opted_out_on.is_none())
+        .filter(|m| m.account_status != Some(AccountStatus::Churned))
         .collect();
     let customers = store::reports::active_customers(&store.conn)?.max(0) as u64;
     let mut m = Metrics::default();
@@ -106,7 +109,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         );
     }
     // How concentrated the last year's activities are on the busiest 20 % of references.
-    let year_from = today - Duration::days(364);
+    let year_from = today - Duration::days(policy.year_days - 1);
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),

@@ -26,9 +26,12 @@ pub struct Period {
 
 pub fn run(args: &ReportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     store.map_for_reading()?;
+    let policy = crate::store::policy::load(&store.conn)?;
     let until = args.until.unwrap_or(today);
     let period = Period {
-        since: args.since.unwrap_or(until - Duration::days(364)),
+        since: args
+            .since
+            .unwrap_or(until - Duration::days(policy.year_days - 1)),
         until,
     };
     if period.since > period.until {

@@ -2,14 +2,20 @@
 //! sorted by contact id, header always present, ISO dates. Columns: contact_id, name,
 //! account_id, account, tier, this_quarter, last_90_days, last_365_days, all_time,
 //! last_activity, next_eligible, limit, flags (over-limit, burnout, fatigue, on-break,
-//! opted-out, override; `;`-separated).
+//! opted-out, override, churned, escalation; `;`-separated).
+//!
+//! The window counts are units of load, as the limits count them (issue 18): each ask
+//! once, whatever the answer, with the activity that fulfilled it; each activity with no
+//! ask on its own. `all_time` is the counted activities plus the asks no activity
+//! fulfilled. `last_activity` is the last ask or counted activity. Availability and the next
+//! eligible day come from the rule book (`domain::eligibility`).
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::commands::roster::standing;
+use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
-use crate::domain::policy::{AnswerRecord, fatigue_signals};
+use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
 use crate::output::{Cell, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};
@@ -35,18 +41,22 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),
-        year_from: today - Duration::days(364),
+        year_from: today - Duration::days(policy.year_days - 1),
         today,
     };
     let members = store::roster::members(store)?;
     let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
     let counts = store::reports::activity_counts(store, windows, None, &ids)?;
+    // The asks and counted activities of the last year: the window columns count units of
+    // load (an ask and its call once, a pass too), as match and the limits do. All time
+    // is the counted activities plus the asks no activity fulfilled.
     let events = store::scoring::events_by_contact(
         &store.conn,
-        windows.window_from - Duration::days(policy.gap_min_days),
+        windows.year_from.min(history_start(&policy, today)),
         today,
     )?;
-    let answers = store::reports::answers_by_contact(&store.conn)?;
+    let unfulfilled = store::roster::unfulfilled_asks(&store.conn, today)?;
+    let answers = store::reports::answers_by_contact(&store.conn, today)?;
     // Each row weighs the member's load and answers against the limits: two threads make
     // and format them.
     out.rows_parallel(&COLUMNS, members.len(), |i| {
@@ -54,12 +64,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         let mine = events
             .get(m.contact_id.as_str())
             .map_or(&[][..], Vec::as_slice);
-        let s = standing(m, mine, &policy, today);
+        let s = standing(&m.subject(), mine, &policy, today);
+        let units = |from: NaiveDate| i64::from(load_in_window(mine, from, today));
+        let this_quarter = units(windows.quarter_from);
         let mut flags = Vec::new();
         if m.tier.is_some() && i64::from(s.load) > s.limit {
             flags.push("over-limit");
         }
-        if c.this_quarter > policy.burnout_per_quarter {
+        if this_quarter > policy.burnout_per_quarter {
             flags.push("burnout");
         }
         // Fatigue from answers only here: the burnout flag already covers the busy quarter.
@@ -78,24 +90,31 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         if c.overrides > 0 {
             flags.push("override");
         }
+        for reason in &s.verdict.reasons {
+            match reason {
+                Reason::Churned { .. } => flags.push("churned"),
+                Reason::Escalation { .. } => flags.push("escalation"),
+                _ => {}
+            }
+        }
         vec![
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
             Cell::from(m.account_id.as_str()),
             Cell::from(m.account.as_str()),
             Cell::from(m.tier.map(|t| t.as_str())),
-            Cell::Int(c.this_quarter),
-            Cell::Int(c.last_90_days),
-            Cell::Int(c.last_365_days),
-            Cell::Int(c.all_time),
-            Cell::from(c.last_activity.map(|d| d.to_string())),
-            Cell::from(s.next_eligible.to_string()),
+            Cell::Int(this_quarter),
+            Cell::Int(i64::from(s.load)),
+            Cell::Int(units(windows.year_from)),
+            Cell::Int(c.all_time + unfulfilled.get(&m.contact_id).copied().unwrap_or(0)),
+            Cell::from(s.last_used.max(c.last_activity).map(|d| d.to_string())),
+            Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
         ]
     })?;
     // The process ends next: freeing a hundred thousand members and their load one by one
     // would only add a tenth of the report's time at exit.
-    std::mem::forget((members, events, answers));
+    std::mem::forget((members, events, answers, unfulfilled));
     Ok(())
 }

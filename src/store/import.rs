@@ -5,9 +5,15 @@
 //! has a rowid above the largest one before it started, and an older row touched by this
 //! import is marked in a bitset of one bit per older row. Memory stays flat in the file's
 //! size.
+//!
+//! [`Mode::Check`] gives the same answers without writing to the database (a dry run, or an
+//! import that already has bad rows): it needs only a read transaction, so it never takes
+//! the write lock. The ids it would have inserted go to a TEMP table of the connection
+//! (SQLite's temp database, not the file), where duplicates and later files' references
+//! find them.
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, Statement};
+use rusqlite::{Connection, OptionalExtension, Statement};
 
 use super::Value;
 use crate::import::spec::{Kind, KindSpec};
@@ -22,8 +28,26 @@ pub enum Outcome {
     Duplicate,
 }
 
+/// Write the rows, or only check what writing them would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// The TEMP table holding the ids a check-mode import would insert into `table`.
+fn checked_table(conn: &Connection, table: &str) -> Result<String> {
+    let name = format!("temp.refprog_checked_{table}");
+    conn.execute_batch(&format!(
+        "CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY) WITHOUT ROWID"
+    ))?;
+    Ok(name)
+}
+
 pub struct Upserter<'c> {
+    /// Write mode: the INSERT. Check mode: the insert into the TEMP table of checked ids.
     insert: Statement<'c>,
+    mode: Mode,
     lookup: Statement<'c>,
     /// None when the file gives no column but the id.
     update: Option<Statement<'c>>,
@@ -38,7 +62,12 @@ pub struct Upserter<'c> {
 impl<'c> Upserter<'c> {
     /// Prepares the statements for `spec`; `present[f]` says whether the file gives field f
     /// (only those are updated on an existing row).
-    pub fn new(conn: &'c Connection, spec: &KindSpec, present: &[bool]) -> Result<Upserter<'c>> {
+    pub fn new(
+        conn: &'c Connection,
+        spec: &KindSpec,
+        present: &[bool],
+        mode: Mode,
+    ) -> Result<Upserter<'c>> {
         let key = spec.key().name;
         let insert_fields: Vec<usize> = spec.stored().map(|(f, _)| f).collect();
         let columns: Vec<&str> = spec
@@ -67,12 +96,20 @@ impl<'c> Upserter<'c> {
                 sets.push(format!("{column} = ?{}", i + 2));
                 differs.push(format!("{column} IS NOT ?{}", i + 2));
             }
-            let sql = format!(
-                "UPDATE {} SET {} WHERE id = ?1 AND ({})",
-                spec.table,
-                sets.join(", "),
-                differs.join(" OR ")
-            );
+            let sql = match mode {
+                Mode::Write => format!(
+                    "UPDATE {} SET {} WHERE id = ?1 AND ({})",
+                    spec.table,
+                    sets.join(", "),
+                    differs.join(" OR ")
+                ),
+                // The same bindings: ?1 the rowid, ?2.. the values; one row back if it differs.
+                Mode::Check => format!(
+                    "SELECT 1 FROM {} WHERE id = ?1 AND ({})",
+                    spec.table,
+                    differs.join(" OR ")
+                ),
+            };
             Some(conn.prepare(&sql).context("preparing the update")?)
         };
         let before_max: i64 = conn.query_row(
@@ -80,8 +117,16 @@ impl<'c> Upserter<'c> {
             [],
             |r| r.get(0),
         )?;
+        let insert_sql = match mode {
+            Mode::Write => insert_sql,
+            Mode::Check => format!(
+                "INSERT INTO {} (key) VALUES (?1) ON CONFLICT (key) DO NOTHING",
+                checked_table(conn, spec.table)?
+            ),
+        };
         Ok(Upserter {
             insert: conn.prepare(&insert_sql).context("preparing the insert")?,
+            mode,
             lookup: conn.prepare(&format!("SELECT id FROM {} WHERE {key} = ?1", spec.table))?,
             update,
             insert_fields,
@@ -93,13 +138,34 @@ impl<'c> Upserter<'c> {
 
     /// Writes one row; `values` holds a value per field of the spec, key first.
     pub fn upsert(&mut self, values: &[Value<'_>]) -> Result<Outcome> {
-        for (i, &f) in self.insert_fields.iter().enumerate() {
-            self.insert.raw_bind_parameter(i + 1, &values[f])?;
-        }
-        if self.insert.raw_execute()? == 1 {
-            return Ok(Outcome::Inserted);
-        }
-        let id: i64 = self.lookup.query_row([&values[0]], |row| row.get(0))?;
+        let id: i64 = match self.mode {
+            Mode::Write => {
+                for (i, &f) in self.insert_fields.iter().enumerate() {
+                    self.insert.raw_bind_parameter(i + 1, &values[f])?;
+                }
+                if self.insert.raw_execute()? == 1 {
+                    return Ok(Outcome::Inserted);
+                }
+                self.lookup.query_row([&values[0]], |row| row.get(0))?
+            }
+            Mode::Check => {
+                let found: Option<i64> = self
+                    .lookup
+                    .query_row([&values[0]], |row| row.get(0))
+                    .optional()?;
+                match found {
+                    Some(id) => id,
+                    None => {
+                        self.insert.raw_bind_parameter(1, &values[0])?;
+                        return Ok(if self.insert.raw_execute()? == 1 {
+                            Outcome::Inserted
+                        } else {
+                            Outcome::Duplicate
+                        });
+                    }
+                }
+            }
+        };
         if id > self.before_max || !self.mark(id) {
             return Ok(Outcome::Duplicate);
         }
@@ -110,7 +176,11 @@ impl<'c> Upserter<'c> {
         for (i, &f) in self.update_fields.iter().enumerate() {
             update.raw_bind_parameter(i + 2, &values[f])?;
         }
-        Ok(if update.raw_execute()? == 1 {
+        let changed = match self.mode {
+            Mode::Write => update.raw_execute()? == 1,
+            Mode::Check => update.raw_query().next()?.is_some(),
+        };
+        Ok(if changed {
             Outcome::Updated
         } else {
             Outcome::Unchanged
@@ -139,7 +209,10 @@ pub struct DeferredIndexes {
 /// transaction, so a failed import gets them back) when `table` is empty; the UNIQUE
 /// indexes the upsert relies on stay. The definitions are read back from the schema, so
 /// nothing here restates the migrations.
-pub fn defer_indexes(conn: &Connection, spec: &KindSpec) -> Result<DeferredIndexes> {
+pub fn defer_indexes(conn: &Connection, spec: &KindSpec, mode: Mode) -> Result<DeferredIndexes> {
+    if mode == Mode::Check {
+        return Ok(DeferredIndexes { sql: Vec::new() });
+    }
     let empty: bool = conn.query_row(
         &format!("SELECT NOT EXISTS (SELECT 1 FROM {})", spec.table),
         [],
@@ -165,6 +238,9 @@ pub fn defer_indexes(conn: &Connection, spec: &KindSpec) -> Result<DeferredIndex
 impl DeferredIndexes {
     /// Builds the dropped indexes again.
     pub fn rebuild(self, conn: &Connection) -> Result<()> {
+        if self.sql.is_empty() {
+            return Ok(());
+        }
         // The sort that builds an index may use as much memory as the page cache: shrink the
         // cache meanwhile, so the import stays within its memory budget.
         conn.pragma_update(None, "cache_size", -8_000)?;
@@ -182,13 +258,20 @@ pub struct Exists<'c> {
 }
 
 impl<'c> Exists<'c> {
-    pub fn new(conn: &'c Connection, kind: Kind) -> Result<Exists<'c>> {
+    /// In check mode, an id a checked (not written) file of this run would insert counts too.
+    pub fn new(conn: &'c Connection, kind: Kind, mode: Mode) -> Result<Exists<'c>> {
         let spec = kind.spec();
-        let sql = format!(
+        let mut sql = format!(
             "SELECT 1 FROM {} WHERE {} = ?1",
             spec.table,
             spec.key().name
         );
+        if mode == Mode::Check {
+            sql.push_str(&format!(
+                " UNION ALL SELECT 1 FROM {} WHERE key = ?1",
+                checked_table(conn, spec.table)?
+            ));
+        }
         Ok(Exists {
             statement: conn.prepare(&sql)?,
         })
@@ -197,4 +280,93 @@ impl<'c> Exists<'c> {
     pub fn check(&mut self, id: &Value<'_>) -> Result<bool> {
         Ok(self.statement.exists([id])?)
     }
+}
+
+/// The firmographics of a deal's CRM account (customer or prospect), for the cells a
+/// Salesforce or HubSpot deal export leaves blank: industry, size, country and region.
+pub struct Firmographics<'c> {
+    statement: Statement<'c>,
+}
+
+/// The deal fields filled from the account, in the order of the query.
+const FIRMOGRAPHICS: [&str; 4] = ["industry", "employees", "country", "region"];
+
+impl<'c> Firmographics<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Firmographics<'c>> {
+        Ok(Firmographics {
+            statement: conn.prepare(
+                "SELECT industry, employees, country, region FROM accounts WHERE account_id = ?1",
+            )?,
+        })
+    }
+
+    /// Fills the blank firmographics of one deal row from its account; true if any was.
+    /// Country and region go together, so a deal never gets half a place.
+    pub fn fill(&mut self, spec: &KindSpec, values: &mut [Value<'_>]) -> Result<bool> {
+        let at: Vec<Option<usize>> = FIRMOGRAPHICS.iter().map(|n| spec.index_of(n)).collect();
+        let account = spec.index_of("account_id").map(|i| &values[i]);
+        let Some(account) = account.filter(|v| **v != Value::Null) else {
+            return Ok(false);
+        };
+        let blank =
+            |values: &[Value<'_>], i: Option<usize>| i.is_some_and(|i| values[i] == Value::Null);
+        let place_blank = blank(values, at[2]) && blank(values, at[3]);
+        if !blank(values, at[0]) && !blank(values, at[1]) && !place_blank {
+            return Ok(false);
+        }
+        let found: Option<[rusqlite::types::Value; 4]> = self
+            .statement
+            .query_row([account], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let Some(found) = found else {
+            return Ok(false);
+        };
+        let mut filled = false;
+        for (k, from) in found.into_iter().enumerate() {
+            let Some(i) = at[k] else { continue };
+            let wanted = if k >= 2 {
+                place_blank
+            } else {
+                values[i] == Value::Null
+            };
+            let value = match from {
+                rusqlite::types::Value::Text(t) => Value::Text(std::borrow::Cow::Owned(t)),
+                rusqlite::types::Value::Integer(n) => Value::Int(n),
+                _ => continue,
+            };
+            if wanted {
+                values[i] = value;
+                filled = true;
+            }
+        }
+        Ok(filled)
+    }
+}
+
+/// Fills the blank firmographics of every deal whose account is known, after an import of
+/// accounts or deals (a deal may come before its account); returns how many deals changed.
+pub fn fill_deals_from_accounts(conn: &Connection) -> Result<u64> {
+    let changed = conn.execute(
+        "UPDATE opportunities SET
+             industry = coalesce(opportunities.industry, a.industry),
+             employees = coalesce(opportunities.employees, a.employees),
+             country = CASE WHEN opportunities.country IS NULL AND opportunities.region IS NULL
+                            THEN a.country ELSE opportunities.country END,
+             region = CASE WHEN opportunities.country IS NULL AND opportunities.region IS NULL
+                           THEN a.region ELSE opportunities.region END
+         FROM accounts AS a
+         WHERE a.account_id = opportunities.account_id
+           AND ((opportunities.industry IS NULL AND a.industry IS NOT NULL)
+             OR (opportunities.employees IS NULL AND a.employees IS NOT NULL)
+             OR (opportunities.country IS NULL AND opportunities.region IS NULL
+                 AND (a.country IS NOT NULL OR a.region IS NOT NULL)))",
+        [],
+    )?;
+    Ok(changed as u64)
 }

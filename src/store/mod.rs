@@ -488,6 +488,18 @@ impl Store {
         }
         Ok(value)
     }
+
+    /// Runs `work` in a read transaction (one snapshot), always rolled back. It never takes
+    /// the write lock: `work` may write only to TEMP tables (an import's dry run does).
+    pub fn in_read_transaction<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+        work(&tx)
+    }
 }
 
 /// Whether an activity kind, as stored, counts against the limits; the few kinds seen are

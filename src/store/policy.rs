@@ -10,12 +10,17 @@ use crate::domain::policy::Policy;
 pub fn load(conn: &Connection) -> Result<Policy> {
     let mut policy = Policy::default();
     for (key, value, _) in changes(conn)? {
-        if let Err(expected) = policy.set(&key, &value) {
+        if let Err(expected) = policy.set_unchecked(&key, &value) {
             bail!(
                 "the stored policy value {key} = '{value}' is not valid ({expected}); fix it with \
                  'refprog policy set {key} VALUE' or 'refprog policy reset {key}'"
             );
         }
+    }
+    if let Err(why) = policy.bounds() {
+        bail!(
+            "the stored policy does not hold together: {why}; fix it with 'refprog policy set' or 'refprog policy reset'"
+        );
     }
     Ok(policy)
 }

@@ -212,10 +212,10 @@ pub struct RequestFacts {
 pub fn requests(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
     let mut statement = conn.prepare(
         "SELECT r.request_id, r.rep, r.submitted_on, r.status,
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked'),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled'),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked' AND substr(e.at, 1, 10) <= ?2),
+                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled' AND substr(e.at, 1, 10) <= ?2),
                 o.status
          FROM requests r LEFT JOIN opportunities o ON o.opportunity_id = r.opportunity_id
          WHERE r.submitted_on BETWEEN ?1 AND ?2 ORDER BY r.request_id",
@@ -256,7 +256,7 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
     let sql = format!(
         "SELECT o.status, coalesce(o.amount_cents, 0), o.created_on, o.close_date,
                 o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
-                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks})))
+                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?2))
          FROM opportunities o WHERE o.status IN ('won', 'lost') AND o.close_date BETWEEN ?1 AND ?2"
     );
     let mut values = vec![Value::Text(from.to_string()), Value::Text(to.to_string())];
@@ -273,6 +273,28 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open opportunities (created by `today`) with a reference at work: a reference activity
+/// dated by `today` on one of their requests, as `closed_deals` counts "with a reference".
+/// (count, amount in cents).
+pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Result<(u64, i64)> {
+    let kinds = counted_kinds();
+    let marks = (2..2 + kinds.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(o.amount_cents), 0) FROM opportunities o
+         WHERE o.status = 'open' AND (o.created_on IS NULL OR o.created_on <= ?1)
+           AND o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
+                                    WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?1))"
+    );
+    let mut values = vec![Value::Text(today.to_string())];
+    values.extend(kinds);
+    Ok(conn.query_row(&sql, params_from_iter(values), |r| {
+        Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get(1)?))
+    })?)
 }
 
 /// Ratings given on activities dated within `from..=to`: (reference's, prospect's).
@@ -313,13 +335,18 @@ pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
     )?)
 }
 
-/// Every ask's answer record, per contact (for the fatigue flag).
+/// Every ask's answer record up to `until` (the answers given by then), per contact (for
+/// the fatigue flag).
 pub fn answers_by_contact(
     conn: &Connection,
+    until: NaiveDate,
 ) -> Result<HashMap<String, Vec<crate::domain::policy::AnswerRecord>>> {
-    let mut statement = conn
-        .prepare("SELECT contact_id, asked_on, answered_on, answer FROM asks ORDER BY asked_on")?;
-    let mut rows = statement.query([])?;
+    let mut statement = conn.prepare(
+        "SELECT contact_id, asked_on, CASE WHEN answered_on <= ?1 THEN answered_on END,
+                CASE WHEN answered_on IS NULL OR answered_on <= ?1 THEN answer END
+         FROM asks WHERE asked_on <= ?1 ORDER BY asked_on",
+    )?;
+    let mut rows = statement.query([until.to_string()])?;
     let mut out: HashMap<String, Vec<crate::domain::policy::AnswerRecord>> = HashMap::new();
     while let Some(r) = rows.next()? {
         if let Some(asked_on) = date(r.get(1)?) {

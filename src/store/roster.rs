@@ -9,8 +9,9 @@ use rustc_hash::FxHashMap;
 
 use super::Store;
 
+use crate::domain::eligibility::{PendingAsk, Subject};
 use crate::domain::followups::{Done, Member, Outcome};
-use crate::domain::model::{ActivityKind, OpportunityStatus, RoleLevel, Tier};
+use crate::domain::model::{AccountStatus, ActivityKind, OpportunityStatus, RoleLevel, Tier};
 use crate::domain::policy::{AnswerRecord, LoadEvent};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
@@ -47,6 +48,13 @@ pub struct MemberRow {
     pub role_level: Option<RoleLevel>,
     #[serde(skip)]
     pub segment: AccountSegment,
+    /// The account's status and open escalation (read as they are now: no history).
+    #[serde(skip)]
+    pub account_status: Option<AccountStatus>,
+    #[serde(skip)]
+    pub escalation: bool,
+    #[serde(skip)]
+    pub renewal_date: Option<NaiveDate>,
 }
 
 /// What an account brings to a segment of the reports.
@@ -59,6 +67,20 @@ pub struct AccountSegment {
 }
 
 impl MemberRow {
+    /// What the rule book reads about this member.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            contact_id: &self.contact_id,
+            account: &self.account,
+            tier: self.tier,
+            willing: &self.willing,
+            break_until: self.break_until,
+            opted_out_on: self.opted_out_on,
+            status: self.account_status,
+            escalation: self.escalation,
+        }
+    }
+
     pub fn as_member(&self) -> Member {
         Member {
             contact_id: self.contact_id.clone(),
@@ -98,6 +120,9 @@ fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
         opted_out_on: day(r.get_ref(11)?),
         role_level: r.get_ref(12)?.as_str_or_null()?.and_then(RoleLevel::parse),
         segment: AccountSegment::default(),
+        account_status: None,
+        escalation: false,
+        renewal_date: None,
     })
 }
 
@@ -105,21 +130,48 @@ const SELECT: &str =
     "SELECT contact_id, name, title, account_id, tier, willing, topics, avoid_topics,
         enrolled_on, recommitted_on, break_until, opted_out_on, role_level FROM contacts";
 
-const ACCOUNT_COLUMNS: &str = "account_id, name, industry, employees, region, use_case";
+const ACCOUNT_COLUMNS: &str =
+    "account_id, name, industry, employees, region, use_case, status, escalation, renewal_date";
 
-fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, AccountSegment)> {
+/// An account as a member carries it: its name, segment, status, escalation and renewal.
+#[derive(Debug, Clone, Default)]
+struct AccountFields {
+    name: String,
+    segment: AccountSegment,
+    status: Option<AccountStatus>,
+    escalation: bool,
+    renewal_date: Option<NaiveDate>,
+}
+
+impl AccountFields {
+    fn apply(&self, m: &mut MemberRow) {
+        m.account = self.name.clone();
+        m.segment = self.segment.clone();
+        m.account_status = self.status;
+        m.escalation = self.escalation;
+        m.renewal_date = self.renewal_date;
+    }
+}
+
+fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountFields> {
     let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
         Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
     };
-    Ok((
-        r.get(1)?,
-        AccountSegment {
+    Ok(AccountFields {
+        name: r.get(1)?,
+        segment: AccountSegment {
             industry: text(2)?,
             employees: r.get(3)?,
             region: text(4)?,
             use_case: text(5)?,
         },
-    ))
+        status: r
+            .get_ref(6)?
+            .as_str_or_null()?
+            .and_then(AccountStatus::parse),
+        escalation: r.get::<_, Option<i64>>(7)?.unwrap_or(0) != 0,
+        renewal_date: day(r.get_ref(8)?),
+    })
 }
 
 /// One contact with its membership and account; None when there is no such contact (or
@@ -142,9 +194,8 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
             account_fields,
         )
         .optional()?;
-    Ok(account.map(|(name, segment)| {
-        row.account = name;
-        row.segment = segment;
+    Ok(account.map(|fields| {
+        fields.apply(&mut row);
         row
     }))
 }
@@ -161,7 +212,7 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
     let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
         let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
         let mut rows = statement.query([])?;
-        let mut accounts: FxHashMap<CompactString, (String, AccountSegment)> = FxHashMap::default();
+        let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
         while let Some(r) = rows.next()? {
             accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
         }
@@ -193,9 +244,7 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
     let members = rows
         .into_iter()
         .filter_map(|mut m| {
-            let (name, segment) = accounts.get(m.account_id.as_str())?;
-            m.account = name.clone();
-            m.segment = segment.clone();
+            accounts.get(m.account_id.as_str())?.apply(&mut m);
             Some(m)
         })
         .collect();
@@ -301,23 +350,29 @@ pub fn history(conn: &Connection, contact_id: &str) -> Result<Vec<MembershipEven
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every activity and touch of a contact (all of them when `contact_id` is None) since `from`.
-pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Result<Vec<Done>> {
+/// Every activity and touch of a contact (all of them when `contact_id` is None) dated
+/// `from..=until` (as of `until`, nothing later exists).
+pub fn done(
+    conn: &Connection,
+    contact_id: Option<&str>,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<Done>> {
     // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
     // index, and one contact's history would scan every activity.
-    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating FROM activities";
+    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating, closes FROM activities";
     let mut statement = match contact_id {
         Some(_) => conn.prepare(&format!(
-            "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 ORDER BY date, activity_id"
+            "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, activity_id"
         ))?,
         // Everyone's: a year of activities is half the table or more, which one scan in
         // storage order reads several times faster than the date index and a table
         // lookup per row; they are put in order here.
         None => conn.prepare(&format!(
-            "{COLUMNS} NOT INDEXED WHERE date >= ?2 AND ?1 IS NULL"
+            "{COLUMNS} NOT INDEXED WHERE date >= ?2 AND date <= ?3 AND ?1 IS NULL"
         ))?,
     };
-    let mut rows = statement.query(params![contact_id, from.to_string()])?;
+    let mut rows = statement.query(params![contact_id, from.to_string(), until.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let (Some(kind), Some(day)) = (
@@ -334,6 +389,7 @@ pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Res
             date: day,
             reference_rating: r.get(5)?,
             prospect_rating: r.get(6)?,
+            closes: r.get(7)?,
         });
     }
     if contact_id.is_none() {
@@ -342,11 +398,18 @@ pub fn done(conn: &Connection, contact_id: Option<&str>, from: NaiveDate) -> Res
     Ok(out)
 }
 
-/// A contact's asks and counted activities, ever: its load events.
-pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>> {
+/// A contact's asks and counted activities up to `until` (as of that day, nothing later
+/// exists): its load events.
+pub fn load_events(
+    conn: &Connection,
+    contact_id: &str,
+    until: NaiveDate,
+) -> Result<Vec<LoadEvent>> {
     let mut events = Vec::new();
-    let mut asks = conn.prepare("SELECT request_id, asked_on FROM asks WHERE contact_id = ?1")?;
-    let mut rows = asks.query([contact_id])?;
+    let mut asks = conn.prepare(
+        "SELECT request_id, asked_on FROM asks WHERE contact_id = ?1 AND asked_on <= ?2",
+    )?;
+    let mut rows = asks.query(params![contact_id, until.to_string()])?;
     while let Some(r) = rows.next()? {
         if let Some(day) = date(r.get(1)?) {
             events.push(LoadEvent {
@@ -356,7 +419,7 @@ pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>
             });
         }
     }
-    for d in done(conn, Some(contact_id), NaiveDate::MIN)? {
+    for d in done(conn, Some(contact_id), NaiveDate::MIN, until)? {
         if d.kind.counts_against_limit() {
             events.push(LoadEvent {
                 contact_id: d.contact_id.into(),
@@ -369,11 +432,49 @@ pub fn load_events(conn: &Connection, contact_id: &str) -> Result<Vec<LoadEvent>
     Ok(events)
 }
 
-pub fn answers(conn: &Connection, contact_id: &str) -> Result<Vec<AnswerRecord>> {
+/// The asks in flight on `until`, by contact id (one contact's when `contact_id` is given):
+/// asked by then, not answered by then, on a request not closed by then.
+pub fn pending_asks(
+    conn: &Connection,
+    contact_id: Option<&str>,
+    until: NaiveDate,
+) -> Result<FxHashMap<String, Vec<PendingAsk>>> {
+    // One contact's through the contact index; everyone's in one scan.
+    let which = if contact_id.is_some() {
+        "k.contact_id = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let mut statement = conn.prepare(&format!(
+        "SELECT k.contact_id, k.request_id, k.asked_on FROM asks k
+         WHERE {which} AND k.asked_on <= ?1
+           AND (k.answered_on IS NULL OR k.answered_on > ?1)
+           AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = k.request_id
+                           AND e.status IN ('completed', 'cancelled', 'declined')
+                           AND substr(e.at, 1, 10) <= ?1)
+         ORDER BY k.asked_on, k.request_id"
+    ))?;
+    let mut rows = statement.query(params![until.to_string(), contact_id])?;
+    let mut out: FxHashMap<String, Vec<PendingAsk>> = FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        if let Some(asked_on) = day(r.get_ref(2)?) {
+            out.entry(r.get(0)?).or_default().push(PendingAsk {
+                request_id: r.get(1)?,
+                asked_on,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A contact's asks up to `until`, with the answers given by then.
+pub fn answers(conn: &Connection, contact_id: &str, until: NaiveDate) -> Result<Vec<AnswerRecord>> {
     let mut statement = conn.prepare(
-        "SELECT asked_on, answered_on, answer FROM asks WHERE contact_id = ?1 ORDER BY asked_on",
+        "SELECT asked_on, CASE WHEN answered_on <= ?2 THEN answered_on END,
+                CASE WHEN answered_on IS NULL OR answered_on <= ?2 THEN answer END
+         FROM asks WHERE contact_id = ?1 AND asked_on <= ?2 ORDER BY asked_on",
     )?;
-    let rows = statement.query_map([contact_id], |r| {
+    let rows = statement.query_map(params![contact_id, until.to_string()], |r| {
         Ok((
             r.get::<_, Option<String>>(0)?,
             r.get::<_, Option<String>>(1)?,
@@ -394,12 +495,14 @@ pub fn answers(conn: &Connection, contact_id: &str) -> Result<Vec<AnswerRecord>>
     Ok(out)
 }
 
-/// The outcome of the deal behind each request that has one.
-pub fn outcomes(conn: &Connection) -> Result<Vec<Outcome>> {
+/// The outcome of the deal behind each request that has one, as of `until`: a deal that
+/// closes later is still open then.
+pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
     let mut statement = conn.prepare(
-        "SELECT r.request_id, o.status, o.close_date FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id",
+        "SELECT r.request_id, CASE WHEN o.close_date > ?1 THEN 'open' ELSE o.status END, o.close_date
+         FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id",
     )?;
-    let rows = statement.query_map([], |r| {
+    let rows = statement.query_map([until.to_string()], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -420,6 +523,40 @@ pub fn outcomes(conn: &Connection) -> Result<Vec<Outcome>> {
     Ok(out)
 }
 
+/// The outcomes of the deals behind the requests that `done` names, and only those: what
+/// one contact's follow-ups need, read by primary key, so a command about one contact
+/// costs what its activities need, not what the program holds.
+pub fn outcomes_for(conn: &Connection, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT CASE WHEN o.close_date > ?2 THEN 'open' ELSE o.status END, o.close_date
+         FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id
+         WHERE r.request_id = ?1",
+    )?;
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::new();
+    let until = until.to_string();
+    for request_id in done.iter().filter_map(|d| d.request_id.as_deref()) {
+        if !seen.insert(request_id) {
+            continue;
+        }
+        let row = statement
+            .query_row(rusqlite::params![request_id, until], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        if let Some((status, close)) = row
+            && let Some(status) = OpportunityStatus::parse(&status)
+        {
+            out.push(Outcome {
+                request_id: request_id.to_string(),
+                status,
+                close_date: date(close),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// An activity to write.
 #[derive(Debug, Clone)]
 pub struct NewActivity<'a> {
@@ -432,6 +569,8 @@ pub struct NewActivity<'a> {
     pub prospect_rating: Option<i64>,
     pub notes: Option<&'a str>,
     pub override_reason: Option<&'a str>,
+    /// The follow-up this touch closes (`followups done ID`).
+    pub closes: Option<&'a str>,
 }
 
 /// Writes an activity with the next free id of the form ACT-00042; returns the id.
@@ -453,13 +592,57 @@ pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String>
         n += 1;
     };
     conn.execute(
-        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason, closes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id, a.contact_id, a.request_id, a.kind.as_str(), a.date.to_string(), a.minutes, a.reference_rating,
-            a.prospect_rating, a.notes, a.override_reason
+            a.prospect_rating, a.notes, a.override_reason, a.closes
         ],
     )
     .context("saving the activity")?;
     Ok(id)
+}
+
+/// The snoozed follow-ups: id -> the day they are due again.
+pub fn snoozes(conn: &Connection) -> Result<FxHashMap<String, NaiveDate>> {
+    let mut statement = conn.prepare("SELECT followup_id, until FROM followup_snoozes")?;
+    let mut rows = statement.query([])?;
+    let mut out = FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        if let Some(until) = day(r.get_ref(1)?) {
+            out.insert(r.get(0)?, until);
+        }
+    }
+    Ok(out)
+}
+
+/// Snoozes a follow-up until a day (replacing an earlier snooze).
+pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -> Result<()> {
+    conn.execute(
+        "INSERT INTO followup_snoozes (followup_id, until, set_on) VALUES (?1, ?2, ?3)
+         ON CONFLICT (followup_id) DO UPDATE SET until = excluded.until, set_on = excluded.set_on",
+        params![id, until.to_string(), today.to_string()],
+    )
+    .context("saving the snooze")?;
+    Ok(())
+}
+
+/// Per contact, the asks up to `until` that no counted activity on the same request
+/// fulfilled by then: with the counted activities, the units of load ever.
+pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
+    let counted: Vec<String> = ActivityKind::ALL
+        .iter()
+        .filter(|k| k.counts_against_limit())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let mut statement = conn.prepare(&format!(
+        "SELECT k.contact_id, count(*) FROM asks k
+         WHERE k.asked_on <= ?1 AND NOT EXISTS (
+             SELECT 1 FROM activities a WHERE a.request_id = k.request_id
+               AND a.contact_id = k.contact_id AND a.date <= ?1 AND a.kind IN ({}))
+         GROUP BY k.contact_id",
+        counted.join(", ")
+    ))?;
+    let rows = statement.query_map([until.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -133,12 +133,13 @@ pub fn events_by_contact(
     Ok(by)
 }
 
-/// Asks answered yes, ever, per contact.
-pub fn yes_answers(conn: &Connection) -> Result<FxHashMap<String, u32>> {
+/// Asks answered yes by `until` (as of that day), per contact.
+pub fn yes_answers(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, u32>> {
     let mut statement = conn.prepare(
-        "SELECT contact_id, count(*) FROM asks WHERE answer = 'yes' GROUP BY contact_id",
+        "SELECT contact_id, count(*) FROM asks
+         WHERE answer = 'yes' AND coalesce(answered_on, asked_on) <= ?1 GROUP BY contact_id",
     )?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = statement.query_map([until.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
