@@ -228,6 +228,18 @@ pub struct ScoreArgs {
     pub horizon: Option<i64>,
 }
 
+/// A name or text given on the command line: control characters other than tab (a line
+/// break, NUL, escape) are refused, so what is stored prints and exports as one cell.
+fn parse_name(text: &str) -> Result<String, String> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!(
+            "'{}' holds a control character (line break, NUL or escape): give the text on one line",
+            crate::domain::shown(text)
+        ));
+    }
+    Ok(text.to_string())
+}
+
 fn parse_points(text: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()
@@ -280,37 +292,37 @@ pub enum PolicyAction {
 #[derive(Debug, Args, Clone, Default)]
 pub struct RequestFields {
     /// The prospect company
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub prospect: Option<String>,
     /// The prospect's industry (Salesforce or HubSpot label)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub industry: Option<String>,
     /// The prospect's employee count
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..))]
     pub employees: Option<i64>,
     /// The prospect's country
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub country: Option<String>,
     /// The prospect's region (state, province)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub region: Option<String>,
     /// The deal's ARR: 120000, 120,000 or '$120,000'
     #[arg(long, value_name = "ARR", value_parser = parse_money)]
     pub deal_size: Option<i64>,
     /// The opportunity stage (e.g. Proposal)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub stage: Option<String>,
     /// The expected close date
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub close_date: Option<NaiveDate>,
     /// The sales rep asking
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub rep: Option<String>,
     /// The role level wanted: c-level, vp, director, manager, individual
     #[arg(long, value_parser = parse_role_level)]
     pub role_level: Option<crate::domain::model::RoleLevel>,
     /// The use case the prospect cares about
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub use_case: Option<String>,
     /// What the reference is asked to do (default call)
     #[arg(long, value_parser = parse_kind)]

@@ -183,3 +183,73 @@ fn cron_reads_while_a_person_writes() {
     assert_eq!(activities, 500, "no write was lost");
     assert_eq!(accounts, 10_001);
 }
+
+/// Issue 15 finding 1: `report utilization` read its two date halves on two connections,
+/// so beside a writer 6.7 % of reports printed totals of neither state. A writer flips
+/// every activity's date between two states, each in one transaction; every report must
+/// print exactly the first state's or the second's.
+#[test]
+fn reports_beside_a_flip_flopping_writer_are_never_torn() {
+    let work = util::program();
+    let as_of = "2026-11-23";
+    let report = |work: &Workdir| {
+        work.run(&["--as-of", as_of, "report", "utilization", "--format", "csv"])
+            .ok()
+    };
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    conn.execute_batch(
+        "CREATE TABLE flip (activity_id TEXT PRIMARY KEY, a TEXT, b TEXT);
+         INSERT INTO flip SELECT activity_id, date, '2026-11-20' FROM activities;",
+    )
+    .expect("keep both states");
+    let set = |conn: &rusqlite::Connection, state: &str| {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;
+             UPDATE activities SET date = (SELECT {state} FROM flip WHERE flip.activity_id = activities.activity_id);
+             COMMIT;"
+        ))
+        .expect("flip");
+    };
+    let first = report(&work);
+    set(&conn, "b");
+    let second = report(&work);
+    assert_ne!(first, second, "the two states must report differently");
+    let runs = std::env::var("REFPROG_TORN_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000usize);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let conn = std::sync::Mutex::new(conn);
+    let (torn, flips) = std::thread::scope(|scope| {
+        let (conn, stop) = (&conn, &stop);
+        let writer = scope.spawn(move || {
+            let conn = conn.lock().expect("writer");
+            let mut flips = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                set(&conn, if flips.is_multiple_of(2) { "a" } else { "b" });
+                flips += 1;
+                // A busy writer, not one that never lets go of the lock.
+                std::thread::sleep(Duration::from_millis(3));
+            }
+            flips
+        });
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..runs / 2)
+                        .filter(|_| {
+                            let out = report(&work);
+                            out != first && out != second
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        let torn: usize = readers.into_iter().map(|r| r.join().expect("reader")).sum();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        (torn, writer.join().expect("writer"))
+    });
+    assert!(flips > 10, "the writer flipped only {flips} times");
+    assert_eq!(torn, 0, "{torn} of {runs} reports were torn");
+}

@@ -33,6 +33,28 @@ pub fn shown(text: &str) -> String {
     out
 }
 
+/// A message with every run of more than [`SHOWN_CHARS`] characters without a blank cut
+/// to that many and `…`: for messages written by a library (clap) that quote a value whole.
+pub fn shorten_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut run = 0usize;
+    let mut cut = false;
+    for c in message.chars() {
+        if c.is_whitespace() {
+            run = 0;
+            cut = false;
+            out.push(c);
+        } else if run < SHOWN_CHARS {
+            run += 1;
+            out.push(c);
+        } else if !cut {
+            cut = true;
+            out.push('…');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -42,5 +64,17 @@ mod tests {
         let long = super::shown(&"x".repeat(10_000_000));
         assert!(long.starts_with(&"x".repeat(super::SHOWN_CHARS)));
         assert!(long.ends_with("… (10000000 characters)"), "{long}");
+    }
+
+    #[test]
+    fn shorten_quotes_cuts_long_words_only() {
+        let message = format!(
+            "error: invalid value '{}' for '--as-of'\n",
+            "Z".repeat(5000)
+        );
+        let short = super::shorten_quotes(&message);
+        assert!(short.len() < 120, "{short}");
+        assert!(short.ends_with("for '--as-of'\n"));
+        assert_eq!(super::shorten_quotes("a b\nc"), "a b\nc");
     }
 }

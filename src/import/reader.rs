@@ -116,7 +116,18 @@ pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, String> {
 pub fn delimiter_for_flag(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        // The quote, a line break or a letter/digit would make every row unreadable.
+        _ if text.len() == 1
+            && text.is_ascii()
+            && !text.as_bytes()[0].is_ascii_alphanumeric()
+            && !matches!(text.as_bytes()[0], b'"' | b'\n' | b'\r' | b' ') =>
+        {
+            Ok(text.as_bytes()[0])
+        }
+        "\"" | "\n" | "\r" | " " => Err(format!(
+            "'{}' cannot be the delimiter (it is the quote or a blank): expected ',', ';', '|' or tab",
+            text.escape_default()
+        )),
         _ => Err(format!(
             "'{text}' is not one character: expected ',', ';', '|' or tab"
         )),
