@@ -207,12 +207,7 @@ fn the_page_figures_equal_the_text_reports() {
     assert!(html.contains(&format!(
         "<td>over the limit</td><td class=\"num\">{over}</td>"
     )));
-<<<<<<< HEAD
-    // Care: the overdue follow-ups are followups --overdue and the stale ones it sums up
-    // (overdue longer than followup.stale_days, listed by --stale).
-=======
     // Care: the overdue follow-ups are followups --overdue.
->>>>>>> review
     let overdue = json(&work, &["followups", "--overdue"]).len()
         + json(&work, &["followups", "--stale"]).len();
     assert!(

@@ -330,30 +330,8 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let coverage = capture(store, today, &["report", "coverage"])?;
     let capacity = capture(store, today, &["report", "capacity"])?;
     let utilization = capture(store, today, &["report", "utilization"])?;
-<<<<<<< HEAD
-    // Every open follow-up: `--all` leaves out the stale ones (overdue longer than
-    // followup.stale_days), which `--stale` lists.
-    let mut followups = capture(store, today, &["followups", "--all"])?;
-    let stale = capture(store, today, &["followups", "--stale"])?;
-    if let (Some(all), Some(more)) = (followups.tables.get_mut(0), stale.tables.into_iter().next())
-    {
-        all.extend(more);
-        // In the order `followups` lists them: by due day, then id.
-        let key = |row: &Row| {
-            let text = |k: &str| {
-                row.get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            (text("due"), text("id"))
-        };
-        all.sort_by_key(key);
-    }
-=======
     let followups = capture(store, today, &["followups", "--all"])?;
     let stale = capture(store, today, &["followups", "--stale"])?;
->>>>>>> review
     let tier1 = capture(store, today, &["score", "--label", "tier-1", "--top", "10"])?;
     let develop = capture(
         store,
