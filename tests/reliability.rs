@@ -253,3 +253,107 @@ fn reports_beside_a_flip_flopping_writer_are_never_torn() {
     assert!(flips > 10, "the writer flipped only {flips} times");
     assert_eq!(torn, 0, "{torn} of {runs} reports were torn");
 }
+
+/// Issue 15 finding 3: a SQLite database of another program with `user_version = 1` was
+/// switched to WAL and half-migrated. Refused now, whatever its version, byte for byte
+/// untouched; refprog's own (new, or from version 1) carry the application id.
+#[test]
+fn another_programs_database_is_refused_untouched_whatever_its_version() {
+    let work = Workdir::new();
+    let csv = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    for version in [0, 1, 2, 3, 99] {
+        let other = work.path(&format!("other{version}.db"));
+        let conn = rusqlite::Connection::open(&other).expect("open");
+        conn.execute_batch(&format!(
+            "CREATE TABLE accounts (x); PRAGMA user_version = {version};"
+        ))
+        .expect("make");
+        drop(conn);
+        let before = std::fs::read(&other).expect("read");
+        let path = other.to_str().expect("path");
+        for args in [
+            vec!["--db", path, "import", "accounts", csv.to_str().expect("csv")],
+            vec!["--db", path, "report", "utilization"],
+        ] {
+            let stderr = work.run(&args).fails(1);
+            assert!(stderr.contains("another program"), "{version}: {stderr}");
+        }
+        assert_eq!(std::fs::read(&other).expect("read"), before, "version {version}");
+        assert!(!work.path(&format!("other{version}.db-wal")).exists());
+    }
+    work.run(&["--quiet", "import", "accounts", csv.to_str().expect("csv")])
+        .ok();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("id");
+    assert_eq!(id, 0x5250_4447);
+    // The first refprog's database (no application id) still opens and is marked.
+    let old = Workdir::new();
+    std::fs::copy(util::root().join("fixtures/db/v1.db"), &old.db).expect("copy fixture");
+    old.run(&["export", "accounts"]).ok();
+    let conn = rusqlite::Connection::open(&old.db).expect("open");
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("id");
+    assert_eq!(id, 0x5250_4447);
+}
+
+/// Issue 15 finding 6 / issue 18: a pre-existing empty file given to import becomes a
+/// database readable by its owner only; a read command given it creates nothing.
+#[test]
+fn a_pre_existing_empty_file_is_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = Workdir::new();
+    std::fs::write(&work.db, b"").expect("empty");
+    std::fs::set_permissions(&work.db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let stderr = work.run(&["score"]).fails(1);
+    assert!(stderr.contains("no refprog database at"), "{stderr}");
+    assert_eq!(std::fs::read(&work.db).expect("read"), b"");
+    work.import("accounts", "account_id,name\nA-1,Acme\n");
+    let mode = std::fs::metadata(&work.db).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+/// Issue 15 finding 4: a backup killed half-way left a file that opened as an empty
+/// database, and a retry refused. Now a kill leaves nothing at the target, and a retry
+/// writes a complete copy.
+#[test]
+fn a_killed_backup_leaves_nothing_and_a_retry_works() {
+    let work = Workdir::new();
+    let big = accounts_file(&work, "big.csv", 20_000, "K");
+    work.run(&["--quiet", "import", "accounts", big.to_str().expect("path")])
+        .ok();
+    let target = work.path("copy.db");
+    let mut killed = 0;
+    for delay_ms in [0u64, 2, 5, 10, 20, 40] {
+        let child = Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["backup", target.to_str().expect("path")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let pid = child.id();
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let status = child.wait_with_output().expect("wait").status;
+        if status.success() {
+            // Finished before the kill: a complete copy, removed for the next trial.
+            assert_eq!(integrity(&target), "ok");
+            std::fs::remove_file(&target).expect("remove");
+        } else {
+            killed += 1;
+            assert!(!target.exists(), "a killed backup left a file after {delay_ms} ms");
+        }
+    }
+    assert!(killed > 0, "no backup was killed half-way");
+    work.run(&["backup", target.to_str().expect("path")]).ok();
+    assert_eq!(integrity(&target), "ok");
+    let copy = Workdir::new();
+    std::fs::copy(&target, &copy.db).expect("copy");
+    assert_eq!(
+        copy.run(&["export", "accounts"]).ok(),
+        work.run(&["export", "accounts"]).ok()
+    );
+}
