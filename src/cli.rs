@@ -24,12 +24,12 @@ The database is --db, else $REFPROG_DB, else $XDG_DATA_HOME/refprog/refprog.db."
 #[derive(Debug, Parser)]
 #[command(name = "refprog", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
-    /// The database file (created if missing, mode 0600)
+    /// The database file (only `import` and `demo` create one, mode 0600)
     #[arg(long, global = true, env = "REFPROG_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The "today" of every rule and window (default: today)
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub as_of: Option<NaiveDate>,
 
     /// Output format (each command has its own default, mostly table)
@@ -44,9 +44,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--as-of` itself: a date flag relative to the clock's today.
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    crate::domain::dates::parse_flag(text, chrono::Local::now().date_naive())
+}
+
+/// Every other date flag: relative to the command's today (`--as-of`, else the clock's),
+/// so `--as-of 2026-06-30 roster break C --until +2w` means 2026-07-14.
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD"))
+    crate::domain::dates::parse_flag(text, command_today())
+}
+
+/// The command's today, resolved once: clap parses the flags in the order given, so
+/// `--as-of` is read from the arguments before the other date flags need it.
+fn command_today() -> NaiveDate {
+    static TODAY: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        let clock = chrono::Local::now().date_naive();
+        let args: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut given = None;
+        for (i, arg) in args.iter().enumerate() {
+            if arg == "--" {
+                break;
+            }
+            if let Some(value) = arg.strip_prefix("--as-of=") {
+                given = Some(value.to_string());
+            } else if arg == "--as-of" {
+                given = args.get(i + 1).cloned();
+            }
+        }
+        given
+            .and_then(|text| crate::domain::dates::parse_flag(&text, clock).ok())
+            .unwrap_or(clock)
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,7 +204,7 @@ open escalation, churned). The formula is in README.md; the weights are policy v
 #[command(after_help = SCORE_EXAMPLES)]
 pub struct ScoreArgs {
     /// Show every input, weight and rule behind one account's score
-    #[arg(long, value_name = "ACCOUNT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "ACCOUNT_ID")]
     pub explain: Option<String>,
 
     /// Only the first N rows
@@ -188,12 +220,25 @@ pub struct ScoreArgs {
     pub industry: Option<String>,
 
     /// Only accounts with a composite score of at least this
-    #[arg(long, value_name = "POINTS")]
+    #[arg(long, value_name = "POINTS", value_parser = parse_points)]
     pub min_score: Option<f64>,
 
     /// Pipeline closing within this many days is the demand (default: policy score.horizon_days)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=3650))]
     pub horizon: Option<i64>,
+}
+
+fn parse_points(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a score: expected points from 0 to 100",
+                crate::domain::shown(text)
+            )
+        })
 }
 
 fn parse_label(text: &str) -> Result<crate::domain::score::Label, String> {
@@ -280,7 +325,7 @@ pub struct RequestFields {
     #[arg(long)]
     pub justification: Option<String>,
     /// The CRM opportunity id
-    #[arg(long)]
+    #[arg(value_parser = crate::import::crm::id_arg, long)]
     pub opportunity: Option<String>,
 }
 
@@ -353,6 +398,7 @@ pub enum RequestAction {
     /// Record a reference's answer to an ask
     Answer {
         request_id: String,
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// They said yes
         #[arg(long, conflicts_with = "pass", required_unless_present = "pass")]
@@ -398,7 +444,7 @@ pub struct MatchArgs {
     #[arg(long)]
     pub show_excluded: bool,
     /// Record that this contact was asked (request -> asked)
-    #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
     /// With --ask: ask even though the request is not approved or a rule refuses the
     /// contact, with this reason (kept in the request's history)
@@ -420,6 +466,7 @@ topics). Missing data is left out, never invented.";
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
     pub request_id: String,
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
 }
 
@@ -459,6 +506,7 @@ limited and close the matching follow-ups.";
 #[derive(Debug, Args)]
 #[command(after_help = LOG_CALL_EXAMPLES)]
 pub struct LogCallArgs {
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
     /// The request it was for (a reference activity on a request completes it)
     #[arg(long)]
@@ -515,6 +563,7 @@ pub struct RosterArgs {
 pub enum RosterAction {
     /// Enroll a contact in the program
     Enroll {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
@@ -530,12 +579,14 @@ pub enum RosterAction {
     },
     /// Change a reference's tier
     SetTier {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
     },
     /// Give a reference a break (default: break.days from the policy)
     Break {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
         until: Option<NaiveDate>,
@@ -543,15 +594,22 @@ pub enum RosterAction {
         days: Option<i64>,
     },
     /// End a break now
-    Resume { contact_id: String },
+    Resume {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// Take a contact out of the program for good
     OptOut {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long)]
         reason: Option<String>,
     },
     /// Record the yearly recommitment
-    Recommit { contact_id: String },
+    Recommit {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// The references with their load and next eligible date
     List {
         #[arg(long, value_parser = parse_tier)]
@@ -561,7 +619,10 @@ pub enum RosterAction {
         available: bool,
     },
     /// One reference: membership, load, limits, history, fatigue, open follow-ups
-    Show { contact_id: String },
+    Show {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
 }
 
 const FOLLOWUPS_EXAMPLES: &str = "\
@@ -603,7 +664,7 @@ pub struct FollowupsArgs {
     #[arg(long, value_parser = parse_followup_kind)]
     pub kind: Option<crate::domain::followups::FollowUpKind>,
     /// Only this contact's
-    #[arg(long, value_name = "CONTACT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID")]
     pub contact: Option<String>,
     /// Only those due from today to this many days ahead (not the overdue)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
@@ -746,6 +807,31 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+impl ImportArgs {
+    /// The kind, when the first word names one, and the paths (none: stdin). A first word
+    /// that is neither a kind nor an existing file or folder is a usage error.
+    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
+        let mut paths = self.paths.clone();
+        let kind = match &self.kind_or_path {
+            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
+                Ok(kind) => Some(kind),
+                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
+                    paths.insert(0, PathBuf::from(word));
+                    None
+                }
+                Err(_) => {
+                    return Err(crate::UsageError(format!(
+                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
+                    ))
+                    .into());
+                }
+            },
+            None => None,
+        };
+        Ok((kind, paths))
+    }
+}
+
 const REVIEW_EXAMPLES: &str = "\
 Examples:
   refprog review --html review.html                      # the last 90 days
@@ -795,29 +881,4 @@ pub struct DigestArgs {
     /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
     #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
     pub period: crate::review::Span,
-}
-
-impl ImportArgs {
-    /// The kind, when the first word names one, and the paths (none: stdin). A first word
-    /// that is neither a kind nor an existing file or folder is a usage error.
-    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
-        let mut paths = self.paths.clone();
-        let kind = match &self.kind_or_path {
-            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
-                Ok(kind) => Some(kind),
-                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
-                    paths.insert(0, PathBuf::from(word));
-                    None
-                }
-                Err(_) => {
-                    return Err(crate::UsageError(format!(
-                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
-                    ))
-                    .into());
-                }
-            },
-            None => None,
-        };
-        Ok((kind, paths))
-    }
 }

@@ -75,6 +75,17 @@ fn contacts_with_18_character_account_ids_find_accounts_imported_with_15() {
     assert!(run.contains("2 read, 2 inserted"), "{run}");
     let contacts = export(&work, "contacts");
     assert_eq!(contacts[0]["account_id"], "001Dn00000Rf1AbIAJ");
+    // The report's 15-character id on the command line finds the record.
+    let explain = work
+        .run(&[
+            "--as-of",
+            "2026-11-30",
+            "score",
+            "--explain",
+            "001Dn00000Rf1Ab",
+        ])
+        .ok();
+    assert!(explain.contains("Northwind Health"), "{explain}");
     // A lookup stays exact: the id in another case is another record.
     let stderr = work
         .run(&["score", "--explain", "001dn00000rf1abiaj"])

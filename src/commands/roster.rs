@@ -5,12 +5,11 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::{RosterAction, RosterArgs};
-use crate::commands::log_call::fatigue_advice;
 use crate::domain::eligibility::{PendingAsk, Standing, history_start, standing};
 use crate::domain::followups;
 use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
-use crate::domain::policy::{Policy, fatigue_signals};
+use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
 use crate::output::{Cell, Format, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};

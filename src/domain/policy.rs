@@ -466,6 +466,15 @@ pub fn fatigue_signals(
     signals
 }
 
+/// "fatigue: ...; suggest a break of one quarter: refprog roster break C --days 90"
+pub fn fatigue_advice(contact_id: &str, signals: &[String], policy: &Policy) -> String {
+    format!(
+        "fatigue: {}; suggest a break of one quarter: refprog roster break {contact_id} --days {}",
+        signals.join("; "),
+        policy.break_days
+    )
+}
+
 /// The message for a key that does not exist, with the closest one.
 pub fn unknown_key(key: &str) -> String {
     let closest = KEYS

@@ -541,8 +541,8 @@ pub fn score(
         ));
         policy.score_neutral
     } else {
-        // Half of a full fit: what a dimension the pipeline does not describe scores.
-        let neutral = policy.icp_full_share / 2.0;
+        // A dimension the pipeline does not describe scores the neutral points.
+        let neutral = policy.icp_full_share * policy.score_neutral / 100.0;
         let fit = demand.fit(account, sectors, neutral);
         let pct = |x: f64| format!("{:.0}%", x * 100.0);
         for ((name, part, weight), blind) in [

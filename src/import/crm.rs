@@ -73,6 +73,12 @@ pub fn canonical_id(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// An id typed on the command line, in the form it is stored: a report's 15-character
+/// Salesforce id finds the record imported with 18 (clap's value parser for id arguments).
+pub fn id_arg(text: &str) -> Result<String, String> {
+    Ok(canonical_id(text).into_owned())
+}
+
 /// True when the id is a Salesforce lead's (`00Q...`), which refprog does not track.
 pub fn is_lead_id(text: &str) -> bool {
     text.starts_with(LEAD_PREFIX) && is_salesforce_id(text)

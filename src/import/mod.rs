@@ -429,14 +429,112 @@ impl CellCounts {
     }
 }
 
+/// Records per batch between the splitting thread and the validating one, and batches in
+/// flight: memory stays flat.
+const BATCH: usize = 512;
+const BATCHES_IN_FLIGHT: usize = 4;
+
+type RecordBatch = Result<Vec<csv::ByteRecord>>;
+
+/// The splitting thread: reads records in batches (reusing the batches sent back) until the
+/// end, an error, or the receiver is gone.
+fn split_records(
+    mut source: CsvSource,
+    sender: std::sync::mpsc::SyncSender<RecordBatch>,
+    recycled: std::sync::mpsc::Receiver<Vec<csv::ByteRecord>>,
+) {
+    loop {
+        let mut batch = recycled
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        batch.resize_with(BATCH, csv::ByteRecord::new);
+        let mut filled = 0;
+        while filled < BATCH {
+            match source.next(&mut batch[filled]) {
+                Ok(true) => filled += 1,
+                Ok(false) => break,
+                Err(error) => {
+                    let _ = sender.send(Err(error));
+                    return;
+                }
+            }
+        }
+        let last = filled < BATCH;
+        batch.truncate(filled);
+        if sender.send(Ok(batch)).is_err() || last {
+            return;
+        }
+    }
+}
+
+/// The validating side's view of the splitting thread: one record at a time.
+struct Records {
+    receiver: std::sync::mpsc::Receiver<RecordBatch>,
+    recycle: std::sync::mpsc::Sender<Vec<csv::ByteRecord>>,
+    batch: Vec<csv::ByteRecord>,
+    at: usize,
+    done: bool,
+}
+
+impl Records {
+    fn next_record(&mut self) -> Result<Option<&mut csv::ByteRecord>> {
+        while self.at >= self.batch.len() {
+            if self.done {
+                return Ok(None);
+            }
+            let used = std::mem::take(&mut self.batch);
+            if used.capacity() > 0 {
+                let _ = self.recycle.send(used);
+            }
+            match self.receiver.recv() {
+                Ok(Ok(batch)) => {
+                    self.done = batch.len() < BATCH;
+                    self.batch = batch;
+                    self.at = 0;
+                }
+                Ok(Err(error)) => return Err(error),
+                Err(_) => return Ok(None),
+            }
+        }
+        self.at += 1;
+        Ok(self.batch.get_mut(self.at - 1))
+    }
+}
+
 /// The most one-field rows at the end of a file taken for a report footer.
 const FOOTER_ROWS: usize = 20;
 
 impl RowParser<'_> {
     /// Reads every record, validates it, and stages it. Whole-file problems are errors.
+    ///
+    /// Two threads: one splits the CSV into records, this one validates and stages them.
     fn read_all(
         &mut self,
-        mut source: CsvSource,
+        source: CsvSource,
+        stage: &mut StageWriter,
+        keep_raw: bool,
+        summary: &mut Summary,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+            let (recycle, recycled) = std::sync::mpsc::channel();
+            scope.spawn(move || split_records(source, sender, recycled));
+            // Dropped when this closure returns, early or not, so the splitter stops.
+            let mut records = Records {
+                receiver,
+                recycle,
+                batch: Vec::new(),
+                at: 0,
+                done: false,
+            };
+            self.read_records(&mut records, stage, keep_raw, summary, progress)
+        })
+    }
+
+    fn read_records(
+        &mut self,
+        records: &mut Records,
         stage: &mut StageWriter,
         keep_raw: bool,
         summary: &mut Summary,
@@ -445,12 +543,11 @@ impl RowParser<'_> {
         let staging = |e: std::io::Error| {
             anyhow::Error::new(e).context("cannot write the import's temporary file")
         };
-        let mut record = csv::ByteRecord::new();
         // One-field rows after the data: a report footer if nothing but blank lines follows.
         let mut footer: Vec<(u64, csv::ByteRecord)> = Vec::new();
         let mut blank_before_footer = false;
         let mut blank_since_data = false;
-        while source.next(&mut record)? {
+        while let Some(record) = records.next_record()? {
             let blank = |field: &[u8]| field.iter().all(u8::is_ascii_whitespace);
             if record.get(0).is_none_or(blank) && record.iter().all(blank) {
                 blank_since_data = true;
@@ -470,7 +567,7 @@ impl RowParser<'_> {
                     .map_err(staging)?;
             }
             blank_since_data = false;
-            self.stage_record(stage, summary, line, &mut record, keep_raw)?;
+            self.stage_record(stage, summary, line, record, keep_raw)?;
             if summary.read.is_multiple_of(4096) {
                 progress.rows(summary.read);
             }

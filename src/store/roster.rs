@@ -16,6 +16,7 @@ use crate::domain::policy::{AnswerRecord, LoadEvent};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn list(text: Option<String>) -> Vec<String> {
@@ -208,18 +209,16 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
 /// accounts; each member then finds its account by a hash of the id. SQLite's join would
 /// take two B-tree descents per member, four times slower (measured in bench/).
 pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
-    let reader = store.reader()?;
-    std::thread::scope(|scope| {
-        let accounts = scope.spawn(move || -> Result<_> {
-            let mut statement =
-                reader.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
-            let mut rows = statement.query([])?;
-            let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
-            while let Some(r) = rows.next()? {
-                accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
-            }
-            Ok(accounts)
-        });
+    let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
+        let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
+        let mut rows = statement.query([])?;
+        let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
+        }
+        Ok(accounts)
+    };
+    let read_contacts = || -> Result<Vec<MemberRow>> {
         let mut statement = store.conn.prepare(&format!(
             "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
         ))?;
@@ -227,20 +226,31 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
             .query_map([], member_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
-        let accounts = accounts
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
-        let members = rows
-            .into_iter()
-            .filter_map(|mut m| {
-                accounts.get(m.account_id.as_str())?.apply(&mut m);
-                Some(m)
-            })
-            .collect();
-        // Not freed: the caller's process ends soon (see the utilization report).
-        std::mem::forget(accounts);
-        Ok(members)
-    })
+        Ok(rows)
+    };
+    // A second connection on the same snapshot reads the accounts meanwhile, if there is
+    // one (Store::begin_snapshot); otherwise one after the other.
+    let (rows, accounts) = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let accounts = scope.spawn(move || read_accounts(&reader));
+            let rows = read_contacts()?;
+            let accounts = accounts
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
+            Ok((rows, accounts))
+        })?,
+        None => (read_contacts()?, read_accounts(&store.conn)?),
+    };
+    let members = rows
+        .into_iter()
+        .filter_map(|mut m| {
+            accounts.get(m.account_id.as_str())?.apply(&mut m);
+            Some(m)
+        })
+        .collect();
+    // Not freed: the caller's process ends soon (see the utilization report).
+    std::mem::forget(accounts);
+    Ok(members)
 }
 
 /// The membership fields a roster command changes.
@@ -429,15 +439,21 @@ pub fn pending_asks(
     contact_id: Option<&str>,
     until: NaiveDate,
 ) -> Result<FxHashMap<String, Vec<PendingAsk>>> {
-    let mut statement = conn.prepare(
+    // One contact's through the contact index; everyone's in one scan.
+    let which = if contact_id.is_some() {
+        "k.contact_id = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let mut statement = conn.prepare(&format!(
         "SELECT k.contact_id, k.request_id, k.asked_on FROM asks k
-         WHERE (?2 IS NULL OR k.contact_id = ?2) AND k.asked_on <= ?1
+         WHERE {which} AND k.asked_on <= ?1
            AND (k.answered_on IS NULL OR k.answered_on > ?1)
            AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = k.request_id
                            AND e.status IN ('completed', 'cancelled', 'declined')
                            AND substr(e.at, 1, 10) <= ?1)
-         ORDER BY k.asked_on, k.request_id",
-    )?;
+         ORDER BY k.asked_on, k.request_id"
+    ))?;
     let mut rows = statement.query(params![until.to_string(), contact_id])?;
     let mut out: FxHashMap<String, Vec<PendingAsk>> = FxHashMap::default();
     while let Some(r) = rows.next()? {
@@ -609,4 +625,24 @@ pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -
     )
     .context("saving the snooze")?;
     Ok(())
+}
+
+/// Per contact, the asks up to `until` that no counted activity on the same request
+/// fulfilled by then: with the counted activities, the units of load ever.
+pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
+    let counted: Vec<String> = ActivityKind::ALL
+        .iter()
+        .filter(|k| k.counts_against_limit())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let mut statement = conn.prepare(&format!(
+        "SELECT k.contact_id, count(*) FROM asks k
+         WHERE k.asked_on <= ?1 AND NOT EXISTS (
+             SELECT 1 FROM activities a WHERE a.request_id = k.request_id
+               AND a.contact_id = k.contact_id AND a.date <= ?1 AND a.kind IN ({}))
+         GROUP BY k.contact_id",
+        counted.join(", ")
+    ))?;
+    let rows = statement.query_map([until.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
