@@ -24,12 +24,12 @@ The database is --db, else $REFPROG_DB, else $XDG_DATA_HOME/refprog/refprog.db."
 #[derive(Debug, Parser)]
 #[command(name = "refprog", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
-    /// The database file (created if missing, mode 0600)
+    /// The database file (only `import` and `demo` create one, mode 0600)
     #[arg(long, global = true, env = "REFPROG_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The "today" of every rule and window (default: today)
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub as_of: Option<NaiveDate>,
 
     /// Output format (each command has its own default, mostly table)
@@ -44,9 +44,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--as-of` itself: a date flag relative to the clock's today.
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    crate::domain::dates::parse_flag(text, chrono::Local::now().date_naive())
+}
+
+/// Every other date flag: relative to the command's today (`--as-of`, else the clock's),
+/// so `--as-of 2026-06-30 roster break C --until +2w` means 2026-07-14.
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD"))
+    crate::domain::dates::parse_flag(text, command_today())
+}
+
+/// The command's today, resolved once: clap parses the flags in the order given, so
+/// `--as-of` is read from the arguments before the other date flags need it.
+fn command_today() -> NaiveDate {
+    static TODAY: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        let clock = chrono::Local::now().date_naive();
+        let args: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut given = None;
+        for (i, arg) in args.iter().enumerate() {
+            if arg == "--" {
+                break;
+            }
+            if let Some(value) = arg.strip_prefix("--as-of=") {
+                given = Some(value.to_string());
+            } else if arg == "--as-of" {
+                given = args.get(i + 1).cloned();
+            }
+        }
+        given
+            .and_then(|text| crate::domain::dates::parse_flag(&text, clock).ok())
+            .unwrap_or(clock)
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,12 +220,25 @@ pub struct ScoreArgs {
     pub industry: Option<String>,
 
     /// Only accounts with a composite score of at least this
-    #[arg(long, value_name = "POINTS")]
+    #[arg(long, value_name = "POINTS", value_parser = parse_points)]
     pub min_score: Option<f64>,
 
     /// Pipeline closing within this many days is the demand (default: policy score.horizon_days)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=3650))]
     pub horizon: Option<i64>,
+}
+
+fn parse_points(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a score: expected points from 0 to 100",
+                crate::domain::shown(text)
+            )
+        })
 }
 
 fn parse_label(text: &str) -> Result<crate::domain::score::Label, String> {

@@ -66,7 +66,36 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         (None, _) => store::default_path()?,
     };
-    let mut store = Store::open(&path)?;
+    // Only these two create a database; every other command needs an existing one.
+    let create = match cli.command {
+        Command::Import(_) | Command::Demo(_) => store::Create::Yes,
+        _ => store::Create::No,
+    };
+    let mut store = Store::open(&path, create)?;
+    // Commands that only read see one committed state from start to end, whatever is
+    // written meanwhile; the analyses get one more connection on the same state.
+    use cli::{RequestAction, RosterAction};
+    match &cli.command {
+        Command::Score(_) | Command::Report(_) | Command::Followups(_) => {
+            store.begin_snapshot(1)?
+        }
+        Command::Roster(args) if matches!(args.action, RosterAction::List { .. }) => {
+            store.begin_snapshot(1)?
+        }
+        Command::Roster(args) if matches!(args.action, RosterAction::Show { .. }) => {
+            store.begin_snapshot(0)?
+        }
+        Command::Request(args)
+            if matches!(
+                args.action,
+                RequestAction::List { .. } | RequestAction::Show { .. }
+            ) =>
+        {
+            store.begin_snapshot(0)?
+        }
+        Command::Export(_) | Command::Brief(_) => store.begin_snapshot(0)?,
+        _ => {}
+    }
     let today = today_or(cli.as_of);
     match &cli.command {
         Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,

@@ -17,6 +17,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0002_override_index.sql"),
     ),
     (
+        "0003_application_id",
+        include_str!("../../migrations/0003_application_id.sql"),
+    ),
+    (
         "0004_salesforce_ids",
         include_str!("../../migrations/0004_salesforce_ids.sql"),
     ),
@@ -24,6 +28,25 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_followup_ids",
         include_str!("../../migrations/0006_followup_ids.sql"),
     ),
+];
+
+/// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
+pub const APPLICATION_ID: i64 = 0x5250_4447;
+
+/// The first version whose databases carry [`APPLICATION_ID`]; older refprog databases are
+/// recognised by their tables instead.
+const MARKED_FROM: i64 = 3;
+
+/// Tables every refprog database has had since version 1.
+const REFPROG_TABLES: &[&str] = &[
+    "accounts",
+    "contacts",
+    "membership_events",
+    "opportunities",
+    "requests",
+    "asks",
+    "activities",
+    "policy",
 ];
 
 /// Migrations with a step in Rust after their SQL, and whether it rebuilds a table (which
@@ -40,10 +63,52 @@ pub fn latest_version() -> i64 {
 
 fn user_version(conn: &Connection) -> Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
-        .context("cannot read the schema version (is this a SQLite database?)")
+        .context("cannot read the schema version")
 }
 
-/// Refuses a database from a newer refprog, or a SQLite database that is not refprog's.
+fn application_id(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA application_id", [], |row| row.get(0))
+        .context("cannot read the database's application id")
+}
+
+const NOT_OURS: &str = "it is a SQLite database of another program, not refprog's; refprog left it untouched (check --db or REFPROG_DB)";
+
+/// Tells what the open file is, reading only: Ok(true) for an empty database (no schema
+/// yet), Ok(false) for a refprog database this binary can open; an error, before anything
+/// is written, for another program's database (whatever its user_version) or one from a
+/// newer refprog.
+pub fn identify(conn: &Connection) -> Result<bool> {
+    let version = user_version(conn)?;
+    let app = application_id(conn)?;
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if app == APPLICATION_ID {
+        check_version(conn)?;
+        return Ok(false);
+    }
+    if app != 0 {
+        bail!("{NOT_OURS}");
+    }
+    if version == 0 && tables.is_empty() {
+        let objects: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        if objects == 0 {
+            return Ok(true);
+        }
+    }
+    // A refprog database from before the mark: its version and its tables say so.
+    let has_ours = REFPROG_TABLES.iter().all(|t| tables.iter().any(|n| n == t));
+    if (1..MARKED_FROM).contains(&version) && has_ours {
+        return Ok(false);
+    }
+    bail!("{NOT_OURS}")
+}
+
+/// Refuses a database from a newer refprog.
 pub fn check_version(conn: &Connection) -> Result<()> {
     let version = user_version(conn)?;
     if version > latest_version() {
@@ -53,24 +118,7 @@ pub fn check_version(conn: &Connection) -> Result<()> {
             latest_version()
         );
     }
-    if version == 0 {
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            [],
-            |row| row.get(0),
-        )?;
-        if tables > 0 {
-            bail!(
-                "it is a SQLite database of another program, not refprog's; refprog left it untouched"
-            );
-        }
-    }
     Ok(())
-}
-
-/// True for a database with no schema yet.
-pub fn is_new(conn: &Connection) -> Result<bool> {
-    Ok(user_version(conn)? == 0)
 }
 
 /// Applies every migration the database does not have yet.
@@ -255,5 +303,12 @@ mod tests {
         migrate(&mut conn).expect("migrates");
         assert_eq!(user_version(&conn).expect("version"), latest_version());
         migrate(&mut conn).expect("a second run does nothing");
+        assert_eq!(application_id(&conn).expect("id"), APPLICATION_ID);
+    }
+
+    #[test]
+    fn the_migration_sets_the_application_id_constant() {
+        let sql = MIGRATIONS[MARKED_FROM as usize - 1].1;
+        assert!(sql.contains(&format!("application_id = {APPLICATION_ID};")));
     }
 }

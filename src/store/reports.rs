@@ -15,6 +15,7 @@ use crate::domain::model::ActivityKind;
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn counted_kinds() -> Vec<Value> {
@@ -87,23 +88,35 @@ pub fn activity_counts(
         .ok()
         .or(NaiveDate::from_ymd_opt(0, 1, 1))
         .unwrap_or(NaiveDate::MIN);
-    let middle = first + (windows.today - first) / 2;
+    // today is within refprog's range; a stored first date far outside it (not written by
+    // refprog) still splits without overflow.
+    let middle = first
+        .checked_add_signed((windows.today - first) / 2)
+        .unwrap_or(windows.today)
+        .min(windows.today);
     let halves = [
         (first, middle),
-        (middle + chrono::Duration::days(1), windows.today),
+        (middle.succ_opt().unwrap_or(middle), windows.today),
     ];
     let index = &index;
-    let counted = std::thread::scope(|scope| {
-        let [early, late] = halves.map(|(from, to)| {
-            let reader = store.reader();
-            scope.spawn(move || count_range(&reader?, index, windows, from, to))
-        });
-        let join = |half: std::thread::ScopedJoinHandle<'_, Result<_>>| {
-            half.join()
-                .map_err(|_| anyhow::anyhow!("counting the activities failed"))?
-        };
-        Ok::<_, anyhow::Error>([join(early)?, join(late)?])
-    })?;
+    let [(early_from, early_to), (late_from, late_to)] = halves;
+    // The later half on a second connection of the same snapshot (Store::begin_snapshot)
+    // while this one counts the earlier; one after the other when there is none.
+    let counted = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let late =
+                scope.spawn(move || count_range(&reader, index, windows, late_from, late_to));
+            let early = count_range(&store.conn, index, windows, early_from, early_to)?;
+            let late = late
+                .join()
+                .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
+            Ok([early, late])
+        })?,
+        None => [
+            count_range(&store.conn, index, windows, early_from, early_to)?,
+            count_range(&store.conn, index, windows, late_from, late_to)?,
+        ],
+    };
     let mut last = vec![0u32; contacts.len()];
     for (counts, days) in counted {
         for (i, (c, day)) in counts.into_iter().zip(days).enumerate() {

@@ -16,6 +16,7 @@ use crate::domain::policy::{AnswerRecord, LoadEvent};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn list(text: Option<String>) -> Vec<String> {
@@ -208,18 +209,16 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
 /// accounts; each member then finds its account by a hash of the id. SQLite's join would
 /// take two B-tree descents per member, four times slower (measured in bench/).
 pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
-    let reader = store.reader()?;
-    std::thread::scope(|scope| {
-        let accounts = scope.spawn(move || -> Result<_> {
-            let mut statement =
-                reader.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
-            let mut rows = statement.query([])?;
-            let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
-            while let Some(r) = rows.next()? {
-                accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
-            }
-            Ok(accounts)
-        });
+    let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
+        let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
+        let mut rows = statement.query([])?;
+        let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
+        }
+        Ok(accounts)
+    };
+    let read_contacts = || -> Result<Vec<MemberRow>> {
         let mut statement = store.conn.prepare(&format!(
             "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
         ))?;
@@ -227,20 +226,31 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
             .query_map([], member_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
-        let accounts = accounts
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
-        let members = rows
-            .into_iter()
-            .filter_map(|mut m| {
-                accounts.get(m.account_id.as_str())?.apply(&mut m);
-                Some(m)
-            })
-            .collect();
-        // Not freed: the caller's process ends soon (see the utilization report).
-        std::mem::forget(accounts);
-        Ok(members)
-    })
+        Ok(rows)
+    };
+    // A second connection on the same snapshot reads the accounts meanwhile, if there is
+    // one (Store::begin_snapshot); otherwise one after the other.
+    let (rows, accounts) = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let accounts = scope.spawn(move || read_accounts(&reader));
+            let rows = read_contacts()?;
+            let accounts = accounts
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
+            Ok((rows, accounts))
+        })?,
+        None => (read_contacts()?, read_accounts(&store.conn)?),
+    };
+    let members = rows
+        .into_iter()
+        .filter_map(|mut m| {
+            accounts.get(m.account_id.as_str())?.apply(&mut m);
+            Some(m)
+        })
+        .collect();
+    // Not freed: the caller's process ends soon (see the utilization report).
+    std::mem::forget(accounts);
+    Ok(members)
 }
 
 /// The membership fields a roster command changes.
