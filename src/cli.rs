@@ -24,12 +24,12 @@ The database is --db, else $REFPROG_DB, else $XDG_DATA_HOME/refprog/refprog.db."
 #[derive(Debug, Parser)]
 #[command(name = "refprog", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
-    /// The database file (created if missing, mode 0600)
+    /// The database file (only `import` and `demo` create one, mode 0600)
     #[arg(long, global = true, env = "REFPROG_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The "today" of every rule and window (default: today)
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub as_of: Option<NaiveDate>,
 
     /// Output format (each command has its own default, mostly table; with --out, the
@@ -63,9 +63,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--as-of` itself: a date flag relative to the clock's today.
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    crate::domain::dates::parse_flag(text, chrono::Local::now().date_naive())
+}
+
+/// Every other date flag: relative to the command's today (`--as-of`, else the clock's),
+/// so `--as-of 2026-06-30 roster break C --until +2w` means 2026-07-14.
 fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD"))
+    crate::domain::dates::parse_flag(text, command_today())
+}
+
+/// The command's today, resolved once: clap parses the flags in the order given, so
+/// `--as-of` is read from the arguments before the other date flags need it.
+fn command_today() -> NaiveDate {
+    static TODAY: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        let clock = chrono::Local::now().date_naive();
+        let args: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut given = None;
+        for (i, arg) in args.iter().enumerate() {
+            if arg == "--" {
+                break;
+            }
+            if let Some(value) = arg.strip_prefix("--as-of=") {
+                given = Some(value.to_string());
+            } else if arg == "--as-of" {
+                given = args.get(i + 1).cloned();
+            }
+        }
+        given
+            .and_then(|text| crate::domain::dates::parse_flag(&text, clock).ok())
+            .unwrap_or(clock)
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +118,8 @@ pub enum Command {
     Backup(BackupArgs),
     Status(StatusArgs),
     Activity(ActivityArgs),
+    Review(ReviewArgs),
+    Digest(DigestArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -93,27 +127,33 @@ pub enum Command {
 const IMPORT_EXAMPLES: &str = "\
 Examples:
   refprog import accounts accounts.csv                 # Salesforce, HubSpot or canonical headers
+  refprog import WeeklyExport_2026-11-20/ --skip-bad   # a Salesforce weekly Data Export folder
+  refprog import companies.csv contacts.csv deals.csv  # HubSpot exports, kinds from their names
   salesforce-export | refprog import contacts -        # from stdin
   refprog import accounts excel.csv --encoding windows-1252
   refprog import opportunities deals.csv --map 'Deal Value=amount' --date-format '%d.%m.%Y'
   refprog import activities calls.csv --skip-bad --rejects bad-rows.csv
+  refprog import activities Task.csv --map-value 'kind:=check-in' --map-value 'kind:Call=check-in'
   refprog import accounts accounts.csv --dry-run --format json
 
 Importing the same file twice changes nothing the second time; a changed row updates that
 row only, and only the columns the file has. By default any bad row aborts the import and
-nothing is written. Columns of each kind and the CRM headers accepted: docs/columns.md.";
+nothing is written. Columns of each kind and the CRM headers accepted: see docs/import.md.";
 
-/// Import a CRM export (CSV) of one kind: accounts, contacts, opportunities, requests, activities
+/// Import CRM exports (CSV): accounts, contacts, opportunities, requests, activities
 #[derive(Debug, Args)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// What the file holds
-    #[arg(value_enum)]
-    pub kind: Kind,
+    /// What the files hold: accounts, contacts, opportunities, requests or activities. May
+    /// be left out when each PATH is a folder or a file whose kind its name or columns show
+    /// (Account.csv, Contact.csv, Opportunity.csv, Task.csv, Event.csv, HubSpot exports)
+    #[arg(value_name = "KIND")]
+    pub kind_or_path: Option<String>,
 
-    /// The CSV file; '-' or nothing reads stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: Option<PathBuf>,
+    /// CSV files or folders of them (a Salesforce weekly export unzipped); '-' or nothing
+    /// reads stdin (KIND needed). Several are imported in one transaction, in dependency order
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 
     /// Field delimiter: ',', ';', '|' or 'tab' (default: sniffed from the header)
     #[arg(long, value_parser = crate::import::reader::delimiter_for_flag)]
@@ -131,11 +171,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
+    /// Say what a CRM value means: 'FIELD:FROM=TO', e.g. 'kind:Meeting=check-in'; an empty
+    /// FROM stands for a blank cell (repeatable)
+    #[arg(long = "map-value", value_name = "FIELD:FROM=TO", value_parser = crate::import::mapping::parse_value_map)]
+    pub value_maps: Vec<crate::import::mapping::ValueMap>,
+
     /// Import the good rows and leave out the bad ones (instead of importing nothing)
     #[arg(long)]
     pub skip_bad: bool,
 
-    /// With --skip-bad: write the bad rows, with line and reason, to this CSV file
+    /// With --skip-bad: write the bad rows, with line and reason (and file, when several),
+    /// to this CSV file
     #[arg(long, value_name = "FILE", requires = "skip_bad")]
     pub rejects: Option<PathBuf>,
 
@@ -179,7 +225,7 @@ open escalation, churned). The formula is in docs/reference.md; the weights are 
 #[command(after_help = SCORE_EXAMPLES)]
 pub struct ScoreArgs {
     /// Show every input, weight and rule behind one account's score
-    #[arg(long, value_name = "ACCOUNT_ID")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "ACCOUNT_ID")]
     pub explain: Option<String>,
 
     /// Only the first N rows
@@ -195,12 +241,37 @@ pub struct ScoreArgs {
     pub industry: Option<String>,
 
     /// Only accounts with a composite score of at least this
-    #[arg(long, value_name = "POINTS")]
+    #[arg(long, value_name = "POINTS", value_parser = parse_points)]
     pub min_score: Option<f64>,
 
     /// Pipeline closing within this many days is the demand (default: policy score.horizon_days)
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=3650))]
     pub horizon: Option<i64>,
+}
+
+/// A name or text given on the command line: control characters other than tab (a line
+/// break, NUL, escape) are refused, so what is stored prints and exports as one cell.
+fn parse_name(text: &str) -> Result<String, String> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!(
+            "'{}' holds a control character (line break, NUL or escape): give the text on one line",
+            crate::domain::shown(text)
+        ));
+    }
+    Ok(text.to_string())
+}
+
+fn parse_points(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a score: expected points from 0 to 100",
+                crate::domain::shown(text)
+            )
+        })
 }
 
 fn parse_label(text: &str) -> Result<crate::domain::score::Label, String> {
@@ -242,37 +313,37 @@ pub enum PolicyAction {
 #[derive(Debug, Args, Clone, Default)]
 pub struct RequestFields {
     /// The prospect company
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub prospect: Option<String>,
     /// The prospect's industry (Salesforce or HubSpot label)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub industry: Option<String>,
     /// The prospect's employee count
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..))]
     pub employees: Option<i64>,
     /// The prospect's country
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub country: Option<String>,
     /// The prospect's region (state, province)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub region: Option<String>,
     /// The deal's ARR: 120000, 120,000 or '$120,000'
     #[arg(long, value_name = "ARR", value_parser = parse_money)]
     pub deal_size: Option<i64>,
     /// The opportunity stage (e.g. Proposal)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub stage: Option<String>,
     /// The expected close date
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub close_date: Option<NaiveDate>,
     /// The sales rep asking
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub rep: Option<String>,
     /// The role level wanted: c-level, vp, director, manager, individual
     #[arg(long, value_parser = parse_role_level)]
     pub role_level: Option<crate::domain::model::RoleLevel>,
     /// The use case the prospect cares about
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub use_case: Option<String>,
     /// What the reference is asked to do (default call)
     #[arg(long, value_parser = parse_kind)]
@@ -287,7 +358,7 @@ pub struct RequestFields {
     #[arg(long)]
     pub justification: Option<String>,
     /// The CRM opportunity id
-    #[arg(long)]
+    #[arg(value_parser = crate::import::crm::id_arg, long)]
     pub opportunity: Option<String>,
 }
 
@@ -360,6 +431,7 @@ pub enum RequestAction {
     /// Record a reference's answer to an ask
     Answer {
         request_id: String,
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// They said yes
         #[arg(long, conflicts_with = "pass", required_unless_present = "pass")]
@@ -405,7 +477,7 @@ pub struct MatchArgs {
     #[arg(long)]
     pub show_excluded: bool,
     /// Record that this contact was asked (request -> asked)
-    #[arg(long, value_name = "CONTACT_ID", requires = "request_id")]
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID", requires = "request_id")]
     pub ask: Option<String>,
     /// With --ask: ask even though the request is not approved or a rule refuses the
     /// contact, with this reason (kept in the request's history)
@@ -427,6 +499,7 @@ topics). Missing data is left out, never invented.";
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
     pub request_id: String,
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
 }
 
@@ -466,6 +539,7 @@ limited and close the matching follow-ups.";
 #[derive(Debug, Args)]
 #[command(after_help = LOG_CALL_EXAMPLES)]
 pub struct LogCallArgs {
+    #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
     /// The request it was for (a reference activity on a request completes it)
     #[arg(long)]
@@ -525,6 +599,7 @@ pub struct RosterArgs {
 pub enum RosterAction {
     /// Enroll a contact in the program
     Enroll {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
@@ -540,12 +615,14 @@ pub enum RosterAction {
     },
     /// Change a reference's tier
     SetTier {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
     },
     /// Give a reference a break (default: break.days from the policy)
     Break {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
         until: Option<NaiveDate>,
@@ -553,15 +630,22 @@ pub enum RosterAction {
         days: Option<i64>,
     },
     /// End a break now
-    Resume { contact_id: String },
+    Resume {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// Take a contact out of the program for good
     OptOut {
+        #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long)]
         reason: Option<String>,
     },
     /// Record the yearly recommitment
-    Recommit { contact_id: String },
+    Recommit {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
     /// The references with their load and next eligible date
     List {
         #[arg(long, value_parser = parse_tier)]
@@ -571,7 +655,10 @@ pub enum RosterAction {
         available: bool,
     },
     /// One reference: membership, load, limits, history, fatigue, open follow-ups
-    Show { contact_id: String },
+    Show {
+        #[arg(value_parser = crate::import::crm::id_arg)]
+        contact_id: String,
+    },
 }
 
 const FOLLOWUPS_EXAMPLES: &str = "\
@@ -580,13 +667,20 @@ Examples:
   refprog followups --overdue
   refprog followups --all --within 14
   refprog followups --format csv    # for cron
+  refprog followups --kind thank-you --contact C-HEALTH-CFO
+  refprog followups done thank-you:ACT-00042
+  refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
+  refprog followups --stale         # those overdue longer than followup.stale_days
 
-Each row gives the command that marks it done.";
+Each row has a stable id (from what opened it) and the command that marks it done; items
+overdue longer than followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]
-#[command(after_help = FOLLOWUPS_EXAMPLES)]
+#[command(after_help = FOLLOWUPS_EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Due by today, overdue included (the default)
     #[arg(long, conflicts_with_all = ["overdue", "all"])]
     pub due: bool,
@@ -602,6 +696,53 @@ pub struct FollowupsArgs {
     /// Only the first N, oldest due first
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Only follow-ups of this kind
+    #[arg(long, value_parser = parse_followup_kind)]
+    pub kind: Option<crate::domain::followups::FollowUpKind>,
+    /// Only this contact's
+    #[arg(value_parser = crate::import::crm::id_arg, long, value_name = "CONTACT_ID")]
+    pub contact: Option<String>,
+    /// Only those due from today to this many days ahead (not the overdue)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
+    pub due_within: Option<i64>,
+    /// List the stale ones (overdue longer than followup.stale_days), summed up otherwise
+    #[arg(long)]
+    pub stale: bool,
+}
+
+fn parse_followup_kind(text: &str) -> Result<crate::domain::followups::FollowUpKind, String> {
+    use crate::domain::followups::FollowUpKind;
+    FollowUpKind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = FollowUpKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("'{text}': expected one of {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Record the touch that closes follow-up ID (thank-you, feedback, loop-closed,
+    /// check-in or gift; a recommitment for recommit), and nothing else
+    Done {
+        /// The follow-up's id, as `followups` lists it
+        id: String,
+        /// When the touch happened (default: --as-of, or today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// How the reference rated the experience, 0-10 (feedback)
+        #[arg(long, value_parser = parse_rating)]
+        reference_rating: Option<i64>,
+        /// How the prospect rated it, 0-10 (prospect feedback)
+        #[arg(long, value_parser = parse_rating)]
+        prospect_rating: Option<i64>,
+    },
+    /// Move follow-up ID's due day to DATE
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -753,4 +894,80 @@ pub struct ManArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+impl ImportArgs {
+    /// The kind, when the first word names one, and the paths (none: stdin). A first word
+    /// that is neither a kind nor an existing file or folder is a usage error.
+    pub fn kind_and_paths(&self) -> anyhow::Result<(Option<Kind>, Vec<PathBuf>)> {
+        let mut paths = self.paths.clone();
+        let kind = match &self.kind_or_path {
+            Some(word) => match <Kind as clap::ValueEnum>::from_str(word, true) {
+                Ok(kind) => Some(kind),
+                Err(_) if word == "-" || std::path::Path::new(word).exists() => {
+                    paths.insert(0, PathBuf::from(word));
+                    None
+                }
+                Err(_) => {
+                    return Err(crate::UsageError(format!(
+                        "invalid value '{word}' for KIND: expected one of accounts, contacts, opportunities, requests, activities, or a file or folder that exists"
+                    ))
+                    .into());
+                }
+            },
+            None => None,
+        };
+        Ok((kind, paths))
+    }
+}
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  refprog review --html review.html                      # the last 90 days
+  refprog review --html q3.html --period 2026-07-01..2026-09-30 --as-of 2026-09-30
+  refprog review --html review.html --period year --open
+
+One self-contained HTML file (no script, nothing fetched) to attach to an email: the
+headline (revenue and pipeline influenced, win rates, fulfilment, references by tier),
+coverage gaps, load, the monthly trend, care and the people. Each section names the
+command that prints the same figures as text. The same database and --as-of give the same
+bytes.";
+
+/// The program on one page for the people who fund it: an HTML file with charts
+#[derive(Debug, Args)]
+#[command(after_help = REVIEW_EXAMPLES)]
+pub struct ReviewArgs {
+    /// Where to write the page (replaced if it exists)
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+
+    /// The period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
+
+    /// Open the page in the default browser when written
+    #[arg(long)]
+    pub open: bool,
+}
+
+const DIGEST_EXAMPLES: &str = "\
+Examples:
+  refprog digest                                  # plain text, for a cron email
+  refprog digest --markdown
+  0 7 * * 1 refprog digest | mail -s 'Reference program' pm@example.com
+
+What is due, who is over the limit, the coverage gaps, the requests past the SLA, and the
+headline of the period: the review page's facts in a few lines.";
+
+/// The week's facts in a few lines of text (or markdown) for an email
+#[derive(Debug, Args)]
+#[command(after_help = DIGEST_EXAMPLES)]
+pub struct DigestArgs {
+    /// Markdown instead of plain text
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// The headline's period: 90d (any number of days), quarter, year or SINCE..UNTIL
+    #[arg(long, default_value = "90d", value_parser = crate::review::Span::parse)]
+    pub period: crate::review::Span,
 }

@@ -214,11 +214,33 @@ impl OutputFile {
             file.sync_all()
                 .with_context(|| format!("cannot write '{shown}'"))?;
         }
-        if self.existing == Existing::Refuse && std::fs::symlink_metadata(&self.target).is_ok() {
-            bail!("'{shown}' appeared while it was being written: refprog does not overwrite it");
+        if self.existing == Existing::Refuse {
+            // A hard link is created only where nothing exists: no window in which a file
+            // that appeared meanwhile could be replaced.
+            match std::fs::hard_link(&self.temp, &self.target) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&self.temp);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    bail!(
+                        "'{shown}' appeared while it was being written: refprog does not overwrite it"
+                    );
+                }
+                // A file system without hard links: check, then rename.
+                Err(_) => {
+                    if std::fs::symlink_metadata(&self.target).is_ok() {
+                        bail!(
+                            "'{shown}' appeared while it was being written: refprog does not overwrite it"
+                        );
+                    }
+                    std::fs::rename(&self.temp, &self.target)
+                        .with_context(|| format!("cannot put the finished file at '{shown}'"))?;
+                }
+            }
+        } else {
+            std::fs::rename(&self.temp, &self.target)
+                .with_context(|| format!("cannot put the finished file at '{shown}'"))?;
         }
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("cannot put the finished file at '{shown}'"))?;
         // The rename is durable once the folder is synced.
         if let Some(folder) = self.target.parent().filter(|p| !p.as_os_str().is_empty())
             && let Ok(dir) = File::open(folder)

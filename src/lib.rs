@@ -3,7 +3,9 @@
 //! The layers, outside in: `cli` parses the command line; `commands` holds one module
 //! per subcommand, each loading from the `store`, computing with the pure rules in
 //! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
-//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON.
+//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON. Whether a
+//! contact can do an activity on a day is decided in one place, `domain::eligibility`,
+//! which match, log-call, roster, brief and the reports all ask.
 
 pub mod cli;
 pub mod commands;
@@ -12,6 +14,7 @@ pub mod files;
 pub mod import;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod store;
 
 use anyhow::Result;
@@ -67,7 +70,36 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(file) = output_file(&cli, &path)? {
         out.write_to(file)?;
     }
-    let mut store = Store::open(&path)?;
+    // Only these two create a database; every other command needs an existing one.
+    let create = match cli.command {
+        Command::Import(_) | Command::Demo(_) => store::Create::Yes,
+        _ => store::Create::No,
+    };
+    let mut store = Store::open(&path, create)?;
+    // Commands that only read see one committed state from start to end, whatever is
+    // written meanwhile; the analyses get one more connection on the same state.
+    use cli::{RequestAction, RosterAction};
+    match &cli.command {
+        Command::Score(_) | Command::Report(_) | Command::Followups(_) => {
+            store.begin_snapshot(1)?
+        }
+        Command::Roster(args) if matches!(args.action, RosterAction::List { .. }) => {
+            store.begin_snapshot(1)?
+        }
+        Command::Roster(args) if matches!(args.action, RosterAction::Show { .. }) => {
+            store.begin_snapshot(0)?
+        }
+        Command::Request(args)
+            if matches!(
+                args.action,
+                RequestAction::List { .. } | RequestAction::Show { .. }
+            ) =>
+        {
+            store.begin_snapshot(0)?
+        }
+        Command::Export(_) | Command::Brief(_) => store.begin_snapshot(0)?,
+        _ => {}
+    }
     let today = today_or(cli.as_of);
     match &cli.command {
         Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,
@@ -85,6 +117,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
         Command::Status(_) => commands::status::run(&mut store, &mut out, today)?,
         Command::Activity(args) => commands::activity::run(args, &mut store, &mut out, today)?,
+        Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
+        Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
     out.finish()
@@ -98,8 +132,12 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
     };
     let mut protected = files::Protected::database(db);
     if let Command::Import(args) = &cli.command {
-        for input in args.file.iter().filter(|f| f.as_os_str() != "-") {
+        for input in args.paths.iter().filter(|f| f.as_os_str() != "-") {
             protected.add_input(input);
+        }
+        // KIND may be left out, and then the first word is a path.
+        if let Some(first) = &args.kind_or_path {
+            protected.add_input(std::path::Path::new(first));
         }
     }
     let file = files::OutputFile::create(

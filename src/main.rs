@@ -8,9 +8,17 @@ fn main() -> ExitCode {
     let cli = match refprog::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            // --help and --version print to stdout and succeed; usage errors exit 2.
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            // --help and --version print to stdout and succeed; usage errors exit 2, their
+            // message quoting at most a few dozen characters of any value.
+            if !error.use_stderr() {
+                let _ = error.print();
+                return ExitCode::SUCCESS;
+            }
+            eprint!(
+                "{}",
+                refprog::domain::shorten_quotes(&error.render().to_string())
+            );
+            return ExitCode::from(2);
         }
     };
     match refprog::run(cli) {

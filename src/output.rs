@@ -1065,6 +1065,23 @@ fn layout(
     Ok(hidden)
 }
 
+/// A row of counts as a terminal sparkline, one block character each, scaled to the
+/// largest; a zero is a low dot so an idle month still shows.
+pub fn sparkline(counts: &[u64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 || max == 0 {
+                '·'
+            } else {
+                BARS[((c * 7).div_ceil(max) as usize).min(7)]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

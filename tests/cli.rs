@@ -126,7 +126,7 @@ fn backup_is_private_complete_and_never_overwrites() {
     assert_eq!(original, restored);
     let stderr = work.run(&["backup", copy_text]).fails(1);
     assert!(
-        stderr.contains("already exists: refprog does not overwrite a file with a backup"),
+        stderr.contains("already exists: refprog does not overwrite it"),
         "{stderr}"
     );
 }
@@ -134,7 +134,7 @@ fn backup_is_private_complete_and_never_overwrites() {
 #[test]
 fn usage_errors_exit_2_and_data_errors_exit_1() {
     let work = Workdir::new();
-    work.run(&["--as-of", "tomorrow", "score"]).fails(2);
+    work.run(&["--as-of", "someday", "score"]).fails(2);
     work.run(&["score", "--top", "many"]).fails(2);
     work.run(&["report", "nothing"]).fails(2);
     work.run(&["request", "show", "NOPE"]).fails(1);

@@ -159,3 +159,421 @@ fn a_failing_import_reports_its_bad_rows_while_another_connection_writes() {
     drop(holder);
     assert_eq!(sha256(&work.db), before);
 }
+
+/// What `refprog import accounts FILE` said on stderr, with its exit code checked.
+fn import(work: &Workdir, file: &str, extra: &[&str], code: i32) -> String {
+    let mut args = vec!["import", "accounts", file];
+    args.extend_from_slice(extra);
+    let run = work.run(&args);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(run.code, code, "{file}: {}", run.stderr);
+    run.stderr
+}
+
+/// Every bad export fails whole with `FILE:LINE: column 'X': value 'Y': expected ...` (or
+/// the whole-file reason) and leaves the database byte-identical.
+#[test]
+fn bad_exports_fail_with_the_line_column_value_and_expectation_and_change_nothing() {
+    let work = roster();
+    let cases: &[(&str, &str)] = &[
+        (
+            "fixtures/bad/excel_unclosed_quote_accounts.csv",
+            "refprog: fixtures/bad/excel_unclosed_quote_accounts.csv:8: column 'name': value 'Contoso Europe,Banking,107': expected a closing quote: the quote opened on this line is never closed, so every line after it would be read into this one field; nothing was written\n",
+        ),
+        (
+            "fixtures/bad/long_quoted_notes_accounts.csv",
+            "refprog: fixtures/bad/long_quoted_notes_accounts.csv:3: a record that begins here spans 1201 lines (at most 1000): expected a closing quote (a quote opened here is probably closed far too late); nothing was written\n",
+        ),
+        (
+            "fixtures/bad/excel_mixed_date_orders_accounts.csv",
+            "refprog: fixtures/bad/excel_mixed_date_orders_accounts.csv:3: column 'customer_since': value '25/03/2022': expected a month-first date, as line 2 ('03/25/2021') reads: this file mixes day-first and month-first dates; fix them, or give --date-format; nothing was written\n",
+        ),
+        (
+            "fixtures/bad/excel_accounting_negative_revenue.csv",
+            "fixtures/bad/excel_accounting_negative_revenue.csv:2: column 'annual_revenue': value '(1,200.00)': expected an amount of 0 or more\n\
+             refprog: import failed: 1 of 1 rows are bad; nothing was written (fix them, or use --skip-bad to import the rest)\n",
+        ),
+        (
+            "fixtures/bad/dates_out_of_range_accounts.csv",
+            "fixtures/bad/dates_out_of_range_accounts.csv:2: column 'customer_since': value '1899-12-31': expected a date like 2026-03-31, 3/31/2026 or 3/31/26 between 1900-01-01 and 2199-12-31\n\
+             fixtures/bad/dates_out_of_range_accounts.csv:3: column 'customer_since': value '2300-01-01': expected a date like 2026-03-31, 3/31/2026 or 3/31/26 between 1900-01-01 and 2199-12-31\n\
+             refprog: import failed: 2 of 2 rows are bad; nothing was written (fix them, or use --skip-bad to import the rest)\n",
+        ),
+        (
+            "fixtures/bad/accounts_workbook.xlsx",
+            "refprog: fixtures/bad/accounts_workbook.xlsx: this is an Excel workbook (.xlsx) or a .zip file, not a CSV: open it in Excel and save it as CSV (UTF-8), or unzip it first\n",
+        ),
+        (
+            "fixtures/bad/accounts_workbook.xls",
+            "refprog: fixtures/bad/accounts_workbook.xls: this is an Excel workbook (.xls), not a CSV: open it in Excel and save it as CSV (UTF-8)\n",
+        ),
+    ];
+    for (file, expected) in cases {
+        let before = sha256(&work.db);
+        assert_eq!(import(&work, file, &[], 1), *expected);
+        assert_eq!(sha256(&work.db), before, "{file} changed the database");
+    }
+}
+
+/// Issue 12: a stray quote swallowed every following row into one field, and the import
+/// said success (992 of 1,000 rows, exit 0).
+#[test]
+fn a_stray_quote_fails_at_its_line_even_with_skip_bad() {
+    let work = roster();
+    let before = sha256(&work.db);
+    let stderr = import(
+        &work,
+        "fixtures/bad/excel_unclosed_quote_accounts.csv",
+        &["--skip-bad"],
+        1,
+    );
+    assert!(
+        stderr.contains("excel_unclosed_quote_accounts.csv:8: column 'name'"),
+        "{stderr}"
+    );
+    assert_eq!(sha256(&work.db), before);
+}
+
+/// Issue 12: an encoding failure is the whole file's problem; --skip-bad used to import
+/// the rows that happened to decode.
+#[test]
+fn an_encoding_failure_refuses_the_whole_file_even_with_skip_bad() {
+    let work = roster();
+    let file = work.write(
+        "mixed.csv",
+        "account_id,name\nE-1,Plain Co\nE-2,Soci\u{e9}t\u{e9}\nE-3,Other Co\n",
+    );
+    std::fs::write(
+        &file,
+        b"account_id,name\nE-1,Plain Co\nE-2,Soci\xe9t\xe9 G\xe9n\xe9rale\nE-3,Other Co\n",
+    )
+    .expect("write");
+    let before = sha256(&work.db);
+    let stderr = import(&work, file.to_str().expect("path"), &["--skip-bad"], 1);
+    assert!(
+        stderr.contains(":3: column 'name': value 'Soci"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("try --encoding windows-1252; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(sha256(&work.db), before);
+}
+
+#[test]
+fn a_salesforce_report_footer_is_skipped_with_one_note_from_a_file_or_a_pipe() {
+    let work = Workdir::new();
+    let file = "fixtures/exports/salesforce_report_footer_accounts.csv";
+    assert_eq!(
+        import(&work, file, &[], 0),
+        "note: skipped the report footer after the data: 5 one-field line(s) from line 7 ('Reference Accounts')\n\
+         accounts: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let bytes = std::fs::read(util::root().join(file)).expect("fixture");
+    let again = Workdir::new();
+    let run = again.run_with_stdin(&["import", "accounts", "-"], Some(&bytes));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("3 read, 3 inserted"), "{}", run.stderr);
+    // One-field rows followed by more data are bad rows, not a footer.
+    let work = Workdir::new();
+    let file = work.write("cut.csv", "account_id,name\nA-1,One\nA-2\nA-3,Three\n");
+    let stderr = import(&work, file.to_str().expect("path"), &[], 1);
+    assert!(
+        stderr.contains(":3: 1 fields, but the header has 2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_header_only_export_imports_nothing_with_a_note_and_exit_0() {
+    let work = roster();
+    let before = sha256(&work.db);
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/salesforce_report_header_only_accounts.csv",
+            &[],
+            0
+        ),
+        "note: skipped the report footer after the data: 5 one-field line(s) from line 4 ('Reference Accounts')\n\
+         note: no rows after the header: nothing to import\n\
+         accounts: 0 read, 0 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    assert_eq!(sha256(&work.db), before);
+}
+
+/// Issue 18: repeated names no longer refuse a file; the first of two same-name columns
+/// feeding one field wins, with a note; ignored columns (junk, a NUL, a formula) are never
+/// validated; a --map naming a repeated header is an error.
+#[test]
+fn repeated_column_names_first_wins_with_a_note_and_ignored_columns_are_not_checked() {
+    let work = Workdir::new();
+    let file = "fixtures/exports/hubspot_companies_repeated_columns.csv";
+    assert_eq!(
+        import(&work, file, &[], 0),
+        "note: column 7 ('Company Name') repeats the name of column 2 ('Company name'): used column 2 for name, ignored column 7\n\
+         note: ignored 4 column(s) refprog does not use: Phone Number, Create Date, Phone Number, Create Date\n\
+         accounts: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let export = work.run(&["export", "accounts"]).ok();
+    assert!(
+        export.contains("18012345678,Wide World Importers,"),
+        "{export}"
+    );
+    let before = sha256(&work.db);
+    let stderr = import(&work, file, &["--map", "Phone Number=name"], 1);
+    assert!(
+        stderr.contains("--map 'Phone Number=name': the file has 2 columns named 'Phone Number' (columns 5 and 8): rename one in the file, then map it"),
+        "{stderr}"
+    );
+    assert_eq!(sha256(&work.db), before);
+}
+
+#[test]
+fn day_and_month_are_decided_per_file() {
+    let work = Workdir::new();
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/excel_uk_day_first_accounts.csv",
+            &[],
+            0
+        ),
+        "note: read 3 date(s) like 03/04/2026 day-first, as line 3 shows (column 'customer_since': '25/03/2022')\n\
+         accounts: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/excel_us_all_ambiguous_accounts.csv",
+            &[],
+            0
+        ),
+        "note: 2 date(s) like 03/04/2026 could be read either way; read them month-first (Salesforce's default); for day-first dates give --date-format %d/%m/%Y\n\
+         accounts: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let export = work.run(&["export", "accounts"]).ok();
+    let dates: Vec<String> = export
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{} {} {}", cells[0], cells[8], cells[19])
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "UK-1 2021-04-03 2027-02-01",
+            "UK-2 2022-03-25 2027-06-05",
+            "US-1 2021-03-04 ",
+            "US-2 2022-05-06 ",
+        ]
+    );
+}
+
+#[test]
+fn crm_never_dates_import_as_blank_with_a_note() {
+    let work = Workdir::new();
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/salesforce_report_never_dates_accounts.csv",
+            &[],
+            0
+        ),
+        "note: 2 date(s) of 4000-12-31 or 9999-12-31 (a CRM's \"never\") imported as blank\n\
+         accounts: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let export = work.run(&["export", "accounts"]).ok();
+    let renewals: Vec<&str> = export
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(19).unwrap_or("?"))
+        .collect();
+    assert_eq!(renewals, ["", "", "2027-06-30"]);
+}
+
+#[test]
+fn amounts_in_scientific_notation_and_with_more_than_two_decimals() {
+    let work = Workdir::new();
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/bulkapi_scientific_amounts_accounts.csv",
+            &[],
+            0
+        ),
+        "note: rounded 2 amount(s) with more than 2 decimals to cents (half to even)\n\
+         accounts: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    let export = work.run(&["export", "accounts"]).ok();
+    let revenue: Vec<&str> = export
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(5).unwrap_or("?"))
+        .collect();
+    assert_eq!(revenue, ["139000000", "139000000", "9225.22", "9225.24"]);
+}
+
+#[test]
+fn a_classic_mac_file_is_read_line_by_line() {
+    let work = Workdir::new();
+    assert_eq!(
+        import(
+            &work,
+            "fixtures/exports/excel_mac_cr_only_accounts.csv",
+            &[],
+            0
+        ),
+        "note: lines end with a carriage return alone (a classic Mac file): read as lines\n\
+         accounts: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected\n"
+    );
+    // Line numbers count its lines.
+    let file = work.write("mac.csv", "account_id,name,nps\rM-1,One,9\rM-2,Two,11\r");
+    let stderr = import(&work, file.to_str().expect("path"), &[], 1);
+    assert!(
+        stderr.contains("mac.csv:3: column 'nps': value '11'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_workbook_on_standard_input_is_named() {
+    let work = Workdir::new();
+    let bytes =
+        std::fs::read(util::root().join("fixtures/bad/accounts_workbook.xlsx")).expect("fixture");
+    let run = work.run_with_stdin(&["import", "accounts", "-"], Some(&bytes));
+    assert_eq!(
+        run.fails(1),
+        "refprog: stdin: this is an Excel workbook (.xlsx) or a .zip file, not a CSV: open it in Excel and save it as CSV (UTF-8), or unzip it first\n"
+    );
+}
+
+/// Peak resident memory (KiB) and the time of a run, from /usr/bin/time.
+fn measured(work: &Workdir, args: &[&str]) -> (i32, u64, Duration, String) {
+    let started = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "peak=%M"])
+        .arg(env!("CARGO_BIN_EXE_refprog"))
+        .args(args)
+        .env("REFPROG_DB", &work.db)
+        .stdin(Stdio::null())
+        .output()
+        .expect("/usr/bin/time must be installed (apt-get install time)");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak="))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("peak memory");
+    (output.status.code().unwrap_or(-1), peak, took, stderr)
+}
+
+/// Issue 12 and 18: an endless or huge-field input fails with a clear error within 20 s
+/// and under 300 MB peak memory.
+#[test]
+fn dev_zero_and_a_100_mb_field_fail_fast_in_bounded_memory() {
+    let work = roster();
+    let before = sha256(&work.db);
+    let (code, peak, took, stderr) = measured(&work, &["import", "accounts", "/dev/zero"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero:1: a record that begins here runs on for more than 8 MiB"),
+        "{stderr}"
+    );
+    assert!(peak < 300 * 1024, "peak {peak} KiB");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    let huge = work.path("huge.csv");
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&huge).expect("create"));
+        file.write_all(b"account_id,name\nA-1,\"").expect("write");
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..100 {
+            file.write_all(&chunk).expect("write");
+        }
+        file.write_all(b"\"\n").expect("write");
+    }
+    let (code, peak, took, stderr) =
+        measured(&work, &["import", "accounts", huge.to_str().expect("path")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("huge.csv:2: a record that begins here runs on for more than 8 MiB"),
+        "{stderr}"
+    );
+    assert!(peak < 300 * 1024, "peak {peak} KiB");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(sha256(&work.db), before);
+}
+
+/// Issue 12: --rejects failed on ragged rows and left half a file, wrote live formulas,
+/// and pointed at the database or the input it truncated them.
+#[test]
+fn rejects_take_any_shape_of_row_are_formula_safe_and_never_overwrite_the_database_or_input() {
+    let work = roster();
+    let input = util::root().join("fixtures/bad/ragged_formula_rows_accounts.csv");
+    let input = input.to_str().expect("path");
+    let rejects = work.path("bad.csv");
+    let stderr = import(
+        &work,
+        input,
+        &["--skip-bad", "--rejects", rejects.to_str().expect("path")],
+        0,
+    );
+    assert!(
+        stderr.contains("accounts: 5 read, 2 inserted, 0 updated, 0 unchanged, 3 rejected"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&rejects).expect("rejects"),
+        "line,reason,account_id,name,industry,nps\n\
+         3,column 'nps': value '11': expected a whole number from 0 to 10,G-2,\"'=HYPERLINK(\"\"http://x\"\")\",Banking,11\n\
+         4,\"2 fields, but the header has 4: check for an unquoted delimiter or a missing quote\",G-3,Short\n\
+         5,\"6 fields, but the header has 4: check for an unquoted delimiter or a missing quote\",G-4,Long,Banking,9,extra,more\n"
+    );
+    let db = work.db.to_str().expect("path").to_string();
+    for (target, what) in [
+        (db.clone(), "is the database"),
+        (format!("{db}-wal"), "is one of the database's own files"),
+        (
+            format!("{db}-journal"),
+            "is one of the database's own files",
+        ),
+        (input.to_string(), "is an input of this command"),
+    ] {
+        let before_db = sha256(&work.db);
+        let before_input = sha256(std::path::Path::new(input));
+        let stderr = import(&work, input, &["--skip-bad", "--rejects", &target], 1);
+        assert!(
+            stderr.contains(&format!(
+                "the rejects file '{target}' {what}: refprog will not write over it"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(sha256(&work.db), before_db);
+        assert_eq!(sha256(std::path::Path::new(input)), before_input);
+    }
+    // A failed import leaves no rejects file behind.
+    let none = work.path("none.csv");
+    let file = work.write(
+        "two_bad.csv",
+        "account_id,name,nps\nX-1,One,11\nX-1,One,9\n",
+    );
+    let rejects_args = ["--rejects", none.to_str().expect("path")];
+    let run = work.run(&[
+        "import",
+        "accounts",
+        file.to_str().expect("path"),
+        "--skip-bad",
+        "--dry-run",
+        rejects_args[0],
+        rejects_args[1],
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        none.exists(),
+        "a dry run with --rejects writes the rejects file"
+    );
+}

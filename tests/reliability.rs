@@ -183,3 +183,193 @@ fn cron_reads_while_a_person_writes() {
     assert_eq!(activities, 500, "no write was lost");
     assert_eq!(accounts, 10_001);
 }
+
+/// Issue 15 finding 1: `report utilization` read its two date halves on two connections,
+/// so beside a writer 6.7 % of reports printed totals of neither state. A writer flips
+/// every activity's date between two states, each in one transaction; every report must
+/// print exactly the first state's or the second's.
+#[test]
+fn reports_beside_a_flip_flopping_writer_are_never_torn() {
+    let work = util::program();
+    let as_of = "2026-11-23";
+    let report = |work: &Workdir| {
+        work.run(&["--as-of", as_of, "report", "utilization", "--format", "csv"])
+            .ok()
+    };
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    conn.execute_batch(
+        "CREATE TABLE flip (activity_id TEXT PRIMARY KEY, a TEXT, b TEXT);
+         INSERT INTO flip SELECT activity_id, date, '2026-11-20' FROM activities;",
+    )
+    .expect("keep both states");
+    let set = |conn: &rusqlite::Connection, state: &str| {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;
+             UPDATE activities SET date = (SELECT {state} FROM flip WHERE flip.activity_id = activities.activity_id);
+             COMMIT;"
+        ))
+        .expect("flip");
+    };
+    let first = report(&work);
+    set(&conn, "b");
+    let second = report(&work);
+    assert_ne!(first, second, "the two states must report differently");
+    let runs = std::env::var("REFPROG_TORN_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000usize);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let conn = std::sync::Mutex::new(conn);
+    let (torn, flips) = std::thread::scope(|scope| {
+        let (conn, stop) = (&conn, &stop);
+        let writer = scope.spawn(move || {
+            let conn = conn.lock().expect("writer");
+            let mut flips = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                set(&conn, if flips.is_multiple_of(2) { "a" } else { "b" });
+                flips += 1;
+                // A busy writer, not one that never lets go of the lock.
+                std::thread::sleep(Duration::from_millis(3));
+            }
+            flips
+        });
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..runs / 2)
+                        .filter(|_| {
+                            let out = report(&work);
+                            out != first && out != second
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        let torn: usize = readers.into_iter().map(|r| r.join().expect("reader")).sum();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        (torn, writer.join().expect("writer"))
+    });
+    assert!(flips > 10, "the writer flipped only {flips} times");
+    assert_eq!(torn, 0, "{torn} of {runs} reports were torn");
+}
+
+/// Issue 15 finding 3: a SQLite database of another program with `user_version = 1` was
+/// switched to WAL and half-migrated. Refused now, whatever its version, byte for byte
+/// untouched; refprog's own (new, or from version 1) carry the application id.
+#[test]
+fn another_programs_database_is_refused_untouched_whatever_its_version() {
+    let work = Workdir::new();
+    let csv = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    for version in [0, 1, 2, 3, 99] {
+        let other = work.path(&format!("other{version}.db"));
+        let conn = rusqlite::Connection::open(&other).expect("open");
+        conn.execute_batch(&format!(
+            "CREATE TABLE accounts (x); PRAGMA user_version = {version};"
+        ))
+        .expect("make");
+        drop(conn);
+        let before = std::fs::read(&other).expect("read");
+        let path = other.to_str().expect("path");
+        for args in [
+            vec![
+                "--db",
+                path,
+                "import",
+                "accounts",
+                csv.to_str().expect("csv"),
+            ],
+            vec!["--db", path, "report", "utilization"],
+        ] {
+            let stderr = work.run(&args).fails(1);
+            assert!(stderr.contains("another program"), "{version}: {stderr}");
+        }
+        assert_eq!(
+            std::fs::read(&other).expect("read"),
+            before,
+            "version {version}"
+        );
+        assert!(!work.path(&format!("other{version}.db-wal")).exists());
+    }
+    work.run(&["--quiet", "import", "accounts", csv.to_str().expect("csv")])
+        .ok();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("id");
+    assert_eq!(id, 0x5250_4447);
+    // The first refprog's database (no application id) still opens and is marked.
+    let old = Workdir::new();
+    std::fs::copy(util::root().join("fixtures/db/v1.db"), &old.db).expect("copy fixture");
+    old.run(&["export", "accounts"]).ok();
+    let conn = rusqlite::Connection::open(&old.db).expect("open");
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("id");
+    assert_eq!(id, 0x5250_4447);
+}
+
+/// Issue 15 finding 6 / issue 18: a pre-existing empty file given to import becomes a
+/// database readable by its owner only; a read command given it creates nothing.
+#[test]
+fn a_pre_existing_empty_file_is_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = Workdir::new();
+    std::fs::write(&work.db, b"").expect("empty");
+    std::fs::set_permissions(&work.db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let stderr = work.run(&["score"]).fails(1);
+    assert!(stderr.contains("no refprog database at"), "{stderr}");
+    assert_eq!(std::fs::read(&work.db).expect("read"), b"");
+    work.import("accounts", "account_id,name\nA-1,Acme\n");
+    let mode = std::fs::metadata(&work.db)
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+/// Issue 15 finding 4: a backup killed half-way left a file that opened as an empty
+/// database, and a retry refused. Now a kill leaves nothing at the target, and a retry
+/// writes a complete copy.
+#[test]
+fn a_killed_backup_leaves_nothing_and_a_retry_works() {
+    let work = Workdir::new();
+    let big = accounts_file(&work, "big.csv", 20_000, "K");
+    work.run(&["--quiet", "import", "accounts", big.to_str().expect("path")])
+        .ok();
+    let target = work.path("copy.db");
+    let mut killed = 0;
+    for delay_ms in [0u64, 2, 5, 10, 20, 40] {
+        let child = Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["backup", target.to_str().expect("path")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let pid = child.id();
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let status = child.wait_with_output().expect("wait").status;
+        if status.success() {
+            // Finished before the kill: a complete copy, removed for the next trial.
+            assert_eq!(integrity(&target), "ok");
+            std::fs::remove_file(&target).expect("remove");
+        } else {
+            killed += 1;
+            assert!(
+                !target.exists(),
+                "a killed backup left a file after {delay_ms} ms"
+            );
+        }
+    }
+    assert!(killed > 0, "no backup was killed half-way");
+    work.run(&["backup", target.to_str().expect("path")]).ok();
+    assert_eq!(integrity(&target), "ok");
+    let copy = Workdir::new();
+    std::fs::copy(&target, &copy.db).expect("copy");
+    assert_eq!(
+        copy.run(&["export", "accounts"]).ok(),
+        work.run(&["export", "accounts"]).ok()
+    );
+}

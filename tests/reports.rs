@@ -220,7 +220,7 @@ fn fulfillment_and_impact_after_a_request_is_worked() {
 
 #[test]
 fn an_empty_database_gives_headers_not_errors() {
-    let work = Workdir::new();
+    let work = Workdir::empty();
     for name in [
         "utilization",
         "health",

@@ -267,13 +267,16 @@ fn approval_is_enforced_and_an_override_records_why() {
     .ok();
 }
 
+/// Every open follow-up, the stale ones too.
 fn followups(work: &Workdir, day: &str) -> Vec<String> {
-    at(work, day, &["followups", "--all", "--format", "csv"])
-        .ok()
-        .lines()
-        .skip(1)
-        .map(str::to_string)
-        .collect()
+    let mut all = Vec::new();
+    for args in [
+        &["followups", "--all", "--format", "csv"][..],
+        &["followups", "--stale", "--format", "csv"],
+    ] {
+        all.extend(at(work, day, args).ok().lines().skip(1).map(str::to_string));
+    }
+    all
 }
 
 /// Finding 5: `log-call --kind loop-closed --request R2` also closed R1's loop, and one
@@ -843,4 +846,195 @@ fn the_fulfillment_sla_is_a_policy_value() {
     )
     .ok();
     assert!(report(&work).contains("scheduled within 24 hours"));
+}
+
+fn ids(csv: &str) -> Vec<String> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(2).map(str::to_string))
+        .collect()
+}
+
+/// Follow-ups have stable ids; `done ID` closes that one only; `snooze` moves it; filters by
+/// kind, contact and due window; stale ones are summed up per kind and listed with --stale.
+#[test]
+fn followups_by_id_done_snooze_filters_and_stale() {
+    let work = roster();
+    at(&work, "2026-03-01", &["log-call", "S"]).ok();
+    at(&work, "2026-03-25", &["log-call", "S"]).ok();
+    let csv = at(&work, "2026-03-26", &["followups", "--format", "csv"]).ok();
+    let listed = ids(&csv);
+    for id in [
+        "thank-you:ACT-00001",
+        "feedback:ACT-00001",
+        "thank-you:ACT-00002",
+    ] {
+        assert!(listed.contains(&id.to_string()), "{id}: {csv}");
+    }
+    let stderr = at(
+        &work,
+        "2026-03-26",
+        &["followups", "done", "thank-you:ACT-00001"],
+    )
+    .fails(0);
+    assert!(
+        stderr.contains("thank-you:ACT-00001: done (thank-you ACT-00003"),
+        "{stderr}"
+    );
+    let listed = ids(&at(&work, "2026-03-26", &["followups", "--format", "csv"]).ok());
+    assert!(
+        !listed.contains(&"thank-you:ACT-00001".to_string()),
+        "{listed:?}"
+    );
+    assert!(
+        listed.contains(&"thank-you:ACT-00002".to_string()),
+        "only its own: {listed:?}"
+    );
+    // Snoozed: gone from what is due, back on its day.
+    at(
+        &work,
+        "2026-03-26",
+        &[
+            "followups",
+            "snooze",
+            "feedback:ACT-00001",
+            "--until",
+            "2026-04-10",
+        ],
+    )
+    .ok();
+    let listed = ids(&at(&work, "2026-03-26", &["followups", "--format", "csv"]).ok());
+    assert!(
+        !listed.contains(&"feedback:ACT-00001".to_string()),
+        "{listed:?}"
+    );
+    let all = at(
+        &work,
+        "2026-03-26",
+        &["followups", "--all", "--format", "csv"],
+    )
+    .ok();
+    assert!(
+        all.contains("2026-04-10,upcoming,feedback:ACT-00001,"),
+        "{all}"
+    );
+    // Filters.
+    let thanks = ids(&at(
+        &work,
+        "2026-03-26",
+        &[
+            "followups",
+            "--all",
+            "--kind",
+            "thank-you",
+            "--format",
+            "csv",
+        ],
+    )
+    .ok());
+    assert_eq!(thanks, ["thank-you:ACT-00002"]);
+    let none = ids(&at(
+        &work,
+        "2026-03-26",
+        &["followups", "--all", "--contact", "G", "--format", "csv"],
+    )
+    .ok());
+    assert!(none.iter().all(|id| id.contains(":G:")), "{none:?}");
+    let soon = ids(&at(
+        &work,
+        "2026-03-26",
+        &[
+            "followups",
+            "--due-within",
+            "20",
+            "--contact",
+            "S",
+            "--format",
+            "csv",
+        ],
+    )
+    .ok());
+    assert_eq!(
+        soon,
+        [
+            "thank-you:ACT-00002",
+            "feedback:ACT-00002",
+            "feedback:ACT-00001"
+        ],
+        "due in the next 20 days, not the overdue"
+    );
+    // Stale: overdue more than 30 days, summed up per kind; --stale lists them.
+    let run = at(&work, "2026-06-01", &["followups", "--format", "csv"]);
+    assert!(
+        run.stderr
+            .contains("1 thank-you follow-up over 30 days late (oldest 2026-03-26): --stale"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stdout.contains("thank-you:ACT-00002"),
+        "{}",
+        run.stdout
+    );
+    let stale = at(
+        &work,
+        "2026-06-01",
+        &["followups", "--stale", "--format", "csv"],
+    )
+    .ok();
+    assert!(stale.contains("thank-you:ACT-00002"), "{stale}");
+    // An id that is not open is an error.
+    let stderr = at(
+        &work,
+        "2026-06-01",
+        &["followups", "done", "thank-you:ACT-00001"],
+    )
+    .fails(1);
+    assert!(
+        stderr.contains("no open follow-up 'thank-you:ACT-00001'"),
+        "{stderr}"
+    );
+}
+
+/// brief warns of a renewal within match.renewal_caution_days; log-call --dry-run refuses as
+/// log-call would (exit 1) and writes nothing; a snooze must move the item later.
+#[test]
+fn brief_caution_dry_run_refusal_and_snooze_checks() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,health,nps,use_case,renewal_date\n\
+         A1,Renewing Bank,Banking,500,90,10,Payments,2026-06-20\n",
+    );
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,title,tier,enrolled_on\nR,A1,Rita Renew,VP,new,2026-01-01\n",
+    );
+    let id = request(&work, "2026-06-01", "First Bank", "90000", &[]);
+    let stderr = at(&work, "2026-06-01", &["brief", &id, "R"]).fails(0);
+    assert!(
+        stderr.contains("warning: Renewing Bank: caution: renewal on 2026-06-20"),
+        "{stderr}"
+    );
+    at(&work, "2026-06-01", &["log-call", "R"]).ok();
+    let before = work.db_bytes();
+    let stderr = at(&work, "2026-06-10", &["log-call", "R", "--dry-run"]).fails(1);
+    assert!(
+        stderr.contains("new limit reached: 1 of 1") && stderr.contains("(dry run)"),
+        "{stderr}"
+    );
+    assert_eq!(work.db_bytes(), before, "a dry run writes nothing");
+    let stderr = at(
+        &work,
+        "2026-06-10",
+        &[
+            "followups",
+            "snooze",
+            "thank-you:ACT-00001",
+            "--until",
+            "2026-06-10",
+        ],
+    )
+    .fails(1);
+    assert!(stderr.contains("is not after 2026-06-10"), "{stderr}");
 }

@@ -159,7 +159,7 @@ fn no_open_pipeline_scores_icp_fit_neutral() {
 
 #[test]
 fn an_empty_database_gives_the_header_only() {
-    let work = Workdir::new();
+    let work = Workdir::empty();
     let csv = work.run(&["score", "--format", "csv"]).ok();
     assert_eq!(
         csv,

@@ -31,7 +31,8 @@ fn without_db_flag_or_env_the_database_goes_to_the_xdg_data_dir() {
     let output = Command::new(env!("CARGO_BIN_EXE_refprog"))
         .env_remove("REFPROG_DB")
         .env("XDG_DATA_HOME", &data_home)
-        .args(["export", "accounts"])
+        .args(["import", "accounts"])
+        .arg(work.write("a.csv", "account_id,name\nA-1,Acme\n"))
         .output()
         .expect("run");
     assert!(
@@ -163,8 +164,15 @@ fn a_folder_that_cannot_be_created_is_a_clear_error() {
     let work = Workdir::new();
     let blocker = work.write("not-a-folder", "a file");
     let db = blocker.join("refprog.db");
+    let file = work.write("a.csv", "account_id,name\nA-1,Acme\n");
     let stderr = work
-        .run(&["--db", db.to_str().expect("path"), "export", "accounts"])
+        .run(&[
+            "--db",
+            db.to_str().expect("path"),
+            "import",
+            "accounts",
+            file.to_str().expect("path"),
+        ])
         .fails(1);
     assert!(stderr.contains("cannot create the folder"), "{stderr}");
 }
@@ -227,8 +235,7 @@ fn indexes_are_rebuilt_after_a_bulk_load() {
             .collect::<Result<_, _>>()
             .expect("names")
     };
-    let work = Workdir::new();
-    work.run(&["export", "accounts"]).ok();
+    let work = Workdir::empty();
     let before = indexes(&work.db);
     assert!(
         before.contains(&"accounts_by_industry".to_string())

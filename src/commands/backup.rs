@@ -1,6 +1,7 @@
-//! `refprog backup PATH`: SQLite's online backup of the database to a new file (mode 0600).
+//! `refprog backup PATH`: SQLite's online backup of the database to a new file (mode
+//! 0600), written beside PATH, checked, then renamed into place (see `Store::backup_to`).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::cli::BackupArgs;
@@ -8,12 +9,6 @@ use crate::output::Out;
 use crate::store::Store;
 
 pub fn run(args: &BackupArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
-    if args.path.exists() {
-        bail!(
-            "'{}' already exists: refprog does not overwrite a file with a backup",
-            args.path.display()
-        );
-    }
     store
         .backup_to(&args.path)
         .with_context(|| format!("backing up to '{}'", args.path.display()))?;

@@ -5,7 +5,6 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::BriefArgs;
-use crate::commands::matching::need_of;
 use crate::domain::brief::{self, BriefFacts};
 use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::Milestone;
@@ -20,7 +19,7 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         );
     };
     let policy = store::policy::load(&store.conn)?;
-    let need = need_of(&request);
+    let need = request.need();
     let place = |region: &Option<String>, country: &Option<String>| -> Option<String> {
         let parts: Vec<&str> = [region, country]
             .into_iter()

@@ -1,17 +1,18 @@
 //! `refprog followups`: the manager's to-do list, computed from the data as of `--as-of`.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
-use crate::cli::FollowupsArgs;
-use crate::domain::followups;
+use crate::cli::{FollowupsAction, FollowupsArgs};
+use crate::domain::followups::{self, FollowUp};
+use crate::domain::policy::Policy;
 use crate::output::{Cell, Column, Out};
-use crate::store::roster;
+use crate::stamp;
+use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
 
-pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    store.map_for_reading()?;
-    let policy = store::policy::load(&store.conn)?;
+/// Every open follow-up as of `today`, snoozes applied.
+fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
     let members: Vec<followups::Member> = roster::members(store)?
         .iter()
         .map(|m| m.as_member())
@@ -23,20 +24,123 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         today - Duration::days(policy.followup_reach_days),
         today,
     )?;
-    let open = followups::open(
+    let mut open = followups::open(
         &members,
         &done,
         &roster::outcomes(&store.conn, today)?,
-        &policy,
+        policy,
         today,
     );
+    followups::apply_snoozes(&mut open, &roster::snoozes(&store.conn)?);
     // Not freed: the process ends next, and freeing a year of activities one by one
     // costs more than printing them (see the utilization report).
     std::mem::forget((members, done));
+    Ok(open)
+}
+
+fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
+    match open.into_iter().find(|f| f.id == id) {
+        Some(f) => Ok(f),
+        None => {
+            bail!("no open follow-up '{id}' (see 'refprog followups --all --stale' for the ids)")
+        }
+    }
+}
+
+pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    match &args.action {
+        Some(FollowupsAction::Done {
+            id,
+            date,
+            notes,
+            reference_rating,
+            prospect_rating,
+        }) => {
+            let f = find(open(store, &policy, today)?, id)?;
+            let date = date.unwrap_or(today);
+            if date > today {
+                bail!("--date {date} is after {today} (--as-of, or today)");
+            }
+            let Some(kind) = f.kind.touch() else {
+                // A recommitment is a membership change, kept in the roster's history.
+                store.in_transaction(|tx| {
+                    roster::change(
+                        tx,
+                        &f.contact_id,
+                        &stamp(today),
+                        Field::RecommittedOn,
+                        Some(&date.to_string()),
+                        "recommit",
+                        None,
+                        Some(&format!("followups done {id}")),
+                    )?;
+                    Ok(((), true))
+                })?;
+                out.note(format!(
+                    "{id}: {} ({}) recommitted on {date}",
+                    f.name, f.contact_id
+                ));
+                return Ok(());
+            };
+            let activity = store.in_transaction(|tx| {
+                let activity = roster::insert_activity(
+                    tx,
+                    &NewActivity {
+                        contact_id: &f.contact_id,
+                        request_id: f.request_id.as_deref(),
+                        kind,
+                        date,
+                        minutes: None,
+                        reference_rating: *reference_rating,
+                        prospect_rating: *prospect_rating,
+                        notes: notes.as_deref(),
+                        override_reason: None,
+                        closes: Some(id),
+                    },
+                )?;
+                Ok((activity, true))
+            })?;
+            out.note(format!(
+                "{id}: done ({kind} {activity} for {} ({}) on {date})",
+                f.name, f.contact_id
+            ));
+            Ok(())
+        }
+        Some(FollowupsAction::Snooze { id, until }) => {
+            let f = find(open(store, &policy, today)?, id)?;
+            if *until <= today {
+                bail!(
+                    "--until {until} is not after {today}: a snooze moves a follow-up to a later day"
+                );
+            }
+            store.in_transaction(|tx| {
+                roster::snooze(tx, &f.id, *until, today)?;
+                Ok(((), true))
+            })?;
+            out.note(format!("{id}: snoozed until {until} (was due {})", f.due));
+            Ok(())
+        }
+        None => list(args, store, out, &policy, today),
+    }
+}
+
+fn list(
+    args: &FollowupsArgs,
+    store: &mut Store,
+    out: &mut Out,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Result<()> {
+    store.map_for_reading()?;
+    let open = open(store, policy, today)?;
+    let (open, stale) = followups::split_stale(open, policy, today);
+    let open = if args.stale { stale.clone() } else { open };
     let horizon = today + Duration::days(args.within.unwrap_or(0));
     let mut rows = out.rows(&[
         Column::date("due"),
         Column::id("status"),
+        Column::id("id").wide(),
         Column::id("contact_id"),
         Column::text("name").wide(),
         Column::text("account").wide(),
@@ -49,7 +153,17 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         if args.top.is_some_and(|top| shown >= top) {
             break;
         }
-        let keep = if args.all {
+        if args.kind.is_some_and(|k| k != f.kind)
+            || args.contact.as_ref().is_some_and(|c| *c != f.contact_id)
+            || args
+                .due_within
+                .is_some_and(|d| f.due < today || f.due > today + Duration::days(d))
+        {
+            continue;
+        }
+        let keep = if args.stale || args.due_within.is_some() {
+            true
+        } else if args.all {
             args.within.is_none() || f.due <= horizon
         } else if args.overdue {
             f.due < today
@@ -70,6 +184,7 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
         rows.row(vec![
             Cell::from(f.due.to_string()),
             Cell::from(status),
+            Cell::from(f.id),
             Cell::from(f.contact_id),
             Cell::from(f.name),
             Cell::from(f.account),
@@ -78,5 +193,17 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
             Cell::from(f.command),
         ])?;
     }
-    rows.finish()
+    rows.finish()?;
+    if !args.stale {
+        let stale: Vec<FollowUp> = stale
+            .into_iter()
+            .filter(|f| args.kind.is_none_or(|k| k == f.kind))
+            .filter(|f| args.contact.as_ref().is_none_or(|c| *c == f.contact_id))
+            .filter(|_| args.due_within.is_none())
+            .collect();
+        for line in followups::stale_summary(&stale, policy) {
+            out.note(line);
+        }
+    }
+    Ok(())
 }

@@ -15,29 +15,36 @@ use crate::import::{BadRow, ImportOptions, Mode, Progress};
 use crate::output::{Format, Out};
 use crate::store::Store;
 
-pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
+pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let read = ReadOptions {
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    // Several files, or a folder: one transaction over all (src/commands/import_many.rs).
+    let (kind, paths) = args.kind_and_paths()?;
+    let Some((kind, path)) = super::import_many::single(kind, &paths, &read)? else {
+        return super::import_many::run(args, kind, &paths, store, out, today);
+    };
     let options = ImportOptions {
-        kind: args.kind,
-        path: args.file.clone(),
-        read: ReadOptions {
-            delimiter: args.delimiter,
-            encoding: args.encoding,
-        },
+        kind,
+        path,
+        read,
         date_format: args.date_format.clone(),
         maps: args.maps.clone(),
+        value_maps: args.value_maps.clone(),
         skip_bad: args.skip_bad,
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
     };
     // Nothing piped in and no FILE: say so rather than wait in silence.
-    if args.file.as_ref().is_none_or(|f| f.as_os_str() == "-")
+    if options.path.as_ref().is_none_or(|f| f.as_os_str() == "-")
         && std::io::stdin().is_terminal()
         && !out.quiet
     {
         eprintln!(
             "reading {} CSV from standard input: paste it and end with Ctrl-D (or give a FILE: refprog import {} FILE)",
-            args.kind.as_str(),
-            args.kind.as_str()
+            kind.as_str(),
+            kind.as_str()
         );
     }
     let mut progress = Reporter::new(&options, store, out.quiet)?;
@@ -85,6 +92,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             summary.rejected as usize - shown.len()
         );
     }
+    for message in crate::import::notes::unreadable(&summary) {
+        eprintln!("{}: {message}", summary.file);
+    }
     for note in &summary.notes {
         out.note(note);
     }
@@ -125,6 +135,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             summary.rejected,
             summary.read
         );
+    }
+    for note in crate::import::notes::counts(&summary) {
+        out.note(note);
     }
     if summary.derived_role_levels > 0 {
         out.note(format!(

@@ -9,7 +9,7 @@ use crate::cli::LogCallArgs;
 use crate::domain::eligibility;
 use crate::domain::followups;
 use crate::domain::model::{ActivityKind, RequestStatus};
-use crate::domain::policy::{self, fatigue_signals};
+use crate::domain::policy::{fatigue_advice, fatigue_signals};
 use crate::output::Out;
 use crate::stamp;
 use crate::store::roster::{self, Field, NewActivity};
@@ -125,6 +125,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
                 prospect_rating: args.prospect_rating,
                 notes: args.notes.as_deref(),
                 override_reason,
+                closes: None,
             },
         )?;
         let when = stamp(today);
@@ -192,7 +193,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     let opened: Vec<followups::FollowUp> = followups::open(
         &[member.as_member()],
         &done,
-        &roster::outcomes(&store.conn, today)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         &policy,
         today,
     )
@@ -220,13 +221,4 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         out.warn(fatigue_advice(&member.contact_id, &signals, &policy));
     }
     Ok(())
-}
-
-/// "fatigue: ...; suggest a break of one quarter: refprog roster break C --days 90"
-pub fn fatigue_advice(contact_id: &str, signals: &[String], policy: &policy::Policy) -> String {
-    format!(
-        "fatigue: {}; suggest a break of one quarter: refprog roster break {contact_id} --days {}",
-        signals.join("; "),
-        policy.break_days
-    )
 }

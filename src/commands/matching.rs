@@ -8,7 +8,7 @@ use crate::cli::MatchArgs;
 use crate::commands::request::{status_of, to_row};
 use crate::domain::matching::RankKey;
 use crate::domain::matching::{self, Candidate, Exclusion, Grade, Graded, Need};
-use crate::domain::model::{ActivityKind, RequestStatus, RoleLevel};
+use crate::domain::model::RequestStatus;
 use crate::domain::policy::Policy;
 use crate::domain::segments::{IndustryMatch, SectorMap};
 use crate::output::{Cell, Column, Format, Out};
@@ -16,21 +16,6 @@ use crate::store::matching::{History, Scope};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{self, Store};
 use crate::{UsageError, stamp};
-
-/// What the request needs, from its stored row.
-pub fn need_of(r: &RequestRow) -> Need {
-    Need {
-        prospect: r.prospect.clone(),
-        industry: r.industry.clone(),
-        employees: r.employees,
-        country: r.country.clone(),
-        region: r.region.clone(),
-        role_level: r.role_level.as_deref().and_then(RoleLevel::parse),
-        use_case: r.use_case.clone(),
-        kind: ActivityKind::parse(&r.kind),
-        deal_size_cents: r.deal_size_cents,
-    }
-}
 
 /// The outcome of matching one request.
 pub struct Matched {
@@ -161,7 +146,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             to_row(a, "ad hoc", today)
         }
     };
-    let need = need_of(&row);
+    let need = row.need();
     if let (Some(contact), Some(r)) = (&args.ask, &stored) {
         return ask(
             store,

@@ -5,12 +5,11 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::{RosterAction, RosterArgs};
-use crate::commands::log_call::fatigue_advice;
 use crate::domain::eligibility::{PendingAsk, Standing, history_start, standing};
 use crate::domain::followups;
 use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
-use crate::domain::policy::{Policy, fatigue_signals};
+use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
 use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};
@@ -364,7 +363,7 @@ fn show(
     let open = followups::open(
         &[m.as_member()],
         &done,
-        &roster::outcomes(&store.conn, today)?,
+        &roster::outcomes_for(&store.conn, &done, today)?,
         policy,
         today,
     );
@@ -393,6 +392,7 @@ fn show(
         ),
         ("next eligible", Some(s.verdict.next_eligible.to_string())),
         ("last activity", s.last_used.map(|d| d.to_string())),
+        ("last 12 months", Some(activity_by_month(&dates, today))),
         (
             "willing",
             Some(if m.willing.is_empty() {
@@ -480,4 +480,15 @@ fn show(
         ])?;
     }
     rows.finish()
+}
+
+/// The counted activities of the last 12 months as a sparkline with the total.
+fn activity_by_month(dates: &[NaiveDate], today: NaiveDate) -> String {
+    let counts = crate::domain::metrics::monthly_counts(dates, today, 12);
+    format!(
+        "{} {} activities (a month a mark, to {})",
+        crate::output::sparkline(&counts),
+        counts.iter().sum::<u64>(),
+        today.format("%Y-%m")
+    )
 }

@@ -2,7 +2,7 @@
 //! account with `domain::score`, and prints them best first, or one with `--explain`.
 
 use anyhow::{Result, bail};
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
@@ -41,18 +41,17 @@ pub fn gather(
 ) -> Result<Gathered> {
     let sectors = SectorMap::new(&policy.sectors);
     let from = policy.window_start(today);
-    let reader = store.reader()?;
     let sectors_ref = &sectors;
-    let (voices, demand, mut accounts, index) = std::thread::scope(|scope| -> Result<_> {
-        let other = scope.spawn(move || -> Result<_> {
-            let voices = Voices::load(&reader, from, today)?;
-            let end = today + Duration::days(horizon_days);
-            let deals = store::scoring::open_deals(&reader, today, end)?;
-            Ok((
-                voices,
-                Demand::new(&deals, today, horizon_days, sectors_ref),
-            ))
-        });
+    let read_other = |conn: &rusqlite::Connection| -> Result<_> {
+        let voices = Voices::load(conn, from, today)?;
+        let end = crate::domain::dates::add_days(today, horizon_days);
+        let deals = store::scoring::open_deals(conn, today, end)?;
+        Ok((
+            voices,
+            Demand::new(&deals, today, horizon_days, sectors_ref),
+        ))
+    };
+    let read_accounts = || -> Result<_> {
         let accounts = store::scoring::accounts(&store.conn)?;
         // Ids up to 24 bytes (Salesforce's 18, HubSpot's numbers) sit in the table's own
         // slots, so a lookup reads no other memory.
@@ -61,11 +60,21 @@ pub fn gather(
             .enumerate()
             .map(|(i, a)| (CompactString::from(a.account_id.as_str()), i))
             .collect();
-        let (voices, demand) = other
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the contacts' load failed"))??;
-        Ok((voices, demand, accounts, index))
-    })?;
+        Ok((accounts, index))
+    };
+    // The load and pipeline on a second connection of the same snapshot
+    // (Store::begin_snapshot) while this one reads the accounts; else one after the other.
+    let ((voices, demand), (mut accounts, index)) = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let other = scope.spawn(move || read_other(&reader));
+            let accounts = read_accounts()?;
+            let other = other
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the contacts' load failed"))??;
+            Ok((other, accounts))
+        })?,
+        None => (read_other(&store.conn)?, read_accounts()?),
+    };
     let best = voices.add_up(store, &index, &mut accounts)?;
     // Not freed: the process ends soon after, and freeing a hundred thousand entries one by
     // one costs more than anything left to do with them.
@@ -158,16 +167,22 @@ impl Voices {
     ) -> Result<Vec<Option<ContactFacts>>> {
         let (first, last) = store::scoring::contact_rows(&store.conn)?;
         let middle = first + (last - first) / 2;
-        let reader = store.reader()?;
         let count = accounts.len();
-        let (mut tally, other) = std::thread::scope(|scope| -> Result<_> {
-            let other = scope.spawn(move || self.tally(&reader, index, count, middle + 1..=last));
-            let tally = self.tally(&store.conn, index, count, first..=middle)?;
-            let other = other
-                .join()
-                .map_err(|_| anyhow::anyhow!("reading the contacts failed"))??;
-            Ok((tally, other))
-        })?;
+        let (mut tally, other) = match store.reader() {
+            Some(reader) => std::thread::scope(|scope| -> Result<_> {
+                let other =
+                    scope.spawn(move || self.tally(&reader, index, count, middle + 1..=last));
+                let tally = self.tally(&store.conn, index, count, first..=middle)?;
+                let other = other
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("reading the contacts failed"))??;
+                Ok((tally, other))
+            })?,
+            None => (
+                self.tally(&store.conn, index, count, first..=middle)?,
+                self.tally(&store.conn, index, count, middle + 1..=last)?,
+            ),
+        };
         for (mine, theirs) in tally.iter_mut().zip(other) {
             mine.load += theirs.load;
             mine.yes += theirs.yes;
@@ -258,8 +273,10 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                     .group(own)
                     .is_some_and(|g| squash(g) == squash(industry))
         });
-        s.account.status != Some(AccountStatus::Churned)
-            && args.label.is_none_or(|label| s.score.label == label)
+        !matches!(
+            s.account.status,
+            Some(AccountStatus::Churned | AccountStatus::Prospect)
+        ) && args.label.is_none_or(|label| s.score.label == label)
             && args.min_score.is_none_or(|min| s.score.composite >= min)
             && industry_ok
     };

@@ -43,6 +43,10 @@ pub enum Reason {
     Churned {
         account: String,
     },
+    /// The account is a prospect, partner or competitor, not a customer.
+    NotACustomer {
+        account: String,
+    },
     Escalation {
         account: String,
     },
@@ -80,6 +84,7 @@ impl Reason {
             Reason::NotEnrolled => "not enrolled".to_string(),
             Reason::LogoOnly => "logo only".to_string(),
             Reason::Churned { .. } => "account churned".to_string(),
+            Reason::NotACustomer { .. } => "not a customer".to_string(),
             Reason::Escalation { .. } => "open escalation".to_string(),
             Reason::OnBreak { until } => format!("on break until {until}"),
             Reason::NotWilling { kind, .. } => format!("no {kind}s"),
@@ -97,6 +102,7 @@ impl Reason {
                 | Reason::NotEnrolled
                 | Reason::LogoOnly
                 | Reason::Churned { .. }
+                | Reason::NotACustomer { .. }
                 | Reason::Escalation { .. }
         )
     }
@@ -117,6 +123,9 @@ impl fmt::Display for Reason {
             Reason::NotEnrolled => write!(f, "not enrolled in the program"),
             Reason::LogoOnly => write!(f, "logo tier: name and logo use only, no calls"),
             Reason::Churned { account } => write!(f, "{account} has churned"),
+            Reason::NotACustomer { account } => {
+                write!(f, "{account} is not a customer (a prospect)")
+            }
             Reason::Escalation { account } => write!(f, "{account} has an open escalation"),
             Reason::OnBreak { until } => write!(
                 f,
@@ -345,6 +354,11 @@ pub fn decide(
     }
     if subject.status == Some(AccountStatus::Churned) {
         reasons.push(Reason::Churned {
+            account: subject.account.to_string(),
+        });
+    }
+    if subject.status == Some(AccountStatus::Prospect) {
+        reasons.push(Reason::NotACustomer {
             account: subject.account.to_string(),
         });
     }

@@ -34,6 +34,8 @@ pub struct Done {
     pub date: NaiveDate,
     pub reference_rating: Option<i64>,
     pub prospect_rating: Option<i64>,
+    /// The follow-up this touch was logged to close (`followups done ID`).
+    pub closes: Option<String>,
 }
 
 /// The outcome of the deal behind a request.
@@ -44,9 +46,75 @@ pub struct Outcome {
     pub close_date: Option<NaiveDate>,
 }
 
+/// What a follow-up asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FollowUpKind {
+    ThankYou,
+    Feedback,
+    ProspectFeedback,
+    LoopClosed,
+    CheckIn,
+    Appreciation,
+    Recommit,
+    BreakEnds,
+}
+
+impl FollowUpKind {
+    pub const ALL: [FollowUpKind; 8] = [
+        FollowUpKind::ThankYou,
+        FollowUpKind::Feedback,
+        FollowUpKind::ProspectFeedback,
+        FollowUpKind::LoopClosed,
+        FollowUpKind::CheckIn,
+        FollowUpKind::Appreciation,
+        FollowUpKind::Recommit,
+        FollowUpKind::BreakEnds,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpKind::ThankYou => "thank-you",
+            FollowUpKind::Feedback => "feedback",
+            FollowUpKind::ProspectFeedback => "prospect-feedback",
+            FollowUpKind::LoopClosed => "loop-closed",
+            FollowUpKind::CheckIn => "check-in",
+            FollowUpKind::Appreciation => "appreciation",
+            FollowUpKind::Recommit => "recommit",
+            FollowUpKind::BreakEnds => "break-ends",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FollowUpKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text.trim())
+    }
+
+    /// The touch that closes it (None: recommitment is a roster change).
+    pub fn touch(self) -> Option<ActivityKind> {
+        match self {
+            FollowUpKind::ThankYou => Some(ActivityKind::ThankYou),
+            FollowUpKind::Feedback | FollowUpKind::ProspectFeedback => Some(ActivityKind::Feedback),
+            FollowUpKind::LoopClosed => Some(ActivityKind::LoopClosed),
+            FollowUpKind::CheckIn | FollowUpKind::BreakEnds => Some(ActivityKind::CheckIn),
+            FollowUpKind::Appreciation => Some(ActivityKind::Gift),
+            FollowUpKind::Recommit => None,
+        }
+    }
+}
+
+impl std::fmt::Display for FollowUpKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct FollowUp {
     pub due: NaiveDate,
+    /// Stable: derived from what opened it (`thank-you:ACT-00042`,
+    /// `check-in:C-1:2026-03-01`), so `followups done ID` closes this one and no other.
+    pub id: String,
+    pub kind: FollowUpKind,
     pub contact_id: String,
     pub name: String,
     pub account: String,
@@ -66,7 +134,7 @@ fn touch_after(done: &[&Done], kind: ActivityKind, from: NaiveDate) -> bool {
 /// closes an older call's thank-you, and a loop closed on one request not another's.
 fn closed_by<'d>(counted: &[&&Done], touches: impl Iterator<Item = &'d Done>) -> Vec<bool> {
     let mut closed = vec![false; counted.len()];
-    let mut touches: Vec<&Done> = touches.collect();
+    let mut touches: Vec<&Done> = touches.filter(|t| t.closes.is_none()).collect();
     touches.sort_by_key(|t| t.date);
     for t in touches {
         let pick = counted
@@ -110,9 +178,23 @@ pub fn open(
         let mine: &[&Done] = by_contact
             .get(m.contact_id.as_str())
             .map_or(&[], Vec::as_slice);
-        let mut push = |due: NaiveDate, request: Option<&String>, what: String, command: String| {
+        // The follow-ups closed by a touch that names them.
+        let named: rustc_hash::FxHashSet<&str> =
+            mine.iter().filter_map(|d| d.closes.as_deref()).collect();
+        let mut push = |kind: FollowUpKind,
+                        opened_by: String,
+                        due: NaiveDate,
+                        request: Option<&String>,
+                        what: String,
+                        command: String| {
+            let id = format!("{kind}:{opened_by}");
+            if named.contains(id.as_str()) {
+                return;
+            }
             out.push(FollowUp {
                 due,
+                id,
+                kind,
                 contact_id: m.contact_id.clone(),
                 name: m.name.clone(),
                 account: m.account.clone(),
@@ -151,6 +233,8 @@ pub fn open(
                 .unwrap_or_default();
             if !thanked[i] {
                 push(
+                    FollowUpKind::ThankYou,
+                    a.activity_id.clone(),
                     a.date + Duration::days((policy.thank_hours / 24).max(1)),
                     a.request_id.as_ref(),
                     format!("thank {} for the {} on {}", m.name, a.kind, a.date),
@@ -163,6 +247,8 @@ pub fn open(
             let reference_heard = a.reference_rating.is_some() || heard[i];
             if !reference_heard {
                 push(
+                    FollowUpKind::Feedback,
+                    a.activity_id.clone(),
                     a.date + Duration::days((policy.feedback_hours / 24).max(1)),
                     a.request_id.as_ref(),
                     format!("ask {} how the {} on {} went", m.name, a.kind, a.date),
@@ -181,6 +267,8 @@ pub fn open(
                     });
                 if !prospect_heard {
                     push(
+                        FollowUpKind::ProspectFeedback,
+                        a.activity_id.clone(),
                         a.date + Duration::days((policy.prospect_hours / 24).max(1)),
                         Some(request),
                         format!(
@@ -199,6 +287,8 @@ pub fn open(
                     let decided = outcome.close_date.unwrap_or(a.date).max(a.date);
                     if !looped[i] {
                         push(
+                            FollowUpKind::LoopClosed,
+                            a.activity_id.clone(),
                             decided,
                             Some(request),
                             format!(
@@ -224,6 +314,8 @@ pub fn open(
                 .or(m.enrolled_on);
             if let Some(last) = last {
                 push(
+                    FollowUpKind::CheckIn,
+                    format!("{}:{last}", m.contact_id),
                     last + Duration::days(policy.checkin_days),
                     None,
                     format!("quarterly check-in with {} (strategic)", m.name),
@@ -247,6 +339,8 @@ pub fn open(
                 && !touch_after(mine, ActivityKind::Gift, *reached)
             {
                 push(
+                    FollowUpKind::Appreciation,
+                    format!("{}:{reached}", m.contact_id),
                     *reached + Duration::days(7),
                     None,
                     format!(
@@ -259,6 +353,8 @@ pub fn open(
         }
         if let Some(since) = m.recommitted_on.or(m.enrolled_on) {
             push(
+                FollowUpKind::Recommit,
+                format!("{}:{since}", m.contact_id),
                 since + Duration::days(policy.recommit_days),
                 None,
                 format!("yearly recommitment (last on {since})"),
@@ -267,6 +363,8 @@ pub fn open(
         }
         if let Some(until) = m.break_until.filter(|u| *u >= today - Duration::days(7)) {
             push(
+                FollowUpKind::BreakEnds,
+                format!("{}:{until}", m.contact_id),
                 until,
                 None,
                 format!("break ends on {until}: welcome {} back", m.name),
@@ -277,6 +375,47 @@ pub fn open(
     // Equal follow-ups are identical, so an unstable sort gives the same list.
     out.sort_unstable();
     out
+}
+
+/// Moves each snoozed follow-up's due day to the snooze's day (never earlier).
+pub fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
+    for f in list.iter_mut() {
+        if let Some(until) = snoozes.get(&f.id) {
+            f.due = f.due.max(*until);
+        }
+    }
+    list.sort_unstable();
+}
+
+/// The follow-ups, and apart the stale ones: overdue longer than `followup.stale_days`
+/// (a first import would otherwise bury the person under years of thank-yous).
+pub fn split_stale(
+    list: Vec<FollowUp>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> (Vec<FollowUp>, Vec<FollowUp>) {
+    let cutoff = today - Duration::days(policy.stale_days);
+    list.into_iter().partition(|f| f.due >= cutoff)
+}
+
+/// One line per kind for the stale follow-ups: how many, the oldest, and the flag.
+pub fn stale_summary(stale: &[FollowUp], policy: &Policy) -> Vec<String> {
+    let mut by: std::collections::BTreeMap<FollowUpKind, (usize, NaiveDate)> =
+        std::collections::BTreeMap::new();
+    for f in stale {
+        let entry = by.entry(f.kind).or_insert((0, f.due));
+        entry.0 += 1;
+        entry.1 = entry.1.min(f.due);
+    }
+    by.into_iter()
+        .map(|(kind, (n, oldest))| {
+            format!(
+                "{n} {kind} follow-up{} over {} days late (oldest {oldest}): --stale",
+                if n == 1 { "" } else { "s" },
+                policy.stale_days
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -307,6 +446,7 @@ mod tests {
             date: day(date),
             reference_rating: None,
             prospect_rating: None,
+            closes: None,
         }
     }
 

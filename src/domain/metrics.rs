@@ -69,6 +69,22 @@ pub fn meets(value: Option<f64>, min: Option<f64>, max: Option<f64>) -> &'static
     }
 }
 
+/// How many of `dates` fall in each of the `months` calendar months ending with the month
+/// of `today`, oldest first (dates after `today` are not counted).
+pub fn monthly_counts(dates: &[NaiveDate], today: NaiveDate, months: u32) -> Vec<u64> {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let last = index(today);
+    let first = last - i64::from(months) + 1;
+    let mut counts = vec![0; months as usize];
+    for d in dates.iter().filter(|d| **d <= today) {
+        let i = index(*d);
+        if i >= first {
+            counts[(i - first) as usize] += 1;
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +107,13 @@ mod tests {
         assert_eq!(quarter_start(day("2026-03-31")), day("2026-01-01"));
         assert_eq!(meets(Some(0.7), Some(0.6), Some(0.8)), "met");
         assert_eq!(meets(Some(0.9), Some(0.6), Some(0.8)), "not met");
+        let dates = [
+            day("2026-11-02"),
+            day("2026-11-20"),
+            day("2026-09-30"),
+            day("2025-11-30"),
+        ];
+        assert_eq!(monthly_counts(&dates, day("2026-11-23"), 3), vec![1, 0, 2]);
+        assert_eq!(monthly_counts(&dates, day("2026-11-23"), 13)[0], 1);
     }
 }

@@ -242,10 +242,13 @@ impl ActivityKind {
 }
 
 vocabulary! {
-    /// Is the company still a customer.
+    /// Is the company still a customer. A `prospect` (also a partner, competitor or other
+    /// account of the CRM) is never scored, matched or counted as a reference; its
+    /// firmographics describe the deals that point to it.
     AccountStatus {
         Active = "active" ["customer", "current customer", "live", "paying"],
         Churned = "churned" ["former customer", "inactive", "cancelled", "canceled", "lost"],
+        Prospect = "prospect" ["not a customer"],
     }
 }
 

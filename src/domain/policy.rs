@@ -174,6 +174,20 @@ policy! {
     "score.milestone_lift" => milestone_lift: f64 = 15.0, Points, "points a recent success milestone adds to sentiment";
     "score.min_customer_days" => min_customer_days: i64 = 182, Days, "customers for less than this (6 months) are not ready";
     "score.over_asked" => over_asked: i64 = 3, Count, "asks and activities in the load window that make an account over-asked";
+    "score.nps_passive_points" => nps_passive_points: f64 = 60.0, Points, "sentiment points of a passive NPS answer (a promoter gets 100)";
+    "score.nps_detractor_points" => nps_detractor_points: f64 = 5.0, Points, "sentiment points per NPS point of a detractor";
+    "score.sentiment_nps_share" => sentiment_nps_share: f64 = 0.6, Share, "share of the NPS points in sentiment when health is known too (the rest is health)";
+    "score.adoption_active_share" => adoption_active_share: f64 = 0.6, Share, "share of active-user adoption in the adoption score (the rest is advanced features)";
+    "score.neutral" => score_neutral: f64 = 50.0, Points, "points a dimension gets when its figures are missing";
+    "score.high_adoption" => high_adoption: f64 = 70.0, Points, "active-user adoption from this is called high";
+    "score.low_adoption" => low_adoption: f64 = 40.0, Points, "active-user adoption under this is called low";
+    "score.advocacy_start" => advocacy_start: f64 = 40.0, Points, "advocacy points before signals, yes answers and load";
+    "score.advocacy_case_study" => advocacy_case_study: f64 = 20.0, Points, "advocacy points of a case study";
+    "score.advocacy_signal" => advocacy_signal: f64 = 10.0, Points, "advocacy points of any other signal (review, event, referral)";
+    "score.advocacy_yes" => advocacy_yes: f64 = 5.0, Points, "advocacy points per past yes answer";
+    "score.advocacy_yes_max" => advocacy_yes_max: f64 = 20.0, Points, "most advocacy points past yes answers give";
+    "score.advocacy_per_load" => advocacy_per_load: f64 = 15.0, Points, "advocacy points each ask or activity in the load window takes off";
+    "score.icp_weak_share" => icp_weak_share: f64 = 0.05, Share, "resembling less of the pipeline than this is called a weak fit";
     "score.horizon_days" => horizon_days: i64 = 90, Days, "pipeline closing within this many days is the demand ICP fit is measured against";
     "score.icp_full_share" => icp_full_share: f64 = 0.25, Share, "resembling this share of the pipeline counts as a full ICP fit";
     "limit.window_days" => limit_window_days: i64 = 90, Days, "the rolling window the per-tier limits and the load count in";
@@ -212,6 +226,7 @@ policy! {
     "followup.feedback_hours" => feedback_hours: i64 = 48, Count, "hours after an activity to ask the reference for feedback";
     "followup.checkin_days" => checkin_days: i64 = 90, Days, "days between check-ins with each strategic reference";
     "followup.appreciation_after" => appreciation_after: i64 = 3, Count, "activities in a rolling year after which to send appreciation";
+    "followup.stale_days" => stale_days: i64 = 30, Days, "follow-ups overdue longer than this are summed up in one line per kind (listed with --stale)";
     "followup.reach_days" => followup_reach_days: i64 = 400, Days, "days of activities the follow-ups read (more than a year)";
     "year.days" => year_days: i64 = 365, Days, "the length of a year: appreciation's rolling year, how far ahead log-call accepts a date";
     "fulfillment.sla_hours" => sla_hours: i64 = 48, Count, "hours from submission within which a request counts as fulfilled in time";
@@ -451,6 +466,15 @@ pub fn fatigue_signals(
     signals
 }
 
+/// "fatigue: ...; suggest a break of one quarter: refprog roster break C --days 90"
+pub fn fatigue_advice(contact_id: &str, signals: &[String], policy: &Policy) -> String {
+    format!(
+        "fatigue: {}; suggest a break of one quarter: refprog roster break {contact_id} --days {}",
+        signals.join("; "),
+        policy.break_days
+    )
+}
+
 /// The message for a key that does not exist, with the closest one.
 pub fn unknown_key(key: &str) -> String {
     let closest = KEYS
@@ -533,6 +557,20 @@ mod tests {
             ("score.milestone_lift", "15"),
             ("score.min_customer_days", "182"),
             ("score.over_asked", "3"),
+            ("score.nps_passive_points", "60"),
+            ("score.nps_detractor_points", "5"),
+            ("score.sentiment_nps_share", "0.6"),
+            ("score.adoption_active_share", "0.6"),
+            ("score.neutral", "50"),
+            ("score.high_adoption", "70"),
+            ("score.low_adoption", "40"),
+            ("score.advocacy_start", "40"),
+            ("score.advocacy_case_study", "20"),
+            ("score.advocacy_signal", "10"),
+            ("score.advocacy_yes", "5"),
+            ("score.advocacy_yes_max", "20"),
+            ("score.advocacy_per_load", "15"),
+            ("score.icp_weak_share", "0.05"),
             ("score.horizon_days", "90"),
             ("score.icp_full_share", "0.25"),
             ("limit.window_days", "90"),
@@ -574,6 +612,7 @@ mod tests {
             ("followup.feedback_hours", "48"),
             ("followup.checkin_days", "90"),
             ("followup.appreciation_after", "3"),
+            ("followup.stale_days", "30"),
             ("followup.reach_days", "400"),
             ("year.days", "365"),
             ("fulfillment.sla_hours", "48"),

@@ -13,7 +13,9 @@
 //!   referral, plus 5 per past yes answer (up to 20), minus 15 per unit of load in the
 //!   window.
 //!
-//! A missing input scores a neutral 50 and says so.
+//! A missing input scores a neutral 50 and says so. Every number above is a policy default
+//! (`score.*`, `match.promoter_from`/`match.detractor_to`); the explanations print the values
+//! in force. The ICP-fit part weights are still constants here.
 
 use chrono::NaiveDate;
 use compact_str::CompactString;
@@ -91,6 +93,8 @@ pub struct Demand {
     place: FxHashMap<String, Tally>,
     country: FxHashMap<String, Tally>,
     use_case: FxHashMap<String, Tally>,
+    /// Deals that name an industry, a size, a place, a use case (in [`FIT_WEIGHTS`] order).
+    known: [u64; 4],
 }
 
 /// The parts of ICP fit, as shares of the pipeline (0-1).
@@ -100,6 +104,9 @@ pub struct Fit {
     pub size: (f64, f64),
     pub region: (f64, f64),
     pub use_case: (f64, f64),
+    /// The dimensions no deal in the pipeline names (a Salesforce opportunity export has
+    /// no industry, size or region): scored neutral, not as a mismatch.
+    pub blind: [bool; 4],
     /// The weighted share by count and by amount.
     pub by_count: f64,
     pub by_amount: f64,
@@ -157,6 +164,15 @@ impl Demand {
             }
             let amount = deal.amount_cents as f64;
             demand.total.add(amount);
+            let named = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+            for (known, named) in demand.known.iter_mut().zip([
+                named(&deal.industry),
+                deal.employees.is_some(),
+                named(&deal.country) || named(&deal.region),
+                named(&deal.use_case),
+            ]) {
+                *known += u64::from(named);
+            }
             tally(&mut demand.industry, &[deal.industry.as_deref()], amount);
             if let Some(group) = deal.industry.as_deref().and_then(|i| sectors.group(i)) {
                 demand
@@ -184,8 +200,9 @@ impl Demand {
         self.total.count as u64
     }
 
-    /// How much of the pipeline resembles the account.
-    pub fn fit(&self, account: &AccountFacts, sectors: &SectorMap) -> Fit {
+    /// How much of the pipeline resembles the account. A dimension no deal names counts as
+    /// the `neutral` share.
+    pub fn fit(&self, account: &AccountFacts, sectors: &SectorMap, neutral: f64) -> Fit {
         let total = self.total;
         let share = |t: Tally| -> (f64, f64) {
             (
@@ -229,7 +246,14 @@ impl Demand {
         );
         let region = blend(place, get(&self.country, &account.country));
         let use_case = share(get(&self.use_case, &account.use_case));
-        let parts = [industry, size, region, use_case];
+        let blind = self.known.map(|n| n == 0);
+        let mut parts = [industry, size, region, use_case];
+        for (part, blind) in parts.iter_mut().zip(blind) {
+            if blind {
+                *part = (neutral, neutral);
+            }
+        }
+        let [industry, size, region, use_case] = parts;
         let weighted = |pick: fn(&(f64, f64)) -> f64| {
             parts
                 .iter()
@@ -242,6 +266,7 @@ impl Demand {
             size,
             region,
             use_case,
+            blind,
             by_count: weighted(|p| p.0),
             by_amount: weighted(|p| p.1),
         }
@@ -337,11 +362,15 @@ pub fn ago(days: i64) -> String {
     }
 }
 
-pub fn nps_category(nps: i64) -> &'static str {
-    match nps {
-        9.. => "promoter",
-        7..=8 => "passive",
-        _ => "detractor",
+/// Promoter, passive or detractor, by the policy's NPS thresholds (`match.promoter_from`,
+/// `match.detractor_to`: the same as availability in match).
+pub fn nps_category(nps: i64, policy: &Policy) -> &'static str {
+    if nps >= policy.promoter_from {
+        "promoter"
+    } else if nps > policy.detractor_to {
+        "passive"
+    } else {
+        "detractor"
     }
 }
 
@@ -371,10 +400,10 @@ pub fn score(
     let mut clauses: Vec<String> = Vec::new();
 
     // Sentiment.
-    let nps_points = account.nps.map(|nps| match nps_category(nps) {
+    let nps_points = account.nps.map(|nps| match nps_category(nps, policy) {
         "promoter" => 100.0,
-        "passive" => 60.0,
-        _ => nps as f64 * 5.0,
+        "passive" => policy.nps_passive_points,
+        _ => nps as f64 * policy.nps_detractor_points,
     });
     if let (Some(nps), Some(points)) = (account.nps, nps_points) {
         step!(
@@ -382,7 +411,7 @@ pub fn score(
             "sentiment",
             Some(points),
             "NPS {nps}: {}",
-            nps_category(nps)
+            nps_category(nps, policy)
         );
     }
     if let Some(health) = account.health {
@@ -395,12 +424,15 @@ pub fn score(
     }
     let mut sentiment = match (nps_points, account.health) {
         (Some(n), Some(h)) => {
-            let blended = 0.6 * n + 0.4 * h as f64;
+            let share = policy.sentiment_nps_share;
+            let blended = share * n + (1.0 - share) * h as f64;
             step!(
                 why,
                 "sentiment",
                 Some(round1(blended)),
-                "60 % NPS points + 40 % health"
+                "{} % NPS points + {} % health",
+                round1(share * 100.0),
+                round1((1.0 - share) * 100.0)
             );
             blended
         }
@@ -410,14 +442,14 @@ pub fn score(
             step!(
                 why,
                 "sentiment",
-                Some(50.0),
+                Some(policy.score_neutral),
                 "no NPS or health score: neutral"
             );
-            50.0
+            policy.score_neutral
         }
     };
     let mut sentiment_clause = match (account.nps, account.health) {
-        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps)),
+        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps, policy)),
         (None, Some(h)) => format!("health {h}, no NPS"),
         (None, None) => "no NPS or health score".to_string(),
     };
@@ -453,13 +485,16 @@ pub fn score(
     // Adoption.
     let adoption = match (account.adoption, account.advanced_adoption) {
         (Some(a), Some(b)) => {
+            let share = policy.adoption_active_share;
             step!(
                 why,
                 "adoption",
                 None,
-                "active-user adoption {a}% x 60 % + advanced-feature adoption {b}% x 40 %"
+                "active-user adoption {a}% x {} % + advanced-feature adoption {b}% x {} %",
+                round1(share * 100.0),
+                round1((1.0 - share) * 100.0)
             );
-            0.6 * a + 0.4 * b
+            share * a + (1.0 - share) * b
         }
         (Some(a), None) => {
             step!(
@@ -481,13 +516,13 @@ pub fn score(
         }
         (None, None) => {
             step!(why, "adoption", None, "no adoption figures: neutral");
-            50.0
+            policy.score_neutral
         }
     };
     step!(why, "adoption", Some(round1(adoption)), "adoption score");
     match account.adoption {
-        Some(a) if a >= 70.0 => clauses.push(format!("high adoption ({a}%)")),
-        Some(a) if a < 40.0 => clauses.push(format!("low adoption ({a}%)")),
+        Some(a) if a >= policy.high_adoption => clauses.push(format!("high adoption ({a}%)")),
+        Some(a) if a < policy.low_adoption => clauses.push(format!("low adoption ({a}%)")),
         _ => {}
     }
 
@@ -496,7 +531,7 @@ pub fn score(
         step!(
             why,
             "icp_fit",
-            Some(50.0),
+            Some(policy.score_neutral),
             "no open pipeline closing in the next {} days: neutral",
             demand.horizon_days
         );
@@ -504,11 +539,13 @@ pub fn score(
             "no open pipeline in the next {} days to compare with",
             demand.horizon_days
         ));
-        50.0
+        policy.score_neutral
     } else {
-        let fit = demand.fit(account, sectors);
+        // A dimension the pipeline does not describe scores the neutral points.
+        let neutral = policy.icp_full_share * policy.score_neutral / 100.0;
+        let fit = demand.fit(account, sectors, neutral);
         let pct = |x: f64| format!("{:.0}%", x * 100.0);
-        for (name, part, weight) in [
+        for ((name, part, weight), blind) in [
             (
                 "industry (same sector group counts half)",
                 fit.industry,
@@ -521,7 +558,20 @@ pub fn score(
                 FIT_WEIGHTS[2],
             ),
             ("use case", fit.use_case, FIT_WEIGHTS[3]),
-        ] {
+        ]
+        .into_iter()
+        .zip(fit.blind)
+        {
+            if blind {
+                step!(
+                    why,
+                    "icp_fit",
+                    None,
+                    "{name}: no open deal names one: neutral ({} counts as half a fit), weight {weight}",
+                    pct(neutral)
+                );
+                continue;
+            }
             step!(
                 why,
                 "icp_fit",
@@ -544,47 +594,69 @@ pub fn score(
             pct(fit.by_amount),
             pct(policy.icp_full_share)
         );
-        if share < 0.05 {
-            clauses.push("few prospects in the pipeline resemble it".to_string());
+        let blind: Vec<&str> = ["industry", "size", "region", "use case"]
+            .into_iter()
+            .zip(fit.blind)
+            .filter_map(|(name, blind)| blind.then_some(name))
+            .collect();
+        if blind.len() == fit.blind.len() {
+            clauses.push(
+                "the open pipeline names no industry, size, region or use case: neutral"
+                    .to_string(),
+            );
         } else {
-            clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            if share < policy.icp_weak_share {
+                clauses.push("few prospects in the pipeline resemble it".to_string());
+            } else {
+                clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+            }
+            if !blind.is_empty() {
+                clauses.push(format!(
+                    "no open deal names its {}: neutral",
+                    blind.join(" or ")
+                ));
+            }
         }
         points
     };
 
     // Advocacy history minus load.
-    let mut advocacy = 40.0;
-    step!(why, "advocacy", Some(40.0), "starting point");
+    let mut advocacy = policy.advocacy_start;
+    step!(why, "advocacy", Some(advocacy), "starting point");
     for signal in &account.signals {
         let points = if *signal == Signal::CaseStudy {
-            20.0
+            policy.advocacy_case_study
         } else {
-            10.0
+            policy.advocacy_signal
         };
         advocacy += points;
         step!(why, "advocacy", Some(points), "signal: {signal}");
     }
     if account.yes_answers > 0 {
-        let points = (5.0 * account.yes_answers as f64).min(20.0);
+        let points =
+            (policy.advocacy_yes * account.yes_answers as f64).min(policy.advocacy_yes_max);
         advocacy += points;
         step!(
             why,
             "advocacy",
             Some(points),
-            "{} past yes answer(s), 5 each up to 20",
-            account.yes_answers
+            "{} past yes answer(s), {} each up to {}",
+            account.yes_answers,
+            policy.advocacy_yes,
+            policy.advocacy_yes_max
         );
     }
     if account.load > 0 {
-        let points = -15.0 * account.load as f64;
+        let points = -policy.advocacy_per_load * account.load as f64;
         advocacy += points;
         step!(
             why,
             "advocacy",
             Some(points),
-            "{} ask(s) or activities in the last {} days, -15 each",
+            "{} ask(s) or activities in the last {} days, -{} each",
             account.load,
-            policy.limit_window_days
+            policy.limit_window_days,
+            policy.advocacy_per_load
         );
         clauses.push(format!(
             "{} ask{} in the last {} days",
@@ -631,10 +703,13 @@ pub fn score(
     if account.status == Some(AccountStatus::Churned) {
         not_ready.push("churned".to_string());
     }
+    if account.status == Some(AccountStatus::Prospect) {
+        not_ready.push("not a customer (a prospect)".to_string());
+    }
     if account.escalation {
         not_ready.push("open escalation".to_string());
     }
-    if let Some(nps) = account.nps.filter(|n| *n <= 6) {
+    if let Some(nps) = account.nps.filter(|n| *n <= policy.detractor_to) {
         not_ready.push(format!("detractor (NPS {nps})"));
     }
     if let Some(since) = account.customer_since {
@@ -896,7 +971,7 @@ mod tests {
             deal("Retail", 50_000, 200),
         ];
         let demand = Demand::new(&deals, today(), 90, &sectors);
-        let fit = demand.fit(&happy(), &sectors);
+        let fit = demand.fit(&happy(), &sectors, 0.125);
         // industry: 1 same + half of 1 same-sector = 1.5 of 3 deals.
         assert!((fit.industry.0 - 0.5).abs() < 1e-9, "{fit:?}");
         // size: 2 of 3 deals in the mid-market band.
@@ -909,6 +984,41 @@ mod tests {
             ..far
         };
         assert_eq!(Demand::new(&[later], today(), 90, &sectors).deals(), 0);
+    }
+
+    #[test]
+    fn a_pipeline_without_firmographics_scores_those_parts_neutral() {
+        // A Salesforce opportunity export: amounts and dates, no industry, size or region.
+        let sectors = SectorMap::new(&[]);
+        let bare = Deal {
+            industry: None,
+            employees: None,
+            country: None,
+            region: None,
+            use_case: None,
+            amount_cents: 100,
+            close_date: Some(today() + chrono::Duration::days(30)),
+        };
+        let policy = Policy::default();
+        let demand = Demand::new(std::slice::from_ref(&bare), today(), 90, &sectors);
+        let scored = score(&happy(), &demand, &sectors, &policy, today(), true);
+        assert_eq!(scored.icp_fit, 50.0, "{:?}", scored.steps);
+        assert!(
+            scored.steps.iter().any(|s| s.rule.contains("industry")
+                && s.rule.contains("no open deal names one: neutral")),
+            "{:?}",
+            scored.steps
+        );
+        // One named dimension is compared; the others stay neutral.
+        let banking = Deal {
+            industry: Some("Retail".into()),
+            ..bare
+        };
+        let demand = Demand::new(&[banking], today(), 90, &sectors);
+        let fit = demand.fit(&happy(), &sectors, 0.125);
+        assert_eq!(fit.blind, [false, true, true, true]);
+        assert_eq!(fit.industry, (0.0, 0.0));
+        assert_eq!(fit.size, (0.125, 0.125));
     }
 
     #[test]

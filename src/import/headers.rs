@@ -13,6 +13,8 @@ pub struct ColumnMap {
     pub by_field: Vec<Option<usize>>,
     /// Headers that matched no field, in file order.
     pub ignored: Vec<String>,
+    /// Said once per file: a repeated column left out in favour of its first twin.
+    pub notes: Vec<String>,
 }
 
 /// Parses one `--map` value: `CRM Header=field`.
@@ -31,26 +33,27 @@ pub fn map_headers(
     maps: &[(String, String)],
 ) -> Result<ColumnMap, String> {
     let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
-    // The same header twice is ambiguous whatever it maps to.
+    // A name seen before: HubSpot repeats labels by design ("Phone Number" twice). Such a
+    // column is never mapped; if its first twin feeds a field, a note says which was used.
+    // Ignored columns are never compared or validated (issue 18).
     let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut twin_of: Vec<Option<usize>> = vec![None; headers.len()];
     for (i, name) in squashed.iter().enumerate() {
         if name.is_empty() {
             continue;
         }
-        if let Some(&j) = first_seen.get(name.as_str()) {
-            return Err(format!(
-                "columns {} ('{}') and {} ('{}') have the same name: rename or remove one",
-                j + 1,
-                headers[j],
-                i + 1,
-                headers[i]
-            ));
+        match first_seen.get(name.as_str()) {
+            Some(&j) => twin_of[i] = Some(j),
+            None => {
+                first_seen.insert(name, i);
+            }
         }
-        first_seen.insert(name, i);
     }
 
     let mut by_field: Vec<Option<usize>> = vec![None; spec.fields.len()];
     let mut claimed: Vec<bool> = vec![false; headers.len()];
+    // A repeat is claimed by no field.
+    let repeat: Vec<bool> = twin_of.iter().map(Option::is_some).collect();
     for (header, field_name) in maps {
         let Some(field) = spec.index_of(field_name) else {
             return Err(format!(
@@ -63,11 +66,25 @@ pub fn map_headers(
                     .join(", ")
             ));
         };
-        let Some(column) = squashed.iter().position(|s| *s == squash(header)) else {
-            return Err(format!(
-                "--map '{header}={field_name}': the file has no column '{header}'; its columns are {}",
-                headers.join(", ")
-            ));
+        let named: Vec<usize> = (0..headers.len())
+            .filter(|&c| squashed[c] == squash(header))
+            .collect();
+        let column = match named[..] {
+            [] => {
+                return Err(format!(
+                    "--map '{header}={field_name}': the file has no column '{header}'; its columns are {}",
+                    headers.join(", ")
+                ));
+            }
+            [column] => column,
+            [first, second, ..] => {
+                return Err(format!(
+                    "--map '{header}={field_name}': the file has {} columns named '{header}' (columns {} and {}): rename one in the file, then map it",
+                    named.len(),
+                    first + 1,
+                    second + 1
+                ));
+            }
         };
         by_field[field] = Some(column);
         claimed[column] = true;
@@ -84,7 +101,7 @@ pub fn map_headers(
                 field.aliases.iter().map(|a| squash(a)).collect()
             };
             let matches: Vec<usize> = (0..headers.len())
-                .filter(|&c| !claimed[c] && wanted.contains(&squashed[c]))
+                .filter(|&c| !claimed[c] && !repeat[c] && wanted.contains(&squashed[c]))
                 .collect();
             match matches[..] {
                 [] => {}
@@ -125,13 +142,35 @@ pub fn map_headers(
         ));
     }
 
+    let mut notes = Vec::new();
+    for (i, twin) in twin_of.iter().enumerate() {
+        if let Some(&j) = twin.as_ref()
+            && let Some(f) = by_field.iter().position(|c| *c == Some(j))
+        {
+            notes.push(format!(
+                "note: column {} ('{}') repeats the name of column {} ('{}'): used column {} for {}, ignored column {}",
+                i + 1,
+                headers[i],
+                j + 1,
+                headers[j],
+                j + 1,
+                spec.fields[f].name,
+                i + 1
+            ));
+        }
+    }
     let ignored = headers
         .iter()
-        .zip(&claimed)
-        .filter(|(h, claimed)| !**claimed && !h.is_empty())
-        .map(|(h, _)| h.clone())
+        .enumerate()
+        .filter(|(c, h)| !claimed[*c] && !h.is_empty())
+        .filter(|(c, _)| twin_of[*c].is_none_or(|j| !claimed[j]))
+        .map(|(_, h)| h.clone())
         .collect();
-    Ok(ColumnMap { by_field, ignored })
+    Ok(ColumnMap {
+        by_field,
+        ignored,
+        notes,
+    })
 }
 
 fn describe_missing(
@@ -139,23 +178,29 @@ fn describe_missing(
     headers: &[String],
     claimed: &[bool],
 ) -> String {
+    use crate::import::spec::Type;
     let mut text = format!("missing required column '{}'", field.name);
     if !field.aliases.is_empty() {
         text.push_str(&format!(" (also accepted: {})", field.aliases.join(", ")));
     }
-    // The unclaimed header most like any accepted name, if it is reasonably close.
+    // For an id, only a header that names an id (`Record ID - Contact`, `WhoId`) is a
+    // plausible stand-in, however close another is in spelling (`Contact type`); for any
+    // other field, an id column never is.
+    let wants_id = matches!(field.ty, Type::Id | Type::Ref(_) | Type::Link(_));
+    let similarity = |header: &str| {
+        std::iter::once(&field.name)
+            .chain(field.aliases)
+            .map(|name| strsim::normalized_levenshtein(&squash(header), &squash(name)))
+            .fold(0.0, f64::max)
+    };
+    // The unclaimed header most like any accepted name, if it is reasonably close (an id
+    // header need only be somewhat close: it is already of the right sort).
     let closest = headers
         .iter()
         .zip(claimed)
-        .filter(|(_, claimed)| !**claimed)
-        .map(|(header, _)| {
-            let score = std::iter::once(&field.name)
-                .chain(field.aliases)
-                .map(|name| strsim::normalized_levenshtein(&squash(header), &squash(name)))
-                .fold(0.0, f64::max);
-            (score, header)
-        })
-        .filter(|(score, _)| *score >= 0.5)
+        .filter(|(header, claimed)| !**claimed && is_id_like(header) == wants_id)
+        .map(|(header, _)| (similarity(header), header))
+        .filter(|(score, _)| *score >= if wants_id { 0.3 } else { 0.5 })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, header)) = closest {
         text.push_str(&format!(
@@ -164,6 +209,23 @@ fn describe_missing(
         ));
     }
     text
+}
+
+/// True for a header that names an id: a word `ID`/`IDs`, or a CRM API name ending in
+/// `Id` (`AccountId`, `WhoId`).
+fn is_id_like(header: &str) -> bool {
+    header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|word| {
+            let lower = word.to_ascii_lowercase();
+            lower == "id"
+                || lower == "ids"
+                || ["Id", "ID", "Ids", "IDs"].iter().any(|end| {
+                    word.strip_suffix(end)
+                        .is_some_and(|rest| rest.chars().last().is_some_and(char::is_lowercase))
+                })
+        })
 }
 
 #[cfg(test)]
@@ -231,6 +293,31 @@ mod tests {
     }
 
     #[test]
+    fn an_id_field_is_offered_an_id_column() {
+        // A HubSpot contacts export whose id column was renamed: 'Contact type' is closer
+        // in spelling, but only an id column can hold an id.
+        let error = map_headers(
+            &CONTACTS,
+            &headers(&["Contact type", "Contact Record ID", "Account ID", "Name"]),
+            &[],
+        )
+        .expect_err("missing");
+        assert!(
+            error.contains("closest in the file: 'Contact Record ID' (use --map 'Contact Record ID=contact_id')"),
+            "{error}"
+        );
+        let error = map_headers(
+            &CONTACTS,
+            &headers(&["Contact type", "Account ID", "Name"]),
+            &[],
+        )
+        .expect_err("missing");
+        assert!(!error.contains("closest"), "{error}");
+        assert!(is_id_like("AccountId") && is_id_like("Associated Company IDs (Primary)"));
+        assert!(!is_id_like("Paid") && !is_id_like("Idea") && !is_id_like("Contact type"));
+    }
+
+    #[test]
     fn first_and_last_name_stand_for_name() {
         let map = map_headers(
             &CONTACTS,
@@ -245,9 +332,37 @@ mod tests {
         let maps = vec![parse_map("Acct #=account_id").expect("valid")];
         let map = map_headers(&ACCOUNTS, &headers(&["Acct #", "Name"]), &maps).expect("maps");
         assert_eq!(map.by_field[0], Some(0));
-        let error =
-            map_headers(&ACCOUNTS, &headers(&["Id", "Name", "name"]), &[]).expect_err("dup");
-        assert!(error.contains("have the same name"), "{error}");
+        // Issue 18: the first of two same-name columns wins, with a note naming the other.
+        let map = map_headers(&ACCOUNTS, &headers(&["Id", "Name", "name"]), &[]).expect("dup");
+        assert_eq!(map.by_field[1], Some(1));
+        assert_eq!(
+            map.notes,
+            [
+                "note: column 3 ('name') repeats the name of column 2 ('Name'): used column 2 for name, ignored column 3"
+            ]
+        );
+        assert!(map.ignored.is_empty(), "{:?}", map.ignored);
+        // Repeats that feed nothing are only ignored columns.
+        let map = map_headers(
+            &ACCOUNTS,
+            &headers(&["Id", "Name", "Phone Number", "Phone Number"]),
+            &[],
+        )
+        .expect("dup");
+        assert!(map.notes.is_empty());
+        assert_eq!(map.ignored, ["Phone Number", "Phone Number"]);
+        // A --map naming a header the file has twice is ambiguous.
+        let maps = vec![parse_map("Phone Number=name").expect("valid")];
+        let error = map_headers(
+            &ACCOUNTS,
+            &headers(&["Id", "Name", "Phone Number", "Phone Number"]),
+            &maps,
+        )
+        .expect_err("ambiguous");
+        assert!(
+            error.contains("has 2 columns named 'Phone Number'"),
+            "{error}"
+        );
         assert!(parse_map("no equals").is_err());
     }
 }

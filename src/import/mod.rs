@@ -4,7 +4,11 @@
 //! level from a title, a won/lost status from IsWon), check references between kinds,
 //! and write all or nothing.
 
+pub mod crm;
+pub mod folder;
 pub mod headers;
+pub mod mapping;
+pub mod notes;
 pub mod reader;
 pub mod spec;
 pub mod stage;
@@ -15,7 +19,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use crate::domain::model::RoleLevel;
+use crate::domain::model::{AccountStatus, RoleLevel};
 use crate::store::Value;
 pub use crate::store::import::Mode;
 use crate::store::import::{Exists, Outcome, Upserter};
@@ -32,6 +36,7 @@ pub struct ImportOptions {
     pub read: ReadOptions,
     pub date_format: Option<String>,
     pub maps: Vec<(String, String)>,
+    pub value_maps: Vec<mapping::ValueMap>,
     pub skip_bad: bool,
     pub rejects: Option<PathBuf>,
     pub dry_run: bool,
@@ -49,6 +54,12 @@ pub struct Summary {
     pub rejected: u64,
     /// Contacts whose role level was derived from their title.
     pub derived_role_levels: u64,
+    /// Opportunities whose industry, size or region came from their account.
+    pub filled_from_accounts: u64,
+    /// Accounts stored as prospects (the CRM's type or lifecycle stage says not a customer).
+    pub prospects: u64,
+    /// Values of fixed-vocabulary fields that could not be read, with their counts.
+    pub unreadable: Vec<mapping::UnreadableValues>,
     pub ignored_columns: Vec<String>,
     /// Whole-file notes: a footer skipped, the date order chosen, values changed.
     pub notes: Vec<String>,
@@ -110,6 +121,8 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
     let source = CsvSource::open(options.path.as_deref(), &options.read)?;
     let columns = headers::map_headers(spec, &source.headers, &options.maps)
         .map_err(|message| anyhow::anyhow!("{}: {message}", source.name))?;
+    let value_maps = mapping::ValueMaps::new(spec, &options.value_maps)
+        .map_err(|message| anyhow::anyhow!("{message}"))?;
     let present = present_fields(spec, &columns);
     let headers = source.headers.clone();
     let name = source.name.clone();
@@ -117,9 +130,11 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
         kind: spec.table,
         file: source.name.clone(),
         ignored_columns: columns.ignored.clone(),
+        notes: columns.notes.clone(),
         dry_run: options.dry_run,
         ..Summary::default()
     };
+    summary.notes.extend(source.notes.iter().cloned());
     let mut parser = RowParser {
         spec,
         columns: &columns,
@@ -127,6 +142,10 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
         date_format: options.date_format.as_deref(),
         name: &name,
         counts: CellCounts::default(),
+        value_maps: &value_maps,
+        sales_activities: spec.kind == Kind::Activities
+            && crm::is_salesforce_activity_export(&headers),
+        unreadable: mapping::Unreadable::default(),
     };
     let mut writer = StageWriter::new().context("cannot create a temporary file for the import")?;
     parser.read_all(
@@ -141,6 +160,8 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
         .context("cannot write the import's temporary file")?;
     let day_first = parser.counts.day_first.is_some();
     summary.notes.extend(parser.counts.notes(&parser));
+    let unreadable = std::mem::take(&mut parser.unreadable);
+    summary.unreadable = unreadable.finish(spec, |f| parser.header_of(f).to_string());
     Ok(Staged {
         spec,
         headers,
@@ -193,7 +214,7 @@ pub fn apply(
                 if rederive_id && reader.has_ambiguous_date() {
                     values[0] = Value::Text(Cow::Owned(activity_id(spec, &values)));
                 }
-                (line, writer.write(&values, &header_of, &mut summary)?)
+                (line, writer.write(&mut values, &header_of, &mut summary)?)
             }
         };
         if !reasons.is_empty() {
@@ -209,6 +230,9 @@ pub fn apply(
     }
     drop(writer);
     deferred.rebuild(tx)?;
+    if mode == Mode::Write && matches!(spec.kind, Kind::Accounts | Kind::Opportunities) {
+        summary.filled_from_accounts += crate::store::import::fill_deals_from_accounts(tx)?;
+    }
     if summary.read == 0 {
         summary
             .notes
@@ -240,6 +264,8 @@ struct RowWriter<'c> {
     upserter: Upserter<'c>,
     references: Vec<(usize, Kind, Exists<'c>)>,
     spec: &'static KindSpec,
+    /// For opportunities: their accounts' firmographics, for the cells left blank.
+    firmographics: Option<crate::store::import::Firmographics<'c>>,
 }
 
 impl<'c> RowWriter<'c> {
@@ -256,20 +282,28 @@ impl<'c> RowWriter<'c> {
                 references.push((f, kind, Exists::new(tx, kind, mode)?));
             }
         }
+        let firmographics = match spec.kind {
+            Kind::Opportunities => Some(crate::store::import::Firmographics::new(tx)?),
+            _ => None,
+        };
         Ok(RowWriter {
             upserter: Upserter::new(tx, spec, present, mode)?,
             references,
             spec,
+            firmographics,
         })
     }
 
     /// Writes one valid row; the reasons it was refused, if it was.
     fn write<'h>(
         &mut self,
-        values: &[Value<'_>],
+        values: &mut [Value<'_>],
         header_of: &dyn Fn(usize) -> &'h str,
         summary: &mut Summary,
     ) -> Result<Vec<String>> {
+        if let Some(firmographics) = &mut self.firmographics {
+            summary.filled_from_accounts += u64::from(firmographics.fill(self.spec, values)?);
+        }
         let mut reasons = Vec::new();
         for (f, kind, exists) in &mut self.references {
             if values[*f] != Value::Null && !exists.check(&values[*f])? {
@@ -318,7 +352,11 @@ fn present_fields(spec: &KindSpec, columns: &ColumnMap) -> Vec<bool> {
             derived(&mut present, "role_level", &["title"]);
         }
         Kind::Opportunities => derived(&mut present, "status", &["is_won", "is_closed", "stage"]),
-        Kind::Activities => present[0] = true,
+        Kind::Accounts => derived(&mut present, "status", &["account_type", "lifecycle_stage"]),
+        Kind::Activities => {
+            present[0] = true;
+            derived(&mut present, "minutes", &["duration_seconds"]);
+        }
         _ => {}
     }
     present
@@ -341,6 +379,11 @@ struct RowParser<'a> {
     /// The input's name, for whole-file errors.
     name: &'a str,
     counts: CellCounts,
+    value_maps: &'a mapping::ValueMaps,
+    /// A Salesforce task or event export, whose standard types are not reference activities.
+    sales_activities: bool,
+    /// Values of enum fields no rule could read, listed once at the end.
+    unreadable: mapping::Unreadable,
 }
 
 /// What the cells of a whole file told: evidence of the day/month order, and the values
@@ -367,7 +410,7 @@ impl CellCounts {
                 "note: read {} date(s) like 03/04/2026 day-first, as line {line} shows (column '{column}': '{value}')",
                 self.ambiguous
             )),
-            (None, 1..) if parser.date_format.is_none() => notes.push(format!(
+            (None, 1..) if parser.date_format.is_none() && self.month_first.is_none() => notes.push(format!(
                 "note: {} date(s) like 03/04/2026 could be read either way; read them month-first (Salesforce's default); for day-first dates give --date-format %d/%m/%Y",
                 self.ambiguous
             )),
@@ -389,14 +432,112 @@ impl CellCounts {
     }
 }
 
+/// Records per batch between the splitting thread and the validating one, and batches in
+/// flight: memory stays flat.
+const BATCH: usize = 512;
+const BATCHES_IN_FLIGHT: usize = 4;
+
+type RecordBatch = Result<Vec<csv::ByteRecord>>;
+
+/// The splitting thread: reads records in batches (reusing the batches sent back) until the
+/// end, an error, or the receiver is gone.
+fn split_records(
+    mut source: CsvSource,
+    sender: std::sync::mpsc::SyncSender<RecordBatch>,
+    recycled: std::sync::mpsc::Receiver<Vec<csv::ByteRecord>>,
+) {
+    loop {
+        let mut batch = recycled
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        batch.resize_with(BATCH, csv::ByteRecord::new);
+        let mut filled = 0;
+        while filled < BATCH {
+            match source.next(&mut batch[filled]) {
+                Ok(true) => filled += 1,
+                Ok(false) => break,
+                Err(error) => {
+                    let _ = sender.send(Err(error));
+                    return;
+                }
+            }
+        }
+        let last = filled < BATCH;
+        batch.truncate(filled);
+        if sender.send(Ok(batch)).is_err() || last {
+            return;
+        }
+    }
+}
+
+/// The validating side's view of the splitting thread: one record at a time.
+struct Records {
+    receiver: std::sync::mpsc::Receiver<RecordBatch>,
+    recycle: std::sync::mpsc::Sender<Vec<csv::ByteRecord>>,
+    batch: Vec<csv::ByteRecord>,
+    at: usize,
+    done: bool,
+}
+
+impl Records {
+    fn next_record(&mut self) -> Result<Option<&mut csv::ByteRecord>> {
+        while self.at >= self.batch.len() {
+            if self.done {
+                return Ok(None);
+            }
+            let used = std::mem::take(&mut self.batch);
+            if used.capacity() > 0 {
+                let _ = self.recycle.send(used);
+            }
+            match self.receiver.recv() {
+                Ok(Ok(batch)) => {
+                    self.done = batch.len() < BATCH;
+                    self.batch = batch;
+                    self.at = 0;
+                }
+                Ok(Err(error)) => return Err(error),
+                Err(_) => return Ok(None),
+            }
+        }
+        self.at += 1;
+        Ok(self.batch.get_mut(self.at - 1))
+    }
+}
+
 /// The most one-field rows at the end of a file taken for a report footer.
 const FOOTER_ROWS: usize = 20;
 
 impl RowParser<'_> {
     /// Reads every record, validates it, and stages it. Whole-file problems are errors.
+    ///
+    /// Two threads: one splits the CSV into records, this one validates and stages them.
     fn read_all(
         &mut self,
-        mut source: CsvSource,
+        source: CsvSource,
+        stage: &mut StageWriter,
+        keep_raw: bool,
+        summary: &mut Summary,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+            let (recycle, recycled) = std::sync::mpsc::channel();
+            scope.spawn(move || split_records(source, sender, recycled));
+            // Dropped when this closure returns, early or not, so the splitter stops.
+            let mut records = Records {
+                receiver,
+                recycle,
+                batch: Vec::new(),
+                at: 0,
+                done: false,
+            };
+            self.read_records(&mut records, stage, keep_raw, summary, progress)
+        })
+    }
+
+    fn read_records(
+        &mut self,
+        records: &mut Records,
         stage: &mut StageWriter,
         keep_raw: bool,
         summary: &mut Summary,
@@ -405,12 +546,11 @@ impl RowParser<'_> {
         let staging = |e: std::io::Error| {
             anyhow::Error::new(e).context("cannot write the import's temporary file")
         };
-        let mut record = csv::ByteRecord::new();
         // One-field rows after the data: a report footer if nothing but blank lines follows.
         let mut footer: Vec<(u64, csv::ByteRecord)> = Vec::new();
         let mut blank_before_footer = false;
         let mut blank_since_data = false;
-        while source.next(&mut record)? {
+        while let Some(record) = records.next_record()? {
             let blank = |field: &[u8]| field.iter().all(u8::is_ascii_whitespace);
             if record.get(0).is_none_or(blank) && record.iter().all(blank) {
                 blank_since_data = true;
@@ -430,7 +570,7 @@ impl RowParser<'_> {
                     .map_err(staging)?;
             }
             blank_since_data = false;
-            self.stage_record(stage, summary, line, &mut record, keep_raw)?;
+            self.stage_record(stage, summary, line, record, keep_raw)?;
             if summary.read.is_multiple_of(4096) {
                 progress.rows(summary.read);
             }
@@ -539,6 +679,7 @@ impl RowParser<'_> {
         match self.parse(&text, line) {
             Ok((values, derived_role)) => {
                 summary.derived_role_levels += u64::from(derived_role);
+                summary.prospects += u64::from(self.is_prospect(&values));
                 let raw = keep_raw.then(|| text.as_byte_record());
                 stage.row(line, &values, raw).map_err(staging)?;
             }
@@ -577,6 +718,15 @@ impl RowParser<'_> {
         Ok(())
     }
 
+    fn is_prospect(&self, values: &[StagedValue<'_>]) -> bool {
+        let prospect = Value::Text(Cow::Borrowed(AccountStatus::Prospect.as_str()));
+        self.spec.kind == Kind::Accounts
+            && self
+                .spec
+                .index_of("status")
+                .is_some_and(|s| matches!(&values[s], StagedValue::Value(v) if *v == prospect))
+    }
+
     fn header_of(&self, field: usize) -> &str {
         self.columns.by_field[field]
             .map_or(self.spec.fields[field].name, |c| self.headers[c].as_str())
@@ -592,6 +742,8 @@ impl RowParser<'_> {
         let mut values = Vec::with_capacity(self.spec.fields.len());
         let mut ambiguous = Vec::new();
         let mut errors = Vec::new();
+        // Unreadable enum values, tallied once the row is known not to be a lead's.
+        let mut unread: Vec<(usize, &str)> = Vec::new();
         for (f, field) in self.spec.fields.iter().enumerate() {
             let Some(column) = self.columns.by_field[f] else {
                 // Used only when the row is new: absent columns are never updated.
@@ -602,11 +754,36 @@ impl RowParser<'_> {
                 );
                 continue;
             };
-            let text = record.get(column).unwrap_or_default().trim();
+            let cell_text = record.get(column).unwrap_or_default().trim();
+            let mapped = self.value_maps.apply(f, cell_text);
+            let text = mapped.unwrap_or(cell_text);
+            if let Some(reason) =
+                crm::problem(field, text, self.sales_activities && mapped.is_none())
+            {
+                if matches!(field.ty, Type::Choice(_)) {
+                    unread.push((f, text));
+                }
+                errors.push(format!(
+                    "column '{}': value '{}': {reason}",
+                    self.headers[column],
+                    shorten(text)
+                ));
+                values.push(Value::Null);
+                continue;
+            }
             let mut cell = CellNote::None;
             match parse_cell(field, text, self.date_format, &mut cell) {
-                Ok(value) => values.push(value),
+                Ok(value) => {
+                    if value == Value::Null && field.required && matches!(field.ty, Type::Choice(_))
+                    {
+                        unread.push((f, text));
+                    }
+                    values.push(value)
+                }
                 Err(expected) => {
+                    if matches!(field.ty, Type::Choice(_)) {
+                        unread.push((f, text));
+                    }
                     errors.push(format!(
                         "column '{}': value '{}': expected {expected}",
                         self.headers[column],
@@ -635,6 +812,14 @@ impl RowParser<'_> {
                 CellNote::Never => self.counts.never += 1,
                 CellNote::Rounded => self.counts.rounded += 1,
             }
+        }
+        // A task of a lead is not about a contact at all: that is the one reason to give.
+        if let Some(lead) = errors.iter().position(|e| e.ends_with(crm::NOT_A_CONTACT)) {
+            let lead = errors.swap_remove(lead);
+            return Err(vec![lead]);
+        }
+        for (f, text) in unread {
+            self.unreadable.add(f, text);
         }
         let derived_role = derive(self.spec, &mut values);
         for (f, field) in self.spec.fields.iter().enumerate() {
@@ -728,14 +913,17 @@ pub fn parse_cell<'r>(
     }
     let text = values::unescape_formula(text);
     Ok(match field.ty {
-        Type::Id | Type::Ref(_) => {
+        Type::Id | Type::Ref(_) | Type::Link(_) => {
             if text.chars().count() > 255 {
                 return Err(format!(
                     "an id of at most 255 characters (this one has {})",
                     text.chars().count()
                 ));
             }
-            Value::Text(Cow::Borrowed(text))
+            if crm::is_empty_id(text) {
+                return Ok(Value::Null);
+            }
+            Value::Text(crm::canonical_id(text))
         }
         Type::Text => Value::Text(Cow::Borrowed(text)),
         Type::Int(min, max) => Value::Int(values::parse_int(text, min, max)?),
@@ -861,8 +1049,34 @@ fn derive(spec: &KindSpec, values: &mut [Value<'_>]) -> bool {
                 }
             }
         }
-        Kind::Activities if values[0] == Value::Null => {
-            values[0] = Value::Text(Cow::Owned(activity_id(spec, values)));
+        Kind::Accounts => {
+            // The CRM's type or lifecycle stage tells a customer from a prospect, partner,
+            // competitor or other; an explicit status of churned stands.
+            let status = at("status");
+            if values[status] == Value::Text(Cow::Borrowed(AccountStatus::Active.as_str())) {
+                let said = ["account_type", "lifecycle_stage"]
+                    .iter()
+                    .filter_map(|name| text(values, name))
+                    .filter_map(|t| crm::account_status(&t))
+                    .min_by_key(|s| match s {
+                        AccountStatus::Prospect => 0,
+                        AccountStatus::Churned => 1,
+                        AccountStatus::Active => 2,
+                    });
+                if let Some(said) = said {
+                    values[status] = Value::Text(Cow::Borrowed(said.as_str()));
+                }
+            }
+        }
+        Kind::Activities => {
+            let (minutes, seconds) = (at("minutes"), at("duration_seconds"));
+            if let (Value::Null, Value::Int(seconds)) = (&values[minutes], &values[seconds]) {
+                // A started minute counts: a 20-second call took a minute of the reference.
+                values[minutes] = Value::Int((seconds + 59) / 60);
+            }
+            if values[0] == Value::Null {
+                values[0] = Value::Text(Cow::Owned(activity_id(spec, values)));
+            }
         }
         _ => {}
     }

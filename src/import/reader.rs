@@ -1,10 +1,18 @@
 //! Reads a CRM export as CSV records, whatever shape it came in: UTF-8 with or without
 //! a BOM, UTF-16 with a BOM, Windows-1252 on request; CRLF or LF; `,`, `;` or tab
 //! (sniffed from the header line unless given). Streams: one record in memory at a time.
+//!
+//! Bounded whatever comes in: a record may hold at most [`MAX_RECORD_BYTES`] and span at
+//! most [`MAX_RECORD_LINES`] lines, and a quote still open at the end of the file is an
+//! error naming the line it opened on, so a stray quote can never swallow the rows after
+//! it. A workbook (`.xlsx`, `.xls`, `.zip`) is refused by its first bytes, and a file whose
+//! lines end with a carriage return alone (classic Mac) is read line by line all the same.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 use encoding_rs::Encoding;
@@ -22,7 +30,79 @@ pub struct CsvSource {
     /// The file name as the user gave it, or `stdin`.
     pub name: String,
     pub headers: Vec<String>,
+    /// What the reader noticed about the file's shape (a classic Mac file), for the summary.
+    pub notes: Vec<String>,
     reader: csv::Reader<Box<dyn Read + Send>>,
+    guard: Arc<GuardState>,
+    /// The last record read, when its last field holds a line break: the line it began
+    /// on, the field's index and the start of its text (what a quote never closed gives).
+    last: Option<(u64, usize, String)>,
+}
+
+/// The most bytes one field may hold: far above any real CRM cell (a quoted field that
+/// grows past it was opened by a stray quote).
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// The most bytes one record may hold (a wide export's header row can pass 1 MiB), and the
+/// bound on the memory a stray quote, a huge field or an endless input can take.
+pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+
+/// The most lines one record may span (a quoted field with line breaks).
+pub const MAX_RECORD_LINES: u64 = 1_000;
+
+/// Shared between the reader and the guard on its input.
+#[derive(Default)]
+struct GuardState {
+    /// Bytes handed to the CSV parser so far.
+    delivered: AtomicU64,
+    /// Where the record being read began.
+    record_start: AtomicU64,
+    /// The last byte handed over that was not white space.
+    last_byte: AtomicU64,
+}
+
+/// Refuses to hand over more than [`MAX_RECORD_BYTES`] (plus the parser's buffer) past the
+/// start of the record being read, so no record grows without bound.
+struct Guard {
+    inner: Box<dyn Read + Send>,
+    state: Arc<GuardState>,
+}
+
+/// Reads a file whose lines end with a carriage return alone as if they ended with a line
+/// feed, so records and line numbers come out as in any other file.
+struct CrToLf(Box<dyn Read + Send>);
+
+impl Read for CrToLf {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for byte in &mut buf[..n] {
+            if *byte == b'\r' {
+                *byte = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The marker of the guard's error, recognised by [`CsvSource::next`].
+const TOO_LONG: &str = "refprog: record too long";
+
+impl Read for Guard {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let delivered = self.state.delivered.load(Ordering::Relaxed);
+        let start = self.state.record_start.load(Ordering::Relaxed);
+        if delivered.saturating_sub(start) > MAX_RECORD_BYTES + 64 * 1024 {
+            return Err(io::Error::other(TOO_LONG));
+        }
+        let n = self.inner.read(buf)?;
+        self.state
+            .delivered
+            .store(delivered + n as u64, Ordering::Relaxed);
+        if let Some(&b) = buf[..n].iter().rev().find(|b| !b.is_ascii_whitespace()) {
+            self.state.last_byte.store(u64::from(b), Ordering::Relaxed);
+        }
+        Ok(n)
+    }
 }
 
 /// Parses the `--encoding` flag.
@@ -36,7 +116,18 @@ pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, String> {
 pub fn delimiter_for_flag(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        // The quote, a line break or a letter/digit would make every row unreadable.
+        _ if text.len() == 1
+            && text.is_ascii()
+            && !text.as_bytes()[0].is_ascii_alphanumeric()
+            && !matches!(text.as_bytes()[0], b'"' | b'\n' | b'\r' | b' ') =>
+        {
+            Ok(text.as_bytes()[0])
+        }
+        "\"" | "\n" | "\r" | " " => Err(format!(
+            "'{}' cannot be the delimiter (it is the quote or a blank): expected ',', ';', '|' or tab",
+            text.escape_default()
+        )),
         _ => Err(format!(
             "'{text}' is not one character: expected ',', ';', '|' or tab"
         )),
@@ -47,6 +138,10 @@ impl CsvSource {
     /// Opens `path` (`None` or `-` for stdin) and reads its header row.
     pub fn open(path: Option<&Path>, options: &ReadOptions) -> Result<CsvSource> {
         let (name, raw): (String, Box<dyn Read + Send>) = match path {
+            Some(p) if p.is_dir() => bail!(
+                "'{}' is a folder: give a CSV file (or - for standard input)",
+                p.display()
+            ),
             None => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) if p.as_os_str() == "-" => ("stdin".to_string(), Box::new(io::stdin())),
             Some(p) => {
@@ -64,6 +159,21 @@ impl CsvSource {
         raw: Box<dyn Read + Send>,
         options: &ReadOptions,
     ) -> Result<CsvSource> {
+        // A workbook is not a CSV, whatever its name: say so before reading it as text.
+        let mut raw = BufReader::with_capacity(64 * 1024, raw);
+        let magic = raw
+            .fill_buf()
+            .with_context(|| format!("cannot read '{name}'"))?;
+        if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
+            bail!(
+                "{name}: this is an Excel workbook (.xlsx) or a .zip file, not a CSV: open it in Excel and save it as CSV (UTF-8), or unzip it first"
+            );
+        }
+        if magic.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            bail!(
+                "{name}: this is an Excel workbook (.xls), not a CSV: open it in Excel and save it as CSV (UTF-8)"
+            );
+        }
         // Strips a UTF-8 BOM, decodes UTF-16 by its BOM, and decodes the chosen encoding;
         // anything else passes through as bytes and is checked as UTF-8 field by field.
         let decoded = DecodeReaderBytesBuilder::new()
@@ -90,8 +200,22 @@ impl CsvSource {
             bail!("{name}: the file is empty: expected a header row, then one row per record");
         }
         let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&start));
-        let reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(start).chain(buffered));
-        let mut reader = csv::ReaderBuilder::new()
+        // Lines ended by a carriage return alone (classic Mac OS, some old exports): a CR
+        // not followed by a line feed, and no line feed at all in the first line.
+        let cr_only = !start.contains(&b'\n')
+            && start
+                .windows(2)
+                .any(|pair| pair[0] == b'\r' && pair[1] != b'\n');
+        let guard = Arc::new(GuardState::default());
+        let mut inner: Box<dyn Read + Send> = Box::new(io::Cursor::new(start).chain(buffered));
+        if cr_only {
+            inner = Box::new(CrToLf(inner));
+        }
+        let reader: Box<dyn Read + Send> = Box::new(Guard {
+            inner,
+            state: Arc::clone(&guard),
+        });
+        let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             // Records end at '\n' only: with CRLF the '\r' stays on the last field (where
             // the trim removes it), and line numbers count real lines.
@@ -99,11 +223,23 @@ impl CsvSource {
             .has_headers(false)
             .flexible(true)
             .from_reader(reader);
+        let mut source = CsvSource {
+            name,
+            headers: Vec::new(),
+            notes: Vec::new(),
+            reader,
+            guard,
+            last: None,
+        };
+        if cr_only {
+            source.notes.push(
+                "note: lines end with a carriage return alone (a classic Mac file): read as lines"
+                    .to_string(),
+            );
+        }
+        let name = source.name.clone();
         let mut header = csv::ByteRecord::new();
-        if !reader
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(&name, e))?
-        {
+        if !source.next(&mut header)? {
             bail!("{name}: the file is empty: expected a header row, then one row per record");
         }
         let mut headers = Vec::with_capacity(header.len());
@@ -113,24 +249,89 @@ impl CsvSource {
                 Err(_) => bail!(
                     "{name}:1: column {}: header '{}' is not UTF-8: {}",
                     column + 1,
-                    String::from_utf8_lossy(bytes),
+                    shorten(&String::from_utf8_lossy(bytes)),
                     ENCODING_HINT
                 ),
             }
         }
-        Ok(CsvSource {
-            name,
-            headers,
-            reader,
-        })
+        source.headers = headers;
+        Ok(source)
     }
 
     /// Reads the next record into `record`; false at the end. The record's position gives
     /// the line it starts on.
     pub fn next(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
-        self.reader
-            .read_byte_record(record)
-            .map_err(|e| csv_error(&self.name, e))
+        let start = self.reader.position().clone();
+        self.guard
+            .record_start
+            .store(start.byte(), Ordering::Relaxed);
+        let read = match self.reader.read_byte_record(record) {
+            Ok(read) => read,
+            Err(error) => {
+                if let csv::ErrorKind::Io(e) = error.kind()
+                    && e.to_string() == TOO_LONG
+                {
+                    bail!(
+                        "{}:{}: a record that begins here runs on for more than {} MiB: expected a closing quote (a quote opened here is probably never closed), or this is not a CSV file; nothing was written",
+                        self.name,
+                        start.line(),
+                        MAX_RECORD_BYTES >> 20
+                    );
+                }
+                return Err(csv_error(&self.name, error));
+            }
+        };
+        if !read {
+            // The end: a field with a line break that runs to the end of a file whose last
+            // character is not a quote was opened by a quote never closed.
+            if let Some((line, column, value)) = &self.last
+                && self.guard.last_byte.load(Ordering::Relaxed) != u64::from(b'"')
+            {
+                bail!(
+                    "{}:{line}: {}: value '{value}': expected a closing quote: the quote opened on this line is never closed, so every line after it would be read into this one field; nothing was written",
+                    self.name,
+                    self.column_name(*column)
+                );
+            }
+            return Ok(false);
+        }
+        let line = record.position().map_or(start.line(), |p| p.line());
+        let spanned = self.reader.position().line().saturating_sub(line);
+        if spanned > MAX_RECORD_LINES {
+            bail!(
+                "{}:{line}: a record that begins here spans {spanned} lines (at most {MAX_RECORD_LINES}): expected a closing quote (a quote opened here is probably closed far too late); nothing was written",
+                self.name
+            );
+        }
+        if let Some(column) = record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+            bail!(
+                "{}:{line}: {}: value '{}': expected at most {} MiB in one field: a quote opened here is probably never closed, or this is not a CSV file; nothing was written",
+                self.name,
+                self.column_name(column),
+                shorten(&String::from_utf8_lossy(
+                    &record.get(column).unwrap_or_default()[..64]
+                )),
+                MAX_FIELD_BYTES >> 20
+            );
+        }
+        self.last = None;
+        if spanned > 1
+            && let Some(last) = record.len().checked_sub(1)
+            && let Some(field) = record.get(last)
+            && field.contains(&b'\n')
+        {
+            let first_line = field.split(|&b| b == b'\n').next();
+            let value = shorten(String::from_utf8_lossy(first_line.unwrap_or_default()).trim_end());
+            self.last = Some((line, last, value));
+        }
+        Ok(true)
+    }
+
+    fn column_name(&self, column: usize) -> String {
+        match self.headers.get(column) {
+            Some(header) => format!("column '{}'", shorten(header)),
+            None => format!("column {}", column + 1),
+        }
     }
 }
 
@@ -144,6 +345,14 @@ fn csv_error(name: &str, error: csv::Error) -> anyhow::Error {
         (csv::ErrorKind::Io(e), _) => anyhow::anyhow!("{name}: cannot read: {e}"),
         (_, Some(line)) => anyhow::anyhow!("{name}:{line}: not valid CSV: {error}"),
         _ => anyhow::anyhow!("{name}: not valid CSV: {error}"),
+    }
+}
+
+/// At most 40 characters of a value, for a message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
     }
 }
 

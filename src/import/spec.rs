@@ -33,6 +33,19 @@ impl Kind {
         self.spec().table
     }
 
+    /// The kind whose table is named `table`.
+    pub fn from_table(table: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == table)
+    }
+
+    pub const ALL: [Kind; 5] = [
+        Kind::Accounts,
+        Kind::Contacts,
+        Kind::Opportunities,
+        Kind::Requests,
+        Kind::Activities,
+    ];
+
     /// "account", "contact", ... for messages.
     pub fn singular(self) -> &'static str {
         self.as_str().strip_suffix("ies").map_or_else(
@@ -95,6 +108,9 @@ pub enum Type {
     Id,
     /// The id of a record of another kind, which must already be in the database.
     Ref(Kind),
+    /// The id of a record of another kind that need not be imported (a deal's CRM account,
+    /// which is usually a prospect; a request's deal, which may come later).
+    Link(Kind),
     Text,
     /// A whole number in the range.
     Int(i64, i64),
@@ -250,6 +266,7 @@ pub static ACCOUNTS: KindSpec = KindSpec {
                 "Account ID",
                 "Id",
                 "Record ID",
+                "Record ID - Company",
                 "Company ID",
                 "Account ID (18)",
             ],
@@ -376,6 +393,18 @@ pub static ACCOUNTS: KindSpec = KindSpec {
             Type::ListOf(Vocab::Signal),
             &["Advocacy Signals", "Advocacy"],
         ),
+        // Salesforce's Account Type and HubSpot's company Type and Lifecycle Stage: a
+        // prospect, partner, competitor or other is not a customer (status `prospect`).
+        helper(
+            "account_type",
+            Type::Text,
+            &["Type", "Account Type", "Company Type"],
+        ),
+        helper(
+            "lifecycle_stage",
+            Type::Text,
+            &["Lifecycle Stage", "LifecycleStage"],
+        ),
     ],
 };
 
@@ -386,7 +415,13 @@ pub static CONTACTS: KindSpec = KindSpec {
         required(
             "contact_id",
             Type::Id,
-            &["Contact ID", "Id", "Record ID", "ContactId"],
+            &[
+                "Contact ID",
+                "Id",
+                "Record ID",
+                "Record ID - Contact",
+                "ContactId",
+            ],
         ),
         required(
             "account_id",
@@ -395,6 +430,8 @@ pub static CONTACTS: KindSpec = KindSpec {
                 "Account ID",
                 "AccountId",
                 "Associated Company ID",
+                "Associated Company IDs",
+                "Record ID - Company",
                 "Company ID",
             ],
         ),
@@ -451,6 +488,7 @@ pub static OPPORTUNITIES: KindSpec = KindSpec {
                 "Opportunity ID",
                 "Id",
                 "Record ID",
+                "Record ID - Deal",
                 "Deal ID",
                 "OpportunityId",
             ],
@@ -472,8 +510,14 @@ pub static OPPORTUNITIES: KindSpec = KindSpec {
         ),
         field(
             "account_id",
-            Type::Text,
-            &["Account ID", "AccountId", "Associated Company ID"],
+            Type::Link(Kind::Accounts),
+            &[
+                "Account ID",
+                "AccountId",
+                "Associated Company ID",
+                "Associated Company IDs",
+                "Record ID - Company",
+            ],
         ),
         field("industry", Type::Text, INDUSTRY),
         field("employees", Type::Int(0, i64::MAX), EMPLOYEES),
@@ -525,8 +569,13 @@ pub static REQUESTS: KindSpec = KindSpec {
         required("request_id", Type::Id, &["Request ID", "Id", "Record ID"]),
         field(
             "opportunity_id",
-            Type::Text,
-            &["Opportunity ID", "OpportunityId", "Deal ID"],
+            Type::Link(Kind::Opportunities),
+            &[
+                "Opportunity ID",
+                "OpportunityId",
+                "Deal ID",
+                "Record ID - Deal",
+            ],
         ),
         required(
             "prospect",
@@ -586,12 +635,19 @@ pub static ACTIVITIES: KindSpec = KindSpec {
         field(
             "activity_id",
             Type::Id,
-            &["Activity ID", "Id", "Record ID", "Task ID"],
+            &["Activity ID", "Id", "Record ID", "Task ID", "Event ID"],
         ),
         required(
             "contact_id",
             Type::Ref(Kind::Contacts),
-            &["Contact ID", "ContactId", "WhoId", "Associated Contact ID"],
+            &[
+                "Contact ID",
+                "ContactId",
+                "WhoId",
+                "Associated Contact ID",
+                "Associated Contact IDs",
+                "Record ID - Contact",
+            ],
         ),
         field("request_id", Type::Ref(Kind::Requests), &["Request ID"]),
         required(
@@ -612,6 +668,12 @@ pub static ACTIVITIES: KindSpec = KindSpec {
         field("reference_rating", Type::Int(0, 10), &["Reference Score"]),
         field("prospect_rating", Type::Int(0, 10), &["Prospect Score"]),
         field("notes", Type::Text, &["Description", "Comments", "Comment"]),
+        // A Salesforce task's call length, in seconds: read into minutes.
+        helper(
+            "duration_seconds",
+            Type::Int(0, 6_000_000),
+            &["CallDurationInSeconds", "Call Duration (seconds)"],
+        ),
     ],
 };
 
@@ -645,7 +707,7 @@ mod tests {
         }
     }
 
-    /// The README's column reference, made from this table.
+    /// The column reference of docs/import.md, made from this table.
     fn columns_markdown() -> String {
         let mut text = String::new();
         for kind in [
@@ -663,6 +725,7 @@ mod tests {
                 let ty = match field.ty {
                     Type::Id => "id".to_string(),
                     Type::Ref(kind) => format!("{} id", kind.singular()),
+                    Type::Link(kind) => format!("{} id (need not be imported)", kind.singular()),
                     Type::Text => "text".to_string(),
                     Type::Int(0, i64::MAX) => "whole number ≥ 0".to_string(),
                     Type::Int(min, max) => format!("whole number {min}-{max}"),
@@ -695,8 +758,8 @@ mod tests {
     }
 
     #[test]
-    fn readme_lists_every_column_and_header() {
-        let readme = include_str!("../../docs/columns.md");
+    fn docs_list_every_column_and_header() {
+        let readme = include_str!("../../docs/import.md");
         let expected = columns_markdown();
         if std::env::var_os("REFPROG_BLESS").is_some() {
             std::fs::write(
@@ -707,7 +770,7 @@ mod tests {
         }
         assert!(
             readme.contains(&expected),
-            "docs/columns.md is out of date with spec.rs; see target/columns.md with REFPROG_BLESS=1"
+            "docs/import.md is out of date with spec.rs; see target/columns.md with REFPROG_BLESS=1"
         );
     }
 

@@ -4,15 +4,16 @@
 //! last_activity, next_eligible, limit, flags (over-limit, burnout, fatigue, on-break,
 //! opted-out, override, churned, escalation; `;`-separated).
 //!
-//! The counts are units of load, as the limits count them (issue 18): each ask once,
-//! whatever the answer, with the activity that fulfilled it; each activity with no ask on
-//! its own. `last_activity` is the last ask or counted activity. Availability and the next
+//! The window counts are units of load, as the limits count them (issue 18): each ask
+//! once, whatever the answer, with the activity that fulfilled it; each activity with no
+//! ask on its own. `all_time` is the counted activities plus the asks no activity
+//! fulfilled. `last_activity` is the last ask or counted activity. Availability and the next
 //! eligible day come from the rule book (`domain::eligibility`).
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::eligibility::{Reason, standing};
+use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
 use crate::output::{Cell, Column, Out};
@@ -46,9 +47,15 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let members = store::roster::members(store)?;
     let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
     let counts = store::reports::activity_counts(store, windows, None, &ids)?;
-    // Every ask and counted activity up to today: the window columns count units of load
-    // (an ask and its call once, a pass too), as match and the limits do.
-    let events = store::scoring::events_by_contact(&store.conn, NaiveDate::MIN, today)?;
+    // The asks and counted activities of the last year: the window columns count units of
+    // load (an ask and its call once, a pass too), as match and the limits do. All time
+    // is the counted activities plus the asks no activity fulfilled.
+    let events = store::scoring::events_by_contact(
+        &store.conn,
+        windows.year_from.min(history_start(&policy, today)),
+        today,
+    )?;
+    let unfulfilled = store::roster::unfulfilled_asks(&store.conn, today)?;
     let answers = store::reports::answers_by_contact(&store.conn, today)?;
     // Each row weighs the member's load and answers against the limits: two threads make
     // and format them.
@@ -99,8 +106,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::Int(this_quarter),
             Cell::Int(i64::from(s.load)),
             Cell::Int(units(windows.year_from)),
-            Cell::Int(units(NaiveDate::MIN)),
-            Cell::from(s.last_used.map(|d| d.to_string())),
+            Cell::Int(c.all_time + unfulfilled.get(&m.contact_id).copied().unwrap_or(0)),
+            Cell::from(s.last_used.max(c.last_activity).map(|d| d.to_string())),
             Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
@@ -108,6 +115,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     })?;
     // The process ends next: freeing a hundred thousand members and their load one by one
     // would only add a tenth of the report's time at exit.
-    std::mem::forget((members, events, answers));
+    std::mem::forget((members, events, answers, unfulfilled));
     Ok(())
 }

@@ -281,3 +281,92 @@ impl<'c> Exists<'c> {
         Ok(self.statement.exists([id])?)
     }
 }
+
+/// The firmographics of a deal's CRM account (customer or prospect), for the cells a
+/// Salesforce or HubSpot deal export leaves blank: industry, size, country and region.
+pub struct Firmographics<'c> {
+    statement: Statement<'c>,
+}
+
+/// The deal fields filled from the account, in the order of the query.
+const FIRMOGRAPHICS: [&str; 4] = ["industry", "employees", "country", "region"];
+
+impl<'c> Firmographics<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Firmographics<'c>> {
+        Ok(Firmographics {
+            statement: conn.prepare(
+                "SELECT industry, employees, country, region FROM accounts WHERE account_id = ?1",
+            )?,
+        })
+    }
+
+    /// Fills the blank firmographics of one deal row from its account; true if any was.
+    /// Country and region go together, so a deal never gets half a place.
+    pub fn fill(&mut self, spec: &KindSpec, values: &mut [Value<'_>]) -> Result<bool> {
+        let at: Vec<Option<usize>> = FIRMOGRAPHICS.iter().map(|n| spec.index_of(n)).collect();
+        let account = spec.index_of("account_id").map(|i| &values[i]);
+        let Some(account) = account.filter(|v| **v != Value::Null) else {
+            return Ok(false);
+        };
+        let blank =
+            |values: &[Value<'_>], i: Option<usize>| i.is_some_and(|i| values[i] == Value::Null);
+        let place_blank = blank(values, at[2]) && blank(values, at[3]);
+        if !blank(values, at[0]) && !blank(values, at[1]) && !place_blank {
+            return Ok(false);
+        }
+        let found: Option<[rusqlite::types::Value; 4]> = self
+            .statement
+            .query_row([account], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let Some(found) = found else {
+            return Ok(false);
+        };
+        let mut filled = false;
+        for (k, from) in found.into_iter().enumerate() {
+            let Some(i) = at[k] else { continue };
+            let wanted = if k >= 2 {
+                place_blank
+            } else {
+                values[i] == Value::Null
+            };
+            let value = match from {
+                rusqlite::types::Value::Text(t) => Value::Text(std::borrow::Cow::Owned(t)),
+                rusqlite::types::Value::Integer(n) => Value::Int(n),
+                _ => continue,
+            };
+            if wanted {
+                values[i] = value;
+                filled = true;
+            }
+        }
+        Ok(filled)
+    }
+}
+
+/// Fills the blank firmographics of every deal whose account is known, after an import of
+/// accounts or deals (a deal may come before its account); returns how many deals changed.
+pub fn fill_deals_from_accounts(conn: &Connection) -> Result<u64> {
+    let changed = conn.execute(
+        "UPDATE opportunities SET
+             industry = coalesce(opportunities.industry, a.industry),
+             employees = coalesce(opportunities.employees, a.employees),
+             country = CASE WHEN opportunities.country IS NULL AND opportunities.region IS NULL
+                            THEN a.country ELSE opportunities.country END,
+             region = CASE WHEN opportunities.country IS NULL AND opportunities.region IS NULL
+                           THEN a.region ELSE opportunities.region END
+         FROM accounts AS a
+         WHERE a.account_id = opportunities.account_id
+           AND ((opportunities.industry IS NULL AND a.industry IS NOT NULL)
+             OR (opportunities.employees IS NULL AND a.employees IS NOT NULL)
+             OR (opportunities.country IS NULL AND opportunities.region IS NULL
+                 AND (a.country IS NOT NULL OR a.region IS NOT NULL)))",
+        [],
+    )?;
+    Ok(changed as u64)
+}

@@ -13,6 +13,7 @@ use crate::domain::policy::{LoadEvent, Policy, load_units};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 /// The distinct industries of the customer base (to choose which may match).

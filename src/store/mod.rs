@@ -30,6 +30,33 @@ use rusqlite::{Connection, OpenFlags, ToSql};
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Read-only connections whose read transaction sees the same commit as `conn`'s
+    /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
+    readers: std::sync::Mutex<Vec<Connection>>,
+}
+
+/// A second connection reading the same snapshot as the store's own, lent to a thread;
+/// it goes back to the store when dropped.
+pub struct Reader<'a> {
+    conn: Option<Connection>,
+    pool: &'a std::sync::Mutex<Vec<Connection>>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a lent reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut pool)) = (self.conn.take(), self.pool.lock()) {
+            pool.push(conn);
+        }
+    }
 }
 
 /// A value bound into SQL; text borrows from the input where it can.
@@ -76,54 +103,174 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// (270 MB instead of 46 MB re-importing a million accounts).
 const MMAP_BYTES: i64 = 1 << 30;
 
-impl Store {
-    /// Opens (creating if needed) the database at `path` and migrates it to the current
-    /// schema. A file that is not a SQLite database, or one written by a newer refprog,
-    /// is refused and left untouched.
-    pub fn open(path: &Path) -> Result<Store> {
-        let shown = path.display();
-        if path.is_dir() {
-            bail!("'{shown}' is a directory: --db takes the path of a database file");
+/// Whether opening may create the database: only `import` and `demo` do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    Yes,
+    No,
+}
+
+/// What `Store::open` found at the path, before SQLite touches it.
+enum Found {
+    Nothing,
+    EmptyFile,
+    SqliteFile,
+}
+
+fn no_database(shown: &std::path::Display<'_>) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no refprog database at {shown} (set --db or REFPROG_DB; `refprog import` or `refprog demo` creates one)"
+    )
+}
+
+/// Looks at the path without following it into anything but a regular file: a folder, a
+/// FIFO (which would block forever), a device or a dangling symlink is refused with words
+/// that say what it is.
+fn inspect(path: &Path) -> Result<Found> {
+    let shown = path.display();
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Found::Nothing);
         }
-        if path.exists() {
-            let mut start = Vec::with_capacity(16);
-            std::fs::File::open(path)
-                .with_context(|| format!("cannot open '{shown}'"))?
-                .take(16)
-                .read_to_end(&mut start)
-                .with_context(|| format!("cannot read '{shown}'"))?;
-            if !start.is_empty() && start.as_slice() != SQLITE_MAGIC {
-                bail!(
-                    "'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)"
-                );
+        Err(e) => return Err(e).with_context(|| format!("cannot read '{shown}'")),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(_) if link.file_type().is_symlink() => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            bail!(
+                "'{shown}' is a symlink to '{}', which does not exist: point --db at the database file itself",
+                target.display()
+            );
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read '{shown}'")),
+    };
+    if meta.is_dir() {
+        bail!("'{shown}' is a directory: --db takes the path of a database file");
+    }
+    if !meta.is_file() {
+        bail!(
+            "'{shown}' is not a regular file (a pipe, socket or device): --db takes the path of a database file; refprog left it untouched"
+        );
+    }
+    if meta.len() == 0 {
+        return Ok(Found::EmptyFile);
+    }
+    let mut start = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .with_context(|| format!("cannot open '{shown}'"))?
+        .take(16)
+        .read_to_end(&mut start)
+        .with_context(|| format!("cannot read '{shown}'"))?;
+    if start.as_slice() != SQLITE_MAGIC {
+        bail!(
+            "'{shown}' is not a SQLite database; refprog left it untouched (check --db or REFPROG_DB)"
+        );
+    }
+    Ok(Found::SqliteFile)
+}
+
+/// The database holds customer names and emails: readable by its owner only, whoever
+/// created the file.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)?;
+        if meta.permissions().mode() & 0o777 != 0o600 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).with_context(
+                || {
+                    format!(
+                        "cannot make '{}' readable by its owner only",
+                        path.display()
+                    )
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Words for a failure SQLite reports while opening or upgrading: a full disk or a
+/// read-only file or folder is said as such, not as a damaged database.
+pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    use rusqlite::ErrorCode;
+    let code = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .and_then(rusqlite::Error::sqlite_error_code);
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".to_string(),
+    };
+    match code {
+        Some(ErrorCode::DiskFull) => error.context(format!(
+            "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
+            path.display()
+        )),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            error.context(format!(
+                "cannot write to '{}' or its folder '{folder}' (read-only, or not yours): refprog needs to write the database and its -wal and -shm files beside it",
+                path.display()
+            ))
+        }
+        _ => error,
+    }
+}
+
+impl Store {
+    /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
+    /// migrates it to the current schema. Anything that is not a refprog database (another
+    /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
+    /// refused and left untouched; the database is made readable by its owner only.
+    pub fn open(path: &Path, create: Create) -> Result<Store> {
+        let shown = path.display();
+        match (inspect(path)?, create) {
+            (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
+            (Found::Nothing, Create::Yes) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).with_context(|| {
+                        format!("cannot create the folder '{}'", parent.display())
+                    })?;
+                }
+                let mut options = OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                options
+                    .open(path)
+                    .with_context(|| format!("cannot create the database '{shown}'"))?;
             }
-        } else {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create the folder '{}'", parent.display()))?;
-            }
-            // It holds customer names and emails: readable by its owner only.
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options
-                .open(path)
-                .with_context(|| format!("cannot create the database '{shown}'"))?;
+            (Found::EmptyFile | Found::SqliteFile, _) => {}
         }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
+        .map_err(anyhow::Error::from)
+        .map_err(|e| explain(e, path))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            readers: std::sync::Mutex::new(Vec::new()),
         };
-        // Check the version before anything writes to the file.
-        migrate::check_version(&store.conn).with_context(|| format!("database '{shown}'"))?;
-        if migrate::is_new(&store.conn)? {
+        // Check what the file is before anything writes to it.
+        let fresh = migrate::identify(&store.conn)
+            .map_err(|e| explain(e, path))
+            .with_context(|| format!("database '{shown}'"))?;
+        if fresh && create == Create::No {
+            return Err(no_database(&shown));
+        }
+        owner_only(path)?;
+        if fresh {
             // 8 KiB pages: half the WAL frames and B-tree splits of the default 4 KiB on
             // large imports (measured in bench/); only takes effect on an empty file.
             store.conn.pragma_update(None, "page_size", 8192)?;
@@ -133,8 +280,11 @@ impl Store {
             .execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
+            .map_err(anyhow::Error::from)
+            .map_err(|e| explain(e, path))
             .with_context(|| format!("cannot set up the database '{shown}'"))?;
         migrate::migrate(&mut store.conn)
+            .map_err(|e| explain(e, path))
             .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
     }
@@ -160,10 +310,52 @@ impl Store {
         Ok(())
     }
 
-    /// A second, read-only connection to the same database, for reading on another thread
-    /// (WAL lets readers run beside each other and beside a writer), through the memory
-    /// map: only the analyses open one.
-    pub fn reader(&self) -> Result<Connection> {
+    /// Makes the rest of this command read one committed state: a read transaction on
+    /// this connection, and on `readers` more read-only connections (for the analyses'
+    /// threads) that see the very same commit. To put them on one commit, writers are held
+    /// off for the instant the transactions start (the write lock is taken, then released
+    /// without writing); readers never wait on each other. If the write lock cannot be had
+    /// within a moment (a long import), no second connection is opened and the work runs
+    /// on this one connection: slower, never torn.
+    pub fn begin_snapshot(&self, readers: usize) -> Result<()> {
+        let start = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.execute_batch("BEGIN DEFERRED")?;
+            // The snapshot is taken at the first read.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        };
+        if readers > 0
+            && let Ok(lock) = self.writers_held_off()
+        {
+            let mut pool = Vec::with_capacity(readers);
+            for _ in 0..readers {
+                let conn = self.read_only()?;
+                start(&conn).context("cannot read the database")?;
+                pool.push(conn);
+            }
+            start(&self.conn).context("cannot read the database")?;
+            drop(lock);
+            if let Ok(mut lent) = self.readers.lock() {
+                *lent = pool;
+            }
+            return Ok(());
+        }
+        start(&self.conn).context("cannot read the database")?;
+        Ok(())
+    }
+
+    /// A connection holding the write lock (no commit can happen while it lives), given up
+    /// when dropped; an error when a writer holds it for longer than a moment.
+    fn writers_held_off(&self) -> Result<Connection> {
+        let lock = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        lock.busy_timeout(Duration::from_millis(500))?;
+        lock.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(lock)
+    }
+
+    fn read_only(&self) -> Result<Connection> {
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -179,26 +371,95 @@ impl Store {
         Ok(conn)
     }
 
-    /// Copies the database to a new file at `path` (created 0600) with SQLite's online
-    /// backup, which is safe while other connections read and write.
+    /// A second connection on the same snapshot as this one, for reading on another
+    /// thread; None when there is none (no snapshot begun, or every one is lent), and the
+    /// caller then reads on this connection.
+    pub fn reader(&self) -> Option<Reader<'_>> {
+        let conn = self.readers.lock().ok()?.pop()?;
+        Some(Reader {
+            conn: Some(conn),
+            pool: &self.readers,
+        })
+    }
+
+    /// Copies the database to a new file at `path` (mode 0600) with SQLite's online
+    /// backup, which is safe while other connections read and write. The copy is written
+    /// to a temporary file beside `path`, checked (`integrity_check`, the same rows in
+    /// every table as the snapshot it copied) and only then renamed into place: a backup
+    /// killed half-way leaves nothing at `path`, and running it again works.
     pub fn backup_to(&self, path: &Path) -> Result<()> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-            .open(path)
-            .context("cannot create the backup file")?;
-        let result = self.conn.backup(
-            rusqlite::MAIN_DB,
+        use crate::files::{Existing, OutputFile, Protected};
+        let file = OutputFile::create(
             path,
-            None::<fn(rusqlite::backup::Progress)>,
-        );
-        if result.is_err() {
-            let _ = std::fs::remove_file(path);
+            &Protected::database(&self.path),
+            Existing::Refuse,
+            0o600,
+            "the backup",
+        )?;
+        let temp = file.temp_path().to_path_buf();
+        let mut copy = Connection::open_with_flags(
+            &temp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .context("cannot write the backup")?;
+        let counts = |conn: &Connection| -> Result<Vec<(String, i64)>> {
+            let tables: Vec<String> = conn
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            tables
+                .into_iter()
+                .map(|t| {
+                    let n =
+                        conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |row| {
+                            row.get(0)
+                        })?;
+                    Ok((t, n))
+                })
+                .collect()
+        };
+        // One read transaction: the rows counted are the rows copied, whatever other
+        // connections commit meanwhile; the copy is made in one step of every page.
+        let snapshot = self
+            .conn
+            .unchecked_transaction()
+            .context("cannot read the database")?;
+        let source = counts(&snapshot).context("cannot count the database's rows")?;
+        {
+            let backup =
+                rusqlite::backup::Backup::new(&snapshot, &mut copy).context("the backup failed")?;
+            // Every page in one step (-1): the copy is of the one snapshot read above.
+            loop {
+                use rusqlite::backup::StepResult;
+                match backup
+                    .step(-1)
+                    .map_err(anyhow::Error::from)
+                    .map_err(|e| explain(e, path))
+                    .context("the backup failed")?
+                {
+                    StepResult::Done => break,
+                    _ => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
         }
-        result.context("the backup failed")?;
-        Ok(())
+        drop(snapshot);
+        // The copy is a plain file (no WAL beside it), complete on its own.
+        copy.pragma_update(None, "journal_mode", "DELETE")
+            .context("the backup failed")?;
+        let verdict: String = copy
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .context("cannot check the backup")?;
+        if verdict != "ok" {
+            bail!("the backup failed its integrity check ({verdict}); nothing was written");
+        }
+        let copied = counts(&copy).context("cannot count the backup's rows")?;
+        if copied != source {
+            bail!("the backup's row counts differ from the database's; nothing was written");
+        }
+        drop(copy);
+        file.commit()
     }
 
     pub fn path(&self) -> &Path {
@@ -211,6 +472,14 @@ impl Store {
         &mut self,
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        // A command that began a read snapshot and then writes: the snapshot ends here, so
+        // the write sees (and is checked against) the latest committed state.
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+            if let Ok(mut lent) = self.readers.lock() {
+                lent.clear();
+            }
+        }
         // IMMEDIATE takes the write lock up front (waiting on the busy timeout), so a
         // transaction that reads and then writes cannot fail half-way on a concurrent writer.
         let tx = self
@@ -271,13 +540,16 @@ pub(crate) fn day_number(text: &str) -> Option<u32> {
 }
 
 /// A stored date (ISO YYYY-MM-DD, as import and every command write them) read without
-/// chrono's general parser, which costs more than the row; None when the value is not a date.
+/// chrono's general parser, which costs more than the row; None when the value is not a
+/// date. A date outside refprog's range (stored before it was enforced) is read as the
+/// range's nearest end, so no later arithmetic can overflow.
 pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
     let text = value.as_str().ok()?;
     match day_number(text) {
         Some(n) => chrono::NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100),
         None => text.parse().ok(),
     }
+    .map(crate::domain::dates::clamp)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::domain::model::ActivityKind;
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn counted_kinds() -> Vec<Value> {
@@ -87,23 +88,35 @@ pub fn activity_counts(
         .ok()
         .or(NaiveDate::from_ymd_opt(0, 1, 1))
         .unwrap_or(NaiveDate::MIN);
-    let middle = first + (windows.today - first) / 2;
+    // today is within refprog's range; a stored first date far outside it (not written by
+    // refprog) still splits without overflow.
+    let middle = first
+        .checked_add_signed((windows.today - first) / 2)
+        .unwrap_or(windows.today)
+        .min(windows.today);
     let halves = [
         (first, middle),
-        (middle + chrono::Duration::days(1), windows.today),
+        (middle.succ_opt().unwrap_or(middle), windows.today),
     ];
     let index = &index;
-    let counted = std::thread::scope(|scope| {
-        let [early, late] = halves.map(|(from, to)| {
-            let reader = store.reader();
-            scope.spawn(move || count_range(&reader?, index, windows, from, to))
-        });
-        let join = |half: std::thread::ScopedJoinHandle<'_, Result<_>>| {
-            half.join()
-                .map_err(|_| anyhow::anyhow!("counting the activities failed"))?
-        };
-        Ok::<_, anyhow::Error>([join(early)?, join(late)?])
-    })?;
+    let [(early_from, early_to), (late_from, late_to)] = halves;
+    // The later half on a second connection of the same snapshot (Store::begin_snapshot)
+    // while this one counts the earlier; one after the other when there is none.
+    let counted = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let late =
+                scope.spawn(move || count_range(&reader, index, windows, late_from, late_to));
+            let early = count_range(&store.conn, index, windows, early_from, early_to)?;
+            let late = late
+                .join()
+                .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
+            Ok([early, late])
+        })?,
+        None => [
+            count_range(&store.conn, index, windows, early_from, early_to)?,
+            count_range(&store.conn, index, windows, late_from, late_to)?,
+        ],
+    };
     let mut last = vec![0u32; contacts.len()];
     for (counts, days) in counted {
         for (i, (c, day)) in counts.into_iter().zip(days).enumerate() {
@@ -260,6 +273,28 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open opportunities (created by `today`) with a reference at work: a reference activity
+/// dated by `today` on one of their requests, as `closed_deals` counts "with a reference".
+/// (count, amount in cents).
+pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Result<(u64, i64)> {
+    let kinds = counted_kinds();
+    let marks = (2..2 + kinds.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(o.amount_cents), 0) FROM opportunities o
+         WHERE o.status = 'open' AND (o.created_on IS NULL OR o.created_on <= ?1)
+           AND o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
+                                    WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?1))"
+    );
+    let mut values = vec![Value::Text(today.to_string())];
+    values.extend(kinds);
+    Ok(conn.query_row(&sql, params_from_iter(values), |r| {
+        Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get(1)?))
+    })?)
 }
 
 /// Ratings given on activities dated within `from..=to`: (reference's, prospect's).

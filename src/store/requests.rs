@@ -28,6 +28,24 @@ pub struct RequestRow {
     pub decline_reason: Option<String>,
 }
 
+impl RequestRow {
+    /// What the request needs, as matching reads it.
+    pub fn need(&self) -> crate::domain::matching::Need {
+        use crate::domain::model::{ActivityKind, RoleLevel};
+        crate::domain::matching::Need {
+            prospect: self.prospect.clone(),
+            industry: self.industry.clone(),
+            employees: self.employees,
+            country: self.country.clone(),
+            region: self.region.clone(),
+            role_level: self.role_level.as_deref().and_then(RoleLevel::parse),
+            use_case: self.use_case.clone(),
+            kind: ActivityKind::parse(&self.kind),
+            deal_size_cents: self.deal_size_cents,
+        }
+    }
+}
+
 const COLUMNS: &str = "request_id, opportunity_id, prospect, industry, employees, country, region, deal_size_cents, \
     stage, close_date, rep, role_level, use_case, kind, questions, needed_by, justification, submitted_on, status, \
     decline_reason";

@@ -16,6 +16,7 @@ use crate::domain::policy::{AnswerRecord, LoadEvent};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
+        .map(crate::domain::dates::clamp)
 }
 
 fn list(text: Option<String>) -> Vec<String> {
@@ -208,18 +209,16 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
 /// accounts; each member then finds its account by a hash of the id. SQLite's join would
 /// take two B-tree descents per member, four times slower (measured in bench/).
 pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
-    let reader = store.reader()?;
-    std::thread::scope(|scope| {
-        let accounts = scope.spawn(move || -> Result<_> {
-            let mut statement =
-                reader.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
-            let mut rows = statement.query([])?;
-            let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
-            while let Some(r) = rows.next()? {
-                accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
-            }
-            Ok(accounts)
-        });
+    let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
+        let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
+        let mut rows = statement.query([])?;
+        let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            accounts.insert(r.get_ref(0)?.as_str()?.into(), account_fields(r)?);
+        }
+        Ok(accounts)
+    };
+    let read_contacts = || -> Result<Vec<MemberRow>> {
         let mut statement = store.conn.prepare(&format!(
             "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
         ))?;
@@ -227,20 +226,31 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
             .query_map([], member_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.sort_unstable_by(|a, b| a.contact_id.cmp(&b.contact_id));
-        let accounts = accounts
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
-        let members = rows
-            .into_iter()
-            .filter_map(|mut m| {
-                accounts.get(m.account_id.as_str())?.apply(&mut m);
-                Some(m)
-            })
-            .collect();
-        // Not freed: the caller's process ends soon (see the utilization report).
-        std::mem::forget(accounts);
-        Ok(members)
-    })
+        Ok(rows)
+    };
+    // A second connection on the same snapshot reads the accounts meanwhile, if there is
+    // one (Store::begin_snapshot); otherwise one after the other.
+    let (rows, accounts) = match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let accounts = scope.spawn(move || read_accounts(&reader));
+            let rows = read_contacts()?;
+            let accounts = accounts
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
+            Ok((rows, accounts))
+        })?,
+        None => (read_contacts()?, read_accounts(&store.conn)?),
+    };
+    let members = rows
+        .into_iter()
+        .filter_map(|mut m| {
+            accounts.get(m.account_id.as_str())?.apply(&mut m);
+            Some(m)
+        })
+        .collect();
+    // Not freed: the caller's process ends soon (see the utilization report).
+    std::mem::forget(accounts);
+    Ok(members)
 }
 
 /// The membership fields a roster command changes.
@@ -350,7 +360,7 @@ pub fn done(
 ) -> Result<Vec<Done>> {
     // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
     // index, and one contact's history would scan every activity.
-    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating FROM activities";
+    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating, closes FROM activities";
     let mut statement = match contact_id {
         Some(_) => conn.prepare(&format!(
             "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, activity_id"
@@ -379,6 +389,7 @@ pub fn done(
             date: day,
             reference_rating: r.get(5)?,
             prospect_rating: r.get(6)?,
+            closes: r.get(7)?,
         });
     }
     if contact_id.is_none() {
@@ -428,15 +439,21 @@ pub fn pending_asks(
     contact_id: Option<&str>,
     until: NaiveDate,
 ) -> Result<FxHashMap<String, Vec<PendingAsk>>> {
-    let mut statement = conn.prepare(
+    // One contact's through the contact index; everyone's in one scan.
+    let which = if contact_id.is_some() {
+        "k.contact_id = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let mut statement = conn.prepare(&format!(
         "SELECT k.contact_id, k.request_id, k.asked_on FROM asks k
-         WHERE (?2 IS NULL OR k.contact_id = ?2) AND k.asked_on <= ?1
+         WHERE {which} AND k.asked_on <= ?1
            AND (k.answered_on IS NULL OR k.answered_on > ?1)
            AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = k.request_id
                            AND e.status IN ('completed', 'cancelled', 'declined')
                            AND substr(e.at, 1, 10) <= ?1)
-         ORDER BY k.asked_on, k.request_id",
-    )?;
+         ORDER BY k.asked_on, k.request_id"
+    ))?;
     let mut rows = statement.query(params![until.to_string(), contact_id])?;
     let mut out: FxHashMap<String, Vec<PendingAsk>> = FxHashMap::default();
     while let Some(r) = rows.next()? {
@@ -506,6 +523,40 @@ pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
     Ok(out)
 }
 
+/// The outcomes of the deals behind the requests that `done` names, and only those: what
+/// one contact's follow-ups need, read by primary key, so a command about one contact
+/// costs what its activities need, not what the program holds.
+pub fn outcomes_for(conn: &Connection, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT CASE WHEN o.close_date > ?2 THEN 'open' ELSE o.status END, o.close_date
+         FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id
+         WHERE r.request_id = ?1",
+    )?;
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::new();
+    let until = until.to_string();
+    for request_id in done.iter().filter_map(|d| d.request_id.as_deref()) {
+        if !seen.insert(request_id) {
+            continue;
+        }
+        let row = statement
+            .query_row(rusqlite::params![request_id, until], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        if let Some((status, close)) = row
+            && let Some(status) = OpportunityStatus::parse(&status)
+        {
+            out.push(Outcome {
+                request_id: request_id.to_string(),
+                status,
+                close_date: date(close),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// An activity to write.
 #[derive(Debug, Clone)]
 pub struct NewActivity<'a> {
@@ -518,6 +569,8 @@ pub struct NewActivity<'a> {
     pub prospect_rating: Option<i64>,
     pub notes: Option<&'a str>,
     pub override_reason: Option<&'a str>,
+    /// The follow-up this touch closes (`followups done ID`).
+    pub closes: Option<&'a str>,
 }
 
 /// Writes an activity with the next free id of the form ACT-00042; returns the id.
@@ -539,13 +592,57 @@ pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String>
         n += 1;
     };
     conn.execute(
-        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO activities (activity_id, contact_id, request_id, kind, date, minutes, reference_rating, prospect_rating, notes, override_reason, closes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id, a.contact_id, a.request_id, a.kind.as_str(), a.date.to_string(), a.minutes, a.reference_rating,
-            a.prospect_rating, a.notes, a.override_reason
+            a.prospect_rating, a.notes, a.override_reason, a.closes
         ],
     )
     .context("saving the activity")?;
     Ok(id)
+}
+
+/// The snoozed follow-ups: id -> the day they are due again.
+pub fn snoozes(conn: &Connection) -> Result<FxHashMap<String, NaiveDate>> {
+    let mut statement = conn.prepare("SELECT followup_id, until FROM followup_snoozes")?;
+    let mut rows = statement.query([])?;
+    let mut out = FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        if let Some(until) = day(r.get_ref(1)?) {
+            out.insert(r.get(0)?, until);
+        }
+    }
+    Ok(out)
+}
+
+/// Snoozes a follow-up until a day (replacing an earlier snooze).
+pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -> Result<()> {
+    conn.execute(
+        "INSERT INTO followup_snoozes (followup_id, until, set_on) VALUES (?1, ?2, ?3)
+         ON CONFLICT (followup_id) DO UPDATE SET until = excluded.until, set_on = excluded.set_on",
+        params![id, until.to_string(), today.to_string()],
+    )
+    .context("saving the snooze")?;
+    Ok(())
+}
+
+/// Per contact, the asks up to `until` that no counted activity on the same request
+/// fulfilled by then: with the counted activities, the units of load ever.
+pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
+    let counted: Vec<String> = ActivityKind::ALL
+        .iter()
+        .filter(|k| k.counts_against_limit())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let mut statement = conn.prepare(&format!(
+        "SELECT k.contact_id, count(*) FROM asks k
+         WHERE k.asked_on <= ?1 AND NOT EXISTS (
+             SELECT 1 FROM activities a WHERE a.request_id = k.request_id
+               AND a.contact_id = k.contact_id AND a.date <= ?1 AND a.kind IN ({}))
+         GROUP BY k.contact_id",
+        counted.join(", ")
+    ))?;
+    let rows = statement.query_map([until.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -53,6 +53,24 @@ impl Workdir {
         Workdir { dir, db }
     }
 
+    /// A workdir whose database exists and holds no rows (only `import` and `demo` create
+    /// a database: a header-only import makes it, whether or not it counts as a success).
+    pub fn empty() -> Workdir {
+        let work = Workdir::new();
+        let header = work.write("empty.csv", "account_id,name\n");
+        work.run(&[
+            "--quiet",
+            "import",
+            "accounts",
+            header.to_str().expect("path"),
+        ]);
+        assert!(
+            work.db.is_file(),
+            "the header-only import made the database"
+        );
+        work
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

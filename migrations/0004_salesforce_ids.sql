@@ -1,0 +1,12 @@
+-- refprog schema, version 4: Salesforce ids in one form, and accounts that are not customers.
+--
+-- The work is in src/store/migrate.rs (salesforce_ids), because it needs the case-suffix
+-- computation of src/import/crm.rs:
+-- * accounts.status also takes 'prospect' (a CRM account whose Type or Lifecycle Stage
+--   says prospect, partner, competitor or other); SQLite cannot change a CHECK in place,
+--   so the table is rebuilt with its indexes;
+-- * every 15-character Salesforce id (a report's) becomes its 18-character form (Data
+--   Loader's and the API's); rows whose ids differ only by form are merged, the most
+--   recently written row (the higher rowid) wins, and every reference to either id is
+--   kept, pointing at the 18-character form.
+SELECT 1;

@@ -1,0 +1,669 @@
+//! `refprog review` and `refprog digest`: the program on one page for the people who fund
+//! it, and the same facts as a short text for a weekly email.
+//!
+//! Every figure comes from the text command that prints it: the page runs that command's
+//! code (`report impact --since S --until U`, `followups --all`, `score --label develop`)
+//! into a buffer as JSON and reads the rows back, so a number on the page is the number
+//! the terminal shows, by construction, and the page names the command beside it. Only
+//! what no text report prints yet (pipeline influenced, renewals in the caution window)
+//! is computed here, from the same store queries and domain rules the reports use.
+//!
+//! `facts` gathers, `svg` draws the charts, `html` lays out the page, `text` the digest.
+
+pub mod html;
+pub mod svg;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, Duration, NaiveDate};
+use clap::Parser;
+use serde_json::Value;
+
+use crate::cli::{Cli, Command};
+use crate::domain::matching::renewal_caution;
+use crate::domain::metrics::{Rate, quarter_start};
+use crate::domain::model::{AccountStatus, Tier};
+use crate::output::{Format, Out};
+use crate::store::{self, Store};
+
+/// What `--period` names, resolved against `--as-of` by [`Span::resolve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    /// The last N days, today included.
+    Days(i64),
+    /// The calendar quarter so far.
+    Quarter,
+    /// The last `year.days` days (the reports' default period).
+    Year,
+    /// SINCE..UNTIL, both included.
+    Between(NaiveDate, NaiveDate),
+}
+
+impl Span {
+    /// `90d`, `quarter`, `year` or `2026-01-01..2026-06-30`.
+    pub fn parse(text: &str) -> Result<Span, String> {
+        let expected = "expected 90d (any number of days), quarter, year or YYYY-MM-DD..YYYY-MM-DD";
+        let text = text.trim();
+        if text == "quarter" {
+            return Ok(Span::Quarter);
+        }
+        if text == "year" {
+            return Ok(Span::Year);
+        }
+        if let Some(days) = text.strip_suffix('d') {
+            return match days.parse::<i64>() {
+                Ok(n) if (1..=3650).contains(&n) => Ok(Span::Days(n)),
+                _ => Err(format!("'{text}': {expected} (1d to 3650d)")),
+            };
+        }
+        if let Some((since, until)) = text.split_once("..") {
+            let day = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok();
+            return match (day(since), day(until)) {
+                (Some(s), Some(u)) if s <= u => Ok(Span::Between(s, u)),
+                (Some(s), Some(u)) => Err(format!("'{text}': {s} is after {u}")),
+                _ => Err(format!("'{text}': {expected}")),
+            };
+        }
+        Err(format!("'{text}': {expected}"))
+    }
+
+    /// The first and last day covered, as of `today`.
+    pub fn resolve(&self, today: NaiveDate, year_days: i64) -> (NaiveDate, NaiveDate) {
+        match self {
+            Span::Days(n) => (today - Duration::days(n - 1), today),
+            Span::Quarter => (quarter_start(today), today),
+            Span::Year => (today - Duration::days(year_days - 1), today),
+            Span::Between(since, until) => (*since, *until),
+        }
+    }
+}
+
+/// One row of a report as its JSON output gives it.
+pub type Row = serde_json::Map<String, Value>;
+
+/// A command's output, read back: its tables in order, and the command line that prints
+/// them as text.
+pub struct Captured {
+    pub command: String,
+    pub tables: Vec<Vec<Row>>,
+}
+
+impl Captured {
+    pub fn table(&self, i: usize) -> &[Row] {
+        self.tables.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// The metric row of a `Metrics` report whose section is `section` and whose name
+    /// starts with `metric`.
+    pub fn metric(&self, section: &str, metric: &str) -> Option<Metric> {
+        self.table(0)
+            .iter()
+            .find(|r| text(r, "section") == section && text(r, "metric").starts_with(metric))
+            .map(|r| Metric {
+                name: text(r, "metric"),
+                value: text(r, "value"),
+                n: r.get("n").and_then(Value::as_i64),
+                target: text(r, "target"),
+                status: text(r, "status"),
+            })
+    }
+}
+
+/// A figure of a metric report, as printed.
+#[derive(Debug, Clone, Default)]
+pub struct Metric {
+    pub name: String,
+    pub value: String,
+    pub n: Option<i64>,
+    pub target: String,
+    pub status: String,
+}
+
+impl Metric {
+    /// The counts behind a rate printed as "62.5 % (5 of 8)".
+    pub fn rate(&self) -> Option<Rate> {
+        let inner = self.value.rsplit_once('(')?.1.strip_suffix(')')?;
+        let (hits, n) = inner.split_once(" of ")?;
+        Some(Rate::new(hits.trim().parse().ok()?, n.trim().parse().ok()?))
+    }
+
+    /// The value as a number, when it is one.
+    pub fn number(&self) -> Option<f64> {
+        self.value.trim().parse().ok()
+    }
+}
+
+/// A cell as text: strings as they are, numbers as JSON writes them, null as "".
+pub fn text(row: &Row, key: &str) -> String {
+    match row.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub fn int(row: &Row, key: &str) -> i64 {
+    match row.get(key) {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(n.as_f64().unwrap_or(0.0) as i64),
+        Some(Value::String(s)) => s.parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+pub fn real(row: &Row, key: &str) -> f64 {
+    match row.get(key) {
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
+        Some(Value::String(s)) => s.parse().unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// A buffer the captured command writes into.
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("the review's buffer was poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `refprog ARGS` (a report, `followups` or `score`) on this store as of `today`
+/// with `--format json`, and reads its tables back.
+pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
+    let command = format!("refprog --as-of {today} {}", args.join(" "));
+    let cli = Cli::try_parse_from(std::iter::once("refprog").chain(args.iter().copied()))
+        .with_context(|| format!("the review's command line '{command}'"))?;
+    let buffer = Buffer::default();
+    let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
+    match &cli.command {
+        Command::Report(a) => crate::report::run(a, store, &mut out, today)?,
+        Command::Followups(a) => crate::commands::followups::run(a, store, &mut out, today)?,
+        Command::Score(a) => crate::commands::score::run(a, store, &mut out, today)?,
+        Command::Request(a) => crate::commands::request::run(a, store, &mut out, today)?,
+        _ => bail!("the review reads reports, followups and score, not '{command}'"),
+    }
+    out.flush()?;
+    drop(out);
+    let bytes = std::mem::take(
+        &mut *buffer
+            .0
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
+    );
+    let mut tables = Vec::new();
+    for value in serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>() {
+        let Value::Array(items) = value.with_context(|| format!("reading '{command}'"))? else {
+            bail!("'{command}' did not print a JSON array");
+        };
+        tables.push(
+            items
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::Object(row) => Some(row),
+                    _ => None,
+                })
+                .collect(),
+        );
+    }
+    Ok(Captured { command, tables })
+}
+
+/// One month of the trend.
+pub struct Month {
+    pub label: String,
+    pub fulfillment: Captured,
+    pub satisfaction: Captured,
+}
+
+impl Month {
+    pub fn requests(&self) -> i64 {
+        self.fulfillment
+            .metric("requests", "received")
+            .and_then(|m| m.number())
+            .map_or(0, |n| n as i64)
+    }
+
+    pub fn fulfilment(&self) -> Option<Rate> {
+        self.fulfillment
+            .metric("requests", "fulfilment rate")
+            .and_then(|m| m.rate())
+    }
+
+    /// Reference NPS and its n.
+    pub fn reference_nps(&self) -> (Option<f64>, i64) {
+        let m = self
+            .satisfaction
+            .metric("references", "reference NPS")
+            .unwrap_or_default();
+        (m.number(), m.n.unwrap_or(0))
+    }
+
+    /// Average prospect rating and its n.
+    pub fn prospect_rating(&self) -> (Option<f64>, i64) {
+        let m = self
+            .satisfaction
+            .metric("prospects", "average prospect rating")
+            .unwrap_or_default();
+        (m.number(), m.n.unwrap_or(0))
+    }
+}
+
+/// A reference whose account renews inside the caution window.
+pub struct Renewal {
+    pub contact_id: String,
+    pub name: String,
+    pub account: String,
+    pub day: NaiveDate,
+}
+
+/// Everything the page and the digest show.
+pub struct Review {
+    pub as_of: NaiveDate,
+    pub since: NaiveDate,
+    pub until: NaiveDate,
+    pub impact: Captured,
+    pub fulfillment: Captured,
+    pub health: Captured,
+    pub coverage: Captured,
+    pub capacity: Captured,
+    pub utilization: Captured,
+    pub followups: Captured,
+    /// Follow-ups overdue longer than `followup.stale_days` (which `followups` sums up).
+    pub stale: Captured,
+    pub tier1: Captured,
+    pub develop: Captured,
+    pub requests: Captured,
+    pub months: Vec<Month>,
+    /// Open deals with a reference at work on them: (count, amount in cents).
+    pub pipeline: (u64, i64),
+    pub renewals: Vec<Renewal>,
+    pub renewal_days: i64,
+    pub sla_hours: i64,
+    pub accounts: i64,
+}
+
+/// The first day of each month touching `since..=until`, clamped to it.
+fn months(since: NaiveDate, until: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut start = since;
+    while start <= until {
+        let next = if start.month() == 12 {
+            NaiveDate::from_ymd_opt(start.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(start.year(), start.month() + 1, 1)
+        };
+        let Some(next) = next else { break };
+        out.push((start, (next - Duration::days(1)).min(until)));
+        start = next;
+    }
+    out
+}
+
+/// Gathers the review of `since..=until` as of `today`.
+pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review> {
+    store.map_for_reading()?;
+    let policy = store::policy::load(&store.conn)?;
+    let (since, until) = span.resolve(today, policy.year_days);
+    let (s, u) = (since.to_string(), until.to_string());
+    let period = ["--since", s.as_str(), "--until", u.as_str()];
+    let report = |name: &'static str| -> Vec<&str> {
+        let mut args = vec!["report", name];
+        args.extend(period);
+        args
+    };
+    let impact = capture(store, today, &report("impact"))?;
+    let fulfillment = capture(store, today, &report("fulfillment"))?;
+    let health = capture(store, today, &["report", "health"])?;
+    let coverage = capture(store, today, &["report", "coverage"])?;
+    let capacity = capture(store, today, &["report", "capacity"])?;
+    let utilization = capture(store, today, &["report", "utilization"])?;
+    let followups = capture(store, today, &["followups", "--all"])?;
+    let stale = capture(store, today, &["followups", "--stale"])?;
+    let tier1 = capture(store, today, &["score", "--label", "tier-1", "--top", "10"])?;
+    let develop = capture(
+        store,
+        today,
+        &["score", "--label", "develop", "--top", "10"],
+    )?;
+    let requests = capture(store, today, &["request", "list"])?;
+    let mut trend = Vec::new();
+    for (first, last) in months(since, until) {
+        let (f, l) = (first.to_string(), last.to_string());
+        let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
+        trend.push(Month {
+            label: first.format("%Y-%m").to_string(),
+            fulfillment: capture(store, today, &args("fulfillment"))?,
+            satisfaction: capture(store, today, &args("satisfaction"))?,
+        });
+    }
+    let pipeline = store::reports::open_pipeline_with_reference(&store.conn, today)?;
+    let mut renewals: Vec<Renewal> = store::roster::members(store)?
+        .into_iter()
+        .filter(|m| {
+            m.tier.is_some()
+                && m.opted_out_on.is_none()
+                && m.account_status != Some(AccountStatus::Churned)
+        })
+        .filter_map(|m| {
+            let day = renewal_caution(m.renewal_date, &policy, today)?;
+            Some(Renewal {
+                contact_id: m.contact_id,
+                name: m.name,
+                account: m.account,
+                day,
+            })
+        })
+        .collect();
+    renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
+    let accounts = store::reports::active_customers(&store.conn)?;
+    Ok(Review {
+        as_of: today,
+        since,
+        until,
+        impact,
+        fulfillment,
+        health,
+        coverage,
+        capacity,
+        utilization,
+        followups,
+        stale,
+        tier1,
+        develop,
+        requests,
+        months: trend,
+        pipeline,
+        renewals,
+        renewal_days: policy.renewal_caution_days,
+        sla_hours: policy.sla_hours,
+        accounts,
+    })
+}
+
+/// A follow-up's kind, from its words (see `domain::followups`).
+pub fn care_kind(what: &str) -> &'static str {
+    if what.starts_with("thank ") {
+        "thank the reference"
+    } else if what.starts_with("ask the prospect") {
+        "prospect's feedback"
+    } else if what.starts_with("ask ") {
+        "reference's feedback"
+    } else if what.starts_with("tell ") {
+        "close the loop"
+    } else if what.starts_with("quarterly check-in") {
+        "quarterly check-in"
+    } else if what.starts_with("send appreciation") {
+        "recognition"
+    } else if what.starts_with("yearly recommitment") {
+        "recommitment"
+    } else if what.starts_with("break ends") {
+        "break ends"
+    } else {
+        "other"
+    }
+}
+
+/// The care section's figures: follow-ups by kind, overdue and due by today.
+pub struct Care {
+    /// Kind -> (overdue, due today or overdue).
+    pub by_kind: BTreeMap<&'static str, (u64, u64)>,
+    pub recognition_due: Vec<Row>,
+    pub recommitments_due: Vec<Row>,
+}
+
+impl Review {
+    pub fn care(&self) -> Care {
+        let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+        let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
+        let today = self.as_of.to_string();
+        for row in self.followups.table(0).iter().chain(self.stale.table(0)) {
+            let due = text(row, "due");
+            if due > today {
+                continue;
+            }
+            let kind = care_kind(&text(row, "what"));
+            let entry = by_kind.entry(kind).or_default();
+            entry.1 += 1;
+            if due < today {
+                entry.0 += 1;
+            }
+            match kind {
+                "recognition" => recognition_due.push(row.clone()),
+                "recommitment" => recommitments_due.push(row.clone()),
+                _ => {}
+            }
+        }
+        Care {
+            by_kind,
+            recognition_due,
+            recommitments_due,
+        }
+    }
+
+    /// The load class of each active reference: (tier, class) with class one of idle,
+    /// below the limit, at the limit, over the limit.
+    pub fn load_classes(&self) -> Vec<(Tier, LoadClass, &Row)> {
+        self.utilization
+            .table(0)
+            .iter()
+            .filter_map(|r| {
+                let tier = Tier::parse(&text(r, "tier"))?;
+                let flags = text(r, "flags");
+                if flags.split(';').any(|f| f == "opted-out" || f == "churned") {
+                    return None;
+                }
+                let (load, limit) = (int(r, "last_90_days"), int(r, "limit"));
+                let class = if load > limit {
+                    LoadClass::Over
+                } else if load == 0 {
+                    LoadClass::Idle
+                } else if load == limit {
+                    LoadClass::AtLimit
+                } else {
+                    LoadClass::Below
+                };
+                Some((tier, class, r))
+            })
+            .collect()
+    }
+
+    /// References carrying `flag` in the utilization report.
+    pub fn flagged(&self, flag: &str) -> Vec<&Row> {
+        self.utilization
+            .table(0)
+            .iter()
+            .filter(|r| text(r, "flags").split(';').any(|f| f == flag))
+            .collect()
+    }
+
+    /// The coverage rows joined with the capacity forecast, by segment.
+    pub fn segments(&self) -> Vec<Segment> {
+        let capacity: BTreeMap<String, &Row> = self
+            .capacity
+            .table(0)
+            .iter()
+            .map(|r| (text(r, "segment"), r))
+            .collect();
+        self.coverage
+            .table(0)
+            .iter()
+            .map(|r| {
+                let name = text(r, "segment");
+                let (group, band) = match name.split_once(" / ") {
+                    Some((g, b)) => (g.to_string(), b.to_string()),
+                    None => (name.clone(), String::new()),
+                };
+                let runs_out = capacity
+                    .get(&name)
+                    .map(|c| text(c, "runs_out"))
+                    .unwrap_or_default();
+                Segment {
+                    group,
+                    band,
+                    available: int(r, "available"),
+                    deals_90d: int(r, "deals_90d"),
+                    amount_90d: text(r, "amount_90d"),
+                    covered: text(r, "covered"),
+                    runs_out,
+                }
+            })
+            .collect()
+    }
+
+    /// Requests still waiting for a scheduled reference (not scheduled, completed, declined
+    /// or cancelled) submitted more than `fulfillment.sla_hours` before the as-of day.
+    pub fn past_sla(&self) -> Vec<&Row> {
+        let today = self.as_of;
+        self.requests
+            .table(0)
+            .iter()
+            .filter(|r| {
+                let waiting = !matches!(
+                    text(r, "status").as_str(),
+                    "scheduled" | "completed" | "declined" | "cancelled"
+                );
+                let submitted = text(r, "submitted_on").parse::<NaiveDate>().ok();
+                waiting
+                    && submitted.is_some_and(|day| {
+                        day <= today && (today - day).num_days() * 24 > self.sla_hours
+                    })
+            })
+            .collect()
+    }
+
+    /// Whether the program has anything in it at all.
+    pub fn is_empty(&self) -> bool {
+        self.accounts == 0 && self.utilization.table(0).is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LoadClass {
+    Idle,
+    Below,
+    AtLimit,
+    Over,
+}
+
+impl LoadClass {
+    pub const ALL: [LoadClass; 4] = [
+        LoadClass::Idle,
+        LoadClass::Below,
+        LoadClass::AtLimit,
+        LoadClass::Over,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadClass::Idle => "idle (nothing in 90 days)",
+            LoadClass::Below => "below the limit",
+            LoadClass::AtLimit => "at the limit",
+            LoadClass::Over => "over the limit",
+        }
+    }
+}
+
+/// A segment of the coverage grid.
+pub struct Segment {
+    pub group: String,
+    pub band: String,
+    pub available: i64,
+    pub deals_90d: i64,
+    pub amount_90d: String,
+    pub covered: String,
+    pub runs_out: String,
+}
+
+/// "1234567.5" -> "1,234,567.50"; "1200" -> "1,200".
+pub fn money(amount: &str) -> String {
+    let amount = amount.trim();
+    let (sign, digits) = match amount.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", amount),
+    };
+    let (whole, cents) = match digits.split_once('.') {
+        Some((w, c)) => (w, Some(c)),
+        None => (digits, None),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return amount.to_string();
+    }
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match cents {
+        Some(c) => format!("{sign}{grouped}.{c:0<2}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn periods_resolve_against_the_as_of_day() {
+        let today = day("2026-11-23");
+        let resolve = |t: &str| Span::parse(t).map(|s| s.resolve(today, 365));
+        assert_eq!(resolve("90d"), Ok((day("2026-08-26"), today)));
+        assert_eq!(resolve("quarter"), Ok((day("2026-10-01"), today)));
+        assert_eq!(resolve("year"), Ok((day("2025-11-24"), today)));
+        assert_eq!(
+            resolve("2026-01-01..2026-03-31"),
+            Ok((day("2026-01-01"), day("2026-03-31")))
+        );
+        assert!(Span::parse("2026-03-31..2026-01-01").is_err());
+        assert!(Span::parse("0d").is_err());
+        assert!(Span::parse("fortnight").is_err());
+    }
+
+    #[test]
+    fn months_are_clamped_to_the_period() {
+        assert_eq!(
+            months(day("2026-08-26"), day("2026-10-03")),
+            vec![
+                (day("2026-08-26"), day("2026-08-31")),
+                (day("2026-09-01"), day("2026-09-30")),
+                (day("2026-10-01"), day("2026-10-03")),
+            ]
+        );
+    }
+
+    #[test]
+    fn rates_are_read_back_from_their_words() {
+        let m = Metric {
+            value: "62.5 % (5 of 8)".into(),
+            ..Metric::default()
+        };
+        assert_eq!(m.rate(), Some(Rate::new(5, 8)));
+        let none = Metric {
+            value: "n/a (n = 0)".into(),
+            ..Metric::default()
+        };
+        assert_eq!(none.rate(), None);
+        assert_eq!(money("1175000"), "1,175,000");
+        assert_eq!(money("-1234.5"), "-1,234.50");
+        assert_eq!(money("n/a"), "n/a");
+    }
+}

@@ -1,0 +1,228 @@
+//! The digest: the review's facts that need someone this week, as plain text (or
+//! markdown) short enough for a cron email: what is due, who is over the limit, the
+//! coverage gaps, the requests past the SLA, and the headline in one line each.
+
+use std::fmt::Write as _;
+
+use super::{Review, int, money, text};
+
+/// The digest of `review`; `markdown` gives headings and bullets a mail client renders.
+pub fn digest(r: &Review, markdown: bool) -> String {
+    let mut out = String::new();
+    let heading = |out: &mut String, words: String| {
+        if markdown {
+            let _ = write!(out, "\n## {words}\n\n");
+        } else {
+            let _ = write!(out, "\n{words}\n");
+        }
+    };
+    let item = |out: &mut String, words: String| {
+        if markdown {
+            let _ = writeln!(out, "- {}", md_escape(&words));
+        } else {
+            let _ = writeln!(out, "  - {words}");
+        }
+    };
+    let title = format!(
+        "Reference program digest, as of {} (period {} to {})",
+        r.as_of, r.since, r.until
+    );
+    if markdown {
+        let _ = writeln!(out, "# {}", md_escape(&title));
+    } else {
+        let _ = writeln!(out, "{title}");
+    }
+    if r.is_empty() {
+        let _ = write!(
+            out,
+            "\nThe program is empty: import accounts, contacts, opportunities, requests and activities (refprog import KIND FILE), or try refprog demo.\n"
+        );
+        return out;
+    }
+
+    let care = r.care();
+    let due: u64 = care.by_kind.values().map(|v| v.1).sum();
+    let overdue: u64 = care.by_kind.values().map(|v| v.0).sum();
+    heading(
+        &mut out,
+        format!(
+            "Due by {}: {due} follow-ups, {overdue} of them overdue",
+            r.as_of
+        ),
+    );
+    for (kind, (overdue, due)) in &care.by_kind {
+        item(&mut out, format!("{kind}: {due} due, {overdue} overdue"));
+    }
+    if !r.renewals.is_empty() {
+        item(
+            &mut out,
+            format!(
+                "{} references' accounts renew within {} days: ask them with care",
+                r.renewals.len(),
+                r.renewal_days
+            ),
+        );
+    }
+    if due > 0 {
+        item(
+            &mut out,
+            format!("the list: refprog --as-of {} followups", r.as_of),
+        );
+    }
+
+    let over = r.flagged("over-limit");
+    heading(
+        &mut out,
+        format!("Over the limit: {} references", over.len()),
+    );
+    for row in over.iter().take(10) {
+        item(
+            &mut out,
+            format!(
+                "{} ({}, {}): {} in 90 days, limit {}",
+                text(row, "name"),
+                text(row, "account"),
+                text(row, "tier"),
+                int(row, "last_90_days"),
+                int(row, "limit")
+            ),
+        );
+    }
+    if over.len() > 10 {
+        item(&mut out, format!("and {} more", over.len() - 10));
+    }
+    let burnout = r.flagged("burnout").len();
+    let fatigue = r.flagged("fatigue").len();
+    if burnout + fatigue > 0 {
+        item(
+            &mut out,
+            format!("flags: {burnout} burnout, {fatigue} fatigue (refprog report utilization)"),
+        );
+    }
+
+    let gaps: Vec<_> = r
+        .segments()
+        .into_iter()
+        .filter(|s| s.covered == "gap")
+        .collect();
+    heading(
+        &mut out,
+        format!(
+            "Gaps: {} segments with deals closing in 90 days and too few available references",
+            gaps.len()
+        ),
+    );
+    for s in gaps.iter().take(10) {
+        item(
+            &mut out,
+            format!(
+                "{} / {}: {} available, {} deals worth {}; capacity runs out: {}",
+                s.group,
+                s.band,
+                s.available,
+                s.deals_90d,
+                money(&s.amount_90d),
+                s.runs_out
+            ),
+        );
+    }
+    if gaps.len() > 10 {
+        item(
+            &mut out,
+            format!("and {} more (refprog report coverage)", gaps.len() - 10),
+        );
+    }
+
+    let late = r.past_sla();
+    heading(
+        &mut out,
+        format!(
+            "Requests past the {}-hour SLA, still waiting: {}",
+            r.sla_hours,
+            late.len()
+        ),
+    );
+    for row in late.iter().take(10) {
+        item(
+            &mut out,
+            format!(
+                "{} {} (rep {}, submitted {}, {})",
+                text(row, "request_id"),
+                text(row, "prospect"),
+                text(row, "rep"),
+                text(row, "submitted_on"),
+                text(row, "status")
+            ),
+        );
+    }
+    if late.len() > 10 {
+        item(
+            &mut out,
+            format!("and {} more (refprog request list)", late.len() - 10),
+        );
+    }
+
+    heading(&mut out, format!("Headline, {} to {}", r.since, r.until));
+    let with = r
+        .impact
+        .metric("with a reference", "win rate")
+        .unwrap_or_default();
+    let without = r.impact.metric("without", "win rate").unwrap_or_default();
+    let revenue = r
+        .impact
+        .metric("with a reference", "revenue influenced")
+        .unwrap_or_default();
+    let within = r
+        .fulfillment
+        .metric("speed", "scheduled within")
+        .unwrap_or_default();
+    let active = r
+        .health
+        .metric("references", "active references")
+        .unwrap_or_default();
+    item(
+        &mut out,
+        format!(
+            "win rate {} with a reference, {} without (an association, not proof)",
+            with.value, without.value
+        ),
+    );
+    item(
+        &mut out,
+        format!(
+            "revenue influenced {}; pipeline influenced {} in {} open deals",
+            money(&revenue.value),
+            money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
+            r.pipeline.0
+        ),
+    );
+    item(&mut out, format!("{}: {}", within.name, within.value));
+    item(
+        &mut out,
+        format!(
+            "active references: {} (target {})",
+            active.value, active.target
+        ),
+    );
+    let _ = write!(
+        out,
+        "\nThe page: refprog --as-of {} review --html review.html\n",
+        r.as_of
+    );
+    out
+}
+
+/// Markdown's emphasis and list characters in names are shown as they are.
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '\\'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,458 @@
+//! Hostile inputs (issue 15): each is refused with words that say what is wrong, a
+//! non-zero exit and no panic, and leaves the database byte for byte as it was.
+
+mod util;
+
+use util::Workdir;
+
+/// One hostile input: the arguments (a `{db}` is replaced by the database path, `{dir}`
+/// by the work folder), an optional file written first, the exit code and words the
+/// message must hold.
+struct Case {
+    args: &'static [&'static str],
+    file: Option<(&'static str, &'static str)>,
+    code: i32,
+    says: &'static str,
+}
+
+const fn case(args: &'static [&'static str], code: i32, says: &'static str) -> Case {
+    Case {
+        args,
+        file: None,
+        code,
+        says,
+    }
+}
+
+const fn import(
+    kind_file: &'static [&'static str],
+    body: &'static str,
+    says: &'static str,
+) -> Case {
+    Case {
+        args: kind_file,
+        file: Some(("in.csv", body)),
+        code: 1,
+        says,
+    }
+}
+
+const CASES: &[Case] = &[
+    // Date flags: out of range, junk, or a year typo.
+    case(&["--as-of", "+262142-12-31", "score"], 2, "not a date"),
+    case(
+        &["--as-of", "2200-01-01", "score"],
+        2,
+        "outside the dates refprog accepts",
+    ),
+    case(
+        &["--as-of", "1899-12-31", "report", "utilization"],
+        2,
+        "outside the dates",
+    ),
+    case(
+        &["--as-of", "0000-01-01", "roster", "list"],
+        2,
+        "outside the dates",
+    ),
+    case(&["--as-of", "2026-02-30", "score"], 2, "not a date"),
+    case(
+        &["--as-of", "+99999999999999999999d", "score"],
+        2,
+        "too far from today",
+    ),
+    case(
+        &["--as-of", "+100000w", "followups"],
+        2,
+        "outside the dates",
+    ),
+    case(&["--as-of", "13/45/2026", "score"], 2, "not a date"),
+    case(&["--as-of", "", "score"], 2, "not a date"),
+    case(
+        &["--as-of", "2026-11-23T25:61:00Z", "score"],
+        2,
+        "not a date",
+    ),
+    case(
+        &[
+            "roster",
+            "break",
+            "c-health-cfo",
+            "--until",
+            "+262142-12-31",
+        ],
+        2,
+        "not a date",
+    ),
+    case(
+        &["roster", "break", "c-health-cfo", "--until", "9999-12-31"],
+        2,
+        "outside the dates",
+    ),
+    case(
+        &["roster", "break", "c-health-cfo", "--days", "99999999"],
+        2,
+        "99999999",
+    ),
+    case(
+        &["report", "utilization", "--since", "1066-10-14"],
+        2,
+        "outside the dates",
+    ),
+    case(
+        &["report", "coverage", "--until", "+300000d"],
+        2,
+        "too far from today",
+    ),
+    case(
+        &[
+            "report",
+            "utilization",
+            "--since",
+            "2026-12-01",
+            "--until",
+            "2026-01-01",
+        ],
+        2,
+        "is after --until",
+    ),
+    case(&["followups", "--within", "99999999999"], 2, "99999999999"),
+    case(&["followups", "--within", "-1"], 2, "-1"),
+    case(&["score", "--horizon", "0"], 2, "0"),
+    case(
+        &["score", "--min-score", "NaN"],
+        2,
+        "expected points from 0 to 100",
+    ),
+    case(
+        &["score", "--min-score", "inf"],
+        2,
+        "expected points from 0 to 100",
+    ),
+    case(
+        &["score", "--min-score", "101"],
+        2,
+        "expected points from 0 to 100",
+    ),
+    case(&["score", "--top", "-3"], 2, "-3"),
+    case(
+        &["request", "add", "--close-date", "31/31/2031"],
+        2,
+        "not a date",
+    ),
+    case(&["request", "add", "--needed-by", "0/0/0"], 2, "not a date"),
+    case(
+        &[
+            "log-call",
+            "c-health-cfo",
+            "--kind",
+            "call",
+            "--date",
+            "2300-01-01",
+        ],
+        2,
+        "outside the dates",
+    ),
+    // Names with control characters.
+    case(
+        &["request", "add", "--rep", "\n=rep2", "--prospect", "X"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "add", "--prospect", "Acme\u{7}Evil"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "add", "--use-case", "a\u{1b}[31mred"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "add", "--industry", "Bank\ring"],
+        2,
+        "control character",
+    ),
+    // Policy values.
+    case(&["policy", "set", "gap.min_days", "0"], 1, "from 1 to 3650"),
+    case(
+        &["policy", "set", "gap.min_days", "99999999999999999999"],
+        1,
+        "from 1 to 3650",
+    ),
+    case(
+        &["policy", "set", "limit.window_days", "-5"],
+        1,
+        "from 1 to 3650",
+    ),
+    case(
+        &["policy", "set", "score.tier1_min", "NaN"],
+        1,
+        "points from 0 to 100",
+    ),
+    case(
+        &["policy", "set", "score.weight.sentiment", "-1"],
+        1,
+        "a weight of 0 or more",
+    ),
+    case(&["policy", "set", "no.such.key", "1"], 1, "no.such.key"),
+    // Paths: the database.
+    case(
+        &["--db", "{dir}/missing/typo.db", "report", "utilization"],
+        1,
+        "no refprog database at",
+    ),
+    case(
+        &["--db", "{dir}/typo.db", "score"],
+        1,
+        "no refprog database at",
+    ),
+    case(
+        &["--db", "{dir}/typo.db", "export", "accounts"],
+        1,
+        "`refprog import` or `refprog demo` creates one",
+    ),
+    case(&["--db", "{dir}", "score"], 1, "is a directory"),
+    case(&["--db", "{dir}/fifo", "score"], 1, "not a regular file"),
+    case(
+        &["--db", "{dir}/dangling", "score"],
+        1,
+        "which does not exist",
+    ),
+    case(
+        &[
+            "--db",
+            "{dir}/dangling",
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+        ],
+        1,
+        "which does not exist",
+    ),
+    case(&["--db", "{dir}/other.db", "score"], 1, "another program"),
+    case(
+        &[
+            "--db",
+            "{dir}/other.db",
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+        ],
+        1,
+        "another program",
+    ),
+    case(
+        &[
+            "--db",
+            "{dir}/other_v1.db",
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+        ],
+        1,
+        "another program",
+    ),
+    case(
+        &["--db", "{dir}/text.db", "score"],
+        1,
+        "not a SQLite database",
+    ),
+    case(
+        &["--db", "{dir}/empty.db", "score"],
+        1,
+        "no refprog database at",
+    ),
+    // Paths: outputs.
+    case(&["backup", "{db}"], 1, "is the database"),
+    case(
+        &["backup", "{db}-wal"],
+        1,
+        "one of the database's own files",
+    ),
+    case(
+        &["backup", "{db}-shm"],
+        1,
+        "one of the database's own files",
+    ),
+    case(&["backup", "{dir}"], 1, "is a folder"),
+    case(
+        &["backup", "{dir}/no/such/folder/b.db"],
+        1,
+        "does not exist",
+    ),
+    case(&["backup", "{dir}/existing.db"], 1, "already exists"),
+    case(&["backup", "{dir}/fifo"], 1, "already exists"),
+    case(&["backup", ""], 2, "a value is required"),
+    // Imports.
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,name,customer_since\nA-1,Acme,0000-01-01\n",
+        "customer_since",
+    ),
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,name,nps\nA-1,Acme,NaN\n",
+        "nps",
+    ),
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,name,nps\nA-1,Acme,11\n",
+        "nps",
+    ),
+    Case {
+        args: &["import", "accounts", "{dir}/in.csv", "--delimiter", "\""],
+        file: Some(("in.csv", "account_id,name\nA-1,Acme\n")),
+        code: 2,
+        says: "cannot be the delimiter",
+    },
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--skip-bad",
+            "--rejects",
+            "{db}",
+        ],
+        "account_id,name,nps\nA-1,Acme,11\n",
+        "the database",
+    ),
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--skip-bad",
+            "--rejects",
+            "{dir}/in.csv",
+        ],
+        "account_id,name,nps\nA-1,Acme,11\n",
+        "an input of this command",
+    ),
+    import(
+        &["import", "contacts", "{dir}/in.csv"],
+        "contact_id,account_id,name,email\nC-1,NO-SUCH,Ann,a@x.com\n",
+        "NO-SUCH",
+    ),
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "\u{0}\u{0}\u{0}\u{0}binary\u{1}\u{2}",
+        "",
+    ),
+    import(
+        &["import", "accounts", "{dir}/nothing-here.csv"],
+        "",
+        "nothing-here.csv",
+    ),
+];
+
+#[test]
+fn hostile_inputs_are_refused_cleanly_and_change_nothing() {
+    assert!(CASES.len() >= 60, "{} cases", CASES.len());
+    let work = util::program();
+    let dir = work.path("");
+    let dir = dir
+        .to_str()
+        .expect("path")
+        .trim_end_matches('/')
+        .to_string();
+    let db = work.db.to_str().expect("path").to_string();
+    // The hostile paths.
+    let status = std::process::Command::new("mkfifo")
+        .arg(format!("{dir}/fifo"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::os::unix::fs::symlink(format!("{dir}/nowhere.db"), format!("{dir}/dangling"))
+        .expect("symlink");
+    for (name, version) in [("other.db", 0), ("other_v1.db", 1)] {
+        let conn = rusqlite::Connection::open(format!("{dir}/{name}")).expect("other");
+        conn.execute_batch(&format!(
+            "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine'); PRAGMA user_version = {version};"
+        ))
+        .expect("other program's database");
+    }
+    std::fs::write(format!("{dir}/text.db"), "name,email\nAnn,a@x.com\n").expect("text");
+    std::fs::write(format!("{dir}/empty.db"), "").expect("empty");
+    std::fs::write(format!("{dir}/existing.db"), "keep me").expect("existing");
+    let others: Vec<(String, Vec<u8>)> = [
+        "other.db",
+        "other_v1.db",
+        "text.db",
+        "empty.db",
+        "existing.db",
+    ]
+    .iter()
+    .map(|n| {
+        (
+            n.to_string(),
+            std::fs::read(format!("{dir}/{n}")).expect("read"),
+        )
+    })
+    .collect();
+    let mut failures = Vec::new();
+    for case in CASES {
+        let before = work.db_bytes();
+        if let Some((name, body)) = case.file {
+            work.write(name, body);
+        }
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| a.replace("{dir}", &dir).replace("{db}", &db))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = work.run(&args);
+        let problem = if run.code != case.code {
+            Some(format!("exit {} (expected {})", run.code, case.code))
+        } else if run.stderr.contains("panicked") {
+            Some("a panic".to_string())
+        } else if !run.stderr.contains(case.says) {
+            Some(format!("no '{}' in the message", case.says))
+        } else if run.stderr.len() > 2_000 {
+            Some(format!("a message of {} bytes", run.stderr.len()))
+        } else if work.db_bytes() != before {
+            Some("the database changed".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            failures.push(format!("{args:?}: {problem}\n{}", run.stderr));
+        }
+    }
+    for (name, bytes) in &others {
+        if std::fs::read(format!("{dir}/{name}")).expect("read") != *bytes {
+            failures.push(format!("{name} was changed"));
+        }
+    }
+    assert!(
+        !std::path::Path::new(&format!("{dir}/missing")).exists(),
+        "a folder was created"
+    );
+    assert!(
+        !std::path::Path::new(&format!("{dir}/typo.db")).exists(),
+        "a database was created"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+/// Issue 15 finding 9: a 10 MB column name is not echoed whole.
+#[test]
+fn a_huge_value_is_quoted_in_a_few_dozen_characters() {
+    let work = Workdir::new();
+    let long = "Z".repeat(100_000);
+    let run = work.run(&["--as-of", &long, "score"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.len() < 500, "{} bytes", run.stderr.len());
+    let run = work.run(&["request", "add", "--rep", &format!("{long}\n")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.len() < 500, "{} bytes", run.stderr.len());
+}

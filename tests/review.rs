@@ -1,0 +1,473 @@
+//! `refprog review` and `refprog digest`: the page is pinned byte for byte for the demo and
+//! for an empty program, its figures equal the text reports', and it is rendered in a real
+//! headless Chromium to check that a person sees every section and a chart in each.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use util::{Workdir, assert_golden, root};
+
+const AS_OF: &str = "2026-11-23";
+
+fn demo() -> Workdir {
+    let work = Workdir::new();
+    work.run(&["--as-of", AS_OF, "--quiet", "demo"]).ok();
+    work
+}
+
+/// A database that exists and holds nothing (a header-only import creates it).
+fn empty() -> Workdir {
+    let work = Workdir::new();
+    let csv = work.write("accounts.csv", "Id,Name\n");
+    work.run(&["--quiet", "import", "accounts", csv.to_str().expect("path")]);
+    assert!(
+        work.db.exists(),
+        "the empty program's database was not created"
+    );
+    work
+}
+
+fn page(work: &Workdir, extra: &[&str]) -> String {
+    let path = work.path("review.html");
+    let mut args = vec![
+        "--as-of",
+        AS_OF,
+        "review",
+        "--html",
+        path.to_str().expect("path"),
+    ];
+    args.extend(extra);
+    work.run(&args).ok();
+    std::fs::read_to_string(&path).expect("read the page")
+}
+
+fn json(work: &Workdir, args: &[&str]) -> Vec<serde_json::Map<String, Value>> {
+    let mut all = vec!["--as-of", AS_OF, "--format", "json"];
+    all.extend(args);
+    let text = work.run(&all).ok();
+    let mut rows = Vec::new();
+    for value in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
+        if let Value::Array(items) = value.expect("json") {
+            rows.extend(items.into_iter().filter_map(|v| match v {
+                Value::Object(o) => Some(o),
+                _ => None,
+            }));
+        }
+    }
+    rows
+}
+
+fn cell(row: &serde_json::Map<String, Value>, key: &str) -> String {
+    match row.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn metric(rows: &[serde_json::Map<String, Value>], section: &str, name: &str) -> (String, String) {
+    let row = rows
+        .iter()
+        .find(|r| cell(r, "section") == section && cell(r, "metric").starts_with(name))
+        .unwrap_or_else(|| panic!("no metric {section} / {name} in {rows:?}"));
+    (cell(row, "value"), cell(row, "n"))
+}
+
+/// The page's figures table row for a figure: its value and n cells.
+fn figure_row(value: &str, n: &str) -> String {
+    let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+    format!(
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        escape(value),
+        escape(n)
+    )
+}
+
+const SECTIONS: [&str; 6] = ["headline", "coverage", "load", "trend", "care", "people"];
+
+#[test]
+fn the_demo_page_is_pinned_and_the_same_bytes_twice() {
+    let work = demo();
+    let first = page(&work, &[]);
+    let second = page(&work, &[]);
+    assert_eq!(
+        first, second,
+        "the same database and --as-of gave different pages"
+    );
+    assert_golden("review_demo.html", &first);
+    assert!(
+        first.len() < 1024 * 1024,
+        "the page is {} bytes",
+        first.len()
+    );
+    assert!(first.matches("<svg").count() >= 4, "fewer than four charts");
+    let stripped = first.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for forbidden in ["<script", "<link", "@import", "http://", "https://", "url("] {
+        assert!(
+            !stripped.contains(forbidden),
+            "the page must stand alone: it has {forbidden}"
+        );
+    }
+    for id in SECTIONS {
+        assert!(
+            first.contains(&format!("<section id=\"{id}\">")),
+            "no section {id}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_program_says_what_is_missing_in_every_section() {
+    let work = empty();
+    let html = page(&work, &[]);
+    assert_golden("review_empty.html", &html);
+    assert!(!html.contains("<svg"), "an empty program drew a chart");
+    for (i, id) in SECTIONS.iter().enumerate() {
+        let start = html
+            .find(&format!("<section id=\"{id}\">"))
+            .expect("section");
+        let end = SECTIONS
+            .get(i + 1)
+            .and_then(|next| html.find(&format!("<section id=\"{next}\">")))
+            .unwrap_or(html.len());
+        assert!(
+            html[start..end].contains("class=\"missing\""),
+            "section {id} does not say what is missing"
+        );
+    }
+    let digest = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    assert!(digest.contains("The program is empty"), "{digest}");
+}
+
+#[test]
+fn the_page_figures_equal_the_text_reports() {
+    let work = demo();
+    let html = page(&work, &[]);
+    let period = ["--since", "2026-08-26", "--until", AS_OF];
+    let impact = json(&work, &[&["report", "impact"][..], &period].concat());
+    for (section, label) in [("with a reference", "win rate"), ("without", "win rate")] {
+        let (value, n) = metric(&impact, section, label);
+        assert!(
+            html.contains(&figure_row(&value, &n)),
+            "{section} {label}: {value} (n {n})"
+        );
+    }
+    let fulfillment = json(&work, &[&["report", "fulfillment"][..], &period].concat());
+    for (section, label) in [
+        ("requests", "fulfilment rate"),
+        ("speed", "median hours"),
+        ("speed", "scheduled within"),
+    ] {
+        let (value, n) = metric(&fulfillment, section, label);
+        assert!(
+            html.contains(&figure_row(&value, &n)),
+            "{label}: {value} (n {n})"
+        );
+    }
+    let health = json(&work, &["report", "health"]);
+    let (active, _) = metric(&health, "references", "active references");
+    assert!(
+        html.contains(&format!("<div class=\"big\">{active}</div>")),
+        "active references {active}"
+    );
+    for tier in ["strategic", "standard", "new", "logo"] {
+        let (count, _) = metric(&health, "references", &format!("{tier} tier"));
+        assert!(
+            html.contains(&format!(
+                "<td>{tier} tier</td><td class=\"num\">{count}</td>"
+            )),
+            "{tier} tier: {count}"
+        );
+    }
+    let (share, n) = metric(&health, "load", "share of the last year");
+    assert!(
+        html.contains(&figure_row(&share, &n)),
+        "concentration {share}"
+    );
+    // Coverage: the page's count of gaps is the report's.
+    let coverage = json(&work, &["report", "coverage"]);
+    let gaps = coverage
+        .iter()
+        .filter(|r| cell(r, "covered") == "gap")
+        .count();
+    assert!(gaps > 0, "the demo has gaps");
+    assert!(
+        html.contains(&format!("; {gaps} gaps.</p>")),
+        "gaps: {gaps}"
+    );
+    // Load: over the limit, as utilization flags it.
+    let utilization = json(&work, &["report", "utilization"]);
+    let over = utilization
+        .iter()
+        .filter(|r| cell(r, "flags").split(';').any(|f| f == "over-limit"))
+        .count();
+    assert!(html.contains(&format!(
+        "<td>over the limit</td><td class=\"num\">{over}</td>"
+    )));
+    // Care: the overdue follow-ups are followups --overdue.
+    let overdue = json(&work, &["followups", "--overdue"]).len()
+        + json(&work, &["followups", "--stale"]).len();
+    assert!(
+        html.contains(&format!(
+            "<td>follow-ups overdue</td><td class=\"num\">{overdue}</td>"
+        )),
+        "overdue follow-ups: {overdue}"
+    );
+    // The digest says the same.
+    let digest = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    assert!(
+        digest.contains(&format!("{overdue} of them overdue")),
+        "{digest}"
+    );
+    assert!(
+        digest.contains(&format!("Over the limit: {over} references")),
+        "{digest}"
+    );
+    assert!(
+        digest.contains(&format!("Gaps: {gaps} segments")),
+        "{digest}"
+    );
+}
+
+#[test]
+fn the_digest_in_markdown_has_headings_and_bullets() {
+    let work = demo();
+    let text = work.run(&["--as-of", AS_OF, "digest", "--markdown"]).ok();
+    assert!(
+        text.starts_with("# Reference program digest, as of 2026-11-23"),
+        "{text}"
+    );
+    for heading in [
+        "## Due by",
+        "## Over the limit",
+        "## Gaps",
+        "## Requests past the 48-hour SLA",
+    ] {
+        assert!(text.contains(heading), "no '{heading}' in\n{text}");
+    }
+    assert!(text.contains("\n- "), "{text}");
+    let plain = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    assert!(!plain.contains("## "), "{plain}");
+    assert!(
+        plain.lines().count() < 60,
+        "the digest is not short:\n{plain}"
+    );
+}
+
+#[test]
+fn a_period_is_the_days_the_quarter_the_year_or_two_dates() {
+    let work = demo();
+    let html = page(&work, &["--period", "2026-07-01..2026-09-30"]);
+    assert!(html.contains("Period 2026-07-01 to 2026-09-30"));
+    assert!(html.contains("report impact --since 2026-07-01 --until 2026-09-30"));
+    let quarter = page(&work, &["--period", "quarter"]);
+    assert!(quarter.contains("Period 2026-10-01 to 2026-11-23"));
+    let stderr = work
+        .run(&["review", "--html", "x.html", "--period", "fortnight"])
+        .fails(2);
+    assert!(
+        stderr.contains("expected 90d (any number of days), quarter, year"),
+        "{stderr}"
+    );
+    let stderr = work
+        .run(&[
+            "review",
+            "--html",
+            "x.html",
+            "--period",
+            "2026-09-30..2026-07-01",
+        ])
+        .fails(2);
+    assert!(
+        stderr.contains("2026-09-30 is after 2026-07-01"),
+        "{stderr}"
+    );
+    work.run(&["review"]).fails(2);
+}
+
+#[test]
+fn the_page_never_overwrites_the_database() {
+    let work = demo();
+    let before = work.db_bytes();
+    let db = work.db.to_str().expect("path").to_string();
+    let stderr = work
+        .run(&["--as-of", AS_OF, "review", "--html", &db])
+        .fails(1);
+    assert!(stderr.contains("the review page"), "{stderr}");
+    assert_eq!(work.db_bytes(), before, "the database changed");
+}
+
+// ---- In a real browser ------------------------------------------------------------------
+
+fn chromium() -> PathBuf {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if let Ok(out) = Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            && out.status.success()
+        {
+            return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        }
+    }
+    panic!(
+        "no headless browser: this test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it)"
+    );
+}
+
+/// Runs Chromium headless on `page` with `extra` flags in a fresh profile; its output.
+fn browse(page: &Path, extra: &[&str]) -> std::process::Output {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let profile_flag = format!("--user-data-dir={}", profile.path().display());
+    let url = format!("file://{}", page.display());
+    let mut args = vec![
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        profile_flag.as_str(),
+        "--window-size=1200,3000",
+    ];
+    args.extend(extra);
+    args.push(&url);
+    let output = Command::new(chromium())
+        .args(&args)
+        .output()
+        .expect("run chromium");
+    assert!(
+        output.status.success(),
+        "chromium failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The share of pixels that are not near-white.
+fn ink(png_path: &Path) -> f64 {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).expect("open screenshot"),
+    ));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buffer = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buffer).expect("decode the PNG");
+    let channels = info.color_type.samples();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight, "an 8-bit screenshot");
+    let pixels = &buffer[..info.buffer_size()];
+    let total = (info.width * info.height) as usize;
+    let inked = pixels
+        .chunks(channels)
+        .filter(|p| p.iter().take(3.min(channels)).any(|c| *c < 235))
+        .count();
+    inked as f64 / total as f64
+}
+
+#[test]
+fn the_demo_page_in_headless_chromium() {
+    let work = demo();
+    page(&work, &[]);
+    let html = work.path("review.html");
+    let shot = work.path("review.png");
+    let shot_flag = format!("--screenshot={}", shot.display());
+    let output = browse(&html, &[&shot_flag]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    for line in log.lines() {
+        assert!(
+            !line.contains(":CONSOLE") && !line.contains("Failed to load resource"),
+            "the page logged to the console: {line}"
+        );
+    }
+    let share = ink(&shot);
+    assert!(
+        share >= 0.03,
+        "the screenshot is nearly blank: {:.1} % ink",
+        share * 100.0
+    );
+
+    let dom = String::from_utf8_lossy(&browse(&html, &["--dump-dom"]).stdout).into_owned();
+    for id in SECTIONS {
+        assert!(
+            dom.contains(&format!("<section id=\"{id}\">")),
+            "no section {id} in the DOM"
+        );
+    }
+    let charts: Vec<&str> = dom
+        .split("<svg")
+        .skip(1)
+        .map(|s| s.split("</svg>").next().unwrap_or(""))
+        .collect();
+    assert!(charts.len() >= 4, "{} charts in the DOM", charts.len());
+    for chart in &charts {
+        assert!(
+            chart.contains("<rect") || chart.contains("<polyline") || chart.contains("<circle"),
+            "an empty chart: <svg{}",
+            &chart[..chart.len().min(200)]
+        );
+    }
+    if std::env::var_os("REFPROG_BLESS").is_some() {
+        std::fs::copy(&shot, root().join("docs").join("review.png")).expect("save docs/review.png");
+    }
+}
+
+#[test]
+fn roster_show_draws_a_year_of_activity_as_a_sparkline() {
+    let work = demo();
+    let shown = work
+        .run(&[
+            "--as-of", AS_OF, "--format", "csv", "roster", "show", "D-C00000",
+        ])
+        .ok();
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("last 12 months,"))
+        .unwrap_or_else(|| panic!("no sparkline in\n{shown}"));
+    let value = line.trim_start_matches("last 12 months,").trim_matches('"');
+    let marks: String = value.chars().take_while(|c| !c.is_whitespace()).collect();
+    assert_eq!(marks.chars().count(), 12, "{value}");
+    assert!(marks.chars().all(|c| "·▁▂▃▄▅▆▇█".contains(c)), "{value}");
+    // The total is the counted activities dated in the 12 months to November 2026.
+    let json: Value = serde_json::from_str(
+        &work
+            .run(&[
+                "--as-of", AS_OF, "--format", "json", "roster", "show", "D-C00000",
+            ])
+            .ok(),
+    )
+    .expect("json");
+    let counted = [
+        "call",
+        "email",
+        "site-visit",
+        "exec-connection",
+        "case-study",
+        "review",
+        "webinar",
+        "speaking",
+        "press",
+    ];
+    let total = json["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .filter(|a| {
+            let date = a["date"].as_str().unwrap_or("");
+            counted.contains(&a["kind"].as_str().unwrap_or(""))
+                && ("2025-12-01"..=AS_OF).contains(&date)
+        })
+        .count();
+    assert!(
+        total > 0,
+        "the demo's busiest reference did something this year"
+    );
+    assert!(
+        value.contains(&format!(" {total} activities ")),
+        "{value} (expected {total})"
+    );
+}
