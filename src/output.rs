@@ -659,7 +659,13 @@ impl Out {
         })
     }
 
+    /// Flushes what was written; a JSON object of sections is closed first, so output
+    /// read back within the program (the review page reads the reports) is one document.
     pub fn flush(&mut self) -> Result<()> {
+        if self.sections.json_open {
+            self.stdout.write_all(b"}\n")?;
+            self.sections.json_open = false;
+        }
         self.stdout.flush()?;
         Ok(())
     }
