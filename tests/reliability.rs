@@ -272,13 +272,23 @@ fn another_programs_database_is_refused_untouched_whatever_its_version() {
         let before = std::fs::read(&other).expect("read");
         let path = other.to_str().expect("path");
         for args in [
-            vec!["--db", path, "import", "accounts", csv.to_str().expect("csv")],
+            vec![
+                "--db",
+                path,
+                "import",
+                "accounts",
+                csv.to_str().expect("csv"),
+            ],
             vec!["--db", path, "report", "utilization"],
         ] {
             let stderr = work.run(&args).fails(1);
             assert!(stderr.contains("another program"), "{version}: {stderr}");
         }
-        assert_eq!(std::fs::read(&other).expect("read"), before, "version {version}");
+        assert_eq!(
+            std::fs::read(&other).expect("read"),
+            before,
+            "version {version}"
+        );
         assert!(!work.path(&format!("other{version}.db-wal")).exists());
     }
     work.run(&["--quiet", "import", "accounts", csv.to_str().expect("csv")])
@@ -311,7 +321,10 @@ fn a_pre_existing_empty_file_is_made_owner_only() {
     assert!(stderr.contains("no refprog database at"), "{stderr}");
     assert_eq!(std::fs::read(&work.db).expect("read"), b"");
     work.import("accounts", "account_id,name\nA-1,Acme\n");
-    let mode = std::fs::metadata(&work.db).expect("meta").permissions().mode();
+    let mode = std::fs::metadata(&work.db)
+        .expect("meta")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 
@@ -344,7 +357,10 @@ fn a_killed_backup_leaves_nothing_and_a_retry_works() {
             std::fs::remove_file(&target).expect("remove");
         } else {
             killed += 1;
-            assert!(!target.exists(), "a killed backup left a file after {delay_ms} ms");
+            assert!(
+                !target.exists(),
+                "a killed backup left a file after {delay_ms} ms"
+            );
         }
     }
     assert!(killed > 0, "no backup was killed half-way");
