@@ -456,3 +456,77 @@ fn a_huge_value_is_quoted_in_a_few_dozen_characters() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.len() < 500, "{} bytes", run.stderr.len());
 }
+
+mod dates_through_the_commands {
+    use proptest::prelude::*;
+
+    fn date_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (-300_000i64..300_000, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            (1800i64..2300, 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{m}/{d}/{y}")),
+            (any::<i64>(), prop_oneof![Just("d"), Just("w"), Just("")])
+                .prop_map(|(n, unit)| format!("{n:+}{unit}")),
+            "[a-z0-9+/-]{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        /// Any date given to any date flag: the command runs or refuses (exit 0, 1 or 2),
+        /// never panics; a date that entered the database never makes a later command panic.
+        #[test]
+        fn no_date_makes_a_command_panic(text in date_text()) {
+            let work = super::util::program();
+            let runs = [
+                vec!["--as-of", &text, "report", "utilization", "--format", "csv"],
+                vec!["--as-of", &text, "score", "--format", "csv"],
+                vec!["--as-of", &text, "followups", "--all", "--format", "csv"],
+                vec!["report", "coverage", "--until", &text, "--format", "csv"],
+                vec!["roster", "break", "C-HEALTH-CFO", "--until", &text],
+                vec!["roster", "show", "C-HEALTH-CFO"],
+                vec!["roster", "list", "--format", "csv"],
+                vec!["report", "capacity", "--format", "csv"],
+            ];
+            for args in runs {
+                let run = work.run(&args);
+                prop_assert!(matches!(run.code, 0..=2), "{args:?}: exit {}\n{}", run.code, run.stderr);
+                prop_assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+            }
+        }
+    }
+}
+
+/// Issue 15 finding 5: `roster break C --until +262142-12-31` was stored, and from then on
+/// `report utilization`, `roster list`, `report coverage` and `roster show` panicked on
+/// every run. A date stored before the range was enforced (or by another tool) is read as
+/// the range's nearest end.
+#[test]
+fn a_far_future_date_already_stored_panics_nothing() {
+    let work = util::program();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute_batch(
+        "UPDATE contacts SET break_until = '+262142-12-31', enrolled_on = '-262000-01-01' WHERE contact_id = 'C-HEALTH-CFO';
+         UPDATE activities SET date = '+200000-01-01' WHERE rowid IN (SELECT rowid FROM activities LIMIT 2);",
+    )
+    .expect("store far dates");
+    drop(conn);
+    for args in [
+        vec!["report", "utilization"],
+        vec!["roster", "list"],
+        vec!["report", "coverage"],
+        vec!["roster", "show", "C-HEALTH-CFO"],
+        vec!["report", "health"],
+        vec!["report", "capacity"],
+        vec!["followups", "--all"],
+        vec!["score"],
+    ] {
+        let run = work.run(&args);
+        assert!(
+            run.code == 0 && !run.stderr.contains("panicked"),
+            "{args:?}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+    }
+}
