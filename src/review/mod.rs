@@ -188,6 +188,7 @@ pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Cap
         .with_context(|| format!("the review's command line '{command}'"))?;
     let buffer = Buffer::default();
     let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
+    out.view.words = true;
     match &cli.command {
         Command::Report(a) => crate::report::run(a, store, &mut out, today)?,
         Command::Followups(a) => crate::commands::followups::run(a, store, &mut out, today)?,
