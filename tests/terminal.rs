@@ -633,3 +633,35 @@ fn import_from_a_terminal_says_it_waits_for_standard_input() {
     );
     assert!(screen.contains("accounts: 1 read, 1 inserted"), "{screen}");
 }
+
+/// CI runs exactly README's test command, and that command installs the headless browser
+/// the review page's test needs (a fresh machine has only rustup's toolchain).
+#[test]
+fn ci_runs_exactly_the_readme_test_command() {
+    let readme = include_str!("../README.md");
+    let ci = include_str!("../.ci/run");
+    let setup = &readme[readme.find("## Set up").expect("set up")..];
+    let block = &setup[setup.find("```sh\n").expect("a sh block") + 6..];
+    let block = &block[..block.find("```").expect("closed")];
+    let commands: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        commands.len(),
+        2,
+        "README's set-up has two commands: {commands:?}"
+    );
+    let test = commands[1];
+    let last = ci
+        .lines()
+        .rfind(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .expect("a command");
+    assert_eq!(last, test, "CI's last command is README's test command");
+    let script = include_str!("../scripts/test");
+    assert!(
+        script.contains("apt-get install -y -q chromium"),
+        "{script}"
+    );
+    assert!(script.contains("exec cargo test"), "{script}");
+}
