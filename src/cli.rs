@@ -32,9 +32,28 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub as_of: Option<NaiveDate>,
 
-    /// Output format (each command has its own default, mostly table)
+    /// Output format (each command has its own default, mostly table; with --out, the
+    /// file's extension: .csv, .tsv, .json)
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
+
+    /// Write the data to FILE instead of stdout: complete or not at all (a temporary file
+    /// beside it is renamed when done), never the database or an input
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Tables: every column, nothing cut
+    #[arg(long, global = true)]
+    pub wide: bool,
+
+    /// Only these columns, in this order (every format): --columns contact_id,name,flags
+    #[arg(long, global = true, value_name = "A,B,C", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+
+    /// CSV/TSV of a command with several sections (request show, roster show, match
+    /// --show-excluded, report fulfillment): the one to print (default the first)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub section: Option<String>,
 
     /// Print no messages on stderr, only data and errors
     #[arg(long, short, global = true)]
@@ -97,10 +116,12 @@ pub enum Command {
     Policy(PolicyArgs),
     Demo(DemoArgs),
     Backup(BackupArgs),
+    Status(StatusArgs),
+    Activity(ActivityArgs),
     Review(ReviewArgs),
     Digest(DigestArgs),
     Completions(CompletionsArgs),
-    Man,
+    Man(ManArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "\
@@ -197,7 +218,7 @@ Examples:
 
 Labels: tier-1 candidate (composite at or above score.tier1_min), develop, over-asked (3+ asks
 and activities in 90 days, whatever the scores), not ready (customer under 6 months, detractor,
-open escalation, churned). The formula is in README.md; the weights are policy values.";
+open escalation, churned). The formula is in docs/reference.md; the weights are policy values.";
 
 /// Who should be a reference, who to develop, who is over-asked: one row per active customer
 #[derive(Debug, Args)]
@@ -545,6 +566,9 @@ pub struct LogCallArgs {
     /// Accept a date after --as-of (today), or more than a year ahead
     #[arg(long)]
     pub future: bool,
+    /// Log it even though the same activity (contact, kind, date, request) is recorded
+    #[arg(long)]
+    pub again: bool,
     /// Say whether the rules allow it, and write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -810,6 +834,59 @@ the backup there and point --db (or REFPROG_DB) at it.";
 pub struct BackupArgs {
     /// Where to write the copy (must not exist)
     pub path: PathBuf,
+}
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  refprog status                    # which database, how much is in it, what is due today
+  refprog --db /srv/refprog/program.db status --format json
+
+The database is --db, else $REFPROG_DB, else $XDG_DATA_HOME/refprog/refprog.db; status says
+which one it used and why.";
+
+/// Which database, its schema, rows per kind, last import, what is due today, who is at
+/// their limit
+#[derive(Debug, Args)]
+#[command(after_help = STATUS_EXAMPLES)]
+pub struct StatusArgs {}
+
+const ACTIVITY_EXAMPLES: &str = "\
+Examples:
+  refprog activity list --contact 'Maya Okafor'     # newest first
+  refprog activity list --request REQ-00003
+  refprog activity delete ACT-00006                 # a call logged by mistake
+
+Deleting prints what it deleted; a request the activity completed keeps its status.";
+
+/// What was logged: list activities, delete one logged by mistake
+#[derive(Debug, Args)]
+#[command(after_help = ACTIVITY_EXAMPLES)]
+pub struct ActivityArgs {
+    #[command(subcommand)]
+    pub action: ActivityAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivityAction {
+    /// Activities up to --as-of, newest first
+    List {
+        /// Only this contact's (id, email or name)
+        #[arg(long)]
+        contact: Option<String>,
+        /// Only this request's
+        #[arg(long)]
+        request: Option<String>,
+    },
+    /// Delete one activity
+    Delete { activity_id: String },
+}
+
+/// Print the manual page (roff): refprog man | man -l -; or write one page per subcommand
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write refprog.1 and refprog-SUBCOMMAND.1 for every subcommand into this folder
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Print shell completions: refprog completions bash > ~/.local/share/bash-completion/completions/refprog

@@ -37,20 +37,21 @@ pub fn run(cli: Cli) -> Result<()> {
             std::io::Write::write_all(&mut std::io::stdout(), &text)?;
             return Ok(());
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            let mut text = Vec::new();
-            clap_mangen::Man::new(command).render(&mut text)?;
-            std::io::Write::write_all(&mut std::io::stdout(), &text)?;
-            return Ok(());
-        }
+        Command::Man(args) => return commands::man::run(args),
         _ => {}
     }
     let default_format = match cli.command {
         Command::Export(_) => Format::Csv,
         _ => Format::Table,
     };
-    let mut out = Out::new(cli.format.unwrap_or(default_format), cli.quiet);
+    let format = cli
+        .format
+        .or_else(|| cli.out.as_deref().and_then(Format::of_file))
+        .unwrap_or(default_format);
+    let mut out = Out::new(format, cli.quiet);
+    out.view.wide = cli.wide;
+    out.view.columns = cli.columns.clone();
+    out.view.section = cli.section.clone();
     let path = match (&cli.db, &cli.command) {
         (Some(path), _) => path.clone(),
         // The demo gets a database of its own, made anew each time.
@@ -66,6 +67,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         (None, _) => store::default_path()?,
     };
+    if let Some(file) = output_file(&cli, &path)? {
+        out.write_to(file)?;
+    }
     // Only these two create a database; every other command needs an existing one.
     let create = match cli.command {
         Command::Import(_) | Command::Demo(_) => store::Create::Yes,
@@ -111,11 +115,39 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
         Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
+        Command::Status(_) => commands::status::run(&mut store, &mut out, today)?,
+        Command::Activity(args) => commands::activity::run(args, &mut store, &mut out, today)?,
         Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
         Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
-        Command::Completions(_) | Command::Man => {}
+        Command::Completions(_) | Command::Man(_) => {}
     }
-    out.flush()
+    out.finish()
+}
+
+/// The `--out` file, opened before anything is read or written: never the database, its
+/// side files or an input of the command.
+fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFile>> {
+    let Some(target) = &cli.out else {
+        return Ok(None);
+    };
+    let mut protected = files::Protected::database(db);
+    if let Command::Import(args) = &cli.command {
+        for input in args.paths.iter().filter(|f| f.as_os_str() != "-") {
+            protected.add_input(input);
+        }
+        // KIND may be left out, and then the first word is a path.
+        if let Some(first) = &args.kind_or_path {
+            protected.add_input(std::path::Path::new(first));
+        }
+    }
+    let file = files::OutputFile::create(
+        target,
+        &protected,
+        files::Existing::Replace,
+        0o666,
+        "the --out file",
+    )?;
+    Ok(Some(file))
 }
 
 /// A wrong use of the command line found after parsing (exit code 2, like clap's own).

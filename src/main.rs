@@ -35,11 +35,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// `refprog export accounts | head` closing the pipe early is not an error.
+/// `refprog export accounts | head` closing the pipe early is not an error, whichever
+/// writer met it: the CSV writer and serde_json wrap the I/O error in their own (and
+/// serde_json's `source` skips it), so each is asked for the kind it wraps.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            return e.kind() == BrokenPipe;
+        }
+        if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            return matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+        }
+        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            return e.io_error_kind() == Some(BrokenPipe);
+        }
+        false
     })
 }

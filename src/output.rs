@@ -1,14 +1,30 @@
-//! Writes results as a table for people, CSV for spreadsheets and cron, or JSON for
-//! scripts. The only module that touches comfy-table and the CSV writer. Every text
-//! cell of a CSV is neutralised against spreadsheet formulas; numbers are left alone.
-//! Messages go to stderr, data to stdout.
+//! Writes results as a table for people, CSV or TSV for spreadsheets and cron, or JSON for
+//! scripts. The only module that lays out tables and touches the CSV writer. Every text
+//! cell of a CSV or TSV is neutralised against spreadsheet formulas; numbers are left
+//! alone. Messages go to stderr, data to stdout (or to `--out FILE`, written whole or not
+//! at all).
+//!
+//! Each command declares its columns once ([`Column`]: which are shown by default, which
+//! are ids, dates, numbers, money or long text) and this module lays them out. On a
+//! terminal a table fits its width: ids, dates and numbers are never cut or wrapped, names
+//! and long text are cut with `…` to the space left, a column marked [`Column::below`]
+//! goes on the row's second line, and the columns that still do not fit are left out with a
+//! note (`--wide` shows every column, `--columns a,b` chooses). Piped or written to a file,
+//! a table has one row a line, nothing cut, and no box drawing, so `grep`, `sort` and
+//! `less` work.
+//!
+//! Output is always one document: a command that prints several result sets names them
+//! with [`Out::section`]; JSON then is one object with a member per section, CSV and TSV
+//! print one section (`--section NAME`, default the first) and say how to get the others.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use unicode_width::UnicodeWidthStr;
 
+use crate::files::OutputFile;
 use crate::import::values::escape_formula;
 
 /// The output formats every command offers.
@@ -16,7 +32,32 @@ use crate::import::values::escape_formula;
 pub enum Format {
     Table,
     Csv,
+    Tsv,
     Json,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension (`--out week.csv`).
+    pub fn of_file(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    fn delimited(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
+
+    fn csv_writer<W: Write>(self, out: W) -> csv::Writer<W> {
+        let delimiter = if self == Format::Tsv { b'\t' } else { b',' };
+        csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(out)
+    }
 }
 
 /// One cell of output.
@@ -28,6 +69,9 @@ pub enum Cell {
     /// A decimal number kept as its exact text (money).
     Decimal(String),
     Text(String),
+    /// A number that a table shows as text ("94.9 % (56 of 59)"): CSV and JSON get the
+    /// number (`None`: no value, "n/a"), a person gets the words.
+    Figure(Option<f64>, String),
 }
 
 impl Cell {
@@ -41,15 +85,22 @@ impl Cell {
                 let _ = write_real(&mut text, *r);
                 text
             }
-            Cell::Decimal(d) | Cell::Text(d) => d.clone(),
+            Cell::Decimal(d) | Cell::Text(d) | Cell::Figure(_, d) => d.clone(),
         }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Cell::Int(_) | Cell::Real(_) | Cell::Decimal(_) | Cell::Figure(..)
+        )
     }
 
     fn json(&self) -> serde_json::Value {
         match self {
-            Cell::Null => serde_json::Value::Null,
+            Cell::Null | Cell::Figure(None, _) => serde_json::Value::Null,
             Cell::Int(i) => (*i).into(),
-            Cell::Real(r) => {
+            Cell::Real(r) | Cell::Figure(Some(r), _) => {
                 serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into)
             }
             Cell::Decimal(d) => d
@@ -60,33 +111,156 @@ impl Cell {
     }
 }
 
+/// What a column holds, which decides how a table lays it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Short text (a name, an account): cut with `…` when space is short.
+    Text,
+    /// An id, a code, a status or a label: never cut.
+    Id,
+    /// A date: never cut.
+    Date,
+    /// A number: right-aligned, never cut.
+    Number,
+    /// Money: right-aligned with thousands separators in tables (CSV and JSON raw).
+    Money,
+    /// Long text (reasons, why): takes the space left, cut with `…`.
+    Long,
+}
+
+/// One column of a result set, declared once by the command that prints it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The header in every format, and the name `--columns` takes.
+    pub name: Cow<'static, str>,
+    /// `None` when undeclared: numbers if every cell is a number, else text.
+    pub kind: Option<Kind>,
+    /// Shown in a table only with `--wide` or `--columns` (CSV and JSON always have it).
+    pub wide: bool,
+    /// On a terminal, printed on the row's second line instead of as a column.
+    pub below: bool,
+    /// On a terminal, printed as a heading line whenever it changes instead of as a
+    /// column (a report's section).
+    pub group: bool,
+}
+
+impl Column {
+    const fn of(name: &'static str, kind: Kind) -> Column {
+        Column {
+            name: Cow::Borrowed(name),
+            kind: Some(kind),
+            wide: false,
+            below: false,
+            group: false,
+        }
+    }
+    pub const fn text(name: &'static str) -> Column {
+        Column::of(name, Kind::Text)
+    }
+    pub const fn id(name: &'static str) -> Column {
+        Column::of(name, Kind::Id)
+    }
+    pub const fn date(name: &'static str) -> Column {
+        Column::of(name, Kind::Date)
+    }
+    pub const fn number(name: &'static str) -> Column {
+        Column::of(name, Kind::Number)
+    }
+    pub const fn money(name: &'static str) -> Column {
+        Column::of(name, Kind::Money)
+    }
+    pub const fn long(name: &'static str) -> Column {
+        Column::of(name, Kind::Long)
+    }
+    /// Only with `--wide` or `--columns` in a table.
+    pub const fn wide(mut self) -> Column {
+        self.wide = true;
+        self
+    }
+    /// On the row's second line on a terminal (long text a person reads under the row).
+    pub const fn below(mut self) -> Column {
+        self.below = true;
+        self
+    }
+    /// A heading over the rows that share it, on a terminal (rows come grouped).
+    pub const fn group(mut self) -> Column {
+        self.group = true;
+        self
+    }
+}
+
+/// What `rows` accepts as a column: a declared [`Column`], or a bare name.
+pub trait IntoColumn {
+    fn column(&self) -> Column;
+}
+
+impl IntoColumn for Column {
+    fn column(&self) -> Column {
+        self.clone()
+    }
+}
+
+impl IntoColumn for &str {
+    fn column(&self) -> Column {
+        Column {
+            name: Cow::Owned(self.to_string()),
+            kind: None,
+            wide: false,
+            below: false,
+            group: false,
+        }
+    }
+}
+
+impl IntoColumn for String {
+    fn column(&self) -> Column {
+        self.as_str().column()
+    }
+}
+
 const JSON_OPEN: &[u8] = b"[";
 
 fn json_close(empty: bool) -> &'static [u8] {
     if empty { b"]\n" } else { b"\n]\n" }
 }
 
-/// CSV records or JSON objects (with their separators; `first` when these open the array)
-/// for the rows in `range`, without a header.
+/// Which of a result set's columns are printed, and in which order (`--columns`).
+type Pick = Option<Vec<usize>>;
+
+fn picked<'c>(cells: &'c [Cell], pick: &Pick) -> Cow<'c, [Cell]> {
+    match pick {
+        None => Cow::Borrowed(cells),
+        Some(indices) => Cow::Owned(
+            indices
+                .iter()
+                .map(|&i| cells.get(i).cloned().unwrap_or(Cell::Null))
+                .collect(),
+        ),
+    }
+}
+
+/// CSV/TSV records or JSON objects (with their separators; `first` when these open the
+/// array) for the rows in `range`, without a header.
 fn write_rows<W: Write>(
     format: Format,
     out: &mut W,
     headers: &[String],
+    pick: &Pick,
     range: std::ops::Range<usize>,
     row: &(impl Fn(usize) -> Vec<Cell> + Sync),
     first: bool,
 ) -> Result<()> {
-    if format == Format::Csv {
-        let mut writer = csv::Writer::from_writer(out);
+    if format.delimited() {
+        let mut writer = format.csv_writer(out);
         let mut scratch = String::new();
         for i in range {
-            write_csv_row(&mut writer, &row(i), &mut scratch)?;
+            write_csv_row(&mut writer, &picked(&row(i), pick), &mut scratch)?;
         }
         writer.flush()?;
     } else {
         let start = range.start;
         for i in range {
-            write_json_row(out, headers, &row(i), first && i == start)?;
+            write_json_row(out, headers, &picked(&row(i), pick), first && i == start)?;
         }
     }
     Ok(())
@@ -102,14 +276,14 @@ fn write_csv_row<W: Write>(
         match cell {
             Cell::Text(text) => writer.write_field(escape_formula(text).as_bytes())?,
             Cell::Decimal(text) => writer.write_field(text.as_bytes())?,
-            Cell::Null => writer.write_field(b"")?,
+            Cell::Null | Cell::Figure(None, _) => writer.write_field(b"")?,
             // Numbers are written through one buffer, not a new string each.
             Cell::Int(i) => {
                 scratch.clear();
                 write!(scratch, "{i}")?;
                 writer.write_field(scratch.as_bytes())?;
             }
-            Cell::Real(r) => {
+            Cell::Real(r) | Cell::Figure(Some(r), _) => {
                 scratch.clear();
                 write_real(scratch, *r)?;
                 writer.write_field(scratch.as_bytes())?;
@@ -180,36 +354,124 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
     }
 }
 
+/// How tables are laid out and which columns are printed: from the global flags.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// The terminal's width; `None` when piped or written to a file (nothing is cut).
+    pub width: Option<usize>,
+    /// `--wide`: every column, nothing cut.
+    pub wide: bool,
+    /// `--columns a,b,c`: these columns, in this order.
+    pub columns: Option<Vec<String>>,
+    /// `--section NAME`: the section CSV and TSV print.
+    pub section: Option<String>,
+    /// Figures as their words in CSV and JSON too ("94.9 % (56 of 59)", not 94.9): how the
+    /// review page reads a report in-process, keeping the counts behind each rate.
+    pub words: bool,
+}
+
+impl View {
+    /// The width of the terminal on stdout, if stdout is one.
+    pub fn terminal_width() -> Option<usize> {
+        if !io::stdout().is_terminal() {
+            return None;
+        }
+        Some(
+            terminal_size::terminal_size()
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|w| *w >= 20)
+                .unwrap_or(80),
+        )
+    }
+}
+
+/// Where the data goes: stdout, a file completed at the end, or a writer of a test.
+enum Dest {
+    Stdout(io::Stdout),
+    File(OutputFile),
+    Other(Box<dyn Write>),
+    Closed,
+}
+
+impl Write for Dest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Dest::Stdout(w) => w.write(buf),
+            Dest::File(w) => w.write(buf),
+            Dest::Other(w) => w.write(buf),
+            Dest::Closed => Err(io::Error::other("the output is already complete")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Dest::Stdout(w) => w.flush(),
+            Dest::File(w) => w.flush(),
+            Dest::Other(w) => w.flush(),
+            Dest::Closed => Ok(()),
+        }
+    }
+}
+
+/// The sections a command has printed so far (see [`Out::section`]).
+#[derive(Default)]
+struct Sections {
+    names: Vec<String>,
+    printed: Option<String>,
+    json_open: bool,
+    /// Whether `--columns` fitted a result set.
+    columns_used: bool,
+}
+
 /// Where a command writes.
 pub struct Out {
     pub format: Format,
     pub quiet: bool,
-    stdout: BufWriter<Box<dyn Write>>,
+    pub view: View,
+    stdout: BufWriter<Dest>,
+    sections: Sections,
 }
 
 impl Out {
     pub fn new(format: Format, quiet: bool) -> Out {
-        Out::to(format, quiet, Box::new(io::stdout()))
+        let mut out = Out::with_dest(format, quiet, Dest::Stdout(io::stdout()));
+        out.view.width = View::terminal_width();
+        out
     }
 
     pub fn to(format: Format, quiet: bool, writer: Box<dyn Write>) -> Out {
+        Out::with_dest(format, quiet, Dest::Other(writer))
+    }
+
+    fn with_dest(format: Format, quiet: bool, dest: Dest) -> Out {
         Out {
             format,
             quiet,
-            stdout: BufWriter::with_capacity(64 * 1024, writer),
+            view: View::default(),
+            stdout: BufWriter::with_capacity(64 * 1024, dest),
+            sections: Sections::default(),
         }
+    }
+
+    /// Sends the data to `file` instead of stdout (`--out`); [`Out::finish`] completes it.
+    /// Tables written to a file are laid out as when piped.
+    pub fn write_to(&mut self, file: OutputFile) -> Result<()> {
+        self.stdout.flush()?;
+        self.stdout = BufWriter::with_capacity(64 * 1024, Dest::File(file));
+        self.view.width = None;
+        Ok(())
     }
 
     /// A message for the person at the terminal (stderr), unless `--quiet`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", wrap_for_stderr(&message.to_string()));
         }
     }
 
     /// A warning: always printed to stderr.
     pub fn warn(&self, message: impl std::fmt::Display) {
-        eprintln!("warning: {message}");
+        eprintln!("{}", wrap_for_stderr(&format!("warning: {message}")));
     }
 
     /// Writes raw text to stdout (plain-text reports and briefs).
@@ -225,63 +487,169 @@ impl Out {
         Ok(())
     }
 
-    /// Starts a result set with these columns; rows follow with [`Rows::row`].
-    pub fn rows<'o>(&'o mut self, headers: &[&str]) -> Result<Rows<'o>> {
-        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-        let out = &mut self.stdout;
-        let sink = match self.format {
-            Format::Table => Sink::Table(Vec::new(), out),
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(&headers)?;
-                Sink::Csv(Box::new(writer))
+    /// Starts a result set with these columns; rows follow with [`Rows::row`]. A command
+    /// that prints more than one result set names each with [`Out::section`] instead.
+    pub fn rows<'o, C: IntoColumn>(&'o mut self, columns: &[C]) -> Result<Rows<'o>> {
+        let columns: Vec<Column> = columns.iter().map(IntoColumn::column).collect();
+        self.open(columns, None)
+    }
+
+    /// Starts one named result set of several (`request show`: the request, its history,
+    /// its asks). A table prints each under its name; JSON makes one object with a member
+    /// per section; CSV and TSV print only the section `--section` names (default the
+    /// first) and [`Out::finish`] says how to get the others.
+    pub fn section<'o, C: IntoColumn>(&'o mut self, name: &str, columns: &[C]) -> Result<Rows<'o>> {
+        let columns: Vec<Column> = columns.iter().map(IntoColumn::column).collect();
+        self.open(columns, Some(name))
+    }
+
+    fn open<'o>(&'o mut self, columns: Vec<Column>, section: Option<&str>) -> Result<Rows<'o>> {
+        let format = self.format;
+        let pick = self.pick(&columns, section.is_some())?;
+        let mut skip = false;
+        if let Some(name) = section {
+            let first = self.sections.names.is_empty();
+            self.sections.names.push(name.to_string());
+            match format {
+                Format::Table => {
+                    if !first {
+                        write!(self.stdout, "\n{name}:\n")?;
+                    }
+                }
+                Format::Csv | Format::Tsv => {
+                    let wanted = match &self.view.section {
+                        Some(chosen) => chosen == name,
+                        None => first,
+                    };
+                    if wanted && self.sections.printed.is_none() {
+                        self.sections.printed = Some(name.to_string());
+                    } else {
+                        skip = true;
+                    }
+                }
+                Format::Json => {
+                    self.stdout.write_all(if first { b"{\n" } else { b",\n" })?;
+                    serde_json::to_writer(&mut self.stdout, name)?;
+                    self.stdout.write_all(b": ")?;
+                    self.sections.json_open = true;
+                }
             }
-            Format::Json => {
-                out.write_all(JSON_OPEN)?;
-                Sink::Json { first: true, out }
+        }
+        let headers: Vec<String> = match &pick {
+            Some(indices) => indices
+                .iter()
+                .map(|&i| columns[i].name.to_string())
+                .collect(),
+            None => columns.iter().map(|c| c.name.to_string()).collect(),
+        };
+        let view = self.view.clone();
+        let out = &mut self.stdout;
+        let sink = if skip {
+            Sink::Skip
+        } else {
+            match format {
+                Format::Table => Sink::Table(Vec::new(), out),
+                Format::Csv | Format::Tsv => {
+                    let mut writer = format.csv_writer(out);
+                    writer.write_record(&headers)?;
+                    Sink::Csv(Box::new(writer))
+                }
+                Format::Json => {
+                    out.write_all(JSON_OPEN)?;
+                    Sink::Json { first: true, out }
+                }
             }
         };
         Ok(Rows {
+            columns,
             headers,
+            pick,
+            view,
             sink,
             scratch: String::new(),
         })
+    }
+
+    /// The columns `--columns` chooses, as indices, when it names columns of this set. A
+    /// name this set lacks is a usage error, unless the output has sections (another may
+    /// have it).
+    fn pick(&mut self, columns: &[Column], in_section: bool) -> Result<Pick> {
+        let Some(wanted) = &self.view.columns else {
+            return Ok(None);
+        };
+        let mut indices = Vec::new();
+        let mut unknown = Vec::new();
+        for name in wanted {
+            match columns.iter().position(|c| c.name == name.as_str()) {
+                Some(i) => indices.push(i),
+                None => unknown.push(name.as_str()),
+            }
+        }
+        if unknown.is_empty() {
+            self.sections.columns_used = true;
+            return Ok(Some(indices));
+        }
+        if in_section {
+            return Ok(None);
+        }
+        Err(crate::UsageError(format!(
+            "--columns: no column {} here; the columns are {}",
+            unknown
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            columns
+                .iter()
+                .map(|c| c.name.as_ref())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into())
     }
 
     /// Prints a result set of `count` rows, the `i`th made by `row(i)`. CSV and JSON rows
     /// are made and formatted in two halves at once, the second on another thread; a table
     /// is laid out as a whole. For large lists whose rows cost something to make (reading
     /// them from memory scattered by a sort counts).
-    pub fn rows_parallel(
+    pub fn rows_parallel<C: IntoColumn>(
         &mut self,
-        headers: &[&str],
+        columns: &[C],
         count: usize,
         row: impl Fn(usize) -> Vec<Cell> + Sync,
     ) -> Result<()> {
         let format = self.format;
         if format == Format::Table || count < PARALLEL_ROWS {
-            let mut rows = self.rows(headers)?;
+            let mut rows = self.rows(columns)?;
             for i in 0..count {
                 rows.row(row(i))?;
             }
             return rows.finish();
         }
+        let columns: Vec<Column> = columns.iter().map(IntoColumn::column).collect();
+        let pick = self.pick(&columns, false)?;
+        let names: Vec<String> = match &pick {
+            Some(indices) => indices
+                .iter()
+                .map(|&i| columns[i].name.to_string())
+                .collect(),
+            None => columns.iter().map(|c| c.name.to_string()).collect(),
+        };
         let half = count / 2;
-        let names: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-        let (row, names) = (&row, &names);
+        let (row, names, pick) = (&row, &names, &pick);
         std::thread::scope(|scope| {
             let later = scope.spawn(move || -> Result<Vec<u8>> {
                 let mut bytes = Vec::new();
-                write_rows(format, &mut bytes, names, half..count, row, false)?;
+                write_rows(format, &mut bytes, names, pick, half..count, row, false)?;
                 Ok(bytes)
             });
             let out = &mut self.stdout;
-            if format == Format::Csv {
-                csv::Writer::from_writer(&mut *out).write_record(names)?;
+            if format.delimited() {
+                format.csv_writer(&mut *out).write_record(names)?;
             } else {
                 out.write_all(JSON_OPEN)?;
             }
-            write_rows(format, &mut *out, names, 0..half, row, true)?;
+            write_rows(format, &mut *out, names, pick, 0..half, row, true)?;
             let bytes = later
                 .join()
                 .map_err(|_| anyhow::anyhow!("formatting the rows failed"))??;
@@ -294,13 +662,72 @@ impl Out {
         })
     }
 
+    /// Flushes what was written; a JSON object of sections is closed first, so output
+    /// read back within the program (the review page reads the reports) is one document.
     pub fn flush(&mut self) -> Result<()> {
+        if self.sections.json_open {
+            self.stdout.write_all(b"}\n")?;
+            self.sections.json_open = false;
+        }
         self.stdout.flush()?;
+        Ok(())
+    }
+
+    /// Ends the output: closes a JSON object of sections, says which sections a CSV left
+    /// out, and completes the `--out` file (renamed into place only now).
+    pub fn finish(&mut self) -> Result<()> {
+        if self.sections.json_open {
+            self.stdout.write_all(b"}\n")?;
+            self.sections.json_open = false;
+        }
+        let names = &self.sections.names;
+        if let Some(chosen) = &self.view.section
+            && !names.iter().any(|n| n == chosen)
+        {
+            let have = if names.is_empty() {
+                "this output has no sections".to_string()
+            } else {
+                format!("the sections are {}", names.join(", "))
+            };
+            return Err(crate::UsageError(format!(
+                "--section: no section '{chosen}' here; {have}"
+            ))
+            .into());
+        }
+        if self.view.columns.is_some() && !self.sections.columns_used && !names.is_empty() {
+            return Err(crate::UsageError(
+                "--columns: no section of this output has all of those columns".to_string(),
+            )
+            .into());
+        }
+        if self.format.delimited()
+            && let Some(printed) = &self.sections.printed
+            && names.len() > 1
+        {
+            let others: Vec<&str> = names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| n != printed)
+                .collect();
+            self.note(format!(
+                "note: printed the section '{printed}'; the others are {} (choose one with --section NAME, or --format json for all)",
+                others.join(", ")
+            ));
+        }
+        self.stdout.flush()?;
+        if matches!(self.stdout.get_ref(), Dest::File(_)) {
+            let done =
+                std::mem::replace(&mut self.stdout, BufWriter::with_capacity(0, Dest::Closed));
+            let dest = done.into_inner().map_err(|e| e.into_error())?;
+            if let Dest::File(file) = dest {
+                file.commit()?;
+            }
+        }
         Ok(())
     }
 }
 
-type Stdout = BufWriter<Box<dyn Write>>;
+type Stdout = BufWriter<Dest>;
 
 /// Below this many rows, [`Out::rows_parallel`] formats them on one thread.
 const PARALLEL_ROWS: usize = 1024;
@@ -308,25 +735,43 @@ const PARALLEL_ROWS: usize = 1024;
 enum Sink<'o> {
     Table(Vec<Vec<Cell>>, &'o mut Stdout),
     Csv(Box<csv::Writer<&'o mut Stdout>>),
-    Json { first: bool, out: &'o mut Stdout },
+    Json {
+        first: bool,
+        out: &'o mut Stdout,
+    },
+    /// A section CSV does not print.
+    Skip,
 }
 
 /// An open result set.
 pub struct Rows<'o> {
+    columns: Vec<Column>,
     headers: Vec<String>,
+    pick: Pick,
+    view: View,
     sink: Sink<'o>,
     scratch: String,
 }
 
 impl Rows<'_> {
-    pub fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
+    pub fn row(&mut self, mut cells: Vec<Cell>) -> Result<()> {
+        if self.view.words {
+            for cell in &mut cells {
+                if let Cell::Figure(_, words) = cell {
+                    *cell = Cell::Text(std::mem::take(words));
+                }
+            }
+        }
         match &mut self.sink {
             Sink::Table(rows, _) => rows.push(cells),
-            Sink::Csv(writer) => write_csv_row(writer, &cells, &mut self.scratch)?,
+            Sink::Csv(writer) => {
+                write_csv_row(writer, &picked(&cells, &self.pick), &mut self.scratch)?
+            }
             Sink::Json { first, out } => {
-                write_json_row(out, &self.headers, &cells, *first)?;
+                write_json_row(out, &self.headers, &picked(&cells, &self.pick), *first)?;
                 *first = false;
             }
+            Sink::Skip => {}
         }
         Ok(())
     }
@@ -335,26 +780,305 @@ impl Rows<'_> {
     pub fn finish(self) -> Result<()> {
         match self.sink {
             Sink::Table(rows, out) => {
-                let mut table = Table::new();
-                table.load_style(presets::UTF8_FULL_CONDENSED);
-                if io::stdout().is_terminal() {
-                    table.set_content_arrangement(ContentArrangement::Dynamic);
-                }
-                table.set_header(&self.headers);
-                for row in rows {
-                    table.add_row(row.iter().map(Cell::plain));
-                }
-                writeln!(out, "{table}")?;
+                let hidden = layout(out, &self.columns, &self.pick, &rows, &self.view)?;
                 out.flush()?;
+                if !hidden.is_empty() {
+                    eprintln!(
+                        "{}",
+                        wrap_for_stderr(&format!("(not shown: {}; see --wide)", hidden.join(", ")))
+                    );
+                }
             }
             Sink::Csv(mut writer) => writer.flush()?,
             Sink::Json { first, out } => {
                 out.write_all(json_close(first))?;
                 out.flush()?;
             }
+            Sink::Skip => {}
         }
         Ok(())
     }
+}
+
+/// The space between two columns of a table.
+const GAP: usize = 2;
+/// The indent of a row's second line.
+const INDENT: usize = 4;
+
+/// The text of a cell in a table: money with thousands separators, one line whatever the
+/// cell holds.
+fn shown(cell: &Cell, kind: Kind) -> String {
+    let text = match (cell, kind) {
+        (Cell::Int(i), Kind::Money) => thousands(&i.to_string()),
+        (Cell::Decimal(d), Kind::Money) => thousands(d.strip_suffix(".00").unwrap_or(d.as_str())),
+        _ => cell.plain(),
+    };
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    } else {
+        text
+    }
+}
+
+/// "1234567.5" -> "1,234,567.5"; anything that is not a plain number is left as it is.
+fn thousands(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return number.to_string();
+    }
+    let mut text = String::from(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        text.push('.');
+        text.push_str(fraction);
+    }
+    text
+}
+
+/// A message wrapped at word boundaries to the width of the terminal on stderr, if it is
+/// one (a message to a file or a pipe stays one line, for grep).
+fn wrap_for_stderr(message: &str) -> String {
+    let Some(width) = io::stderr()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size_of(io::stderr()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|w| *w >= 20)
+    else {
+        return message.to_string();
+    };
+    wrap(message, width)
+}
+
+/// `text` broken into lines of at most `width` columns, at spaces where it can.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let word = cut(word, width);
+            if !line.is_empty() && width_of(&line) + 1 + width_of(&word) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Writes one line of a table without its trailing blanks.
+fn print(line: &mut String, out: &mut dyn Write) -> Result<()> {
+    out.write_all(line.trim_end().as_bytes())?;
+    out.write_all(b"\n")?;
+    line.clear();
+    Ok(())
+}
+
+fn width_of(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to `width` display columns, ending in `…` when cut.
+fn cut(text: &str, width: usize) -> Cow<'_, str> {
+    if width_of(text) <= width {
+        return Cow::Borrowed(text);
+    }
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    kept.push('…');
+    Cow::Owned(kept)
+}
+
+/// Lays a table out and prints it; returns the columns left out to fit the terminal.
+fn layout(
+    out: &mut impl Write,
+    columns: &[Column],
+    pick: &Pick,
+    rows: &[Vec<Cell>],
+    view: &View,
+) -> Result<Vec<String>> {
+    // Each column's kind: declared, or numbers when every cell is one.
+    let kinds: Vec<Kind> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.kind.unwrap_or_else(|| {
+                let mut cells = rows.iter().filter_map(|r| r.get(i));
+                let mut any = false;
+                let numeric = cells.all(|cell| {
+                    any |= !matches!(cell, Cell::Null);
+                    matches!(cell, Cell::Null) || cell.is_number()
+                });
+                if numeric && any {
+                    Kind::Number
+                } else {
+                    Kind::Text
+                }
+            })
+        })
+        .collect();
+    // Which columns: --columns, else every one with --wide, else the default ones.
+    let chosen: Vec<usize> = match pick {
+        Some(indices) => indices.clone(),
+        None => (0..columns.len())
+            .filter(|&i| view.wide || !columns[i].wide)
+            .collect(),
+    };
+    // On a terminal, long text marked `below` goes on the row's second line.
+    let fit = view.width.filter(|_| !view.wide);
+    let (mut inline, below): (Vec<usize>, Vec<usize>) = chosen
+        .iter()
+        .filter(|&&i| fit.is_none() || !columns[i].group)
+        .partition(|&&i| fit.is_none() || !columns[i].below);
+    // And a group column becomes a heading over its rows.
+    let group = chosen
+        .iter()
+        .copied()
+        .find(|&i| fit.is_some() && columns[i].group);
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            (0..columns.len())
+                .map(|i| {
+                    if chosen.contains(&i) {
+                        row.get(i).map(|c| shown(c, kinds[i])).unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let natural = |i: usize| {
+        texts
+            .iter()
+            .map(|r| width_of(&r[i]))
+            .chain([width_of(&columns[i].name)])
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = (0..columns.len()).map(natural).collect();
+    let mut hidden = Vec::new();
+    if let Some(width) = fit {
+        // How narrow a column may get: long text and names first to a readable floor,
+        // then names to their header's width, before any column is left out.
+        let least = |i: usize, last_resort: bool| {
+            let floor = match (kinds[i], last_resort) {
+                (Kind::Long, _) => 16,
+                (Kind::Text, false) => 12,
+                (Kind::Text, true) => 6,
+                _ => usize::MAX,
+            };
+            natural(i).min(floor.max(width_of(&columns[i].name)))
+        };
+        loop {
+            let total = |widths: &[usize], inline: &[usize]| {
+                inline.iter().map(|&i| widths[i]).sum::<usize>()
+                    + GAP * inline.len().saturating_sub(1)
+            };
+            let mut excess = total(&widths, &inline).saturating_sub(width);
+            // Long text gives up its space first, then names, the widest first.
+            for (kind, last_resort) in
+                [(Kind::Long, false), (Kind::Text, false), (Kind::Text, true)]
+            {
+                while excess > 0 {
+                    let widest = inline
+                        .iter()
+                        .copied()
+                        .filter(|&i| kinds[i] == kind && widths[i] > least(i, last_resort))
+                        .max_by_key(|&i| widths[i]);
+                    let Some(i) = widest else { break };
+                    widths[i] -= 1;
+                    excess -= 1;
+                }
+            }
+            // Still too wide: leave out the last column that is not the first, unless
+            // the person chose the columns.
+            if excess == 0 || pick.is_some() || inline.len() <= 1 {
+                break;
+            }
+            if let Some(last) = inline.pop() {
+                hidden.push(columns[last].name.to_string());
+                widths[last] = natural(last);
+            }
+        }
+    }
+    hidden.reverse();
+    let right = |i: usize| matches!(kinds[i], Kind::Number | Kind::Money);
+    let mut line = String::new();
+    let pad = |line: &mut String, text: &str, i: usize, width: usize| {
+        let text = cut(text, width);
+        let fill = width.saturating_sub(width_of(&text));
+        if right(i) {
+            line.extend(std::iter::repeat_n(' ', fill));
+            line.push_str(&text);
+        } else {
+            line.push_str(&text);
+            line.extend(std::iter::repeat_n(' ', fill));
+        }
+    };
+    for (k, &i) in inline.iter().enumerate() {
+        if k > 0 {
+            line.push_str("  ");
+        }
+        pad(&mut line, &columns[i].name, i, widths[i]);
+    }
+    print(&mut line, out)?;
+    let mut heading: Option<&str> = None;
+    for row in &texts {
+        if let Some(g) = group
+            && heading != Some(row[g].as_str())
+        {
+            heading = Some(row[g].as_str());
+            line.push_str(&cut(&row[g], fit.unwrap_or(usize::MAX)));
+            line.push(':');
+            print(&mut line, out)?;
+        }
+        for (k, &i) in inline.iter().enumerate() {
+            if k > 0 {
+                line.push_str("  ");
+            }
+            pad(&mut line, &row[i], i, widths[i]);
+        }
+        print(&mut line, out)?;
+        let under: Vec<&str> = below
+            .iter()
+            .map(|&i| row[i].as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if let (false, Some(width)) = (under.is_empty(), fit) {
+            line.extend(std::iter::repeat_n(' ', INDENT));
+            line.push_str(&cut(&under.join(" — "), width.saturating_sub(INDENT)));
+            print(&mut line, out)?;
+        }
+    }
+    Ok(hidden)
 }
 
 /// A row of counts as a terminal sparkline, one block character each, scaled to the

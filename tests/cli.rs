@@ -26,6 +26,8 @@ fn every_subcommand_help_teaches_with_examples() {
         "policy",
         "demo",
         "backup",
+        "status",
+        "activity",
     ] {
         let help = work.run(&[sub, "--help"]).ok();
         assert!(
@@ -50,6 +52,22 @@ fn completions_and_the_manual_page() {
     }
     let man = work.run(&["man"]).ok();
     assert!(man.contains(".TH refprog 1"), "{man}");
+    // The top page names refprog-match(1) and the others: `man --dir` writes them all.
+    assert!(man.contains(r"refprog\-match(1)"), "{man}");
+    let pages = work.path("man1");
+    work.run(&["man", "--dir", pages.to_str().expect("path")])
+        .ok();
+    for page in [
+        "refprog.1",
+        "refprog-match.1",
+        "refprog-report.1",
+        "refprog-roster-list.1",
+        "refprog-status.1",
+    ] {
+        let text =
+            std::fs::read_to_string(pages.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH refprog"), "{page}");
+    }
     assert!(!work.db.exists(), "neither touches a database");
 }
 

@@ -294,6 +294,8 @@ fn prospects_partners_and_others_are_stored_as_prospects_never_scored_or_matched
             "--show-excluded",
             "--format",
             "csv",
+            "--section",
+            "excluded",
         ])
         .ok();
     assert!(

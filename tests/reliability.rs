@@ -140,6 +140,15 @@ fn cron_reads_while_a_person_writes() {
             }
             reports
         });
+        // Whatever fails below, the reader stops: a panic here would otherwise wait for it
+        // forever inside the scope.
+        struct Stop<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let _stop = Stop(&done);
         let importer = scope.spawn(|| {
             std::thread::sleep(Duration::from_millis(200));
             let output = run(&["--quiet", "import", "accounts", big.to_str().expect("path")]);
@@ -159,6 +168,8 @@ fn cron_reads_while_a_person_writes() {
                 contact,
                 "--kind",
                 "check-in",
+                // The same check-in again on the same day is refused without it.
+                "--again",
             ]);
             assert!(
                 output.status.success(),

@@ -163,7 +163,7 @@ fn an_empty_database_gives_the_header_only() {
     let csv = work.run(&["score", "--format", "csv"]).ok();
     assert_eq!(
         csv,
-        "account_id,name,industry,size_band,sentiment,adoption,icp_fit,advocacy,composite,label,best_contact,reason\n"
+        "account_id,name,industry,size_band,sentiment,adoption,icp_fit,advocacy,composite,label,best_contact_id,best_contact,reason\n"
     );
 }
 
@@ -263,8 +263,9 @@ fn best_contact_and_load_span_both_halves_of_the_contacts() {
             .unwrap_or_else(|| panic!("no {id} in\n{csv}"))
             .clone()
     };
-    assert_eq!(&row("A")[10], "Amy Strong (c-level, standard)", "{csv}");
-    assert_eq!(&row("B")[10], "Bob Strong (c-level, standard)", "{csv}");
-    assert!(row("A")[11].contains("2 asks in the last 90 days"), "{csv}");
-    assert!(!row("B")[11].contains("asks in the last"), "{csv}");
+    assert_eq!(&row("A")[10], "A-STRONG", "{csv}");
+    assert_eq!(&row("A")[11], "Amy Strong (c-level, standard)", "{csv}");
+    assert_eq!(&row("B")[11], "Bob Strong (c-level, standard)", "{csv}");
+    assert!(row("A")[12].contains("2 asks in the last 90 days"), "{csv}");
+    assert!(!row("B")[12].contains("asks in the last"), "{csv}");
 }

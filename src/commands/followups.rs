@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 use crate::cli::{FollowupsAction, FollowupsArgs};
 use crate::domain::followups::{self, FollowUp};
 use crate::domain::policy::Policy;
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
@@ -138,15 +138,15 @@ fn list(
     let open = if args.stale { stale.clone() } else { open };
     let horizon = today + Duration::days(args.within.unwrap_or(0));
     let mut rows = out.rows(&[
-        "due",
-        "status",
-        "id",
-        "contact_id",
-        "name",
-        "account",
-        "request",
-        "what",
-        "command",
+        Column::date("due"),
+        Column::id("status"),
+        Column::id("id").wide(),
+        Column::id("contact_id"),
+        Column::text("name").wide(),
+        Column::text("account").wide(),
+        Column::id("request").wide(),
+        Column::long("what"),
+        Column::long("command").below(),
     ])?;
     let mut shown = 0;
     for f in open {

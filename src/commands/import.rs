@@ -36,6 +36,17 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
     };
+    // Nothing piped in and no FILE: say so rather than wait in silence.
+    if options.path.as_ref().is_none_or(|f| f.as_os_str() == "-")
+        && std::io::stdin().is_terminal()
+        && !out.quiet
+    {
+        eprintln!(
+            "reading {} CSV from standard input: paste it and end with Ctrl-D (or give a FILE: refprog import {} FILE)",
+            kind.as_str(),
+            kind.as_str()
+        );
+    }
     let mut progress = Reporter::new(&options, store, out.quiet)?;
     // Read and validate the whole input first, holding no lock on the database.
     let staged = crate::import::stage(&options, &mut progress)?;
@@ -166,7 +177,11 @@ impl Reporter {
     fn new(options: &ImportOptions, store: &Store, quiet: bool) -> Result<Reporter> {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message("rows read");
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} rows read, {per_sec}",
+            ) {
+                bar.set_style(style);
+            }
             bar
         });
         let rejects = match &options.rejects {

@@ -30,7 +30,8 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
             );
         }
     }
-    let Some(member) = roster::member(&store.conn, &args.contact_id)? else {
+    let contact_id = super::lookup::contact(store, &args.contact_id)?;
+    let Some(member) = roster::member(&store.conn, &contact_id)? else {
         bail!(
             "no contact '{}' (see 'refprog roster list' or 'refprog export contacts')",
             args.contact_id
@@ -74,6 +75,27 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
             member.contact_id,
             args.kind,
             reasons.join("; ")
+        );
+    }
+    // The same call logged twice is the usual slip (a retry, two people logging it).
+    if !args.again
+        && let Some(existing) = store::lookup::same_activity(
+            &store.conn,
+            &member.contact_id,
+            args.kind.as_str(),
+            &date.to_string(),
+            args.request.as_deref(),
+        )?
+    {
+        bail!(
+            "{} ({}) already has a {} on {date}{} ({existing}); nothing was written. Log it again with --again",
+            member.name,
+            member.contact_id,
+            args.kind,
+            args.request
+                .as_deref()
+                .map(|r| format!(" for {r}"))
+                .unwrap_or_default()
         );
     }
     if !reasons.is_empty() && args.override_reason.is_none() {

@@ -11,7 +11,7 @@ use crate::domain::matching::{self, Candidate, Exclusion, Grade, Graded, Need};
 use crate::domain::model::RequestStatus;
 use crate::domain::policy::Policy;
 use crate::domain::segments::{IndustryMatch, SectorMap};
-use crate::output::{Cell, Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::store::matching::{History, Scope};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{self, Store};
@@ -266,26 +266,31 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
                 .unwrap_or("n/a"),
         )
     };
-    let mut table = out.rows(&[
-        "rank",
-        "contact_id",
-        "name",
-        "account",
-        "tier",
-        "grade",
-        "score",
-        "industry",
-        "size",
-        "use_case",
-        "role",
-        "geography",
-        "availability",
-        "recency",
-        "load_90d",
-        "limit",
-        "next_eligible",
-        "why",
-    ])?;
+    let columns = [
+        Column::number("rank"),
+        Column::id("contact_id"),
+        Column::text("name"),
+        Column::text("account"),
+        Column::id("tier").wide(),
+        Column::id("grade"),
+        Column::number("score"),
+        Column::id("industry").wide(),
+        Column::id("size").wide(),
+        Column::id("use_case").wide(),
+        Column::id("role").wide(),
+        Column::id("geography").wide(),
+        Column::id("availability").wide(),
+        Column::id("recency").wide(),
+        Column::number("load_90d"),
+        Column::number("limit"),
+        Column::date("next_eligible").wide(),
+        Column::long("why").below(),
+    ];
+    let mut table = if args.show_excluded {
+        out.section("candidates", &columns)?
+    } else {
+        out.rows(&columns)?
+    };
     for (i, (g, c)) in shown.iter().enumerate() {
         table.row(vec![
             Cell::Int(i as i64 + 1),
@@ -309,6 +314,12 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         ])?;
     }
     table.finish()?;
+    if let (Format::Table, Some(r), Some((_, best))) = (out.format, &stored, shown.first()) {
+        out.note(format!(
+            "next: refprog match {} --ask {} (all reasons: --wide)",
+            r.request_id, best.contact_id
+        ));
+    }
     if shown.is_empty() {
         out.note(if args.include_poor {
             "no reference can be offered for this request (see --show-excluded)"
@@ -317,7 +328,16 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         });
     }
     if args.show_excluded {
-        let mut table = out.rows(&["contact_id", "name", "account", "tier", "excluded_because"])?;
+        let mut table = out.section(
+            "excluded",
+            &[
+                Column::id("contact_id"),
+                Column::text("name"),
+                Column::text("account"),
+                Column::id("tier"),
+                Column::long("excluded_because"),
+            ],
+        )?;
         for (c, reason) in &found.excluded {
             table.row(vec![
                 Cell::from(c.contact_id.as_str()),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{PolicyAction, PolicyArgs};
 use crate::domain::policy::{KEYS, Policy, SECTOR_PREFIX, unknown_key};
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::{self, Store};
 
 pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
@@ -57,7 +57,13 @@ fn list(store: &mut Store, out: &mut Out) -> Result<()> {
             .find(|(k, _, _)| k == key)
             .map(|(_, _, on)| on.clone())
     };
-    let mut rows = out.rows(&["key", "value", "default", "changed_on", "meaning"])?;
+    let mut rows = out.rows(&[
+        Column::id("key"),
+        Column::id("value"),
+        Column::id("default").wide(),
+        Column::date("changed_on").wide(),
+        Column::long("meaning").below(),
+    ])?;
     for info in KEYS {
         rows.row(vec![
             Cell::from(info.key),

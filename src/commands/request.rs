@@ -8,7 +8,7 @@ use crate::cli::{RequestAction, RequestArgs, RequestFields};
 use crate::domain::matching::warnings;
 use crate::domain::model::{ActivityKind, RequestStatus};
 use crate::import::values::format_money_cents;
-use crate::output::{Cell, Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{self, Store};
 use crate::{UsageError, stamp};
@@ -198,16 +198,16 @@ fn money(cents: Option<i64>) -> Cell {
 fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
     let rows = requests::list(&store.conn, status)?;
     let mut table = out.rows(&[
-        "request_id",
-        "submitted_on",
-        "prospect",
-        "rep",
-        "deal_size",
-        "stage",
-        "use_case",
-        "kind",
-        "needed_by",
-        "status",
+        Column::id("request_id"),
+        Column::date("submitted_on").wide(),
+        Column::text("prospect"),
+        Column::text("rep").wide(),
+        Column::money("deal_size"),
+        Column::text("stage").wide(),
+        Column::text("use_case"),
+        Column::id("kind").wide(),
+        Column::date("needed_by"),
+        Column::id("status"),
     ])?;
     for r in rows {
         table.row(vec![
@@ -257,12 +257,20 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
         ("submitted_on", r.submitted_on.clone()),
         ("decline_reason", r.decline_reason.clone()),
     ];
-    let mut table = out.rows(&["field", "value"])?;
+    let mut table = out.section("request", &[Column::id("field"), Column::long("value")])?;
     for (name, value) in fields.into_iter().filter(|(_, v)| v.is_some()) {
         table.row(vec![Cell::from(name), Cell::from(value)])?;
     }
     table.finish()?;
-    let mut table = out.rows(&["at", "step", "contact_id", "note"])?;
+    let mut table = out.section(
+        "history",
+        &[
+            Column::id("at"),
+            Column::id("step"),
+            Column::id("contact_id"),
+            Column::long("note"),
+        ],
+    )?;
     for e in events {
         table.row(vec![
             Cell::from(e.at),
@@ -273,13 +281,16 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
     }
     table.finish()?;
     if !asks.is_empty() {
-        let mut table = out.rows(&[
-            "contact_id",
-            "asked_on",
-            "answer",
-            "answered_on",
-            "scheduled_on",
-        ])?;
+        let mut table = out.section(
+            "asks",
+            &[
+                Column::id("contact_id"),
+                Column::date("asked_on"),
+                Column::id("answer"),
+                Column::date("answered_on"),
+                Column::date("scheduled_on"),
+            ],
+        )?;
         for a in asks {
             table.row(vec![
                 Cell::from(a.contact_id),

@@ -10,7 +10,7 @@ use crate::domain::followups;
 use crate::domain::matching::{caution_words, renewal_caution};
 use crate::domain::model::ActivityKind;
 use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
-use crate::output::{Cell, Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
 use crate::store::roster::{self, Field, MemberRow};
 use crate::store::{self, Store};
@@ -34,6 +34,7 @@ fn apply(
 }
 
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
+    let contact_id = &super::lookup::contact(store, contact_id)?;
     match roster::member(&store.conn, contact_id)? {
         Some(m) => Ok(m),
         None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
@@ -64,6 +65,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             avoid,
         } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.opted_out_on.is_some() {
                 bail!(
                     "{} ({contact_id}) opted out on {}: they cannot be enrolled again without their consent",
@@ -119,6 +122,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::SetTier { contact_id, tier } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.tier.is_none() {
                 bail!(
                     "{} ({contact_id}) is not enrolled: use 'refprog roster enroll {contact_id} --tier {tier}'",
@@ -147,6 +152,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             days,
         } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             let until =
                 until.unwrap_or_else(|| today + Duration::days(days.unwrap_or(policy.break_days)));
             if until < today {
@@ -169,6 +176,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::Resume { contact_id } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.break_until.is_none_or(|u| u < today) {
                 bail!("{} ({contact_id}) is not on a break", m.name);
             }
@@ -186,6 +195,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::OptOut { contact_id, reason } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if let Some(on) = m.opted_out_on {
                 bail!("{} ({contact_id}) already opted out on {on}", m.name);
             }
@@ -206,6 +217,8 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
         RosterAction::Recommit { contact_id } => {
             let m = find(store, contact_id)?;
+            // A name or an email names the contact; the id is what is stored.
+            let contact_id = &m.contact_id.clone();
             if m.tier.is_none() {
                 bail!("{} ({contact_id}) is not enrolled", m.name);
             }
@@ -268,16 +281,16 @@ fn list(
         store::scoring::events_by_contact(&store.conn, history_start(policy, today), today)?;
     let pending = roster::pending_asks(&store.conn, None, today)?;
     let mut rows = out.rows(&[
-        "contact_id",
-        "name",
-        "account",
-        "tier",
-        "load_90d",
-        "limit",
-        "next_eligible",
-        "status",
-        "enrolled_on",
-        "recommit_due",
+        Column::id("contact_id"),
+        Column::text("name"),
+        Column::text("account").wide(),
+        Column::id("tier"),
+        Column::number("load_90d"),
+        Column::number("limit"),
+        Column::date("next_eligible"),
+        Column::text("status"),
+        Column::date("enrolled_on").wide(),
+        Column::date("recommit_due").wide(),
     ])?;
     for m in roster::members(store)? {
         if tier.is_some_and(|t| m.tier != Some(t)) {
@@ -326,6 +339,8 @@ fn show(
     contact_id: &str,
 ) -> Result<()> {
     let m = find(store, contact_id)?;
+    // A name or an email names the contact; the id is what is stored.
+    let contact_id = &m.contact_id.clone();
     let events = roster::load_events(&store.conn, contact_id, today)?;
     let s = standing(&m.subject(), &events, policy, today);
     let pending = roster::pending_asks(&store.conn, Some(&m.contact_id), today)?
@@ -360,7 +375,7 @@ fn show(
             "followups": open,
         }));
     }
-    let mut rows = out.rows(&["field", "value"])?;
+    let mut rows = out.section("reference", &[Column::id("field"), Column::long("value")])?;
     let fields: Vec<(&str, Option<String>)> = vec![
         ("contact", Some(format!("{} ({})", m.name, m.contact_id))),
         ("title", m.title.clone()),
@@ -411,7 +426,16 @@ fn show(
         rows.row(vec![Cell::from(name), Cell::from(value)])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["at", "membership", "from", "to", "note"])?;
+    let mut rows = out.section(
+        "history",
+        &[
+            Column::id("at"),
+            Column::id("membership"),
+            Column::id("from"),
+            Column::id("to"),
+            Column::long("note"),
+        ],
+    )?;
     for e in history {
         rows.row(vec![
             Cell::from(e.at),
@@ -422,7 +446,15 @@ fn show(
         ])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["date", "activity", "kind", "request"])?;
+    let mut rows = out.section(
+        "activities",
+        &[
+            Column::date("date"),
+            Column::id("activity"),
+            Column::id("kind"),
+            Column::id("request"),
+        ],
+    )?;
     for d in done.iter().rev().take(20) {
         rows.row(vec![
             Cell::from(d.date.to_string()),
@@ -432,7 +464,14 @@ fn show(
         ])?;
     }
     rows.finish()?;
-    let mut rows = out.rows(&["due", "follow-up", "command"])?;
+    let mut rows = out.section(
+        "followups",
+        &[
+            Column::date("due"),
+            Column::long("follow-up"),
+            Column::long("command").below(),
+        ],
+    )?;
     for f in open {
         rows.row(vec![
             Cell::from(f.due.to_string()),

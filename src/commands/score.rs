@@ -11,7 +11,7 @@ use crate::domain::model::{AccountStatus, squash};
 use crate::domain::policy::{Policy, load_in_window};
 use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Label, Score};
 use crate::domain::segments::{SectorMap, SizeBand};
-use crate::output::{Cell, Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store};
 
 /// One scored account, with its best contact.
@@ -300,18 +300,19 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     keys.truncate(args.top.unwrap_or(usize::MAX));
     let shown: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
     let headers = [
-        "account_id",
-        "name",
-        "industry",
-        "size_band",
-        "sentiment",
-        "adoption",
-        "icp_fit",
-        "advocacy",
-        "composite",
-        "label",
-        "best_contact",
-        "reason",
+        Column::id("account_id"),
+        Column::text("name"),
+        Column::text("industry").wide(),
+        Column::id("size_band").wide(),
+        Column::number("sentiment").wide(),
+        Column::number("adoption").wide(),
+        Column::number("icp_fit").wide(),
+        Column::number("advocacy").wide(),
+        Column::number("composite"),
+        Column::id("label"),
+        Column::id("best_contact_id"),
+        Column::long("best_contact").below(),
+        Column::long("reason").below(),
     ];
     // A hundred thousand rows, read in score order from all over memory: two threads make
     // and format them.
@@ -328,6 +329,7 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             Cell::Real(s.score.advocacy),
             Cell::Real(s.score.composite),
             Cell::from(s.score.label.as_str()),
+            Cell::from(s.best_contact.map(|c| c.contact_id.as_str())),
             Cell::from(s.best_contact.map(describe_contact)),
             Cell::from(s.score.reason.as_str()),
         ]
@@ -379,7 +381,11 @@ fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
             score.reason
         ))?;
     }
-    let mut rows = out.rows(&["dimension", "rule", "points"])?;
+    let mut rows = out.rows(&[
+        Column::id("dimension"),
+        Column::long("rule"),
+        Column::number("points"),
+    ])?;
     for step in &score.steps {
         rows.row(vec![
             Cell::from(step.dimension),

@@ -410,7 +410,7 @@ pub fn stale_summary(stale: &[FollowUp], policy: &Policy) -> Vec<String> {
     by.into_iter()
         .map(|(kind, (n, oldest))| {
             format!(
-                "{n} {kind} follow-up{} overdue more than {} days (followup.stale_days; oldest due {oldest}) not listed: see --stale",
+                "{n} {kind} follow-up{} over {} days late (oldest {oldest}): --stale",
                 if n == 1 { "" } else { "s" },
                 policy.stale_days
             )

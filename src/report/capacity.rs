@@ -15,7 +15,7 @@ use super::coverage::segment;
 use crate::domain::eligibility::{Reason, USUAL_ASK, decide};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::SectorMap;
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::{self, Store};
 
 #[derive(Default)]
@@ -77,13 +77,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let share = Rate::new(with_request, created);
     let rate = share.value().unwrap_or(0.0);
     let mut table = out.rows(&[
-        "segment",
-        "references",
-        "capacity_90d",
-        "open_deals_90d",
-        "expected_requests_90d",
-        "headroom",
-        "runs_out",
+        Column::long("segment"),
+        Column::number("references").wide(),
+        Column::number("capacity_90d"),
+        Column::number("open_deals_90d").wide(),
+        Column::number("expected_requests_90d").wide(),
+        Column::number("headroom"),
+        Column::text("runs_out"),
     ])?;
     for (key, r) in &rows {
         let expected = r.deals as f64 * rate;

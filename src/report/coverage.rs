@@ -13,7 +13,7 @@ use crate::domain::eligibility::{history_start, standing};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::import::values::format_money_cents;
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::{self, Store};
 
 /// The segment of an account or a deal.
@@ -115,13 +115,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         .filter(|(_, r)| r.demand[1] > 0 && r.available >= target)
         .count() as u64;
     let mut table = out.rows(&[
-        "segment",
-        "available",
-        "deals_60d",
-        "deals_90d",
-        "deals_120d",
-        "amount_90d",
-        "covered",
+        Column::long("segment"),
+        Column::number("available"),
+        Column::number("deals_60d").wide(),
+        Column::number("deals_90d"),
+        Column::number("deals_120d").wide(),
+        Column::money("amount_90d"),
+        Column::id("covered"),
     ])?;
     for (key, r) in &list {
         table.row(vec![

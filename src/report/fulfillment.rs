@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use super::{Metrics, Period, pct};
 use crate::domain::metrics::{Rate, median, meets};
 use crate::domain::model::RequestStatus;
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::reports::RequestFacts;
 use crate::store::{self, Store};
 
@@ -117,7 +117,7 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
         Some(format!("{}+", pct(policy.target_within_48h))),
         Some(meets(within.value(), Some(policy.target_within_48h), None)),
     );
-    m.print(out)?;
+    m.print_section(out, "metrics")?;
     let mut by_rep: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for r in &requests {
         let row = by_rep
@@ -128,7 +128,16 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
         row[2] += u64::from(fulfilled(r));
         row[3] += u64::from(r.opportunity_status.as_deref() == Some("won"));
     }
-    let mut table = out.rows(&["rep", "requested", "approved", "fulfilled", "won"])?;
+    let mut table = out.section(
+        "by_rep",
+        &[
+            Column::text("rep"),
+            Column::number("requested"),
+            Column::number("approved"),
+            Column::number("fulfilled"),
+            Column::number("won"),
+        ],
+    )?;
     for (rep, counts) in by_rep {
         let mut row = vec![Cell::Text(rep)];
         row.extend(counts.iter().map(|c| Cell::Int(*c as i64)));

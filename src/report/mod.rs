@@ -14,7 +14,7 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use crate::cli::{ReportArgs, ReportName};
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out, Rows};
 use crate::store::Store;
 
 /// The period a report covers: `--since`..=`--until`, by default the year up to today.
@@ -72,12 +72,7 @@ impl Metrics {
         self.rows.push([
             Cell::from(section),
             Cell::from(metric),
-            // A number stays a number (never escaped as a spreadsheet formula).
-            if value.parse::<f64>().is_ok() {
-                Cell::Decimal(value)
-            } else {
-                Cell::Text(value)
-            },
+            figure(value),
             n.map_or(Cell::Null, |n| Cell::Int(n as i64)),
             Cell::from(target),
             Cell::from(status),
@@ -85,11 +80,52 @@ impl Metrics {
     }
 
     pub fn print(self, out: &mut Out) -> Result<()> {
-        let mut rows = out.rows(&["section", "metric", "value", "n", "target", "status"])?;
+        let rows = out.rows(&METRIC_COLUMNS)?;
+        self.print_to(rows)
+    }
+
+    /// Prints the metrics as one named section of several (see `Out::section`).
+    pub fn print_section(self, out: &mut Out, name: &str) -> Result<()> {
+        let rows = out.section(name, &METRIC_COLUMNS)?;
+        self.print_to(rows)
+    }
+
+    fn print_to(self, mut rows: Rows<'_>) -> Result<()> {
         for row in self.rows {
             rows.row(row.to_vec())?;
         }
         rows.finish()
+    }
+}
+
+const METRIC_COLUMNS: [Column; 6] = [
+    Column::id("section").group(),
+    Column::long("metric"),
+    Column::long("value"),
+    Column::number("n"),
+    Column::text("target"),
+    Column::id("status"),
+];
+
+/// A metric's value: CSV and JSON get the number it starts with ("94.9 % (56 of 59)" is
+/// 94.9; "n/a" is empty), a table shows the words. Text that is no number stays text
+/// (never escaped as a spreadsheet formula when it is a number).
+fn figure(value: String) -> Cell {
+    if value.parse::<f64>().is_ok() {
+        return Cell::Decimal(value);
+    }
+    if value.starts_with("n/a") {
+        return Cell::Figure(None, value);
+    }
+    let number = value
+        .split(|c: char| c.is_whitespace() || c == '%')
+        .next()
+        .and_then(|n| n.replace(',', "").parse::<f64>().ok());
+    // "0.9 points lower with a reference" is a lift of -0.9.
+    let number = number.map(|n| if value.contains(" lower") { -n } else { n });
+    match number {
+        Some(n) => Cell::Figure(Some(n), value),
+        None => Cell::Text(value),
     }
 }
 

@@ -16,24 +16,24 @@ use chrono::{Duration, NaiveDate};
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
-use crate::output::{Cell, Out};
+use crate::output::{Cell, Column, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};
 
-pub const COLUMNS: [&str; 13] = [
-    "contact_id",
-    "name",
-    "account_id",
-    "account",
-    "tier",
-    "this_quarter",
-    "last_90_days",
-    "last_365_days",
-    "all_time",
-    "last_activity",
-    "next_eligible",
-    "limit",
-    "flags",
+pub const COLUMNS: [Column; 13] = [
+    Column::id("contact_id"),
+    Column::text("name"),
+    Column::id("account_id").wide(),
+    Column::text("account").wide(),
+    Column::id("tier"),
+    Column::number("this_quarter").wide(),
+    Column::number("last_90_days"),
+    Column::number("last_365_days").wide(),
+    Column::number("all_time").wide(),
+    Column::date("last_activity").wide(),
+    Column::date("next_eligible"),
+    Column::number("limit"),
+    Column::long("flags").below(),
 ];
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {

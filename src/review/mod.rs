@@ -188,6 +188,7 @@ pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Cap
         .with_context(|| format!("the review's command line '{command}'"))?;
     let buffer = Buffer::default();
     let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
+    out.view.words = true;
     match &cli.command {
         Command::Report(a) => crate::report::run(a, store, &mut out, today)?,
         Command::Followups(a) => crate::commands::followups::run(a, store, &mut out, today)?,
@@ -204,10 +205,26 @@ pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Cap
             .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
     );
     let mut tables = Vec::new();
+    let mut arrays = Vec::new();
     for value in serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>() {
-        let Value::Array(items) = value.with_context(|| format!("reading '{command}'"))? else {
-            bail!("'{command}' did not print a JSON array");
-        };
+        match value.with_context(|| format!("reading '{command}'"))? {
+            Value::Array(items) => arrays.push(items),
+            // One object with a member per section (report fulfillment): the metrics
+            // first, then the others.
+            Value::Object(mut sections) => {
+                if let Some(Value::Array(items)) = sections.remove("metrics") {
+                    arrays.push(items);
+                }
+                for (_, section) in sections {
+                    if let Value::Array(items) = section {
+                        arrays.push(items);
+                    }
+                }
+            }
+            _ => bail!("'{command}' did not print a JSON array"),
+        }
+    }
+    for items in arrays {
         tables.push(
             items
                 .into_iter()

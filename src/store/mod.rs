@@ -3,8 +3,10 @@
 //! PRAGMAs and brings the schema up to date; the submodules hold the queries, one file
 //! per group of tables, returning plain values.
 
+pub mod activity;
 pub mod export;
 pub mod import;
+pub mod lookup;
 pub mod matching;
 pub mod migrate;
 pub mod policy;
@@ -12,6 +14,7 @@ pub mod reports;
 pub mod requests;
 pub mod roster;
 pub mod scoring;
+pub mod status;
 
 use std::borrow::Cow;
 use std::fs::OpenOptions;

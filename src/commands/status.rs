@@ -1,0 +1,144 @@
+//! `refprog status`: which database this is and why (flag, environment or default), its
+//! schema, what it holds, what is due today and who is at their limit. Every answer comes
+//! from the functions the other commands use (the follow-ups, a reference's standing).
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::eligibility::{Reason, history_start, standing};
+use crate::domain::followups;
+use crate::domain::model::RequestStatus;
+use crate::output::{Cell, Column, Out};
+use crate::store::{self, Store, migrate, roster};
+
+/// Where the database path came from, as `status` explains it.
+pub fn source() -> &'static str {
+    let flag = std::env::args_os()
+        .any(|a| a == "--db" || a.to_str().is_some_and(|a| a.starts_with("--db=")));
+    if flag {
+        "the --db flag"
+    } else if std::env::var_os("REFPROG_DB").is_some_and(|v| !v.is_empty()) {
+        "the REFPROG_DB environment variable"
+    } else {
+        "the default ($XDG_DATA_HOME/refprog, else ~/.local/share/refprog)"
+    }
+}
+
+pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let members = roster::members(store)?;
+    let done = roster::done(
+        &store.conn,
+        None,
+        today - Duration::days(policy.followup_reach_days),
+        today,
+    )?;
+    let open = followups::open(
+        &members.iter().map(|m| m.as_member()).collect::<Vec<_>>(),
+        &done,
+        &roster::outcomes(&store.conn, today)?,
+        &policy,
+        today,
+    );
+    let due_today = open.iter().filter(|f| f.due == today).count();
+    let overdue = open.iter().filter(|f| f.due < today).count();
+    let events =
+        store::scoring::events_by_contact(&store.conn, history_start(&policy, today), today)?;
+    let mut at_limit = Vec::new();
+    for m in &members {
+        if m.tier.is_none() || m.opted_out_on.is_some() {
+            continue;
+        }
+        let mine = events
+            .get(m.contact_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let s = standing(&m.subject(), mine, &policy, today);
+        let limited = s
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::LimitReached { .. }));
+        if limited {
+            at_limit.push((m, s));
+        }
+    }
+    let open_requests: i64 = store::status::request_statuses(&store.conn)?
+        .iter()
+        .filter(|(status, _)| RequestStatus::parse(status).is_none_or(|s| !s.is_closed()))
+        .map(|(_, n)| n)
+        .sum();
+    let version = store::status::schema_version(&store.conn)?;
+    let bytes = std::fs::metadata(store.path()).map(|m| m.len()).ok();
+
+    let mut facts: Vec<(String, Cell)> = vec![
+        (
+            "database".into(),
+            Cell::from(store.path().display().to_string()),
+        ),
+        ("chosen by".into(), Cell::from(source())),
+        (
+            "schema version".into(),
+            Cell::Figure(
+                Some(version as f64),
+                format!(
+                    "{version} (this refprog knows up to {})",
+                    migrate::latest_version()
+                ),
+            ),
+        ),
+        (
+            "size bytes".into(),
+            bytes.map_or(Cell::Null, |b| Cell::Int(b as i64)),
+        ),
+        ("as of".into(), Cell::from(today.to_string())),
+    ];
+    for (kind, n) in store::status::counts(&store.conn)? {
+        facts.push((kind.to_string(), Cell::Int(n)));
+    }
+    facts.push(("requests open".into(), Cell::Int(open_requests)));
+    for (kind, date) in store::status::newest(&store.conn)? {
+        facts.push((format!("newest {kind} dated"), Cell::from(date)));
+    }
+    facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
+    facts.push(("follow-ups overdue".into(), Cell::Int(overdue as i64)));
+    facts.push((
+        "references at their limit".into(),
+        Cell::Int(at_limit.len() as i64),
+    ));
+
+    let mut rows = out.section("status", &[Column::text("fact"), Column::id("value")])?;
+    for (fact, value) in facts {
+        rows.row(vec![Cell::from(fact), value])?;
+    }
+    rows.finish()?;
+    let mut rows = out.section(
+        "at_limit",
+        &[
+            Column::id("contact_id"),
+            Column::text("name"),
+            Column::text("account"),
+            Column::id("tier"),
+            Column::number("load_90d"),
+            Column::number("limit"),
+            Column::date("next_eligible"),
+        ],
+    )?;
+    for (m, s) in &at_limit {
+        rows.row(vec![
+            Cell::from(m.contact_id.as_str()),
+            Cell::from(m.name.as_str()),
+            Cell::from(m.account.as_str()),
+            Cell::from(m.tier.map(|t| t.as_str())),
+            Cell::Int(i64::from(s.load)),
+            Cell::Int(s.limit),
+            Cell::from(s.verdict.next_eligible.to_string()),
+        ])?;
+    }
+    rows.finish()?;
+    if due_today + overdue > 0 {
+        out.note(format!(
+            "{due_today} follow-ups due today, {overdue} overdue: refprog followups"
+        ));
+    }
+    Ok(())
+}
