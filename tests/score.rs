@@ -269,3 +269,46 @@ fn best_contact_and_load_span_both_halves_of_the_contacts() {
     assert!(row("A")[12].contains("2 asks in the last 90 days"), "{csv}");
     assert!(!row("B")[12].contains("asks in the last"), "{csv}");
 }
+
+/// `score --explain ONE` reads only that account (issue 16): it must give the very score,
+/// label, reason and best contact the full score gives the same account.
+#[test]
+fn explain_of_one_account_agrees_with_the_full_score() {
+    let work = program();
+    let csv = work
+        .run(&["--as-of", AS_OF, "score", "--format", "csv"])
+        .ok();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut seen = 0;
+    for row in reader.records() {
+        let row = row.expect("csv row");
+        let json = work
+            .run(&[
+                "--as-of",
+                AS_OF,
+                "score",
+                "--explain",
+                &row[0],
+                "--format",
+                "json",
+            ])
+            .ok();
+        let one: serde_json::Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(one["label"], row[9], "{}", &row[0]);
+        assert_eq!(
+            one["composite"].as_f64().unwrap().to_string(),
+            row[8].to_string(),
+            "{}",
+            &row[0]
+        );
+        assert_eq!(one["reason"], row[11], "{}", &row[0]);
+        assert_eq!(
+            one["best_contact"].as_str().unwrap_or(""),
+            &row[10],
+            "{}",
+            &row[0]
+        );
+        seen += 1;
+    }
+    assert!(seen >= 5, "the fixture program scores several accounts");
+}

@@ -87,6 +87,67 @@ pub fn gather(
     })
 }
 
+/// What scoring one account reads: the account, its contacts' load and yes answers, its
+/// best contact, and the demand of the pipeline. The same figures as [`gather`] gives that
+/// account, read through the indexes instead of over the whole program.
+pub struct GatheredOne {
+    account: AccountFacts,
+    best: Option<ContactFacts>,
+    demand: Demand,
+    sectors: SectorMap,
+}
+
+/// Reads what scoring the account `account_id` needs as of `today`; None when there is no
+/// such account.
+pub fn gather_one(
+    store: &Store,
+    policy: &Policy,
+    today: NaiveDate,
+    horizon_days: i64,
+    account_id: &str,
+) -> Result<Option<GatheredOne>> {
+    let conn = &store.conn;
+    let Some(mut account) = store::scoring::account(conn, account_id)? else {
+        return Ok(None);
+    };
+    let sectors = SectorMap::new(&policy.sectors);
+    let from = policy.window_start(today);
+    let mut contacts = Vec::new();
+    store::scoring::each_contact_of(conn, account_id, |c| {
+        contacts.push(ContactFacts {
+            contact_id: c.contact_id.into(),
+            name: c.name.into(),
+            role_level: c.role_level,
+            tier: c.tier,
+            opted_out: c.opted_out,
+            load: 0,
+        });
+    })?;
+    let mut best: Option<ContactFacts> = None;
+    for mut contact in contacts {
+        let events = store::scoring::contact_load_events(conn, &contact.contact_id, from, today)?;
+        contact.load = load_in_window(&events, from, today);
+        account.load += contact.load;
+        account.yes_answers +=
+            store::scoring::contact_yes_answers(conn, &contact.contact_id, today)?;
+        if contact.opted_out {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| contact.rank() > b.rank()) {
+            best = Some(contact);
+        }
+    }
+    let end = crate::domain::dates::add_days(today, horizon_days);
+    let deals = store::scoring::open_deals(conn, today, end)?;
+    let demand = Demand::new(&deals, today, horizon_days, &sectors);
+    Ok(Some(GatheredOne {
+        account,
+        best,
+        demand,
+        sectors,
+    }))
+}
+
 impl Gathered {
     /// Scores every account, on two threads; the account named by `explain` keeps the
     /// steps of its explanation. The accounts stay where they are: a score points at its
@@ -256,14 +317,26 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     store.map_for_reading()?;
     let policy = store::policy::load(&store.conn)?;
     let horizon = args.horizon.unwrap_or(policy.horizon_days);
-    let gathered = gather(store, &policy, today, horizon)?;
-    let scored = gathered.score(&policy, today, args.explain.as_deref())?;
     if let Some(id) = &args.explain {
-        let Some(found) = scored.iter().find(|s| s.account.account_id == id) else {
+        let Some(one) = gather_one(store, &policy, today, horizon, id)? else {
             bail!("no account '{id}' in the database (see 'refprog export accounts')");
         };
-        return explain(found, &policy, out);
+        let found = Scored {
+            account: &one.account,
+            score: score::score(
+                &one.account,
+                &one.demand,
+                &one.sectors,
+                &policy,
+                today,
+                true,
+            ),
+            best_contact: one.best.as_ref(),
+        };
+        return explain(&found, &policy, out);
     }
+    let gathered = gather(store, &policy, today, horizon)?;
+    let scored = gathered.score(&policy, today, None)?;
     let sectors = SectorMap::new(&policy.sectors);
     let wanted = |s: &Scored| {
         let industry_ok = args.industry.as_ref().is_none_or(|industry| {

@@ -13,48 +13,62 @@ use crate::domain::score::{AccountFacts, Deal};
 
 use super::stored_date as day;
 
+const ACCOUNT_COLUMNS: &str = "SELECT account_id, name, industry, employees, country, region, use_case, status, customer_since,
+        health, nps, adoption, advanced_adoption, milestone, milestone_date, escalation, signals
+ FROM accounts";
+
 /// Every account, without the per-contact figures (yes answers, load).
 pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
     let capacity: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
         r.get(0)
     })?;
     let mut accounts = Vec::with_capacity(capacity.clamp(0, 1 << 24) as usize);
-    let mut statement = conn.prepare(
-        "SELECT account_id, name, industry, employees, country, region, use_case, status, customer_since,
-                health, nps, adoption, advanced_adoption, milestone, milestone_date, escalation, signals
-         FROM accounts",
-    )?;
+    let mut statement = conn.prepare(ACCOUNT_COLUMNS)?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        let text =
-            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
-        accounts.push(AccountFacts {
-            account_id: text(0)?.unwrap_or_default().into(),
-            name: text(1)?.unwrap_or_default().into(),
-            industry: text(2)?.map(Into::into),
-            employees: row.get(3)?,
-            country: text(4)?.map(Into::into),
-            region: text(5)?.map(Into::into),
-            use_case: text(6)?.map(Into::into),
-            status: text(7)?.and_then(AccountStatus::parse),
-            customer_since: day(row.get_ref(8)?),
-            health: row.get(9)?,
-            nps: row.get(10)?,
-            adoption: row.get(11)?,
-            advanced_adoption: row.get(12)?,
-            milestone: text(13)?.and_then(Milestone::parse),
-            milestone_date: day(row.get_ref(14)?),
-            escalation: row.get::<_, Option<i64>>(15)?.unwrap_or(0) != 0,
-            signals: text(16)?
-                .unwrap_or_default()
-                .split(';')
-                .filter_map(Signal::parse)
-                .collect(),
-            yes_answers: 0,
-            load: 0,
-        });
+        accounts.push(account_facts(row)?);
     }
     Ok(accounts)
+}
+
+/// The account `account_id`, without the per-contact figures; None when there is none.
+pub fn account(conn: &Connection, account_id: &str) -> Result<Option<AccountFacts>> {
+    let mut statement = conn.prepare(&format!("{ACCOUNT_COLUMNS} WHERE account_id = ?1"))?;
+    let mut rows = statement.query([account_id])?;
+    Ok(match rows.next()? {
+        Some(row) => Some(account_facts(row)?),
+        None => None,
+    })
+}
+
+fn account_facts(row: &rusqlite::Row<'_>) -> Result<AccountFacts> {
+    let text =
+        |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+    Ok(AccountFacts {
+        account_id: text(0)?.unwrap_or_default().into(),
+        name: text(1)?.unwrap_or_default().into(),
+        industry: text(2)?.map(Into::into),
+        employees: row.get(3)?,
+        country: text(4)?.map(Into::into),
+        region: text(5)?.map(Into::into),
+        use_case: text(6)?.map(Into::into),
+        status: text(7)?.and_then(AccountStatus::parse),
+        customer_since: day(row.get_ref(8)?),
+        health: row.get(9)?,
+        nps: row.get(10)?,
+        adoption: row.get(11)?,
+        advanced_adoption: row.get(12)?,
+        milestone: text(13)?.and_then(Milestone::parse),
+        milestone_date: day(row.get_ref(14)?),
+        escalation: row.get::<_, Option<i64>>(15)?.unwrap_or(0) != 0,
+        signals: text(16)?
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(Signal::parse)
+            .collect(),
+        yes_answers: 0,
+        load: 0,
+    })
 }
 
 /// The opportunities still open that close within `from..=to`.
@@ -80,12 +94,46 @@ pub fn open_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<V
 /// The asks, and the activities of kinds that count against the limits, dated within
 /// `from..=to`.
 pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
-    let (from, to) = (from.to_string(), to.to_string());
     let mut events = Vec::new();
-    let mut asks = conn.prepare(
+    read_load_events(
+        conn,
         "SELECT contact_id, request_id, asked_on FROM asks WHERE asked_on BETWEEN ?1 AND ?2",
+        "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2",
+        &[&from.to_string(), &to.to_string()],
+        &mut events,
     )?;
-    let mut rows = asks.query([&from, &to])?;
+    Ok(events)
+}
+
+/// [`load_events`] of one contact, read through the contact's indexes.
+pub fn contact_load_events(
+    conn: &Connection,
+    contact_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<LoadEvent>> {
+    let mut events = Vec::new();
+    read_load_events(
+        conn,
+        "SELECT contact_id, request_id, asked_on FROM asks
+         WHERE asked_on BETWEEN ?1 AND ?2 AND contact_id = ?3",
+        "SELECT contact_id, request_id, date, kind FROM activities
+         WHERE date BETWEEN ?1 AND ?2 AND contact_id = ?3",
+        &[&from.to_string(), &to.to_string(), &contact_id],
+        &mut events,
+    )?;
+    Ok(events)
+}
+
+fn read_load_events(
+    conn: &Connection,
+    asks_sql: &str,
+    activities_sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+    events: &mut Vec<LoadEvent>,
+) -> Result<()> {
+    let mut asks = conn.prepare(asks_sql)?;
+    let mut rows = asks.query(params)?;
     while let Some(row) = rows.next()? {
         if let Some(day) = day(row.get_ref(2)?) {
             events.push(LoadEvent {
@@ -96,10 +144,8 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
         }
     }
     let mut kinds = super::CountedKinds::default();
-    let mut activities = conn.prepare(
-        "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = activities.query([&from, &to])?;
+    let mut activities = conn.prepare(activities_sql)?;
+    let mut rows = activities.query(params)?;
     while let Some(row) = rows.next()? {
         if !kinds.counts(row.get_ref(3)?.as_str()?) {
             continue;
@@ -112,7 +158,7 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
             });
         }
     }
-    Ok(events)
+    Ok(())
 }
 
 /// [`load_events`], grouped by contact id.
@@ -143,6 +189,16 @@ pub fn yes_answers(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<Stri
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Asks answered yes by `until` (as of that day) by one contact.
+pub fn contact_yes_answers(conn: &Connection, contact_id: &str, until: NaiveDate) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM asks
+         WHERE contact_id = ?1 AND answer = 'yes' AND coalesce(answered_on, asked_on) <= ?2",
+        rusqlite::params![contact_id, until.to_string()],
+        |r| r.get(0),
+    )?)
+}
+
 /// A contact as `score` reads it, borrowed from the row.
 pub struct ContactRow<'r> {
     pub account_id: &'r str,
@@ -167,13 +223,36 @@ pub fn contact_rows(conn: &Connection) -> Result<(i64, i64)> {
 pub fn each_contact(
     conn: &Connection,
     rows: std::ops::RangeInclusive<i64>,
+    f: impl FnMut(ContactRow<'_>),
+) -> Result<()> {
+    each_contact_where(
+        conn,
+        "WHERE id BETWEEN ?1 AND ?2",
+        &[rows.start(), rows.end()],
+        f,
+    )
+}
+
+/// Calls `f` with every contact of the account `account_id`, in storage order.
+pub fn each_contact_of(
+    conn: &Connection,
+    account_id: &str,
+    f: impl FnMut(ContactRow<'_>),
+) -> Result<()> {
+    each_contact_where(conn, "WHERE account_id = ?1 ORDER BY id", &[&account_id], f)
+}
+
+fn each_contact_where(
+    conn: &Connection,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
     mut f: impl FnMut(ContactRow<'_>),
 ) -> Result<()> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare(&format!(
         "SELECT account_id, contact_id, name, role_level, tier, opted_out_on IS NOT NULL
-         FROM contacts WHERE id BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = statement.query([rows.start(), rows.end()])?;
+         FROM contacts {filter}"
+    ))?;
+    let mut rows = statement.query(params)?;
     while let Some(row) = rows.next()? {
         f(ContactRow {
             account_id: row.get_ref(0)?.as_str()?,
