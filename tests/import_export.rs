@@ -475,3 +475,56 @@ fn utf16_file_with_bom_imports() {
             .contains("U-1,Ünicode AG")
     );
 }
+
+/// A re-import that mixes rows already stored, new rows, and ids repeated within the file
+/// (of an old row and of a new one) counts each rightly and keeps the first of each
+/// repeated id, whichever order the old and new rows come in (the upsert looks ids up
+/// before inserting once it meets stored ones, and inserts first once it meets new ones).
+#[test]
+fn a_re_import_mixing_stored_new_and_repeated_ids_counts_each_and_keeps_the_first() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry\nA-1,Acme,Banking\nA-2,Beta,Retail\nA-3,Gamma,Retail\n",
+    );
+    let again = work.write(
+        "again.csv",
+        "account_id,name,industry\n\
+         A-1,Acme,Banking\n\
+         N-1,New One,Banking\n\
+         N-1,New One repeated,Retail\n\
+         A-2,Beta Renamed,Retail\n\
+         A-2,Beta repeated,Retail\n\
+         N-2,New Two,Retail\n\
+         A-3,Gamma,Retail\n\
+         N-2,New Two repeated,Retail\n",
+    );
+    let run = work.run(&[
+        "import",
+        "accounts",
+        "--skip-bad",
+        again.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = run.fails(0);
+    assert!(
+        stderr.contains("accounts: 8 read, 2 inserted, 1 updated, 2 unchanged, 3 rejected"),
+        "{stderr}"
+    );
+    for line in [4, 6, 9] {
+        assert!(
+            stderr.contains(&format!("{}:{line}: column 'account_id'", again.display())),
+            "line {line} is a repeated id: {stderr}"
+        );
+    }
+    let exported = work.run(&["export", "accounts"]).ok();
+    for kept in [
+        "A-1,Acme,",
+        "A-2,Beta Renamed,",
+        "A-3,Gamma,",
+        "N-1,New One,",
+        "N-2,New Two,",
+    ] {
+        assert!(exported.contains(kept), "{kept} in {exported}");
+    }
+    assert!(!exported.contains("repeated"), "{exported}");
+}
