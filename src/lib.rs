@@ -101,6 +101,13 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let today = today_or(cli.as_of);
+    if let Some(command) = by_hand(&cli) {
+        store.record_changes(store::history::Recording::new(
+            command,
+            command_line(),
+            stamp(today),
+        ));
+    }
     match &cli.command {
         Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,
         Command::Export(args) => commands::export::run(args, &mut store, &mut out, today)?,
@@ -117,6 +124,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
         Command::Status(_) => commands::status::run(&mut store, &mut out, today)?,
         Command::Activity(args) => commands::activity::run(args, &mut store, &mut out, today)?,
+        Command::Undo(args) => commands::undo::run(args, &mut store, &mut out, today)?,
         Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
         Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
@@ -126,6 +134,63 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The `--out` file, opened before anything is read or written: never the database, its
 /// side files or an input of the command.
+/// The words of a command whose changes are made by hand and kept in the history for
+/// `refprog undo` ("log-call", "activity edit", "roster set-tier"); None for the others
+/// (imports and the demo are not recorded row by row; `undo` itself is not undoable).
+fn by_hand(cli: &Cli) -> Option<String> {
+    let recorded = matches!(
+        cli.command,
+        Command::LogCall(_)
+            | Command::Activity(_)
+            | Command::Request(_)
+            | Command::Match(_)
+            | Command::Roster(_)
+            | Command::Followups(_)
+            | Command::Policy(_)
+    );
+    if !recorded {
+        return None;
+    }
+    // clap knows the names as the user typed them; the parse already succeeded once.
+    let matches = <Cli as clap::CommandFactory>::command()
+        .try_get_matches_from(std::env::args_os())
+        .ok();
+    let mut words = Vec::new();
+    let mut level = matches.as_ref();
+    while let Some((name, sub)) = level.and_then(clap::ArgMatches::subcommand) {
+        words.push(name.to_string());
+        level = Some(sub);
+    }
+    if let Command::Match(args) = &cli.command
+        && args.ask.is_some()
+    {
+        words.push("--ask".to_string());
+    }
+    Some(if words.is_empty() {
+        "refprog".to_string()
+    } else {
+        words.join(" ")
+    })
+}
+
+/// The command line as typed, quoted where a shell would need it, for the history.
+fn command_line() -> String {
+    let mut words = vec!["refprog".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        let plain = !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
+        words.push(if plain {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        });
+    }
+    words.join(" ")
+}
+
 fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFile>> {
     let Some(target) = &cli.out else {
         return Ok(None);

@@ -540,7 +540,11 @@ fn readme_first_week_is_what_refprog_prints_at_80_columns() {
     let work = Workdir::new();
     let keep = |text: &str| -> String {
         text.lines()
-            .filter(|l| !l.starts_with("database ") && !l.starts_with("size bytes "))
+            .filter(|l| {
+                !l.starts_with("database ")
+                    && !l.starts_with("size bytes ")
+                    && !l.starts_with("last import of ")
+            })
             .map(|l| format!("{l}\n"))
             .collect()
     };

@@ -1,5 +1,5 @@
 //! `refprog status`: which database this is and why (flag, environment or default), its
-//! schema, what it holds, what is due today and who is at their limit. Every answer comes
+//! schema, what it holds, the last import of each kind, what is due today and who is at their limit. Every answer comes
 //! from the functions the other commands use (the follow-ups, a reference's standing).
 
 use anyhow::Result;
@@ -22,6 +22,19 @@ pub fn source() -> &'static str {
     } else {
         "the default ($XDG_DATA_HOME/refprog, else ~/.local/share/refprog)"
     }
+}
+
+/// "2026-11-23 14:02, 9 rows from accounts.csv" (the time is the clock's, the date
+/// --as-of's, as for every time stamp refprog keeps).
+fn import_words(i: &store::history::Import) -> String {
+    let when: String = i.at.replace('T', " ").chars().take(16).collect();
+    let file = std::path::Path::new(&i.file)
+        .file_name()
+        .map_or_else(|| i.file.clone(), |f| f.to_string_lossy().into_owned());
+    format!(
+        "{when}, {} rows from {file} ({} new, {} updated)",
+        i.rows, i.inserted, i.updated
+    )
 }
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
@@ -98,6 +111,16 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     facts.push(("requests open".into(), Cell::Int(open_requests)));
     for (kind, date) in store::status::newest(&store.conn)? {
         facts.push((format!("newest {kind} dated"), Cell::from(date)));
+    }
+    let imports = store::history::last_imports(&store.conn)?;
+    if imports.is_empty() {
+        facts.push(("last import".into(), Cell::from("none recorded")));
+    }
+    for i in imports {
+        facts.push((
+            format!("last import of {}", i.kind),
+            Cell::from(import_words(&i)),
+        ));
     }
     facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
     facts.push(("follow-ups overdue".into(), Cell::Int(overdue as i64)));
