@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::program;
+use util::{Workdir, program};
 
 const AS_OF: &str = "2026-11-23";
 
@@ -181,4 +181,723 @@ fn an_activity_logged_by_mistake_is_listed_and_deleted() {
     assert_eq!(work.run(&["export", "activities"]).ok(), before);
     let stderr = work.run(&["activity", "delete", &id]).fails(1);
     assert!(stderr.contains("no activity"), "{stderr}");
+}
+
+// ---- history and undo (issue 14: "every change is kept in a history table, and
+// `refprog undo` reverts the last change made by hand") ----
+
+/// Every row of every table the program keeps (not the history itself), in a stable
+/// order: what "undo puts things back as they were" is checked against.
+fn rows(work: &util::Workdir) -> String {
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let mut tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT IN ('changes', 'history', 'imports') ORDER BY name",
+        )
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<rusqlite::Result<_>>()
+        .expect("tables");
+    tables.sort();
+    let mut out = String::new();
+    for table in tables {
+        let mut statement = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+            .expect("select");
+        let n = statement.column_count();
+        let mut found = statement.query([]).expect("query");
+        while let Some(row) = found.next().expect("row") {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", row.get_ref(i).expect("cell")))
+                .collect();
+            out.push_str(&format!("{table}: {}\n", cells.join(" | ")));
+        }
+    }
+    out
+}
+
+fn count(work: &util::Workdir, sql: &str) -> i64 {
+    rusqlite::Connection::open(&work.db)
+        .expect("open")
+        .query_row(sql, [], |r| r.get(0))
+        .expect("count")
+}
+
+#[test]
+fn undo_takes_back_a_log_call_and_the_request_it_completed() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+    ])
+    .ok();
+    let before = rows(&work);
+    let logged = work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-CFO",
+        "--request",
+        "REQ-00003",
+        "--minutes",
+        "25",
+    ]);
+    assert_eq!(logged.code, 0, "{}", logged.stderr);
+    assert!(
+        logged.stderr.contains("REQ-00003: completed"),
+        "{}",
+        logged.stderr
+    );
+    let id = logged
+        .stderr
+        .split_whitespace()
+        .nth(2)
+        .expect("the new id")
+        .to_string();
+    assert_ne!(rows(&work), before);
+
+    let dry = work.run(&["--as-of", AS_OF, "undo", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stderr.contains(&format!(
+            "would undo: log-call of a call for Maya Okafor (C-HEALTH-CFO) on 2026-11-23 ({id}) — the activity would be deleted; request REQ-00003 (Acme Clinics) would be back to status submitted"
+        )),
+        "{}",
+        dry.stderr
+    );
+    assert!(dry.stderr.contains("nothing was changed"), "{}", dry.stderr);
+
+    let undone = work.run(&["--as-of", AS_OF, "undo"]);
+    assert_eq!(undone.code, 0, "{}", undone.stderr);
+    assert!(
+        undone.stderr.contains(&format!(
+            "undid: log-call of a call for Maya Okafor (C-HEALTH-CFO) on 2026-11-23 ({id}) — the activity is deleted; request REQ-00003 (Acme Clinics) is back to status submitted"
+        )),
+        "{}",
+        undone.stderr
+    );
+    assert!(
+        undone.stderr.contains("(the command was: refprog --as-of 2026-11-23 log-call C-HEALTH-CFO --request REQ-00003 --minutes 25)"),
+        "{}",
+        undone.stderr
+    );
+    assert_eq!(
+        rows(&work),
+        before,
+        "every row as it was, the request's history too"
+    );
+}
+
+#[test]
+fn undo_walks_back_one_change_at_a_time_and_has_no_redo() {
+    let work = program();
+    let before = rows(&work);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "roster",
+        "set-tier",
+        "C-HEALTH-IT",
+        "strategic",
+    ])
+    .ok();
+    let after_tier = rows(&work);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "Tom Reyes",
+        "--kind",
+        "check-in",
+    ])
+    .ok();
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: log-call of a check-in for Tom Reyes (C-HEALTH-IT)"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), after_tier);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: roster set-tier of Tom Reyes (C-HEALTH-IT) — Tom Reyes (C-HEALTH-IT) is back to tier standard"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(
+        stderr.contains("nothing left to undo: the 2 change(s) made by hand are undone already (there is no redo"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}
+
+/// Imports are not kept row by row, and undo never reverts one.
+#[test]
+fn nothing_to_undo_after_imports_only() {
+    let work = program();
+    assert_eq!(count(&work, "SELECT count(*) FROM history"), 0);
+    let before = rows(&work);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(
+        stderr.contains("nothing to undo: no change made by hand is left in")
+            && stderr.contains("imports are not undone"),
+        "{stderr}"
+    );
+    let stderr = work.run(&["--as-of", AS_OF, "undo", "--dry-run"]).fails(1);
+    assert!(stderr.contains("nothing to undo"), "{stderr}");
+    assert_eq!(rows(&work), before);
+}
+
+/// A refused command wrote nothing, so there is nothing of it to undo; a dry run neither.
+#[test]
+fn a_refused_or_dry_run_command_leaves_no_change_to_undo() {
+    let work = program();
+    // Lee Chen is at the standard limit (fixture): refused without --override.
+    work.run(&["--as-of", AS_OF, "log-call", "C-BUSY-VP", "--kind", "call"])
+        .fails(1);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "call",
+        "--dry-run",
+    ])
+    .ok();
+    assert_eq!(count(&work, "SELECT count(*) FROM changes"), 0);
+    work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+}
+
+/// A row an import changed after the change made by hand is not overwritten.
+#[test]
+fn undo_refuses_when_an_import_changed_the_row_since() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "roster",
+        "set-tier",
+        "C-HEALTH-IT",
+        "strategic",
+    ])
+    .ok();
+    let contacts = std::fs::read_to_string(util::root().join("fixtures/program/contacts.csv"))
+        .expect("fixture")
+        .replace("Tom Reyes,Director of IT", "Tom Reyes,Head of IT");
+    work.import("contacts", &contacts);
+    let before = rows(&work);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(
+        stderr.contains("cannot undo roster set-tier of Tom Reyes (C-HEALTH-IT): Tom Reyes (C-HEALTH-IT) was changed since (by an import, or another program), and undo would overwrite that; nothing was undone"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}
+
+#[test]
+fn an_activity_is_edited_under_the_rules_of_log_call_and_the_edit_undone() {
+    let work = program();
+    let logged = work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "call",
+        "--notes",
+        "intro",
+    ]);
+    assert_eq!(logged.code, 0, "{}", logged.stderr);
+    let id = logged
+        .stderr
+        .split_whitespace()
+        .nth(2)
+        .expect("id")
+        .to_string();
+    let before = rows(&work);
+
+    let edited = work.run(&[
+        "--as-of",
+        AS_OF,
+        "activity",
+        "edit",
+        &id,
+        "--date",
+        "2026-11-20",
+        "--notes",
+        "intro call",
+        "--minutes",
+        "30",
+    ]);
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains(&format!(
+            "changed {id} (call of Tom Reyes (C-HEALTH-IT) on 2026-11-20): date 2026-11-23 -> 2026-11-20; minutes none -> 30; notes intro -> intro call"
+        )),
+        "{}",
+        edited.stderr
+    );
+    let listed = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "list",
+            "--contact",
+            "C-HEALTH-IT",
+            "--format",
+            "csv",
+            "--columns",
+            "activity_id,date,minutes,notes",
+        ])
+        .ok();
+    assert!(
+        listed.contains(&format!("{id},2026-11-20,30,intro call")),
+        "{listed}"
+    );
+
+    // The rules of log-call: a date after --as-of needs --future ...
+    let stderr = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "edit",
+            &id,
+            "--date",
+            "2026-11-25",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains("--date 2026-11-25 is after 2026-11-23") && stderr.contains("--future"),
+        "{stderr}"
+    );
+    // ... a kind they are not willing to do needs --override ...
+    let stderr = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "edit",
+            &id,
+            "--kind",
+            "site-visit",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains("refused: Tom Reyes (C-HEALTH-IT) cannot do a site-visit on 2026-11-20: not willing to do a site-visit")
+            && stderr.contains("--override \"reason\""),
+        "{stderr}"
+    );
+    // ... a closed or unknown request is refused ...
+    let stderr = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "edit",
+            &id,
+            "--request",
+            "NOPE",
+        ])
+        .fails(1);
+    assert!(stderr.contains("no request 'NOPE'"), "{stderr}");
+    // ... and an edit that makes it the same as another activity needs --again.
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "thank-you",
+    ])
+    .ok();
+    let stderr = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "edit",
+            &id,
+            "--kind",
+            "thank-you",
+            "--date",
+            "2026-11-23",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains("already has a thank-you on 2026-11-23") && stderr.contains("--again"),
+        "{stderr}"
+    );
+    work.run(&["--as-of", AS_OF, "undo"]).ok(); // the thank-you
+
+    // With --override the refusal is recorded, as log-call records it.
+    let edited = work.run(&[
+        "--as-of",
+        AS_OF,
+        "activity",
+        "edit",
+        &id,
+        "--kind",
+        "site-visit",
+        "--override",
+        "CFO asked for it",
+    ]);
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("override recorded (CFO asked for it) for: not willing to do a site-visit"),
+        "{}",
+        edited.stderr
+    );
+
+    work.run(&["--as-of", AS_OF, "undo"]).ok();
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains(&format!("undid: activity edit of a call for Tom Reyes (C-HEALTH-IT) on 2026-11-20 ({id}) — the activity is back to date 2026-11-23, minutes none, notes intro")),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}
+
+#[test]
+fn activity_edit_needs_a_change_and_an_activity() {
+    let work = program();
+    let stderr = work.run(&["activity", "edit", "ACT-1"]).fails(2);
+    assert!(
+        stderr.contains("activity edit needs something to change: --date, --kind"),
+        "{stderr}"
+    );
+    let stderr = work
+        .run(&["activity", "edit", "ACT-NOPE", "--notes", "x"])
+        .fails(1);
+    assert!(
+        stderr.contains("no activity 'ACT-NOPE' (see 'refprog activity list')"),
+        "{stderr}"
+    );
+    let stderr = work
+        .run(&["activity", "edit", "ACT-1", "--reference-rating", "11"])
+        .fails(2);
+    assert!(stderr.contains("11"), "{stderr}");
+}
+
+#[test]
+fn a_request_is_edited_with_the_flags_of_request_add_and_the_edit_undone() {
+    let work = program();
+    let add = [
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+        "--needed-by",
+        "2026-12-01",
+    ];
+    work.run(&add).ok();
+    let before = rows(&work);
+    let edited = work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "edit",
+        "REQ-00003",
+        "--needed-by",
+        "2026-12-04",
+        "--deal-size",
+        "$40,000",
+    ]);
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains("changed REQ-00003 (Acme Clinics): deal_size 120000 -> 40000; needed_by 2026-12-01 -> 2026-12-04"),
+        "{}",
+        edited.stderr
+    );
+    // The warnings of request add, given again: under the deal-size threshold now.
+    assert!(edited.stderr.contains("warning: "), "{}", edited.stderr);
+    let shown = work
+        .run(&["request", "show", "REQ-00003", "--format", "json"])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(value["request"]["needed_by"], "2026-12-04");
+    assert_eq!(value["request"]["deal_size_cents"], 4_000_000);
+
+    // Validated by the same parsers as request add.
+    for (flag, bad) in [
+        ("--employees", "-5"),
+        ("--deal-size", "lots"),
+        ("--needed-by", "2026-13-45"),
+        ("--kind", "meeting"),
+    ] {
+        let stderr = work
+            .run(&["request", "edit", "REQ-00003", flag, bad])
+            .fails(2);
+        let add_stderr = work.run(&["request", "add", flag, bad]).fails(2);
+        let line = |s: &str| s.lines().next().unwrap_or_default().to_string();
+        assert_eq!(line(&stderr), line(&add_stderr), "{flag} {bad}");
+    }
+    let stderr = work.run(&["request", "edit", "REQ-00003"]).fails(2);
+    assert!(
+        stderr.contains("request edit needs something to change"),
+        "{stderr}"
+    );
+    let stderr = work
+        .run(&["request", "edit", "REQ-404", "--stage", "Proposal"])
+        .fails(1);
+    assert!(stderr.contains("no request 'REQ-404'"), "{stderr}");
+
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: request edit of request REQ-00003 (Acme Clinics) — the request is back to deal size cents 12000000, needed by 2026-12-01"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}
+
+#[test]
+fn the_same_request_added_twice_in_a_day_warns_and_is_added() {
+    let work = program();
+    let add = [
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+    ];
+    let first = work.run(&add);
+    assert_eq!(first.stdout, "REQ-00003\n");
+    assert!(!first.stderr.contains("is the same as"), "{}", first.stderr);
+    let second = work.run(&add);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, "REQ-00004\n");
+    assert!(
+        second.stderr.contains("warning: REQ-00004 is the same as REQ-00003, added today: see 'refprog request show REQ-00003'; if it was added twice, 'refprog undo' takes REQ-00004 back"),
+        "{}",
+        second.stderr
+    );
+    // Another day, or another deal, is not a twin.
+    let next_day = work.run(&[&["--as-of", "2026-11-24"], &add[2..]].concat());
+    assert!(
+        !next_day.stderr.contains("is the same as"),
+        "{}",
+        next_day.stderr
+    );
+    let other = work.run(&[&add[..], &["--needed-by", "2026-12-01"]].concat());
+    assert!(!other.stderr.contains("is the same as"), "{}", other.stderr);
+    // undo takes the last one back.
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains(
+            "undid: request add of request REQ-00006 (Acme Clinics) — the request is deleted"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        count(
+            &work,
+            "SELECT count(*) FROM requests WHERE request_id = 'REQ-00006'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &work,
+            "SELECT count(*) FROM request_events WHERE request_id = 'REQ-00006'"
+        ),
+        0
+    );
+}
+
+/// match --ask and the answer move a request and write an ask: undo puts both back.
+#[test]
+fn an_ask_and_an_answer_are_undone() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+    ])
+    .ok();
+    work.run(&["--as-of", AS_OF, "request", "approve", "REQ-00003"])
+        .ok();
+    let before = rows(&work);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "match",
+        "REQ-00003",
+        "--ask",
+        "C-HEALTH-CFO",
+    ])
+    .ok();
+    let asked = rows(&work);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "answer",
+        "REQ-00003",
+        "C-HEALTH-CFO",
+        "--yes",
+        "--scheduled",
+        "2026-11-27",
+    ])
+    .ok();
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: request answer of the request REQ-00003")
+            || stderr.contains("undid: request answer of request REQ-00003"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("back to status asked"), "{stderr}");
+    assert_eq!(rows(&work), asked);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(stderr.contains("undid: match --ask of"), "{stderr}");
+    assert!(
+        stderr.contains("the ask of Maya Okafor (C-HEALTH-CFO) on REQ-00003 is deleted"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}
+
+#[test]
+fn status_shows_the_last_import_of_each_kind() {
+    let work = Workdir::new();
+    let text = work.run(&[
+        "--as-of",
+        AS_OF,
+        "import",
+        "accounts",
+        "fixtures/program/accounts.csv",
+    ]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "import",
+        "contacts",
+        "fixtures/program/contacts.csv",
+    ])
+    .ok();
+    work.run(&[
+        "--as-of",
+        "2026-11-24",
+        "import",
+        "contacts",
+        "fixtures/program/contacts.csv",
+    ])
+    .ok();
+    let shown = work
+        .run(&["--as-of", "2026-11-24", "status", "--format", "csv"])
+        .ok();
+    let accounts = count(&work, "SELECT count(*) FROM accounts");
+    let contacts = count(&work, "SELECT count(*) FROM contacts");
+    let line = |fact: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(fact))
+            .unwrap_or_else(|| panic!("no {fact} in {shown}"))
+            .to_string()
+    };
+    let a = line("last import of accounts,");
+    assert!(
+        a.starts_with("last import of accounts,\"2026-11-23 "),
+        "{a}"
+    );
+    assert!(
+        a.ends_with(&format!(
+            ", {accounts} rows from accounts.csv ({accounts} new, 0 updated)\""
+        )),
+        "{a}"
+    );
+    let c = line("last import of contacts,");
+    assert!(
+        c.starts_with("last import of contacts,\"2026-11-24 "),
+        "{c}"
+    );
+    assert!(
+        c.ends_with(&format!(
+            ", {contacts} rows from contacts.csv (0 new, 0 updated)\""
+        )),
+        "{c}"
+    );
+    // A dry run and a failed import are not imports.
+    work.run(&[
+        "--as-of",
+        "2026-11-25",
+        "import",
+        "accounts",
+        "fixtures/program/accounts.csv",
+        "--dry-run",
+    ])
+    .ok();
+    assert_eq!(
+        count(
+            &work,
+            "SELECT count(*) FROM imports WHERE kind = 'accounts'"
+        ),
+        1
+    );
+    // Imported rows are not kept in the history.
+    assert_eq!(count(&work, "SELECT count(*) FROM history"), 0);
 }
