@@ -848,38 +848,35 @@ fn status_shows_the_last_import_of_each_kind() {
     ])
     .ok();
     let shown = work
-        .run(&["--as-of", "2026-11-24", "status", "--format", "csv"])
+        .run(&["--as-of", "2026-11-24", "status", "--format", "json"])
         .ok();
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("one JSON document");
     let accounts = count(&work, "SELECT count(*) FROM accounts");
     let contacts = count(&work, "SELECT count(*) FROM contacts");
-    let line = |fact: &str| {
-        shown
-            .lines()
-            .find(|l| l.starts_with(fact))
-            .unwrap_or_else(|| panic!("no {fact} in {shown}"))
-            .to_string()
-    };
-    let a = line("last import of accounts,");
+    let imports = value["last_imports"].as_array().expect("last_imports");
+    assert_eq!(imports.len(), 2, "{shown}");
+    assert_eq!(imports[0]["kind"], "accounts");
+    assert_eq!(imports[0]["imported_on"], "2026-11-23");
     assert!(
-        a.starts_with("last import of accounts,\"2026-11-23 "),
-        "{a}"
+        imports[0]["at"]
+            .as_str()
+            .is_some_and(|at| at.starts_with("2026-11-23T") && at.len() == 19),
+        "{shown}"
     );
+    assert_eq!(imports[0]["rows"], accounts);
+    assert_eq!(imports[0]["new"], accounts);
+    assert_eq!(imports[0]["file"], "fixtures/program/accounts.csv");
+    // The second import of contacts is the last: nothing new in it.
+    assert_eq!(imports[1]["kind"], "contacts");
+    assert_eq!(imports[1]["imported_on"], "2026-11-24");
+    assert_eq!(imports[1]["rows"], contacts);
+    assert_eq!(imports[1]["new"], 0);
+    let table = work.run(&["--as-of", "2026-11-24", "status"]).ok();
     assert!(
-        a.ends_with(&format!(
-            ", {accounts} rows from accounts.csv ({accounts} new, 0 updated)\""
+        table.contains(&format!(
+            "last_imports:\nkind      imported_on  rows  file\naccounts  2026-11-23   {accounts:>4}  fixtures/program/accounts.csv\n"
         )),
-        "{a}"
-    );
-    let c = line("last import of contacts,");
-    assert!(
-        c.starts_with("last import of contacts,\"2026-11-24 "),
-        "{c}"
-    );
-    assert!(
-        c.ends_with(&format!(
-            ", {contacts} rows from contacts.csv (0 new, 0 updated)\""
-        )),
-        "{c}"
+        "{table}"
     );
     // A dry run and a failed import are not imports.
     work.run(&[
@@ -900,4 +897,27 @@ fn status_shows_the_last_import_of_each_kind() {
     );
     // Imported rows are not kept in the history.
     assert_eq!(count(&work, "SELECT count(*) FROM history"), 0);
+}
+
+/// policy set and reset are changes made by hand too.
+#[test]
+fn a_policy_change_is_undone() {
+    let work = program();
+    let before = rows(&work);
+    work.run(&["--as-of", AS_OF, "policy", "set", "limit.standard", "3"])
+        .ok();
+    work.run(&["--as-of", AS_OF, "policy", "reset"]).ok();
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains(
+            "undid: policy reset of policy limit.standard — policy limit.standard is back to 3"
+        ),
+        "{stderr}"
+    );
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: policy set of policy limit.standard — policy limit.standard is back to its default"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
 }

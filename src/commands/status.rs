@@ -24,19 +24,6 @@ pub fn source() -> &'static str {
     }
 }
 
-/// "2026-11-23 14:02, 9 rows from accounts.csv" (the time is the clock's, the date
-/// --as-of's, as for every time stamp refprog keeps).
-fn import_words(i: &store::history::Import) -> String {
-    let when: String = i.at.replace('T', " ").chars().take(16).collect();
-    let file = std::path::Path::new(&i.file)
-        .file_name()
-        .map_or_else(|| i.file.clone(), |f| f.to_string_lossy().into_owned());
-    format!(
-        "{when}, {} rows from {file} ({} new, {} updated)",
-        i.rows, i.inserted, i.updated
-    )
-}
-
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let members = roster::members(store)?;
@@ -112,16 +99,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     for (kind, date) in store::status::newest(&store.conn)? {
         facts.push((format!("newest {kind} dated"), Cell::from(date)));
     }
-    let imports = store::history::last_imports(&store.conn)?;
-    if imports.is_empty() {
-        facts.push(("last import".into(), Cell::from("none recorded")));
-    }
-    for i in imports {
-        facts.push((
-            format!("last import of {}", i.kind),
-            Cell::from(import_words(&i)),
-        ));
-    }
     facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
     facts.push(("follow-ups overdue".into(), Cell::Int(overdue as i64)));
     facts.push((
@@ -132,6 +109,33 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let mut rows = out.section("status", &[Column::text("fact"), Column::id("value")])?;
     for (fact, value) in facts {
         rows.row(vec![Cell::from(fact), value])?;
+    }
+    rows.finish()?;
+    // The last import of each kind: the day is --as-of's (as every date refprog keeps),
+    // the time the clock's (in --wide and JSON).
+    let mut rows = out.section(
+        "last_imports",
+        &[
+            Column::id("kind"),
+            Column::date("imported_on"),
+            Column::id("at").wide(),
+            Column::number("rows"),
+            Column::number("new").wide(),
+            Column::number("updated").wide(),
+            Column::long("file"),
+        ],
+    )?;
+    for i in store::history::last_imports(&store.conn)? {
+        let day: String = i.at.chars().take(10).collect();
+        rows.row(vec![
+            Cell::from(i.kind),
+            Cell::from(day),
+            Cell::from(i.at),
+            Cell::Int(i.rows),
+            Cell::Int(i.inserted),
+            Cell::Int(i.updated),
+            Cell::from(i.file),
+        ])?;
     }
     rows.finish()?;
     let mut rows = out.section(

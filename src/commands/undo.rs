@@ -176,6 +176,12 @@ fn effects(conn: &rusqlite::Connection, rows: &[Net<'_>], tense: &str) -> Result
         let row = n.after.or(n.before).cloned().unwrap_or_default();
         let label = label(conn, n.table, &row, the)?;
         out.push(match (n.before, n.after) {
+            // A policy value set by hand is a row; no row is the default.
+            (None, _) if n.table == "policy" => format!("{label} {tense} back to its default"),
+            (Some(before), _) if n.table == "policy" => format!(
+                "{label} {tense} back to {}",
+                value_words(before.get("value"))
+            ),
             (None, _) => format!("{label} {tense} deleted"),
             (Some(_), None) => format!("{label} {tense} back"),
             (Some(before), Some(after)) => {
