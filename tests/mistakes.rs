@@ -805,8 +805,7 @@ fn an_ask_and_an_answer_are_undone() {
     .ok();
     let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
     assert!(
-        stderr.contains("undid: request answer of the request REQ-00003")
-            || stderr.contains("undid: request answer of request REQ-00003"),
+        stderr.contains("undid: request answer of request REQ-00003 (Acme Clinics) — the ask of Maya Okafor (C-HEALTH-CFO) on REQ-00003 is back to answer none, answered on none, scheduled on none; the request is back to status asked"),
         "{stderr}"
     );
     assert!(stderr.contains("back to status asked"), "{stderr}");
@@ -920,4 +919,94 @@ fn a_policy_change_is_undone() {
         "{stderr}"
     );
     assert_eq!(rows(&work), before);
+}
+
+/// A call logged without its request and then moved onto it completes the request, as
+/// log-call with --request would have; undo puts both back.
+#[test]
+fn an_activity_moved_onto_a_request_completes_it() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+    ])
+    .ok();
+    work.run(&["--as-of", AS_OF, "request", "approve", "REQ-00003"])
+        .ok();
+    let logged = work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "call",
+    ]);
+    assert_eq!(logged.code, 0, "{}", logged.stderr);
+    let id = logged
+        .stderr
+        .split_whitespace()
+        .nth(2)
+        .expect("id")
+        .to_string();
+    let before = rows(&work);
+    let edited = work.run(&[
+        "--as-of",
+        AS_OF,
+        "activity",
+        "edit",
+        &id,
+        "--request",
+        "REQ-00003",
+    ]);
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains("request none -> REQ-00003"),
+        "{}",
+        edited.stderr
+    );
+    assert!(
+        edited.stderr.contains("REQ-00003: completed"),
+        "{}",
+        edited.stderr
+    );
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("the activity is back to request id none; request REQ-00003 (Acme Clinics) is back to status qualified"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+    // A cancelled request is refused, as log-call refuses it.
+    work.run(&["--as-of", AS_OF, "request", "cancel", "REQ-00003"])
+        .ok();
+    let stderr = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "edit",
+            &id,
+            "--request",
+            "REQ-00003",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains("cannot log a call for request REQ-00003: it is cancelled (closed)"),
+        "{stderr}"
+    );
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::UsageError;
 use crate::cli::{ActivityAction, ActivityArgs, ActivityEditArgs};
 use crate::domain::eligibility;
-use crate::domain::model::ActivityKind;
+use crate::domain::model::{ActivityKind, RequestStatus};
 use crate::output::{Cell, Column, Out};
 use crate::store::activity::ActivityRow;
 use crate::store::{self, Store, activity, roster};
@@ -227,9 +227,31 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         ));
         return Ok(());
     }
-    store.in_transaction(|tx| {
+    // Moved onto a request, a reference activity completes it, as log-call does.
+    let completes = new
+        .request_id
+        .as_deref()
+        .filter(|r| Some(*r) != old.request_id.as_deref() && kind.counts_against_limit());
+    let completed = store.in_transaction(|tx| {
         let n = activity::update(tx, &new)?;
-        Ok(((), n > 0))
+        let mut completed = None;
+        if let Some(r) = completes {
+            let status =
+                store::requests::get(tx, r)?.and_then(|row| RequestStatus::parse(&row.status));
+            if status.is_some_and(|s| !s.is_closed()) {
+                let note = format!("{kind} {}", new.activity_id);
+                store::requests::set_status(
+                    tx,
+                    r,
+                    "completed",
+                    &crate::stamp(today),
+                    Some(&new.contact_id),
+                    Some(&note),
+                )?;
+                completed = Some(r.to_string());
+            }
+        }
+        Ok((completed, n > 0))
     })?;
     out.note(format!(
         "changed {} ({} of {} ({}) on {}): {}",
@@ -245,6 +267,9 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
             "override recorded ({reason}) for: {}",
             reasons.join("; ")
         ));
+    }
+    if let Some(r) = completed {
+        out.note(format!("{r}: completed"));
     }
     if old.request_id.is_some() && old.request_id != new.request_id {
         let r = old.request_id.as_deref().unwrap_or_default();
