@@ -1010,3 +1010,45 @@ fn an_activity_moved_onto_a_request_completes_it() {
         "{stderr}"
     );
 }
+
+/// `undo --format json` is one document a script can read.
+#[test]
+fn undo_speaks_json_for_scripts() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "check-in",
+    ])
+    .ok();
+    let shown = work
+        .run(&["--as-of", AS_OF, "undo", "--dry-run", "--format", "json"])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("one JSON document");
+    assert_eq!(value["undone"], false);
+    assert_eq!(value["effects"][0], "the activity would be deleted");
+    assert_eq!(
+        value["command"],
+        "refprog --as-of 2026-11-23 log-call C-HEALTH-IT --kind check-in"
+    );
+    let shown = work
+        .run(&["--as-of", AS_OF, "undo", "--format", "json"])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("one JSON document");
+    assert_eq!(value["undone"], true);
+    assert!(
+        value["change"].as_str().is_some_and(|c| c
+            .starts_with("log-call of a check-in for Tom Reyes (C-HEALTH-IT) on 2026-11-23 (ACT-")),
+        "{shown}"
+    );
+    assert_eq!(
+        count(
+            &work,
+            "SELECT count(*) FROM activities WHERE kind = 'check-in' AND date = '2026-11-23'"
+        ),
+        0
+    );
+}

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::cli::UndoArgs;
-use crate::output::Out;
+use crate::output::{Format, Out};
 use crate::stamp;
 use crate::store::Store;
 use crate::store::history::{self, Change, RowChange};
@@ -47,6 +47,22 @@ pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
         );
     }
     let verb = if args.dry_run { "would undo" } else { "undid" };
+    let effects = if effects.is_empty() {
+        vec![format!(
+            "its entries in the history of a request or a reference {tense} removed"
+        )]
+    } else {
+        effects
+    };
+    if out.format == Format::Json {
+        return out.json(&serde_json::json!({
+            "undone": !args.dry_run,
+            "change": title,
+            "effects": effects,
+            "command": change.line,
+            "at": change.at,
+        }));
+    }
     out.note(format!("{verb}: {title} — {}", effects.join("; ")));
     out.note(format!("(the command was: {})", change.line));
     if args.dry_run {
