@@ -390,6 +390,7 @@ Examples:
       --country 'United States' --region Illinois --deal-size 120000 --stage Negotiation \\
       --rep 'Jordan Blake' --role-level c-level --use-case 'Claims automation' \\
       --questions 'How long did rollout take?' --needed-by 2026-12-01
+  refprog request edit REQ-00001 --needed-by 2026-12-04 --stage Proposal
   refprog request list --status submitted
   refprog request show REQ-00001
   refprog request approve REQ-00001
@@ -397,9 +398,10 @@ Examples:
   refprog request answer REQ-00001 C-HEALTH-CFO --yes --scheduled 2026-11-28
 
 Lifecycle: submitted -> qualified | declined -> matched -> asked -> accepted | passed ->
-scheduled -> completed | cancelled. Every step is time-stamped; an impossible step is refused.";
+scheduled -> completed | cancelled. Every step is time-stamped; an impossible step is refused.
+The same request added twice in a day warns; 'refprog undo' takes back the last change.";
 
-/// Sales requests for references: add, list, show, approve, decline, cancel, answer
+/// Sales requests for references: add, edit, list, show, approve, decline, cancel, answer
 #[derive(Debug, Args)]
 #[command(after_help = REQUEST_EXAMPLES)]
 pub struct RequestArgs {
@@ -874,7 +876,7 @@ Editing is checked as log-call checks a new activity (limits and --override, --f
 --again); it prints what changed. Deleting prints what it deleted; a request the activity
 completed keeps its status.";
 
-/// What was logged: list activities, delete one logged by mistake
+/// What was logged: list activities, edit or delete one logged by mistake
 #[derive(Debug, Args)]
 #[command(after_help = ACTIVITY_EXAMPLES)]
 pub struct ActivityArgs {
