@@ -1052,3 +1052,43 @@ fn undo_speaks_json_for_scripts() {
         0
     );
 }
+
+/// Roster changes and follow-up snoozes are changes made by hand: undone one by one.
+#[test]
+fn a_break_and_a_snooze_are_undone() {
+    let work = program();
+    let before = rows(&work);
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "roster",
+        "break",
+        "C-HEALTH-IT",
+        "--days",
+        "30",
+    ])
+    .ok();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "followups",
+        "snooze",
+        "thank-you:ACT-2",
+        "--until",
+        "2026-12-01",
+    ])
+    .ok();
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains(
+            "undid: followups snooze of follow-up thank-you:ACT-2 — the snooze is deleted"
+        ),
+        "{stderr}"
+    );
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("undid: roster break of Tom Reyes (C-HEALTH-IT) — Tom Reyes (C-HEALTH-IT) is back to break until none"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before, "the membership history too");
+}

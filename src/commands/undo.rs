@@ -141,6 +141,7 @@ fn title(conn: &rusqlite::Connection, change: &Change, rows: &[Net<'_>]) -> Resu
             text(&row, "date"),
             text(&row, "activity_id")
         ),
+        "followup_snoozes" => format!("follow-up {}", text(&row, "followup_id")),
         _ => label(conn, n.table, &row, false)?,
     };
     Ok(format!("{} of {thing}", change.command))
@@ -168,7 +169,10 @@ fn label(
             text(row, "request_id")
         ),
         ("contacts", _) => format!("{} ({})", text(row, "name"), text(row, "contact_id")),
-        ("followup_snoozes", _) => format!("the snooze of follow-up {}", text(row, "followup_id")),
+        ("followup_snoozes", true) => "the snooze".to_string(),
+        ("followup_snoozes", false) => {
+            format!("the snooze of follow-up {}", text(row, "followup_id"))
+        }
         ("policy", _) => format!("policy {}", text(row, "key")),
         (other, _) => format!("a row of {other}"),
     })
