@@ -475,6 +475,7 @@ fn an_activity_is_edited_under_the_rules_of_log_call_and_the_edit_undone() {
         "{listed}"
     );
 
+    let edited_rows = rows(&work);
     // The rules of log-call: a date after --as-of needs --future ...
     let stderr = work
         .run(&[
@@ -521,6 +522,12 @@ fn an_activity_is_edited_under_the_rules_of_log_call_and_the_edit_undone() {
         ])
         .fails(1);
     assert!(stderr.contains("no request 'NOPE'"), "{stderr}");
+    assert_eq!(rows(&work), edited_rows, "a refused edit changes nothing");
+    assert_eq!(
+        count(&work, "SELECT count(*) FROM changes"),
+        2,
+        "nor the history"
+    );
     // ... and an edit that makes it the same as another activity needs --again.
     work.run(&[
         "--as-of",
