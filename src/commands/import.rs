@@ -17,12 +17,16 @@ use crate::store::Store;
 
 /// Keeps the import in the imports log (`refprog status` shows the last of each kind), in
 /// the import's own transaction. Its rows are not kept in the history: `undo` is for
-/// changes made by hand.
+/// changes made by hand. A file of no rows is not logged.
 pub fn log(
     tx: &rusqlite::Connection,
     summary: &crate::import::Summary,
     today: NaiveDate,
 ) -> Result<()> {
+    // A header-only file imports nothing and leaves the database as it was (issue 18).
+    if summary.read == 0 {
+        return Ok(());
+    }
     crate::store::history::record_import(
         tx,
         &crate::store::history::Import {
