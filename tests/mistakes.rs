@@ -687,7 +687,7 @@ fn a_request_is_edited_with_the_flags_of_request_add_and_the_edit_undone() {
 
     let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
     assert!(
-        stderr.contains("undid: request edit of request REQ-00003 (Acme Clinics) — the request is back to deal size cents 12000000, needed by 2026-12-01"),
+        stderr.contains("undid: request edit of request REQ-00003 (Acme Clinics) — the request is back to deal size 120000, needed by 2026-12-01"),
         "{stderr}"
     );
     assert_eq!(rows(&work), before);

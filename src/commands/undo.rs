@@ -178,6 +178,18 @@ fn label(
     })
 }
 
+/// "deal size 120000" for money kept in cents, "needed by 2026-12-01" for the rest.
+fn field_words(column: &str, value: &Value) -> String {
+    match (column.strip_suffix("_cents"), value.as_i64()) {
+        (Some(name), Some(cents)) => format!(
+            "{} {}",
+            name.replace('_', " "),
+            crate::import::values::format_money_cents(cents)
+        ),
+        _ => format!("{} {}", column.replace('_', " "), value_words(Some(value))),
+    }
+}
+
 fn value_words(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "none".to_string(),
@@ -208,7 +220,7 @@ fn effects(conn: &rusqlite::Connection, rows: &[Net<'_>], tense: &str) -> Result
                 let fields: Vec<String> = before
                     .iter()
                     .filter(|(k, v)| k.as_str() != "id" && after.get(k.as_str()) != Some(v))
-                    .map(|(k, v)| format!("{} {}", k.replace('_', " "), value_words(Some(v))))
+                    .map(|(k, v)| field_words(k, v))
                     .collect();
                 format!("{label} {tense} back to {}", fields.join(", "))
             }
