@@ -178,9 +178,38 @@ fn an_activity_logged_by_mistake_is_listed_and_deleted() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("'refprog undo' puts it back"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(work.run(&["export", "activities"]).ok(), before);
     let stderr = work.run(&["activity", "delete", &id]).fails(1);
     assert!(stderr.contains("no activity"), "{stderr}");
+    // undo puts the deleted activity back, under its id.
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains(&format!(
+            "undid: activity delete of a check-in for Tom Reyes (C-HEALTH-IT) on 2026-11-23 ({id}) — the activity is back"
+        )),
+        "{stderr}"
+    );
+    let listed = work
+        .run(&[
+            "--as-of",
+            AS_OF,
+            "activity",
+            "list",
+            "--contact",
+            "C-HEALTH-IT",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(
+        listed.contains(&format!("{id},2026-11-23,C-HEALTH-IT,Tom Reyes,check-in")),
+        "{listed}"
+    );
 }
 
 // ---- history and undo (issue 14: "every change is kept in a history table, and

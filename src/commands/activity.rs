@@ -78,6 +78,7 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
                     "{request} keeps its status; see 'refprog request show {request}'"
                 ));
             }
+            out.note("'refprog undo' puts it back");
             Ok(())
         }
     }
