@@ -1128,3 +1128,115 @@ fn a_break_and_a_snooze_are_undone() {
     );
     assert_eq!(rows(&work), before, "the membership history too");
 }
+
+/// A week of changes by hand, every kind, then undo after undo: the program is back to
+/// exactly what the imports made of it, row for row, and the next undo has nothing left.
+#[test]
+fn undo_all_the_way_back_restores_the_imported_program() {
+    let work = program();
+    let imported = rows(&work);
+    let steps: Vec<Vec<&str>> = vec![
+        vec![
+            "request",
+            "add",
+            "--prospect",
+            "Acme Clinics",
+            "--industry",
+            "Healthcare",
+            "--employees",
+            "1200",
+            "--deal-size",
+            "120000",
+            "--stage",
+            "Negotiation",
+            "--rep",
+            "Jordan Blake",
+            "--use-case",
+            "Claims automation",
+            "--needed-by",
+            "2026-12-01",
+        ],
+        vec![
+            "request",
+            "edit",
+            "REQ-00003",
+            "--region",
+            "Illinois",
+            "--country",
+            "United States",
+        ],
+        vec!["request", "approve", "REQ-00003"],
+        vec!["match", "REQ-00003", "--ask", "C-HEALTH-CFO"],
+        vec![
+            "request",
+            "answer",
+            "REQ-00003",
+            "C-HEALTH-CFO",
+            "--yes",
+            "--scheduled",
+            "2026-11-27",
+        ],
+        vec![
+            "log-call",
+            "C-HEALTH-CFO",
+            "--request",
+            "REQ-00003",
+            "--minutes",
+            "25",
+        ],
+        vec![
+            "log-call",
+            "C-HEALTH-CFO",
+            "--kind",
+            "thank-you",
+            "--request",
+            "REQ-00003",
+        ],
+        vec!["activity", "edit", "ACT-00007", "--notes", "sent flowers"],
+        vec!["activity", "delete", "ACT-1"],
+        vec!["roster", "break", "C-BUSY-VP", "--days", "90"],
+        vec![
+            "roster",
+            "enroll",
+            "C-QUIET-IC",
+            "--tier",
+            "new",
+            "--willing",
+            "call",
+        ],
+        vec![
+            "followups",
+            "snooze",
+            "thank-you:ACT-2",
+            "--until",
+            "2026-12-01",
+        ],
+        vec!["policy", "set", "limit.standard", "3"],
+        vec![
+            "request",
+            "decline",
+            "R-OLD-2",
+            "--reason",
+            "refused: it is completed",
+        ],
+    ];
+    let mut made = 0;
+    for step in &steps {
+        let run = work.run(&[&["--as-of", AS_OF][..], step].concat());
+        // A step the rules refuse writes nothing, and is then nothing to undo.
+        if run.code == 0 {
+            made += 1;
+        }
+    }
+    // All but the last: R-OLD-2 is completed, and a completed request cannot be declined.
+    assert_eq!(made, steps.len() - 1);
+    assert_ne!(rows(&work), imported);
+    for n in 0..made {
+        let run = work.run(&["--as-of", AS_OF, "undo"]);
+        assert_eq!(run.code, 0, "undo {n}: {}", run.stderr);
+        assert!(run.stderr.starts_with("undid: "), "{}", run.stderr);
+    }
+    assert_eq!(rows(&work), imported);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(stderr.contains("nothing left to undo"), "{stderr}");
+}
