@@ -132,8 +132,6 @@ pub fn run(cli: Cli) -> Result<()> {
     out.finish()
 }
 
-/// The `--out` file, opened before anything is read or written: never the database, its
-/// side files or an input of the command.
 /// The words of a command whose changes are made by hand and kept in the history for
 /// `refprog undo` ("log-call", "activity edit", "roster set-tier"); None for the others
 /// (imports and the demo are not recorded row by row; `undo` itself is not undoable).
@@ -191,6 +189,8 @@ fn command_line() -> String {
     words.join(" ")
 }
 
+/// The `--out` file, opened before anything is read or written: never the database, its
+/// side files or an input of the command.
 fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFile>> {
     let Some(target) = &cli.out else {
         return Ok(None);
