@@ -453,6 +453,7 @@ pub enum RequestAction {
 /// `request edit REQ-00001 --needed-by 2026-12-04 --stage Negotiation`
 #[derive(Debug, Args, Clone)]
 pub struct RequestEditArgs {
+    /// The request to change (its id in 'refprog request list')
     pub request_id: String,
     #[command(flatten)]
     pub fields: RequestFields,
@@ -904,6 +905,7 @@ pub enum ActivityAction {
 /// `activity edit ACT-00006 --date 2026-11-20`: only the flags given change.
 #[derive(Debug, Args)]
 pub struct ActivityEditArgs {
+    /// The activity to change (its id in 'refprog activity list')
     pub activity_id: String,
     /// Who did it (id, email or name)
     #[arg(long)]
