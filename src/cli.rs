@@ -949,6 +949,7 @@ Examples:
   refprog undo --dry-run     # what the last change by hand was, and what undo would do
   refprog undo               # revert it
   refprog undo               # again: the change before it (there is no redo)
+  refprog undo --list        # the changes made by hand, newest first, and which are undone
 
 Undone: log-call, activity edit|delete, request add|edit|approve|decline|cancel|answer,
 match --ask, roster changes, followups done|snooze, policy set|reset. Imports are not
@@ -960,8 +961,11 @@ not overwritten: the undo is refused and nothing changes.";
 #[command(after_help = UNDO_EXAMPLES)]
 pub struct UndoArgs {
     /// Say what would be undone, and change nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "list")]
     pub dry_run: bool,
+    /// List the changes made by hand, newest first (what undo walks back through)
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// Print the manual page (roff): refprog man | man -l -; or write one page per subcommand

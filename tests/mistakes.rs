@@ -1240,3 +1240,46 @@ fn undo_all_the_way_back_restores_the_imported_program() {
     let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
     assert!(stderr.contains("nothing left to undo"), "{stderr}");
 }
+
+/// `undo --list` shows what undo walks back through: newest first, the undone marked.
+#[test]
+fn undo_list_shows_the_changes_made_by_hand() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "roster",
+        "set-tier",
+        "C-HEALTH-IT",
+        "strategic",
+    ])
+    .ok();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "C-HEALTH-IT",
+        "--kind",
+        "check-in",
+    ])
+    .ok();
+    work.run(&["--as-of", "2026-11-24", "undo"]).ok();
+    let listed = work
+        .run(&[
+            "undo",
+            "--list",
+            "--format",
+            "csv",
+            "--columns",
+            "change,command,rows,undone_on,command_line",
+        ])
+        .ok();
+    assert_eq!(
+        listed,
+        "change,command,rows,undone_on,command_line\n\
+         2,log-call,1,2026-11-24,refprog --as-of 2026-11-23 log-call C-HEALTH-IT --kind check-in\n\
+         1,roster set-tier,2,,refprog --as-of 2026-11-23 roster set-tier C-HEALTH-IT strategic\n"
+    );
+    let stderr = work.run(&["undo", "--list", "--dry-run"]).fails(2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}

@@ -8,12 +8,15 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::cli::UndoArgs;
-use crate::output::{Format, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
 use crate::store::Store;
 use crate::store::history::{self, Change, RowChange};
 
 pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    if args.list {
+        return list(store, out);
+    }
     let Some(change) = history::last(&store.conn)? else {
         let undone = history::undone(&store.conn)?;
         if undone > 0 {
@@ -69,6 +72,36 @@ pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
         out.note("dry run: nothing was changed; run 'refprog undo' to undo it");
     }
     Ok(())
+}
+
+/// `undo --list`: the changes made by hand, newest first; the first not undone is the one
+/// `undo` takes back next.
+fn list(store: &mut Store, out: &mut Out) -> Result<()> {
+    let mut table = out.rows(&[
+        Column::number("change"),
+        Column::id("at"),
+        Column::id("command"),
+        Column::date("undone_on"),
+        Column::number("rows").wide(),
+        Column::id("undone_at").wide(),
+        Column::long("command_line").wide(),
+    ])?;
+    for c in history::list(&store.conn)? {
+        table.row(vec![
+            Cell::Int(c.id),
+            Cell::from(c.at),
+            Cell::from(c.command),
+            Cell::from(
+                c.undone_at
+                    .as_ref()
+                    .map(|a| a.chars().take(10).collect::<String>()),
+            ),
+            Cell::Int(c.rows),
+            Cell::from(c.undone_at),
+            Cell::from(c.line),
+        ])?;
+    }
+    table.finish()
 }
 
 /// One row's net change over the whole command (a row updated twice shows once).

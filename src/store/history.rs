@@ -232,6 +232,37 @@ pub fn last(conn: &Connection) -> Result<Option<Change>> {
     }))
 }
 
+/// A change made by hand as `undo --list` shows it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub at: String,
+    pub command: String,
+    pub line: String,
+    pub rows: i64,
+    pub undone_at: Option<String>,
+}
+
+/// The changes made by hand, newest first.
+pub fn list(conn: &Connection) -> Result<Vec<Listed>> {
+    let mut statement = conn.prepare(
+        "SELECT c.id, c.at, c.command, c.line,
+                (SELECT count(*) FROM history h WHERE h.change_id = c.id), c.undone_at
+         FROM changes c ORDER BY c.id DESC",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(Listed {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            command: r.get(2)?,
+            line: r.get(3)?,
+            rows: r.get(4)?,
+            undone_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// How many changes made by hand were undone.
 pub fn undone(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
