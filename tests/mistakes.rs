@@ -1283,3 +1283,30 @@ fn undo_list_shows_the_changes_made_by_hand() {
     let stderr = work.run(&["undo", "--list", "--dry-run"]).fails(2);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+/// A column a later migration adds is not a change made since: a change recorded before
+/// an upgrade is still undone.
+#[test]
+fn a_change_made_before_a_new_column_is_still_undone() {
+    let work = program();
+    work.run(&[
+        "--as-of", AS_OF, "activity", "edit", "ACT-1", "--notes", "typo",
+    ])
+    .ok();
+    rusqlite::Connection::open(&work.db)
+        .expect("open")
+        .execute_batch("ALTER TABLE activities ADD COLUMN channel TEXT DEFAULT 'phone';")
+        .expect("a new column");
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(0);
+    assert!(
+        stderr.contains("the activity is back to notes none"),
+        "{stderr}"
+    );
+    assert_eq!(
+        count(
+            &work,
+            "SELECT count(*) FROM activities WHERE activity_id = 'ACT-1' AND notes IS NULL AND channel = 'phone'"
+        ),
+        1
+    );
+}
