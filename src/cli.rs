@@ -942,6 +942,9 @@ pub struct ActivityEditArgs {
     /// recorded
     #[arg(long)]
     pub again: bool,
+    /// Say what would change and whether the rules allow it, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 const UNDO_EXAMPLES: &str = "\

@@ -505,6 +505,24 @@ fn an_activity_is_edited_under_the_rules_of_log_call_and_the_edit_undone() {
     );
 
     let edited_rows = rows(&work);
+    // A dry run says what would change, and writes nothing.
+    let dry = work.run(&[
+        "--as-of",
+        AS_OF,
+        "activity",
+        "edit",
+        &id,
+        "--kind",
+        "email",
+        "--dry-run",
+    ]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stderr.contains(&format!("dry run: would change {id} (email of Tom Reyes (C-HEALTH-IT) on 2026-11-20): kind call -> email; nothing was written")),
+        "{}",
+        dry.stderr
+    );
+    assert_eq!(rows(&work), edited_rows);
     // The rules of log-call: a date after --as-of needs --future ...
     let stderr = work
         .run(&[

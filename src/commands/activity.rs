@@ -228,6 +228,18 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         ));
         return Ok(());
     }
+    if args.dry_run {
+        out.note(format!(
+            "dry run: would change {} ({} of {} ({}) on {}): {}; nothing was written",
+            new.activity_id,
+            new.kind,
+            new.name,
+            new.contact_id,
+            new.date,
+            changes.join("; ")
+        ));
+        return Ok(());
+    }
     // Moved onto a request, a reference activity completes it, as log-call does.
     let completes = new
         .request_id
