@@ -436,7 +436,7 @@ fn undo_refuses_when_an_import_changed_the_row_since() {
     let before = rows(&work);
     let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
     assert!(
-        stderr.contains("cannot undo roster set-tier of Tom Reyes (C-HEALTH-IT): Tom Reyes (C-HEALTH-IT) was changed since (by an import, or another program), and undo would overwrite that; nothing was undone"),
+        stderr.contains("cannot undo roster set-tier of Tom Reyes (C-HEALTH-IT): Tom Reyes (C-HEALTH-IT) was changed since, by an import or another program (tier is now standard, not strategic; title is now Head of IT, not Director of IT), and undo would overwrite that; nothing was undone"),
         "{stderr}"
     );
     assert_eq!(rows(&work), before);

@@ -40,13 +40,34 @@ pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
     })?;
     if let Some(conflict) = conflict {
         let label = label(&store.conn, &conflict.table, &conflict.row, false)?;
-        let what = if conflict.now.is_none() {
-            "was deleted since"
-        } else {
-            "was changed since"
+        let what = match &conflict.now {
+            None => "was deleted since, by an import or another program".to_string(),
+            Some(now) => {
+                let changed: Vec<String> = conflict
+                    .row
+                    .iter()
+                    .filter(|(k, v)| now.get(k.as_str()).is_some_and(|n| n != *v))
+                    .map(|(k, v)| {
+                        format!(
+                            "{} is now {}, not {}",
+                            k.replace('_', " "),
+                            value_words(now.get(k.as_str())),
+                            value_words(Some(v))
+                        )
+                    })
+                    .collect();
+                if changed.is_empty() {
+                    "is there again, put back by an import or another program".to_string()
+                } else {
+                    format!(
+                        "was changed since, by an import or another program ({})",
+                        changed.join("; ")
+                    )
+                }
+            }
         };
         bail!(
-            "cannot undo {title}: {label} {what} (by an import, or another program), and undo would overwrite that; nothing was undone"
+            "cannot undo {title}: {label} {what}, and undo would overwrite that; nothing was undone"
         );
     }
     let verb = if args.dry_run { "would undo" } else { "undid" };
