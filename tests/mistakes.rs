@@ -1328,3 +1328,43 @@ fn a_change_made_before_a_new_column_is_still_undone() {
         1
     );
 }
+
+/// A request added by hand that an imported activity now points to cannot be taken back
+/// without breaking the activity: refused in words, nothing changes.
+#[test]
+fn undo_refuses_to_remove_a_row_an_import_points_to() {
+    let work = program();
+    work.run(&[
+        "--as-of",
+        AS_OF,
+        "request",
+        "add",
+        "--prospect",
+        "Acme Clinics",
+        "--industry",
+        "Healthcare",
+        "--employees",
+        "1200",
+        "--deal-size",
+        "120000",
+        "--stage",
+        "Negotiation",
+        "--rep",
+        "Jordan Blake",
+        "--use-case",
+        "Claims automation",
+    ])
+    .ok();
+    work.import(
+        "activities",
+        "activity_id,contact_id,request_id,kind,date,minutes,reference_rating,prospect_rating,notes\n\
+         ACT-CRM-9,C-HEALTH-IT,REQ-00003,call,2026-11-22,30,9,9,\n",
+    );
+    let before = rows(&work);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(
+        stderr.contains("cannot undo: REQ-00003 (requests) would be removed, but rows written since (by an import, or another program) refer to it; nothing was undone"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}

@@ -330,7 +330,8 @@ pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Opt
                 conn.execute(
                     &format!("DELETE FROM {table} WHERE rowid = ?1"),
                     [row.row_id],
-                )?;
+                )
+                .map_err(|e| referred(e, row))?;
             }
             (Some(before), None) => {
                 let names: Vec<&String> = before.keys().collect();
@@ -376,6 +377,35 @@ pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Opt
         params![change.id, undone_at],
     )?;
     Ok(None)
+}
+
+/// A row undo would remove that rows written since refer to (an activity an import
+/// logged against a request added by hand): said in words, and nothing is undone.
+fn referred(error: rusqlite::Error, row: &RowChange) -> anyhow::Error {
+    let foreign_key = matches!(
+        &error,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+    );
+    if !foreign_key {
+        return error.into();
+    }
+    let key = match row.table.as_str() {
+        "activities" => "activity_id",
+        "requests" => "request_id",
+        "contacts" => "contact_id",
+        "accounts" => "account_id",
+        "opportunities" => "opportunity_id",
+        _ => "id",
+    };
+    let name = row.after.as_ref().and_then(|r| r.get(key)).map_or_else(
+        || format!("row {}", row.row_id),
+        |v| v.to_string().replace('"', ""),
+    );
+    anyhow::anyhow!(
+        "cannot undo: {name} ({}) would be removed, but rows written since (by an import, or another program) refer to it; nothing was undone",
+        row.table
+    )
 }
 
 fn json_path(column: &str) -> String {
