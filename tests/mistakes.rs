@@ -1368,3 +1368,25 @@ fn undo_refuses_to_remove_a_row_an_import_points_to() {
     );
     assert_eq!(rows(&work), before);
 }
+
+/// An activity deleted by hand and then imported again (same id) is not put back twice.
+#[test]
+fn undo_refuses_to_put_back_a_row_an_import_wrote_again() {
+    let work = program();
+    work.run(&["--as-of", AS_OF, "activity", "delete", "ACT-1"])
+        .ok();
+    work.run(&[
+        "--quiet",
+        "import",
+        "activities",
+        "fixtures/program/activities.csv",
+    ])
+    .ok();
+    let before = rows(&work);
+    let stderr = work.run(&["--as-of", AS_OF, "undo"]).fails(1);
+    assert!(
+        stderr.contains("cannot undo: ACT-1 (activities) would be put back, but a row with the same id was written since (by an import, or another program); nothing was undone"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&work), before);
+}

@@ -331,7 +331,7 @@ pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Opt
                     &format!("DELETE FROM {table} WHERE rowid = ?1"),
                     [row.row_id],
                 )
-                .map_err(|e| referred(e, row))?;
+                .map_err(|e| blocked(e, row))?;
             }
             (Some(before), None) => {
                 let names: Vec<&String> = before.keys().collect();
@@ -351,7 +351,7 @@ pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Opt
                     ),
                     params![Value::Object(before.clone()).to_string(), row.row_id],
                 )
-                .with_context(|| format!("putting back a row of {}", row.table))?;
+                .map_err(|e| blocked(e, row))?;
             }
             (Some(before), Some(_)) => {
                 let sets: Vec<String> = before
@@ -379,17 +379,14 @@ pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Opt
     Ok(None)
 }
 
-/// A row undo would remove that rows written since refer to (an activity an import
-/// logged against a request added by hand): said in words, and nothing is undone.
-fn referred(error: rusqlite::Error, row: &RowChange) -> anyhow::Error {
-    let foreign_key = matches!(
-        &error,
-        rusqlite::Error::SqliteFailure(e, _)
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
-    );
-    if !foreign_key {
-        return error.into();
-    }
+/// A row undo cannot remove (rows written since refer to it: an activity an import logged
+/// against a request added by hand) or put back (a row with its id was written since):
+/// said in words; the caller rolls back, so nothing is undone.
+fn blocked(error: rusqlite::Error, row: &RowChange) -> anyhow::Error {
+    let code = match &error {
+        rusqlite::Error::SqliteFailure(e, _) => e.extended_code,
+        _ => return error.into(),
+    };
     let key = match row.table.as_str() {
         "activities" => "activity_id",
         "requests" => "request_id",
@@ -398,14 +395,27 @@ fn referred(error: rusqlite::Error, row: &RowChange) -> anyhow::Error {
         "opportunities" => "opportunity_id",
         _ => "id",
     };
-    let name = row.after.as_ref().and_then(|r| r.get(key)).map_or_else(
-        || format!("row {}", row.row_id),
-        |v| v.to_string().replace('"', ""),
-    );
-    anyhow::anyhow!(
-        "cannot undo: {name} ({}) would be removed, but rows written since (by an import, or another program) refer to it; nothing was undone",
-        row.table
-    )
+    let name = row
+        .after
+        .as_ref()
+        .or(row.before.as_ref())
+        .and_then(|r| r.get(key))
+        .map_or_else(
+            || format!("row {}", row.row_id),
+            |v| v.to_string().replace('"', ""),
+        );
+    let table = &row.table;
+    match code {
+        rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => anyhow::anyhow!(
+            "cannot undo: {name} ({table}) would be removed, but rows written since (by an import, or another program) refer to it; nothing was undone"
+        ),
+        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            anyhow::anyhow!(
+                "cannot undo: {name} ({table}) would be put back, but a row with the same id was written since (by an import, or another program); nothing was undone"
+            )
+        }
+        _ => error.into(),
+    }
 }
 
 fn json_path(column: &str) -> String {
