@@ -629,6 +629,10 @@ pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -
 
 /// Per contact, the asks up to `until` that no counted activity on the same request
 /// fulfilled by then: with the counted activities, the units of load ever.
+///
+/// The activity is looked up by its request: left to itself SQLite searches the contact's
+/// activities for each of the contact's asks, quadratic for a busy reference (4,717 asks
+/// and 7,899 activities of one demo contact at 100k accounts: 11 s instead of 0.1 s).
 pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
     let counted: Vec<String> = ActivityKind::ALL
         .iter()
@@ -638,7 +642,8 @@ pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap
     let mut statement = conn.prepare(&format!(
         "SELECT k.contact_id, count(*) FROM asks k
          WHERE k.asked_on <= ?1 AND NOT EXISTS (
-             SELECT 1 FROM activities a WHERE a.request_id = k.request_id
+             SELECT 1 FROM activities a INDEXED BY activities_by_request
+             WHERE a.request_id = k.request_id
                AND a.contact_id = k.contact_id AND a.date <= ?1 AND a.kind IN ({}))
          GROUP BY k.contact_id",
         counted.join(", ")
