@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::svg::{self, Bar, GridCell, Stack, escape};
 use super::{LoadClass, Review, Row, int, money, text};
+use crate::domain::followups::FollowUp;
 use crate::domain::metrics::Rate;
 use crate::domain::model::Tier;
 use crate::domain::segments::SizeBand;
@@ -844,21 +845,21 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             ["follow-ups overdue".into(), overdue.to_string(), due.to_string(), "0".into(), if overdue == 0 { "met".into() } else { "not met".into() }],
-            ["of them stale (overdue longer than followup.stale_days)".into(), r.stale.table(0).len().to_string(), String::new(), String::new(), String::new()],
+            ["of them stale (overdue longer than followup.stale_days)".into(), r.stale.len().to_string(), String::new(), String::new(), String::new()],
             ["recognition due (appreciation after followup.appreciation_after activities in a year)".into(), care.recognition_due.len().to_string(), String::new(), String::new(), String::new()],
             ["recommitments due".into(), care.recommitments_due.len().to_string(), String::new(), String::new(), String::new()],
             [format!("references whose account renews within {} days (match.renewal_caution_days)", r.renewal_days), r.renewals.len().to_string(), String::new(), String::new(), String::new()],
         ],
     );
-    let who = |rows: &[Row]| -> Vec<Vec<String>> {
+    let who = |rows: &[FollowUp]| -> Vec<Vec<String>> {
         rows.iter()
             .take(15)
             .map(|x| {
                 vec![
-                    text(x, "due"),
-                    text(x, "name"),
-                    text(x, "account"),
-                    text(x, "what"),
+                    x.due.to_string(),
+                    x.name.clone(),
+                    x.account.clone(),
+                    x.what.clone(),
                 ]
             })
             .collect()
@@ -896,8 +897,8 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             &format!("refprog --as-of {} followups --overdue", r.as_of),
-            &r.stale.command,
-            &r.followups.command,
+            &format!("refprog --as-of {} followups --stale", r.as_of),
+            &format!("refprog --as-of {} followups --all", r.as_of),
         ],
     );
     end(html);

@@ -24,6 +24,7 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::cli::{Cli, Command};
+use crate::domain::followups::{FollowUp, FollowUpKind};
 use crate::domain::matching::renewal_caution;
 use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::{AccountStatus, Tier};
@@ -180,22 +181,35 @@ impl Write for Buffer {
     }
 }
 
-/// Runs `refprog ARGS` (a report, `followups` or `score`) on this store as of `today`
-/// with `--format json`, and reads its tables back.
+/// Runs `refprog ARGS` (a report or `request list`) on this store as of `today` with
+/// `--format json`, and reads its tables back.
 pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
+    let (command, cli) = parse(today, args)?;
+    capture_with(command, |out| match &cli.command {
+        Command::Report(a) => crate::report::run(a, store, out, today),
+        Command::Request(a) => crate::commands::request::run(a, store, out, today),
+        _ => bail!("the review reads reports and request list this way, not '{args:?}'"),
+    })
+}
+
+/// The command line `refprog ARGS` as of `today`, parsed as refprog parses it.
+fn parse(today: NaiveDate, args: &[&str]) -> Result<(String, Cli)> {
     let command = format!("refprog --as-of {today} {}", args.join(" "));
     let cli = Cli::try_parse_from(std::iter::once("refprog").chain(args.iter().copied()))
         .with_context(|| format!("the review's command line '{command}'"))?;
+    Ok((command, cli))
+}
+
+/// What `print` writes as `--format json` (the words of a table: `view.words`), read back
+/// as tables, under the name of the command that prints it.
+pub fn capture_with(
+    command: String,
+    print: impl FnOnce(&mut Out) -> Result<()>,
+) -> Result<Captured> {
     let buffer = Buffer::default();
     let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
     out.view.words = true;
-    match &cli.command {
-        Command::Report(a) => crate::report::run(a, store, &mut out, today)?,
-        Command::Followups(a) => crate::commands::followups::run(a, store, &mut out, today)?,
-        Command::Score(a) => crate::commands::score::run(a, store, &mut out, today)?,
-        Command::Request(a) => crate::commands::request::run(a, store, &mut out, today)?,
-        _ => bail!("the review reads reports, followups and score, not '{command}'"),
-    }
+    print(&mut out)?;
     out.flush()?;
     drop(out);
     let bytes = std::mem::take(
@@ -297,9 +311,10 @@ pub struct Review {
     pub coverage: Captured,
     pub capacity: Captured,
     pub utilization: Captured,
-    pub followups: Captured,
-    /// Follow-ups overdue longer than `followup.stale_days` (which `followups` sums up).
-    pub stale: Captured,
+    /// The open follow-ups `followups --all` lists.
+    pub followups: Vec<FollowUp>,
+    /// Follow-ups overdue longer than `followup.stale_days` (`followups --stale`).
+    pub stale: Vec<FollowUp>,
     pub tier1: Captured,
     pub develop: Captured,
     pub requests: Captured,
@@ -347,14 +362,26 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let coverage = capture(store, today, &["report", "coverage"])?;
     let capacity = capture(store, today, &["report", "capacity"])?;
     let utilization = capture(store, today, &["report", "utilization"])?;
-    let followups = capture(store, today, &["followups", "--all"])?;
-    let stale = capture(store, today, &["followups", "--stale"])?;
-    let tier1 = capture(store, today, &["score", "--label", "tier-1", "--top", "10"])?;
-    let develop = capture(
-        store,
-        today,
-        &["score", "--label", "develop", "--top", "10"],
-    )?;
+    // `followups --all` and `followups --stale` list one computation's two halves.
+    let open = crate::commands::followups::open(store, &policy, today)?;
+    let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
+    // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
+    let gathered = crate::commands::score::gather(store, &policy, today, policy.horizon_days)?;
+    let scored = gathered.score(&policy, today, None)?;
+    let list = |args: &[&str]| -> Result<Captured> {
+        let (command, cli) = parse(today, args)?;
+        let Command::Score(a) = &cli.command else {
+            bail!("'{command}' is no score command");
+        };
+        capture_with(command, |out| {
+            crate::commands::score::list(a, &scored, &policy, out)
+        })
+    };
+    let tier1 = list(&["score", "--label", "tier-1", "--top", "10"])?;
+    let develop = list(&["score", "--label", "develop", "--top", "10"])?;
+    // Not freed: the page is written next and the process ends (see the score command).
+    std::mem::forget(scored);
+    std::mem::forget(gathered);
     let requests = capture(store, today, &["request", "list"])?;
     let mut trend = Vec::new();
     for (first, last) in months(since, until) {
@@ -410,26 +437,17 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     })
 }
 
-/// A follow-up's kind, from its words (see `domain::followups`).
-pub fn care_kind(what: &str) -> &'static str {
-    if what.starts_with("thank ") {
-        "thank the reference"
-    } else if what.starts_with("ask the prospect") {
-        "prospect's feedback"
-    } else if what.starts_with("ask ") {
-        "reference's feedback"
-    } else if what.starts_with("tell ") {
-        "close the loop"
-    } else if what.starts_with("quarterly check-in") {
-        "quarterly check-in"
-    } else if what.starts_with("send appreciation") {
-        "recognition"
-    } else if what.starts_with("yearly recommitment") {
-        "recommitment"
-    } else if what.starts_with("break ends") {
-        "break ends"
-    } else {
-        "other"
+/// A follow-up's kind in the care section's words.
+pub fn care_kind(kind: FollowUpKind) -> &'static str {
+    match kind {
+        FollowUpKind::ThankYou => "thank the reference",
+        FollowUpKind::Feedback => "reference's feedback",
+        FollowUpKind::ProspectFeedback => "prospect's feedback",
+        FollowUpKind::LoopClosed => "close the loop",
+        FollowUpKind::CheckIn => "quarterly check-in",
+        FollowUpKind::Appreciation => "recognition",
+        FollowUpKind::Recommit => "recommitment",
+        FollowUpKind::BreakEnds => "break ends",
     }
 }
 
@@ -437,29 +455,27 @@ pub fn care_kind(what: &str) -> &'static str {
 pub struct Care {
     /// Kind -> (overdue, due today or overdue).
     pub by_kind: BTreeMap<&'static str, (u64, u64)>,
-    pub recognition_due: Vec<Row>,
-    pub recommitments_due: Vec<Row>,
+    pub recognition_due: Vec<FollowUp>,
+    pub recommitments_due: Vec<FollowUp>,
 }
 
 impl Review {
     pub fn care(&self) -> Care {
         let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
         let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
-        let today = self.as_of.to_string();
-        for row in self.followups.table(0).iter().chain(self.stale.table(0)) {
-            let due = text(row, "due");
-            if due > today {
+        let today = self.as_of;
+        for f in self.followups.iter().chain(&self.stale) {
+            if f.due > today {
                 continue;
             }
-            let kind = care_kind(&text(row, "what"));
-            let entry = by_kind.entry(kind).or_default();
+            let entry = by_kind.entry(care_kind(f.kind)).or_default();
             entry.1 += 1;
-            if due < today {
+            if f.due < today {
                 entry.0 += 1;
             }
-            match kind {
-                "recognition" => recognition_due.push(row.clone()),
-                "recommitment" => recommitments_due.push(row.clone()),
+            match f.kind {
+                FollowUpKind::Appreciation => recognition_due.push(f.clone()),
+                FollowUpKind::Recommit => recommitments_due.push(f.clone()),
                 _ => {}
             }
         }
