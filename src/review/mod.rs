@@ -347,6 +347,9 @@ fn months(since: NaiveDate, until: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
 /// Gathers the review of `since..=until` as of `today`.
 pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review> {
     store.map_for_reading()?;
+    // Six analyses read the members: once is enough (the command writes nothing and reads
+    // one snapshot).
+    store.keep_members();
     let policy = store::policy::load(&store.conn)?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());

@@ -208,7 +208,21 @@ pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> 
 /// contact-id order would visit the table at random) while a second connection reads the
 /// accounts; each member then finds its account by a hash of the id. SQLite's join would
 /// take two B-tree descents per member, four times slower (measured in bench/).
+///
+/// Once [`Store::keep_members`] was called, the first call's rows are kept and later
+/// calls get a copy.
 pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
+    let Some(kept) = &store.kept_members else {
+        return read_members(store);
+    };
+    if let Some(rows) = kept.get() {
+        return Ok(rows.clone());
+    }
+    let rows = read_members(store)?;
+    Ok(kept.get_or_init(|| rows).clone())
+}
+
+fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
     let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
         let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
         let mut rows = statement.query([])?;
