@@ -488,3 +488,64 @@ fn roster_show_draws_a_year_of_activity_as_a_sparkline() {
         "{value} (expected {total})"
     );
 }
+
+/// The rows of the page's "Top references of SINCE to UNTIL" table: (reference, in the
+/// period, last 90 days).
+fn top_rows(html: &str, since: &str, until: &str) -> Vec<(String, i64, i64)> {
+    let heading = format!("<h3>Top references of {since} to {until}</h3>");
+    let start = html
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no heading '{heading}' on the page"));
+    let rest = &html[start..];
+    let table = &rest[..rest.find("</table>").expect("the top table")];
+    table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .split("</td>")
+                .filter_map(|c| c.rsplit_once('>').map(|(_, text)| text))
+                .collect();
+            let number = |i: usize| cells[i].parse::<i64>().expect("a count");
+            (cells[0].to_string(), number(3), number(4))
+        })
+        .collect()
+}
+
+/// Issue 17: "Top references of the period" counted the last 90 days whatever the period.
+#[test]
+fn the_top_references_are_those_of_the_page_s_period() {
+    let work = demo();
+    // The default period is the limit window (90 days): the two counts are the same rule.
+    let default = top_rows(&page(&work, &[]), "2026-08-26", AS_OF);
+    assert!(!default.is_empty(), "the demo has busy references");
+    for (name, period, last_90) in &default {
+        assert_eq!(
+            period, last_90,
+            "{name}: the 90-day period and the window differ"
+        );
+    }
+    // A month: counted in the month, never more than in the 90 days around it.
+    let month = top_rows(&page(&work, &["--period", "30d"]), "2026-10-25", AS_OF);
+    assert!(
+        !month.is_empty(),
+        "nobody busy in the last 30 days of the demo"
+    );
+    for (name, period, last_90) in &month {
+        assert!(
+            period <= last_90,
+            "{name}: {period} in 30 days, {last_90} in 90"
+        );
+        assert!(*period > 0, "{name} is listed with nothing in the period");
+    }
+    assert!(
+        month.iter().any(|(_, period, last_90)| period < last_90),
+        "the month's counts are the 90 days': {month:?}"
+    );
+    // A period before the demo's activity has nobody to list, and says so.
+    let early = page(&work, &["--period", "2020-01-01..2020-03-31"]);
+    assert!(
+        early.contains("No reference did anything between 2020-01-01 and 2020-03-31"),
+        "no note for an empty period"
+    );
+}

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar, GridCell, Stack, escape};
-use super::{LoadClass, Review, Row, int, money, text};
+use super::{LoadClass, Review, Row, money, text};
 use crate::domain::followups::FollowUp;
 use crate::domain::metrics::Rate;
 use crate::domain::model::Tier;
@@ -910,36 +910,31 @@ fn people(html: &mut String, r: &Review) {
         "people",
         "People: the top references and the candidates to develop",
     );
-    let mut top: Vec<&Row> = r
-        .utilization
-        .table(0)
-        .iter()
-        .filter(|x| int(x, "last_90_days") > 0 && !text(x, "tier").is_empty())
-        .collect();
-    top.sort_by(|a, b| {
-        int(b, "last_90_days")
-            .cmp(&int(a, "last_90_days"))
-            .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
-            .then(text(a, "contact_id").cmp(&text(b, "contact_id")))
-    });
-    top.truncate(10);
-    html.push_str("<h3>Top references of the last 90 days</h3>\n");
+    let top = r.top_of_period();
+    let _ = writeln!(
+        html,
+        "<h3>Top references of {} to {}</h3>",
+        r.since, r.until
+    );
     if top.is_empty() {
         missing(
             html,
-            "No reference did anything in the last 90 days: log activities with refprog log-call CONTACT --kind call.",
+            &format!(
+                "No reference did anything between {} and {}: log activities with refprog log-call CONTACT --kind call.",
+                r.since, r.until
+            ),
         );
     } else {
         let rows: Vec<Vec<String>> = top
             .iter()
-            .map(|x| {
+            .map(|(units, x)| {
                 vec![
                     text(x, "name"),
                     text(x, "account"),
                     text(x, "tier"),
+                    units.to_string(),
                     text(x, "last_90_days"),
                     text(x, "limit"),
-                    text(x, "last_365_days"),
                     text(x, "flags"),
                 ]
             })
@@ -950,13 +945,18 @@ fn people(html: &mut String, r: &Review) {
                 "reference",
                 "account",
                 "tier",
+                "in the period",
                 "last 90 days",
                 "limit",
-                "last year",
                 "flags",
             ],
             &rows,
             &[3, 4, 5],
+        );
+        let _ = writeln!(
+            html,
+            "<p class=\"cmd\">In the period: units of load between {} and {} (an ask and the call it led to count once, as the limits count them); last 90 days and limit as <code>report utilization</code> gives them.</p>",
+            r.since, r.until
         );
     }
     for (title, captured, none) in [

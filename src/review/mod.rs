@@ -28,6 +28,7 @@ use crate::domain::followups::{FollowUp, FollowUpKind};
 use crate::domain::matching::renewal_caution;
 use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::{AccountStatus, Tier};
+use crate::domain::policy::load_in_window;
 use crate::output::{Format, Out};
 use crate::store::{self, Store};
 
@@ -322,6 +323,9 @@ pub struct Review {
     /// Open deals with a reference at work on them: (count, amount in cents).
     pub pipeline: (u64, i64),
     pub renewals: Vec<Renewal>,
+    /// Each reference's units of load in the period (as the limits count them), for the
+    /// top references of the period.
+    pub period_units: BTreeMap<String, i64>,
     pub renewal_days: i64,
     pub sla_hours: i64,
     pub accounts: i64,
@@ -416,6 +420,15 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
     let accounts = store::reports::active_customers(&store.conn)?;
+    // Records after the as-of day are invisible, whatever the period says.
+    let last = until.min(today);
+    let period_units = store::scoring::events_by_contact(&store.conn, since, last)?
+        .into_iter()
+        .map(|(contact, events)| {
+            let units = load_in_window(&events, since, last);
+            (contact.to_string(), i64::from(units))
+        })
+        .collect();
     Ok(Review {
         as_of: today,
         since,
@@ -434,6 +447,7 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         months: trend,
         pipeline,
         renewals,
+        period_units,
         renewal_days: policy.renewal_caution_days,
         sla_hours: policy.sla_hours,
         accounts,
@@ -514,6 +528,31 @@ impl Review {
                 Some((tier, class, r))
             })
             .collect()
+    }
+
+    /// The ten references with the most units of load in the period (enrolled, with
+    /// their utilization row), busiest first; ties by the last 90 days, the last year,
+    /// then the contact id. Each with its units in the period.
+    pub fn top_of_period(&self) -> Vec<(i64, &Row)> {
+        let mut top: Vec<(i64, &Row)> = self
+            .utilization
+            .table(0)
+            .iter()
+            .filter(|x| !text(x, "tier").is_empty())
+            .filter_map(|x| {
+                let units = *self.period_units.get(&text(x, "contact_id"))?;
+                (units > 0).then_some((units, x))
+            })
+            .collect();
+        top.sort_by(|(a_units, a), (b_units, b)| {
+            b_units
+                .cmp(a_units)
+                .then(int(b, "last_90_days").cmp(&int(a, "last_90_days")))
+                .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
+                .then(text(a, "contact_id").cmp(&text(b, "contact_id")))
+        });
+        top.truncate(10);
+        top
     }
 
     /// References carrying `flag` in the utilization report.
