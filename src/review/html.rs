@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar, GridCell, Stack, escape};
-use super::{LoadClass, Review, Row, money, text};
+use super::{Headline, LoadClass, Review, Row, money, text};
 use crate::domain::followups::FollowUp;
 use crate::domain::metrics::Rate;
 use crate::domain::model::Tier;
@@ -176,36 +176,19 @@ fn headline(html: &mut String, r: &Review) {
         "headline",
         "Headline: what the program does for revenue",
     );
-    let with = r
-        .impact
-        .metric("with a reference", "win rate")
-        .unwrap_or_default();
-    let without = r.impact.metric("without", "win rate").unwrap_or_default();
-    let revenue = r
-        .impact
-        .metric("with a reference", "revenue influenced")
-        .unwrap_or_default();
-    let lift = r.impact.metric("lift", "win rate").unwrap_or_default();
-    let fulfilment = r
-        .fulfillment
-        .metric("requests", "fulfilment rate")
-        .unwrap_or_default();
-    let received = r
-        .fulfillment
-        .metric("requests", "received")
-        .unwrap_or_default();
-    let hours = r
-        .fulfillment
-        .metric("speed", "median hours")
-        .unwrap_or_default();
-    let within = r
-        .fulfillment
-        .metric("speed", "scheduled within")
-        .unwrap_or_default();
-    let active = r
-        .health
-        .metric("references", "active references")
-        .unwrap_or_default();
+    let h = r.headline();
+    let Headline {
+        with,
+        without,
+        lift,
+        revenue,
+        received,
+        fulfilment,
+        hours,
+        within,
+        active,
+        ..
+    } = &h;
     let (with_rate, without_rate) = (with.rate(), without.rate());
     let closed = with_rate.map_or(0, |x| x.n) + without_rate.map_or(0, |x| x.n);
     html.push_str("<div class=\"cards\">\n");
@@ -219,10 +202,10 @@ fn headline(html: &mut String, r: &Review) {
     );
     card(
         html,
-        &money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
+        &h.pipeline_amount(),
         &format!(
             "pipeline influenced: open deals with a reference at work (n = {})",
-            r.pipeline.0
+            h.pipeline.0
         ),
     );
     card(
@@ -293,8 +276,8 @@ fn headline(html: &mut String, r: &Review) {
         ],
         [
             "pipeline influenced (open deals with a reference at work)".to_string(),
-            money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
-            r.pipeline.0.to_string(),
+            h.pipeline_amount(),
+            h.pipeline.0.to_string(),
             String::new(),
             String::new(),
         ],
@@ -353,11 +336,7 @@ fn headline(html: &mut String, r: &Review) {
         ],
     ];
     let mut tiers = Vec::new();
-    for tier in Tier::ALL {
-        let m = r
-            .health
-            .metric("references", &format!("{tier} tier"))
-            .unwrap_or_default();
+    for (tier, m) in &h.tiers {
         let count = m.number().unwrap_or(0.0);
         tiers.push(Bar {
             label: format!("{tier}"),

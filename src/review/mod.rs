@@ -293,6 +293,35 @@ impl Month {
     }
 }
 
+/// The headline's figures, which the page's first section and the digest's last lines
+/// both show: read once here from `report impact`, `report fulfillment` and `report health`.
+pub struct Headline {
+    /// Win rate of the deals closed in the period with a reference, and without.
+    pub with: Metric,
+    pub without: Metric,
+    /// With minus without.
+    pub lift: Metric,
+    /// Revenue influenced: won deals with a reference.
+    pub revenue: Metric,
+    /// Open deals with a reference at work on them: (count, amount in cents).
+    pub pipeline: (u64, i64),
+    pub received: Metric,
+    pub fulfilment: Metric,
+    /// Median hours from submission to scheduled, and the share within the SLA.
+    pub hours: Metric,
+    pub within: Metric,
+    pub active: Metric,
+    /// Active references per tier.
+    pub tiers: Vec<(Tier, Metric)>,
+}
+
+impl Headline {
+    /// The pipeline influenced as money ("3,095,000").
+    pub fn pipeline_amount(&self) -> String {
+        money(&format!("{:.2}", self.pipeline.1 as f64 / 100.0)).replace(".00", "")
+    }
+}
+
 /// A reference whose account renews inside the caution window.
 pub struct Renewal {
     pub contact_id: String,
@@ -477,6 +506,31 @@ pub struct Care {
 }
 
 impl Review {
+    pub fn headline(&self) -> Headline {
+        let impact =
+            |section: &str, metric: &str| self.impact.metric(section, metric).unwrap_or_default();
+        let fulfillment = |section: &str, metric: &str| {
+            self.fulfillment.metric(section, metric).unwrap_or_default()
+        };
+        let health = |metric: &str| self.health.metric("references", metric).unwrap_or_default();
+        Headline {
+            with: impact("with a reference", "win rate"),
+            without: impact("without", "win rate"),
+            lift: impact("lift", "win rate"),
+            revenue: impact("with a reference", "revenue influenced"),
+            pipeline: self.pipeline,
+            received: fulfillment("requests", "received"),
+            fulfilment: fulfillment("requests", "fulfilment rate"),
+            hours: fulfillment("speed", "median hours"),
+            within: fulfillment("speed", "scheduled within"),
+            active: health("active references"),
+            tiers: Tier::ALL
+                .iter()
+                .map(|tier| (*tier, health(&format!("{tier} tier"))))
+                .collect(),
+        }
+    }
+
     pub fn care(&self) -> Care {
         let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
         let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
