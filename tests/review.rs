@@ -549,3 +549,50 @@ fn the_top_references_are_those_of_the_page_s_period() {
         "no note for an empty period"
     );
 }
+
+/// Issue 17: `report utilization --wide` draws each reference's last 12 months with the
+/// sparkline `roster show` draws; CSV and JSON keep their columns (the cron contract).
+#[test]
+fn utilization_wide_draws_each_reference_s_year_as_roster_show_does() {
+    let work = demo();
+    let wide = work
+        .run(&["--as-of", AS_OF, "report", "utilization", "--wide"])
+        .ok();
+    let header = wide.lines().next().expect("a header");
+    assert!(header.contains("last_12_months"), "{header}");
+    let narrow = work.run(&["--as-of", AS_OF, "report", "utilization"]).ok();
+    assert!(!narrow.contains("last_12_months"), "{narrow}");
+    let csv = work
+        .run(&["--as-of", AS_OF, "--format", "csv", "report", "utilization"])
+        .ok();
+    assert!(!csv.contains("last_12_months"), "{csv}");
+    let marks_of = |text: &str| -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .filter(|w| w.chars().count() == 12 && w.chars().all(|c| "·▁▂▃▄▅▆▇█".contains(c)))
+            .map(str::to_string)
+            .collect()
+    };
+    for contact in ["D-C00000", "D-C00080", "D-C00010"] {
+        let row = wide
+            .lines()
+            .find(|l| l.starts_with(contact))
+            .unwrap_or_else(|| panic!("no row {contact} in\n{wide}"));
+        let shown = work
+            .run(&[
+                "--as-of", AS_OF, "--format", "csv", "roster", "show", contact,
+            ])
+            .ok();
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with("last 12 months,"))
+            .unwrap_or_else(|| panic!("no sparkline in\n{shown}"));
+        assert_eq!(marks_of(row), marks_of(line), "{contact}: {row} / {line}");
+        assert_eq!(marks_of(row).len(), 1, "{row}");
+    }
+    // The busiest reference's year is not blank.
+    let busy = wide
+        .lines()
+        .find(|l| l.starts_with("D-C00000"))
+        .expect("row");
+    assert!(marks_of(busy)[0].chars().any(|c| c != '·'), "{busy}");
+}
