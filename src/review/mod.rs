@@ -377,8 +377,34 @@ fn months(since: NaiveDate, until: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-/// Gathers the review of `since..=until` as of `today`.
-pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review> {
+/// What the review is gathered for: each reads only what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The page: everything but the requests past the SLA.
+    Page,
+    /// The digest: no scores, trend or top references of the period, but the requests
+    /// past the SLA.
+    Digest,
+}
+
+impl Captured {
+    /// What a section its audience does not show holds: nothing.
+    fn none() -> Captured {
+        Captured {
+            command: String::new(),
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// Gathers the review of `since..=until` as of `today`, what `audience` shows of it.
+pub fn gather(
+    store: &mut Store,
+    today: NaiveDate,
+    span: &Span,
+    audience: Audience,
+) -> Result<Review> {
+    let page = audience == Audience::Page;
     store.map_for_reading()?;
     // Six analyses read the members: once is enough (the command writes nothing and reads
     // one snapshot).
@@ -402,25 +428,36 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let open = crate::commands::followups::open(store, &policy, today)?;
     let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
-    let gathered = crate::commands::score::gather(store, &policy, today, policy.horizon_days)?;
-    let scored = gathered.score(&policy, today, None)?;
-    let list = |args: &[&str]| -> Result<Captured> {
-        let (command, cli) = parse(today, args)?;
-        let Command::Score(a) = &cli.command else {
-            bail!("'{command}' is no score command");
+    let (tier1, develop) = if page {
+        let gathered = crate::commands::score::gather(store, &policy, today, policy.horizon_days)?;
+        let scored = gathered.score(&policy, today, None)?;
+        let list = |args: &[&str]| -> Result<Captured> {
+            let (command, cli) = parse(today, args)?;
+            let Command::Score(a) = &cli.command else {
+                bail!("'{command}' is no score command");
+            };
+            capture_with(command, |out| {
+                crate::commands::score::list(a, &scored, &policy, out)
+            })
         };
-        capture_with(command, |out| {
-            crate::commands::score::list(a, &scored, &policy, out)
-        })
+        let lists = (
+            list(&["score", "--label", "tier-1", "--top", "10"])?,
+            list(&["score", "--label", "develop", "--top", "10"])?,
+        );
+        // Not freed: the page is written next and the process ends (see score).
+        std::mem::forget(scored);
+        std::mem::forget(gathered);
+        lists
+    } else {
+        (Captured::none(), Captured::none())
     };
-    let tier1 = list(&["score", "--label", "tier-1", "--top", "10"])?;
-    let develop = list(&["score", "--label", "develop", "--top", "10"])?;
-    // Not freed: the page is written next and the process ends (see the score command).
-    std::mem::forget(scored);
-    std::mem::forget(gathered);
-    let requests = capture(store, today, &["request", "list"])?;
+    let requests = if page {
+        Captured::none()
+    } else {
+        capture(store, today, &["request", "list"])?
+    };
     let mut trend = Vec::new();
-    for (first, last) in months(since, until) {
+    for (first, last) in months(since, until).into_iter().filter(|_| page) {
         let (f, l) = (first.to_string(), last.to_string());
         let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
         trend.push(Month {
@@ -451,7 +488,12 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let accounts = store::reports::active_customers(&store.conn)?;
     // Records after the as-of day are invisible, whatever the period says.
     let last = until.min(today);
-    let period_units = store::scoring::events_by_contact(&store.conn, since, last)?
+    let period_units = if page {
+        store::scoring::events_by_contact(&store.conn, since, last)?
+    } else {
+        Default::default()
+    };
+    let period_units = period_units
         .into_iter()
         .map(|(contact, events)| {
             let units = load_in_window(&events, since, last);
