@@ -1,12 +1,14 @@
 //! `refprog review` and `refprog digest`: the program on one page for the people who fund
 //! it, and the same facts as a short text for a weekly email.
 //!
-//! Every figure comes from the text command that prints it: the page runs that command's
-//! code (`report impact --since S --until U`, `followups --all`, `score --label develop`)
-//! into a buffer as JSON and reads the rows back, so a number on the page is the number
-//! the terminal shows, by construction, and the page names the command beside it. Only
-//! what no text report prints yet (pipeline influenced, renewals in the caution window)
-//! is computed here, from the same store queries and domain rules the reports use.
+//! Every figure comes from the text command that prints it: the page runs each report's
+//! code (`report impact --since S --until U`) into a buffer as JSON and reads the rows
+//! back; it takes the follow-ups from the function `followups` lists and prints the score
+//! lists from one scoring pass with the function `score` prints them with. So a number on
+//! the page is the number the terminal shows, by construction, and the page names the
+//! command beside it. Only what no text report prints yet (pipeline influenced, renewals in
+//! the caution window, each reference's load in the period) is computed here, from the
+//! same store queries and domain rules the reports use.
 //!
 //! `facts` gathers, `svg` draws the charts, `html` lays out the page, `text` the digest.
 
