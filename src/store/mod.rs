@@ -33,6 +33,8 @@ pub struct Store {
     /// Read-only connections whose read transaction sees the same commit as `conn`'s
     /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
     readers: std::sync::Mutex<Vec<Connection>>,
+    /// Whether this open made the database file (a failed command removes it again).
+    created: bool,
 }
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
@@ -227,12 +229,18 @@ pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
 }
 
 impl Store {
+    /// Whether this open created the database file.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
     /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
     /// migrates it to the current schema. Anything that is not a refprog database (another
     /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
     /// refused and left untouched; the database is made readable by its owner only.
     pub fn open(path: &Path, create: Create) -> Result<Store> {
         let shown = path.display();
+        let mut created = false;
         match (inspect(path)?, create) {
             (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
             (Found::Nothing, Create::Yes) => {
@@ -248,6 +256,7 @@ impl Store {
                 options
                     .open(path)
                     .with_context(|| format!("cannot create the database '{shown}'"))?;
+                created = true;
             }
             (Found::EmptyFile | Found::SqliteFile, _) => {}
         }
@@ -263,6 +272,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             readers: std::sync::Mutex::new(Vec::new()),
+            created,
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
