@@ -460,7 +460,7 @@ fn show(
             Cell::from(d.date.to_string()),
             Cell::from(d.activity_id.as_str()),
             Cell::from(d.kind.as_str()),
-            Cell::from(d.request_id.clone()),
+            Cell::from(d.request_id.as_deref()),
         ])?;
     }
     rows.finish()?;

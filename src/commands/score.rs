@@ -445,6 +445,7 @@ fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
                 "icp_fit": policy.weight_icp_fit,
                 "advocacy": policy.weight_advocacy,
             },
+            "best_contact_id": scored.best_contact.map(|c| c.contact_id.as_str()),
             "best_contact": scored.best_contact.map(describe_contact),
             "reason": score.reason,
             "steps": score.steps,

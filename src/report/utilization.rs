@@ -12,6 +12,7 @@
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::commands::roster::activity_sparkline;
@@ -63,7 +64,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     // roster show draws it); CSV and JSON keep their columns (a cron contract).
     let sparkline = out.format == Format::Table && out.view.wide;
     let mut columns = COLUMNS.to_vec();
-    let mut by_month: FxHashMap<String, Vec<NaiveDate>> = FxHashMap::default();
+    let mut by_month: FxHashMap<CompactString, Vec<NaiveDate>> = FxHashMap::default();
     if sparkline {
         columns.insert(12, Column::text("last_12_months"));
         let year = today - Duration::days(366);
@@ -129,7 +130,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::Text(flags.join(";")),
         ];
         if sparkline {
-            let dates = by_month.get(&m.contact_id).map_or(&[][..], Vec::as_slice);
+            let dates = by_month
+                .get(m.contact_id.as_str())
+                .map_or(&[][..], Vec::as_slice);
             row.insert(12, Cell::Text(activity_sparkline(dates, today)));
         }
         row

@@ -36,6 +36,8 @@ pub struct Store {
     /// The program's members, read once and lent as copies to every analysis of one
     /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
     pub(crate) kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
+    /// Whether this open made the database file (a failed command removes it again).
+    created: bool,
 }
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
@@ -230,12 +232,18 @@ pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
 }
 
 impl Store {
+    /// Whether this open created the database file.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
     /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
     /// migrates it to the current schema. Anything that is not a refprog database (another
     /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
     /// refused and left untouched; the database is made readable by its owner only.
     pub fn open(path: &Path, create: Create) -> Result<Store> {
         let shown = path.display();
+        let mut created = false;
         match (inspect(path)?, create) {
             (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
             (Found::Nothing, Create::Yes) => {
@@ -251,6 +259,7 @@ impl Store {
                 options
                     .open(path)
                     .with_context(|| format!("cannot create the database '{shown}'"))?;
+                created = true;
             }
             (Found::EmptyFile | Found::SqliteFile, _) => {}
         }
@@ -267,6 +276,7 @@ impl Store {
             path: path.to_path_buf(),
             readers: std::sync::Mutex::new(Vec::new()),
             kept_members: None,
+            created,
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)

@@ -395,10 +395,13 @@ pub fn done(
         ) else {
             continue;
         };
+        let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
+            Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
+        };
         out.push(Done {
-            activity_id: r.get(0)?,
-            contact_id: r.get(1)?,
-            request_id: r.get(2)?,
+            activity_id: r.get_ref(0)?.as_str()?.into(),
+            contact_id: r.get_ref(1)?.as_str()?.into(),
+            request_id: text(2)?,
             kind,
             date: day,
             reference_rating: r.get(5)?,
@@ -436,8 +439,8 @@ pub fn load_events(
     for d in done(conn, Some(contact_id), NaiveDate::MIN, until)? {
         if d.kind.counts_against_limit() {
             events.push(LoadEvent {
-                contact_id: d.contact_id.into(),
-                request_id: d.request_id.map(Into::into),
+                contact_id: d.contact_id,
+                request_id: d.request_id,
                 date: d.date,
             });
         }
