@@ -596,3 +596,50 @@ fn utilization_wide_draws_each_reference_s_year_as_roster_show_does() {
         .expect("row");
     assert!(marks_of(busy)[0].chars().any(|c| c != '·'), "{busy}");
 }
+
+/// Issue 17: the care section counts the follow-ups by their kind (the kind that opened
+/// them, not their wording): per kind, the digest's "N due, M overdue" equals the rows of
+/// `followups --all` and `followups --stale` whose id names that kind.
+#[test]
+fn care_counts_by_kind_equal_the_follow_ups_list() {
+    let work = demo();
+    let words = [
+        ("thank-you", "thank the reference"),
+        ("feedback", "reference's feedback"),
+        ("prospect-feedback", "prospect's feedback"),
+        ("loop-closed", "close the loop"),
+        ("check-in", "quarterly check-in"),
+        ("appreciation", "recognition"),
+        ("recommit", "recommitment"),
+        ("break-ends", "break ends"),
+    ];
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for list in ["--all", "--stale"] {
+        for row in json(&work, &["followups", list]) {
+            let due = cell(&row, "due");
+            if due.as_str() > AS_OF {
+                continue;
+            }
+            let id = cell(&row, "id");
+            let kind = id.split(':').next().unwrap_or_default().to_string();
+            let (_, label) = words
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .unwrap_or_else(|| panic!("follow-up {id} of no known kind"));
+            let entry = counts.entry(label).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(due.as_str() < AS_OF);
+        }
+    }
+    assert!(counts.len() >= 3, "the demo owes several kinds: {counts:?}");
+    let digest = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    for (label, (due, overdue)) in &counts {
+        let line = format!("  - {label}: {due} due, {overdue} overdue");
+        assert!(digest.contains(&line), "no '{line}' in\n{digest}");
+    }
+    let listed = digest
+        .lines()
+        .filter(|l| l.contains(" due, ") && l.ends_with(" overdue"))
+        .count();
+    assert_eq!(listed, counts.len(), "{digest}");
+}
