@@ -390,7 +390,7 @@ pub enum Audience {
 }
 
 impl Captured {
-    /// What a section its audience does not show holds: nothing.
+    /// The empty capture kept for a section the audience does not show.
     fn none() -> Captured {
         Captured {
             command: String::new(),
