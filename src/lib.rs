@@ -116,9 +116,11 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
     // written meanwhile; the analyses get one more connection on the same state.
     use cli::{RequestAction, RosterAction};
     match &cli.command {
-        Command::Score(_) | Command::Report(_) | Command::Followups(_) => {
-            store.begin_snapshot(1)?
-        }
+        Command::Score(_)
+        | Command::Report(_)
+        | Command::Followups(_)
+        | Command::Review(_)
+        | Command::Digest(_) => store.begin_snapshot(1)?,
         Command::Roster(args) if matches!(args.action, RosterAction::List { .. }) => {
             store.begin_snapshot(1)?
         }

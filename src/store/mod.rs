@@ -33,6 +33,9 @@ pub struct Store {
     /// Read-only connections whose read transaction sees the same commit as `conn`'s
     /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
     readers: std::sync::Mutex<Vec<Connection>>,
+    /// The program's members, read once and lent as copies to every analysis of one
+    /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
+    pub(crate) kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
     /// Whether this open made the database file (a failed command removes it again).
     created: bool,
 }
@@ -272,6 +275,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             readers: std::sync::Mutex::new(Vec::new()),
+            kept_members: None,
             created,
         };
         // Check what the file is before anything writes to it.
@@ -317,6 +321,13 @@ impl Store {
     }
 
     /// Reads this connection through the memory map (see [`MMAP_BYTES`]).
+    /// From now on [`roster::members`] reads the members once and gives copies: for a
+    /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
+    /// and writes nothing.
+    pub fn keep_members(&mut self) {
+        self.kept_members = Some(std::sync::OnceLock::new());
+    }
+
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(())
