@@ -384,3 +384,49 @@ fn a_killed_backup_leaves_nothing_and_a_retry_works() {
         work.run(&["export", "accounts"]).ok()
     );
 }
+
+/// The soak (bench/soak) once reported torn utilization reports and killed backups that
+/// left empty databases, which the code no longer did: it ran target/release/refprog,
+/// built hours before the snapshot and backup fixes, whenever one existed. Now it refuses
+/// a binary older than the sources, and with a fresh one finds nothing torn or empty.
+#[test]
+fn the_soak_refuses_a_stale_binary_and_finds_nothing_with_a_fresh_one() {
+    let work = Workdir::new();
+    let soak = util::root().join("bench/soak");
+    let fresh = env!("CARGO_BIN_EXE_refprog");
+    let stale = work.path("refprog-old");
+    std::fs::copy(fresh, &stale).expect("copy the binary");
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .expect("open")
+        .set_modified(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(86_400))
+        .expect("age the copy");
+    let run = |binary: &std::path::Path, minutes: &str| {
+        Command::new("python3")
+            .arg(&soak)
+            .args(["1", minutes])
+            .arg(binary)
+            .env("SOAK_ACCOUNTS", "3000")
+            .env_remove("SOAK_ANY_BINARY")
+            .output()
+            .expect("python3 runs bench/soak")
+    };
+    let refused = run(&stale, "0.05");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains("is older than the sources"),
+        "stderr: {stderr}"
+    );
+    let soaked = run(std::path::Path::new(fresh), "0.1");
+    let stdout = String::from_utf8_lossy(&soaked.stdout);
+    assert!(
+        soaked.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&soaked.stderr)
+    );
+    for line in ["trials survived: 1 of 1", "failures: 0", "torn reports: 0"] {
+        assert!(stdout.contains(line), "no '{line}' in:\n{stdout}");
+    }
+}
