@@ -174,6 +174,130 @@ const CASES: &[Case] = &[
         2,
         "control character",
     ),
+    // Control characters in any other text given on the command line (issue 15, item 3):
+    // one check (domain::one_line) for names, notes, reasons, --override and ids.
+    case(
+        &[
+            "log-call",
+            "c-health-cfo",
+            "--notes",
+            "went well\n=cmd|' /C calc'!A0",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "roster",
+            "opt-out",
+            "c-health-cfo",
+            "--reason",
+            "moved\u{1b}[2J",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "roster",
+            "enroll",
+            "c-health-cfo",
+            "--tier",
+            "standard",
+            "--topics",
+            "a\rb",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &["roster", "show", "c-health\u{7}-cfo"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "decline", "REQ-00001", "--reason", "no\nfit"],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "match",
+            "REQ-00001",
+            "--ask",
+            "c-health-cfo",
+            "--override",
+            "vp said ok\u{8}\u{8}",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &["followups", "done", "F-1", "--notes", "line\u{b}tab"],
+        2,
+        "control character",
+    ),
+    case(
+        &["activity", "list", "--contact", "Ann\u{0c}Lee"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "add", "--questions", "q1\nq2", "--prospect", "X"],
+        2,
+        "control character",
+    ),
+    // request add with every field given and empty, or only blanks.
+    case(
+        &[
+            "request",
+            "add",
+            "--prospect",
+            "",
+            "--industry",
+            "",
+            "--employees",
+            "",
+            "--deal-size",
+            "",
+            "--stage",
+            "",
+            "--rep",
+            "",
+            "--use-case",
+            "",
+        ],
+        2,
+        "invalid value",
+    ),
+    case(
+        &[
+            "request",
+            "add",
+            "--prospect",
+            " ",
+            "--industry",
+            " ",
+            "--employees",
+            "10",
+            "--deal-size",
+            "100000",
+            "--stage",
+            " ",
+            "--rep",
+            " ",
+            "--use-case",
+            " ",
+        ],
+        2,
+        "a blank value",
+    ),
+    // Policy: a sector group that does not exist.
+    case(
+        &["policy", "set", "sector.Banking", "nonsense-group"],
+        1,
+        "one of the sector groups: healthcare",
+    ),
     // Policy values.
     case(&["policy", "set", "gap.min_days", "0"], 1, "from 1 to 3650"),
     case(
@@ -340,6 +464,23 @@ const CASES: &[Case] = &[
         &["import", "accounts", "{dir}/in.csv"],
         "\u{0}\u{0}\u{0}\u{0}binary\u{1}\u{2}",
         "",
+    ),
+    // A time of day that cannot be, in a CRM date-time cell.
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,name,customer_since\nA-1,Acme,2026-11-23T25:61:00Z\n",
+        "'25:61:00Z' is not",
+    ),
+    import(
+        &["import", "activities", "{dir}/in.csv"],
+        "activity_id,contact_id,kind,date\nX-1,c-health-cfo,call,11/23/2026 13:05 PM\n",
+        "time of day",
+    ),
+    // A NUL in the name of a column refprog reads (in an ignored one it is fine, issue 18).
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,na\u{0}me\nA-1,Acme\n",
+        "control character in its name",
     ),
     import(
         &["import", "accounts", "{dir}/nothing-here.csv"],

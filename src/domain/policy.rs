@@ -246,6 +246,23 @@ impl Policy {
     /// Sets one key from its text and checks the values still agree ([`Policy::bounds`]);
     /// the error says what would be accepted, and a refused value changes nothing.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        // A sector mapping names one of the built-in groups: a typo would otherwise make a
+        // group of its own, matching nothing. (Checked here, not on load, so a database
+        // holding an older mapping still opens.)
+        if key.starts_with(SECTOR_PREFIX) {
+            let group = text.trim();
+            if !group.is_empty()
+                && !crate::domain::segments::SECTOR_GROUPS
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case(group))
+            {
+                let names: Vec<&str> = crate::domain::segments::SECTOR_GROUPS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect();
+                return Err(format!("one of the sector groups: {}", names.join(", ")));
+            }
+        }
         let before = self.clone();
         self.set_unchecked(key, text)?;
         self.bounds().inspect_err(|_| *self = before)
