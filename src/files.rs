@@ -251,17 +251,28 @@ impl OutputFile {
     }
 }
 
+impl OutputFile {
+    /// An error writing the file, naming it; its kind is kept (a full disk stays a full
+    /// disk for whoever words it).
+    fn named(&self, error: io::Error) -> io::Error {
+        io::Error::new(
+            error.kind(),
+            format!("cannot write '{}': {error}", self.target.display()),
+        )
+    }
+}
+
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.writer {
-            Some(w) => w.write(buf),
+            Some(w) => w.write(buf).map_err(|e| self.named(e)),
             None => Err(io::Error::other("the file was already committed")),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.writer {
-            Some(w) => w.flush(),
+            Some(w) => w.flush().map_err(|e| self.named(e)),
             None => Ok(()),
         }
     }

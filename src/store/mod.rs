@@ -199,10 +199,98 @@ fn owner_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Words for a failure SQLite reports while opening or upgrading: a full disk or a
-/// read-only file or folder is said as such, not as a damaged database.
-pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
+/// Marks an error whose words about the disk were already said (by [`explain`]).
+#[derive(Debug)]
+struct DiskWords(String);
+
+impl std::fmt::Display for DiskWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The size limit this process's files may not grow past (`ulimit -f`), in bytes; None
+/// when there is none.
+pub fn file_size_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct it is given, which lives on this stack.
+        let got = unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) };
+        if got == 0 && limit.rlim_cur != libc::RLIM_INFINITY {
+            // rlim_t is u64 on Linux, not everywhere.
+            #[allow(clippy::useless_conversion)]
+            return Some(u64::from(limit.rlim_cur));
+        }
+    }
+    None
+}
+
+/// Whether a failure is a write that found no room: a full disk or quota, or a file that
+/// hit the size limit (EFBIG), as the OS or SQLite reports it.
+fn is_out_of_room(error: &anyhow::Error) -> bool {
+    use rusqlite::ffi;
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    let no_room = |kind| matches!(kind, StorageFull | FileTooLarge | QuotaExceeded);
+    error.chain().any(|cause| {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return no_room(io.kind());
+        }
+        // The CSV writer and serde_json wrap the I/O error in their own.
+        if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            return matches!(e.kind(), csv::ErrorKind::Io(io) if no_room(io.kind()));
+        }
+        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            return e.io_error_kind().is_some_and(no_room);
+        }
+        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>()
+        {
+            // SQLite says SQLITE_FULL when a write is cut short, and an I/O error when the
+            // OS refuses the write, the growth of the -shm file or a truncation outright
+            // (EFBIG under a file-size limit).
+            return e.code == rusqlite::ErrorCode::DiskFull
+                || matches!(
+                    e.extended_code,
+                    ffi::SQLITE_IOERR_WRITE
+                        | ffi::SQLITE_IOERR_SHMSIZE
+                        | ffi::SQLITE_IOERR_TRUNCATE
+                );
+        }
+        false
+    })
+}
+
+/// Words for a failure: a write that found no room (a full disk, or a file-size limit hit)
+/// and a read-only file or folder are said as such, not as a damaged database or an
+/// "os error 27". `path` is the database (None when the failed write was another file,
+/// which the error already names). Said once, however many layers call this.
+pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
     use rusqlite::ErrorCode;
+    if error.downcast_ref::<DiskWords>().is_some() {
+        return error;
+    }
+    if is_out_of_room(&error) {
+        let words = match (file_size_limit(), path) {
+            (Some(limit), _) => format!(
+                "a file could not grow: refprog runs under a file-size limit of {limit} bytes (ulimit -f); raise it (ulimit -f unlimited) or write somewhere else, then run the command again; nothing was changed"
+            ),
+            (None, Some(path)) => format!(
+                "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
+                path.display()
+            ),
+            (None, None) => {
+                "the disk is full: free some space and run the command again; nothing was changed"
+                    .to_string()
+            }
+        };
+        return error.context(DiskWords(words));
+    }
+    let Some(path) = path else {
+        return error;
+    };
     let code = error
         .chain()
         .find_map(|e| e.downcast_ref::<rusqlite::Error>())
@@ -212,16 +300,11 @@ pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
         _ => ".".to_string(),
     };
     match code {
-        Some(ErrorCode::DiskFull) => error.context(format!(
-            "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
-            path.display()
-        )),
-        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-            error.context(format!(
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => error
+            .context(DiskWords(format!(
                 "cannot write to '{}' or its folder '{folder}' (read-only, or not yours): refprog needs to write the database and its -wal and -shm files beside it",
                 path.display()
-            ))
-        }
+            ))),
         _ => error,
     }
 }
@@ -256,7 +339,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(anyhow::Error::from)
-        .map_err(|e| explain(e, path))
+        .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mut store = Store {
@@ -266,7 +349,7 @@ impl Store {
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("database '{shown}'"))?;
         if fresh && create == Create::No {
             return Err(no_database(&shown));
@@ -283,10 +366,10 @@ impl Store {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(anyhow::Error::from)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("cannot set up the database '{shown}'"))?;
         migrate::migrate(&mut store.conn)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
     }
@@ -438,7 +521,7 @@ impl Store {
                 match backup
                     .step(-1)
                     .map_err(anyhow::Error::from)
-                    .map_err(|e| explain(e, path))
+                    .map_err(|e| explain(e, None))
                     .context("the backup failed")?
                 {
                     StepResult::Done => break,
