@@ -671,3 +671,88 @@ fn a_far_future_date_already_stored_panics_nothing() {
         );
     }
 }
+
+/// Issue 15, item 5: amounts near the largest import accepts (92,233,720,368,547,758) and
+/// employee counts near i64's end, summed by the reports, panicked with an overflow
+/// (coverage, impact, and the review page and digest that read them). Sums are now wide or
+/// saturating: every command that adds them up exits 0.
+#[test]
+fn amounts_and_counts_near_the_largest_never_overflow() {
+    let work = util::program();
+    let header = std::fs::read_to_string(util::root().join("fixtures/program/opportunities.csv"))
+        .expect("fixture");
+    let header = header.lines().next().expect("header");
+    let mut text = format!("{header}\n");
+    for (i, (stage, close, status)) in [
+        ("Negotiation", "2026-12-15", "open"),
+        ("Negotiation", "2026-12-16", "open"),
+        ("Closed Won", "2026-10-16", "won"),
+        ("Closed Won", "2026-10-17", "won"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "O-BIG-{i},Big deal {i},Acme Clinics,Healthcare,999999999999999999,United States,Illinois,Claims automation,\"92,000,000,000,000,000\",{stage},2026-08-01,{close},{status},Jordan Blake\n"
+        ));
+    }
+    let file = work.write("big.csv", &text);
+    work.run(&[
+        "--quiet",
+        "import",
+        "opportunities",
+        file.to_str().expect("path"),
+    ])
+    .ok();
+    let html = work.path("review.html");
+    for args in [
+        vec!["report", "coverage"],
+        vec!["report", "impact"],
+        vec!["report", "capacity"],
+        vec!["report", "health"],
+        vec!["score"],
+        vec!["digest"],
+        vec!["status"],
+        vec!["review", "--html", html.to_str().expect("path")],
+        vec![
+            "match",
+            "--industry",
+            "Healthcare",
+            "--employees",
+            "999999999999999999",
+            "--deal-size",
+            "92000000000000000",
+        ],
+    ] {
+        let mut all = vec!["--as-of", "2026-11-23"];
+        all.extend(&args);
+        let run = work.run(&all);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+}
+
+/// Issue 15, item 5: a re-import marks the stored rows it touched in a bit set indexed by
+/// rowid; a rowid another tool wrote (2^62, or negative) made it allocate without end.
+#[test]
+fn a_rowid_set_by_another_tool_does_not_break_a_reimport() {
+    let work = Workdir::new();
+    let file = work.write(
+        "accounts.csv",
+        "account_id,name,nps\nA-1,Acme,9\nA-2,Beta,8\nA-3,Gamma,7\n",
+    );
+    let path = file.to_str().expect("path");
+    work.run(&["--quiet", "import", "accounts", path]).ok();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute_batch(
+        "UPDATE accounts SET id = 4611686018427387904 WHERE account_id = 'A-1';
+         UPDATE accounts SET id = -5 WHERE account_id = 'A-2';",
+    )
+    .expect("another tool's rowids");
+    drop(conn);
+    let before = work.run(&["export", "accounts"]).ok();
+    let run = work.run(&["import", "accounts", path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("3 unchanged"), "{}", run.stderr);
+    assert_eq!(work.run(&["export", "accounts"]).ok(), before);
+}

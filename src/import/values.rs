@@ -380,7 +380,9 @@ fn to_cents(digits: &[u8], power: i64) -> Result<(i64, bool), String> {
 }
 
 /// Writes cents back the way export does: `1200000`, or `1200000.50` when there are cents.
-pub fn format_money_cents(cents: i64) -> String {
+/// Takes sums wider than i64 too (the won revenue of deals near the largest amount).
+pub fn format_money_cents(cents: impl Into<i128>) -> String {
+    let cents: i128 = cents.into();
     if cents % 100 == 0 {
         (cents / 100).to_string()
     } else {
