@@ -159,6 +159,7 @@ impl OutputFile {
             );
         }
         let name = target.file_name().unwrap_or_default().to_string_lossy();
+        sweep_stale(&folder, &name);
         let mut attempt = 0u32;
         let (temp, file) = loop {
             let temp = folder.join(format!(
@@ -280,11 +281,65 @@ impl Write for OutputFile {
 
 impl Drop for OutputFile {
     fn drop(&mut self) {
-        // Not committed (an error, or a panic unwinding): leave nothing behind.
+        // Not committed (an error, or a panic unwinding): leave nothing behind, SQLite's
+        // side files of a backup's temporary file included.
         if self.writer.is_some() || self.temp.exists() {
             self.writer = None;
             let _ = std::fs::remove_file(&self.temp);
+            for suffix in SIDE_FILES {
+                let mut side = self.temp.as_os_str().to_os_string();
+                side.push(suffix);
+                let _ = std::fs::remove_file(side);
+            }
         }
+    }
+}
+
+/// What SQLite may leave beside a backup's temporary file.
+const SIDE_FILES: [&str; 3] = ["-journal", "-wal", "-shm"];
+
+/// Removes the temporary files an earlier refprog writing to the same target left when it
+/// was killed (`.NAME.refprog-PID-N.tmp` and SQLite's side files), if that process is gone.
+fn sweep_stale(folder: &Path, name: &str) {
+    let prefix = format!(".{name}.refprog-");
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, tail)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let ours = tail.split_once(".tmp").is_some_and(|(n, side)| {
+            n.bytes().all(|b| b.is_ascii_digit()) && (side.is_empty() || SIDE_FILES.contains(&side))
+        });
+        if ours && pid != std::process::id() && !alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id exists (when unsure, it does: nothing is removed).
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+        let sent = unsafe { libc::kill(pid, 0) };
+        sent == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 

@@ -377,6 +377,15 @@ fn a_killed_backup_leaves_nothing_and_a_retry_works() {
     assert!(killed > 0, "no backup was killed half-way");
     work.run(&["backup", target.to_str().expect("path")]).ok();
     assert_eq!(integrity(&target), "ok");
+    // The killed backups' temporary files (and SQLite's journals beside them) are swept by
+    // the next backup to the same target, their processes being gone.
+    let left: Vec<String> = std::fs::read_dir(work.path(""))
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".copy.db.refprog-"))
+        .collect();
+    assert!(left.is_empty(), "left beside the backup: {left:?}");
     let copy = Workdir::new();
     std::fs::copy(&target, &copy.db).expect("copy");
     assert_eq!(
