@@ -237,7 +237,7 @@ pub struct ScoreArgs {
     pub label: Option<crate::domain::score::Label>,
 
     /// Only accounts in this industry (or sector group)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub industry: Option<String>,
 
     /// Only accounts with a composite score of at least this
@@ -309,12 +309,16 @@ pub struct PolicyArgs {
 pub enum PolicyAction {
     /// Change one value (validated)
     Set {
+        #[arg(value_parser = parse_name)]
         key: String,
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = parse_name)]
         value: String,
     },
     /// Restore one value, or all of them, to the default
-    Reset { key: Option<String> },
+    Reset {
+        #[arg(value_parser = parse_name)]
+        key: Option<String>,
+    },
 }
 
 /// What a sales rep asks for; shared by `request add` and an ad-hoc `match`.
@@ -425,19 +429,30 @@ pub enum RequestAction {
         status: Option<crate::domain::model::RequestStatus>,
     },
     /// One request with its whole history
-    Show { request_id: String },
+    Show {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Approve a request (submitted -> qualified)
-    Approve { request_id: String },
+    Approve {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Decline a request, with the reason
     Decline {
+        #[arg(value_parser = parse_name)]
         request_id: String,
         #[arg(long, value_parser = parse_reason)]
         reason: String,
     },
     /// Cancel a request
-    Cancel { request_id: String },
+    Cancel {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Record a reference's answer to an ask
     Answer {
+        #[arg(value_parser = parse_name)]
         request_id: String,
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
@@ -472,6 +487,7 @@ strategic references rank last (saved for bigger deals).";
 #[command(after_help = MATCH_EXAMPLES)]
 pub struct MatchArgs {
     /// A stored request; or give the request's flags for an ad-hoc match (nothing stored)
+    #[arg(value_parser = parse_name)]
     pub request_id: Option<String>,
     #[command(flatten)]
     pub adhoc: RequestFields,
@@ -506,6 +522,7 @@ topics). Missing data is left out, never invented.";
 #[derive(Debug, Args)]
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
+    #[arg(value_parser = parse_name)]
     pub request_id: String,
     #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
@@ -733,6 +750,7 @@ pub enum FollowupsAction {
     /// check-in or gift; a recommitment for recommit), and nothing else
     Done {
         /// The follow-up's id, as `followups` lists it
+        #[arg(value_parser = parse_name)]
         id: String,
         /// When the touch happened (default: --as-of, or today)
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
@@ -748,6 +766,7 @@ pub enum FollowupsAction {
     },
     /// Move follow-up ID's due day to DATE
     Snooze {
+        #[arg(value_parser = parse_name)]
         id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
         until: NaiveDate,

@@ -247,6 +247,22 @@ const CASES: &[Case] = &[
         2,
         "control character",
     ),
+    case(
+        &[
+            "policy",
+            "set",
+            "sector.Banking",
+            "financial services\u{1b}[8m",
+        ],
+        2,
+        "control character",
+    ),
+    case(&["request", "show", "REQ-00001\r"], 2, "control character"),
+    case(
+        &["score", "--industry", "Bank\u{7f}ing"],
+        2,
+        "control character",
+    ),
     // request add with every field given and empty, or only blanks.
     case(
         &[
