@@ -184,18 +184,16 @@ fn valid_time(rest: &str) -> bool {
     hours_ok && valid_zone(&zone)
 }
 
-/// A time zone after a time: none, `Z`, `UTC`, `GMT`, or an offset `+HH:MM`, `+HHMM`, `+HH`
-/// (hours 0-14, minutes 0-59), optionally after `UTC`/`GMT`.
+/// A time zone after a time: none, `Z`, a name (`UTC`, `EST`, `Eastern Time`), an offset
+/// `+HH:MM`, `+HHMM`, `+HH` (hours 0-14, minutes 0-59), or a name then an offset
+/// (`GMT+02:00`). Only the numbers are checked: a zone's name is the CRM's business.
 fn valid_zone(zone: &str) -> bool {
     let zone = zone.trim();
-    if zone.is_empty() || zone == "Z" {
-        return true;
-    }
-    let offset = zone
-        .strip_prefix("UTC")
-        .or_else(|| zone.strip_prefix("GMT"))
-        .unwrap_or(zone)
-        .trim();
+    let name = zone
+        .bytes()
+        .take_while(|b| b.is_ascii_alphabetic() || *b == b' ')
+        .count();
+    let offset = zone[name..].trim();
     if offset.is_empty() {
         return true;
     }
@@ -551,6 +549,9 @@ mod tests {
             "3/31/2026 2:05 PM",
             "3/31/2026, 12:59 am",
             "2026-03-31 14:05 UTC",
+            "2026-03-31 14:05:09 EDT",
+            "2026-03-31 14:05 GMT+02:00",
+            "2026-03-31 14:05 Eastern Time",
         ] {
             assert_eq!(parse_date(good, None), Ok(date(2026, 3, 31)), "{good}");
         }
@@ -563,6 +564,7 @@ mod tests {
             "11/23/2026 0:05 AM",
             "2026-11-23T14:05+25:00",
             "2026-11-23T14:5",
+            "2026-11-23 14:05 +5:00",
         ] {
             let error = parse_date(bad, None).expect_err(bad);
             assert!(error.contains("time of day"), "{bad}: {error}");
