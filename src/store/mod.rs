@@ -229,38 +229,64 @@ pub fn file_size_limit() -> Option<u64> {
     None
 }
 
-/// Whether a failure is a write that found no room: a full disk or quota, or a file that
-/// hit the size limit (EFBIG), as the OS or SQLite reports it.
-fn is_out_of_room(error: &anyhow::Error) -> bool {
+/// What kind of write that found no room an error is, as the OS or SQLite reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NoRoom {
+    No,
+    /// SQLite's I/O error on a write, a truncation or the -shm file's growth: EFBIG under a
+    /// file-size limit, or a failing disk.
+    WriteFailed,
+    /// SQLITE_FULL: a write cut short, by a full disk or a file-size limit.
+    Cut,
+    /// EFBIG from the OS: a file-size limit.
+    TooLarge,
+    /// ENOSPC or EDQUOT from the OS.
+    Full,
+}
+
+fn no_room(error: &anyhow::Error) -> NoRoom {
     use rusqlite::ffi;
     use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
-    let no_room = |kind| matches!(kind, StorageFull | FileTooLarge | QuotaExceeded);
-    error.chain().any(|cause| {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            return no_room(io.kind());
-        }
-        // The CSV writer and serde_json wrap the I/O error in their own.
-        if let Some(e) = cause.downcast_ref::<csv::Error>() {
-            return matches!(e.kind(), csv::ErrorKind::Io(io) if no_room(io.kind()));
-        }
-        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
-            return e.io_error_kind().is_some_and(no_room);
-        }
-        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>()
-        {
-            // SQLite says SQLITE_FULL when a write is cut short, and an I/O error when the
-            // OS refuses the write, the growth of the -shm file or a truncation outright
-            // (EFBIG under a file-size limit).
-            return e.code == rusqlite::ErrorCode::DiskFull
-                || matches!(
+    let of = |kind| match kind {
+        StorageFull | QuotaExceeded => NoRoom::Full,
+        FileTooLarge => NoRoom::TooLarge,
+        _ => NoRoom::No,
+    };
+    error
+        .chain()
+        .map(|cause| {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                return of(io.kind());
+            }
+            // The CSV writer and serde_json wrap the I/O error in their own.
+            if let Some(e) = cause.downcast_ref::<csv::Error>() {
+                return match e.kind() {
+                    csv::ErrorKind::Io(io) => of(io.kind()),
+                    _ => NoRoom::No,
+                };
+            }
+            if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+                return e.io_error_kind().map_or(NoRoom::No, of);
+            }
+            if let Some(rusqlite::Error::SqliteFailure(e, _)) =
+                cause.downcast_ref::<rusqlite::Error>()
+            {
+                if e.code == rusqlite::ErrorCode::DiskFull {
+                    return NoRoom::Cut;
+                }
+                if matches!(
                     e.extended_code,
                     ffi::SQLITE_IOERR_WRITE
                         | ffi::SQLITE_IOERR_SHMSIZE
                         | ffi::SQLITE_IOERR_TRUNCATE
-                );
-        }
-        false
-    })
+                ) {
+                    return NoRoom::WriteFailed;
+                }
+            }
+            NoRoom::No
+        })
+        .max()
+        .unwrap_or(NoRoom::No)
 }
 
 /// Words for a failure: a write that found no room (a full disk, or a file-size limit hit)
@@ -272,19 +298,25 @@ pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
     if error.downcast_ref::<DiskWords>().is_some() {
         return error;
     }
-    if is_out_of_room(&error) {
-        let words = match (file_size_limit(), path) {
-            (Some(limit), _) => format!(
-                "a file could not grow: refprog runs under a file-size limit of {limit} bytes (ulimit -f); raise it (ulimit -f unlimited) or write somewhere else, then run the command again; nothing was changed"
+    let room = no_room(&error);
+    if room != NoRoom::No {
+        let disk = match path {
+            Some(path) => format!("the disk holding '{}'", path.display()),
+            None => "the disk".to_string(),
+        };
+        let again = "then run the command again; nothing was changed";
+        let words = match (room, file_size_limit()) {
+            (NoRoom::Full, _) => format!("{disk} is full: free some space, {again}"),
+            (_, Some(limit)) => format!(
+                "a file could not grow: refprog runs under a file-size limit of {limit} bytes (ulimit -f); raise it (ulimit -f unlimited) or write somewhere else, {again}"
             ),
-            (None, Some(path)) => format!(
-                "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
-                path.display()
+            (NoRoom::TooLarge, None) => format!(
+                "a file grew past the largest the file system allows: write somewhere else, {again}"
             ),
-            (None, None) => {
-                "the disk is full: free some space and run the command again; nothing was changed"
-                    .to_string()
-            }
+            (NoRoom::Cut, None) => format!("{disk} is full: free some space, {again}"),
+            _ => format!(
+                "writing to {disk} failed: it may be full, or failing; free some space or check the disk, {again}"
+            ),
         };
         return error.context(DiskWords(words));
     }
@@ -640,6 +672,51 @@ pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_without_room_is_worded_by_what_the_system_said() {
+        let sqlite = |extended: i32| {
+            anyhow::Error::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(extended),
+                None,
+            ))
+        };
+        let io = |kind| anyhow::Error::from(std::io::Error::from(kind));
+        let db = Path::new("/data/program.db");
+        let said = |error: anyhow::Error| format!("{:#}", explain(error, Some(db)));
+        let full = said(io(std::io::ErrorKind::StorageFull));
+        assert!(
+            full.starts_with("the disk holding '/data/program.db' is full"),
+            "{full}"
+        );
+        assert!(full.contains("nothing was changed"), "{full}");
+        // Said once, however many layers explain it.
+        let twice = format!(
+            "{:#}",
+            explain(explain(io(std::io::ErrorKind::StorageFull), None), Some(db))
+        );
+        assert_eq!(twice.matches("is full").count(), 1, "{twice}");
+        let limited = file_size_limit().is_some();
+        let too_large = said(io(std::io::ErrorKind::FileTooLarge));
+        let cut = said(sqlite(rusqlite::ffi::SQLITE_FULL));
+        let write = said(sqlite(rusqlite::ffi::SQLITE_IOERR_WRITE));
+        if limited {
+            for words in [&too_large, &cut, &write] {
+                assert!(words.contains("file-size limit of"), "{words}");
+            }
+        } else {
+            assert!(
+                too_large.contains("largest the file system allows"),
+                "{too_large}"
+            );
+            assert!(cut.contains("is full"), "{cut}");
+            assert!(write.contains("may be full, or failing"), "{write}");
+        }
+        // Other failures are left as they were.
+        let other = said(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(!other.contains("nothing was changed"), "{other}");
+        assert!(!said(io(std::io::ErrorKind::NotFound)).contains("disk"));
+    }
 
     #[test]
     fn day_numbers_order_as_the_dates_do() {
