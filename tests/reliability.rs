@@ -580,3 +580,84 @@ fn a_full_disk_or_file_limit_is_said_in_words_and_changes_nothing() {
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// Runs refprog as the owner of the database: as root (which ignores permissions, as the
+/// tests run in CI) the child drops to `nobody`, who owns the database file for the test.
+fn run_as_owner(work: &Workdir, args: &[&str]) -> util::Run {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_refprog"));
+    command
+        .current_dir(util::root())
+        .env("REFPROG_DB", &work.db)
+        .args(args)
+        .stdin(Stdio::null());
+    // SAFETY: geteuid (read before the fork) and only async-signal-safe calls in the child.
+    if unsafe { libc::geteuid() } == 0 {
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(NOBODY) != 0
+                    || libc::setuid(NOBODY) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let output = command.output().expect("run refprog");
+    util::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+const NOBODY: libc::uid_t = 65534;
+
+/// Issue 15 finding 6: a read-only folder is said as such (refprog needs to write the
+/// database and its -wal and -shm beside it), not as a damaged database, and nothing changes.
+#[test]
+fn a_read_only_folder_is_said_as_such_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = util::program();
+    let folder = work.db.parent().expect("folder").to_path_buf();
+    if unsafe { libc::geteuid() } == 0 {
+        for path in [&folder, &work.db] {
+            std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).expect("chown");
+        }
+    }
+    let before = work.db_bytes();
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    let says_read_only = |what: &str| {
+        for args in [
+            vec![
+                "--as-of",
+                "2026-11-23",
+                "log-call",
+                "c-health-cfo",
+                "--kind",
+                "call",
+            ],
+            vec!["--as-of", "2026-11-23", "roster", "list"],
+        ] {
+            let stderr = run_as_owner(&work, &args).fails(1);
+            assert!(
+                stderr.contains("(read-only, or not yours)") && !stderr.contains("panicked"),
+                "{what}, {args:?}: {stderr}"
+            );
+            assert!(
+                work.db_bytes() == before,
+                "{what}, {args:?} changed the database"
+            );
+        }
+    };
+    // The owner's own folder, made read-only: the -wal and -shm cannot be made. (A
+    // read-only database file of one's own is made 0600 again, as every database refprog
+    // opens; one of another user needs a second user, which this test does not assume.)
+    mode(&folder, 0o555);
+    says_read_only("a read-only folder");
+    mode(&folder, 0o700);
+}
