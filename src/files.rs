@@ -348,6 +348,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_dead_writers_temporary_files_are_swept_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = std::os::unix::process::parent_id();
+        let dead = i32::MAX as u32 - 1;
+        let names = [
+            format!(".out.csv.refprog-{dead}-0.tmp"),
+            format!(".out.csv.refprog-{dead}-3.tmp-journal"),
+            format!(".out.csv.refprog-{live}-0.tmp"),
+            format!(".other.csv.refprog-{dead}-0.tmp"),
+            format!(".out.csv.refprog-{dead}-0.tmpx"),
+        ];
+        for name in &names {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let target = dir.path().join("out.csv");
+        let mut file = OutputFile::create(
+            &target,
+            &Protected::default(),
+            Existing::Replace,
+            0o600,
+            "t",
+        )
+        .unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit().unwrap();
+        let left = |name: &str| dir.path().join(name).exists();
+        assert!(
+            !left(&names[0]) && !left(&names[1]),
+            "a dead writer's files stay"
+        );
+        assert!(left(&names[2]), "a live writer's file was removed");
+        assert!(
+            left(&names[3]) && left(&names[4]),
+            "files of another name were removed"
+        );
+    }
+
+    #[test]
     fn refuses_the_database_its_side_files_and_inputs() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("program.db");
