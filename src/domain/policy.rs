@@ -246,6 +246,22 @@ impl Policy {
     /// Sets one key from its text and checks the values still agree ([`Policy::bounds`]);
     /// the error says what would be accepted, and a refused value changes nothing.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        // A sector mapping names one of the built-in groups: a typo would otherwise make a
+        // group of its own, matching nothing. (Checked here, not on load, so a database
+        // holding an older mapping still opens.)
+        // Stored as the table spells it ('Technology' is 'technology'), or groups would
+        // not compare equal.
+        let mut text = text;
+        if key.starts_with(SECTOR_PREFIX) && !text.trim().is_empty() {
+            let Some(group) = crate::domain::segments::sector_group(text) else {
+                let names: Vec<&str> = crate::domain::segments::SECTOR_GROUPS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect();
+                return Err(format!("one of the sector groups: {}", names.join(", ")));
+            };
+            text = group;
+        }
         let before = self.clone();
         self.set_unchecked(key, text)?;
         self.bounds().inspect_err(|_| *self = before)
@@ -813,6 +829,19 @@ mod tests {
             Some("technology")
         );
         assert!(Policy::knows("sector.Anything"));
+        let mut named = Policy::default();
+        named
+            .set("sector.Qubits", " Technology ")
+            .expect("any case");
+        assert_eq!(named.get("sector.Qubits").as_deref(), Some("technology"));
+        let refused = named
+            .set("sector.Qubits", "nonsense-group")
+            .expect_err("no such group");
+        assert!(
+            refused.starts_with("one of the sector groups: healthcare"),
+            "{refused}"
+        );
+        assert_eq!(named.get("sector.Qubits").as_deref(), Some("technology"));
         assert!(!Policy::knows("sector."));
     }
 }
