@@ -238,7 +238,7 @@ pub struct ScoreArgs {
     pub label: Option<crate::domain::score::Label>,
 
     /// Only accounts in this industry (or sector group)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub industry: Option<String>,
 
     /// Only accounts with a composite score of at least this
@@ -251,15 +251,23 @@ pub struct ScoreArgs {
 }
 
 /// A name or text given on the command line: control characters other than tab (a line
-/// break, NUL, escape) are refused, so what is stored prints and exports as one cell.
+/// break, NUL, escape) are refused ([`crate::domain::one_line`]).
 fn parse_name(text: &str) -> Result<String, String> {
-    if text.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(format!(
-            "'{}' holds a control character (line break, NUL or escape): give the text on one line",
-            crate::domain::shown(text)
-        ));
-    }
+    crate::domain::one_line(text)?;
     Ok(text.to_string())
+}
+
+/// A name `request add` needs (prospect, industry, stage, rep, use case): on one line, and
+/// not blank, since a request without it cannot be matched or followed up.
+fn parse_required_name(text: &str) -> Result<String, String> {
+    crate::domain::one_line(text)?;
+    if text.trim().is_empty() {
+        return Err(
+            "a blank value: give the name (it is needed to match and follow up the request)"
+                .to_string(),
+        );
+    }
+    Ok(text.trim().to_string())
 }
 
 fn parse_points(text: &str) -> Result<f64, String> {
@@ -302,22 +310,26 @@ pub struct PolicyArgs {
 pub enum PolicyAction {
     /// Change one value (validated)
     Set {
+        #[arg(value_parser = parse_name)]
         key: String,
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = parse_name)]
         value: String,
     },
     /// Restore one value, or all of them, to the default
-    Reset { key: Option<String> },
+    Reset {
+        #[arg(value_parser = parse_name)]
+        key: Option<String>,
+    },
 }
 
 /// What a sales rep asks for; shared by `request add` and an ad-hoc `match`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RequestFields {
     /// The prospect company
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_parser = parse_required_name)]
     pub prospect: Option<String>,
     /// The prospect's industry (Salesforce or HubSpot label)
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_parser = parse_required_name)]
     pub industry: Option<String>,
     /// The prospect's employee count
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..))]
@@ -332,31 +344,31 @@ pub struct RequestFields {
     #[arg(long, value_name = "ARR", value_parser = parse_money)]
     pub deal_size: Option<i64>,
     /// The opportunity stage (e.g. Proposal)
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_parser = parse_required_name)]
     pub stage: Option<String>,
     /// The expected close date
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub close_date: Option<NaiveDate>,
     /// The sales rep asking
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_parser = parse_required_name)]
     pub rep: Option<String>,
     /// The role level wanted: c-level, vp, director, manager, individual
     #[arg(long, value_parser = parse_role_level)]
     pub role_level: Option<crate::domain::model::RoleLevel>,
     /// The use case the prospect cares about
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_parser = parse_required_name)]
     pub use_case: Option<String>,
     /// What the reference is asked to do (default call)
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<crate::domain::model::ActivityKind>,
     /// The prospect's key questions
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub questions: Option<String>,
     /// When the reference is needed by
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub needed_by: Option<NaiveDate>,
     /// Why now, and what else was tried (demo, case study, trial)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub justification: Option<String>,
     /// The CRM opportunity id
     #[arg(value_parser = crate::import::crm::id_arg, long)]
@@ -422,19 +434,30 @@ pub enum RequestAction {
         status: Option<crate::domain::model::RequestStatus>,
     },
     /// One request with its whole history
-    Show { request_id: String },
+    Show {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Approve a request (submitted -> qualified)
-    Approve { request_id: String },
+    Approve {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Decline a request, with the reason
     Decline {
+        #[arg(value_parser = parse_name)]
         request_id: String,
         #[arg(long, value_parser = parse_reason)]
         reason: String,
     },
     /// Cancel a request
-    Cancel { request_id: String },
+    Cancel {
+        #[arg(value_parser = parse_name)]
+        request_id: String,
+    },
     /// Record a reference's answer to an ask
     Answer {
+        #[arg(value_parser = parse_name)]
         request_id: String,
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
@@ -478,6 +501,7 @@ strategic references rank last (saved for bigger deals).";
 #[command(after_help = MATCH_EXAMPLES)]
 pub struct MatchArgs {
     /// A stored request; or give the request's flags for an ad-hoc match (nothing stored)
+    #[arg(value_parser = parse_name)]
     pub request_id: Option<String>,
     #[command(flatten)]
     pub adhoc: RequestFields,
@@ -512,6 +536,7 @@ topics). Missing data is left out, never invented.";
 #[derive(Debug, Args)]
 #[command(after_help = BRIEF_EXAMPLES)]
 pub struct BriefArgs {
+    #[arg(value_parser = parse_name)]
     pub request_id: String,
     #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
@@ -524,6 +549,7 @@ fn parse_tier(text: &str) -> Result<crate::domain::model::Tier, String> {
 
 /// A reason a person wrote: not empty, not only blanks.
 fn parse_reason(text: &str) -> Result<String, String> {
+    crate::domain::one_line(text)?;
     if text.trim().is_empty() {
         Err("a reason is required: say why, in words (it is kept)".to_string())
     } else {
@@ -556,7 +582,7 @@ pub struct LogCallArgs {
     #[arg(value_parser = crate::import::crm::id_arg)]
     pub contact_id: String,
     /// The request it was for (a reference activity on a request completes it)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub request: Option<String>,
     /// What they did
     #[arg(long, default_value = "call", value_parser = parse_kind)]
@@ -572,7 +598,7 @@ pub struct LogCallArgs {
     /// How the prospect rated it, 0-10
     #[arg(long, value_parser = parse_rating)]
     pub prospect_rating: Option<i64>,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub notes: Option<String>,
     /// Record it even if a limit refuses it, with this reason (shown in reports)
     #[arg(long = "override", value_name = "REASON", value_parser = parse_reason)]
@@ -618,13 +644,13 @@ pub enum RosterAction {
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
         /// Activities they are willing to do, separated by ',' or ';'
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         willing: Option<String>,
         /// Topics they are comfortable with
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         topics: Option<String>,
         /// Topics to avoid with them
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         avoid: Option<String>,
     },
     /// Change a reference's tier
@@ -652,7 +678,7 @@ pub enum RosterAction {
     OptOut {
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         reason: Option<String>,
     },
     /// Record the yearly recommitment
@@ -738,11 +764,12 @@ pub enum FollowupsAction {
     /// check-in or gift; a recommitment for recommit), and nothing else
     Done {
         /// The follow-up's id, as `followups` lists it
+        #[arg(value_parser = parse_name)]
         id: String,
         /// When the touch happened (default: --as-of, or today)
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
         date: Option<NaiveDate>,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         notes: Option<String>,
         /// How the reference rated the experience, 0-10 (feedback)
         #[arg(long, value_parser = parse_rating)]
@@ -753,6 +780,7 @@ pub enum FollowupsAction {
     },
     /// Move follow-up ID's due day to DATE
     Snooze {
+        #[arg(value_parser = parse_name)]
         id: String,
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
         until: NaiveDate,
@@ -890,10 +918,10 @@ pub enum ActivityAction {
     /// Activities up to --as-of, newest first
     List {
         /// Only this contact's (id, email or name)
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         contact: Option<String>,
         /// Only this request's
-        #[arg(long)]
+        #[arg(long, value_parser = parse_name)]
         request: Option<String>,
     },
     /// Change an activity (the flags of log-call), checked by the same rules

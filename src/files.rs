@@ -159,6 +159,7 @@ impl OutputFile {
             );
         }
         let name = target.file_name().unwrap_or_default().to_string_lossy();
+        sweep_stale(&folder, &name);
         let mut attempt = 0u32;
         let (temp, file) = loop {
             let temp = folder.join(format!(
@@ -251,17 +252,28 @@ impl OutputFile {
     }
 }
 
+impl OutputFile {
+    /// An error writing the file, naming it; its kind is kept (a full disk stays a full
+    /// disk for whoever words it).
+    fn named(&self, error: io::Error) -> io::Error {
+        io::Error::new(
+            error.kind(),
+            format!("cannot write '{}': {error}", self.target.display()),
+        )
+    }
+}
+
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.writer {
-            Some(w) => w.write(buf),
+            Some(w) => w.write(buf).map_err(|e| self.named(e)),
             None => Err(io::Error::other("the file was already committed")),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.writer {
-            Some(w) => w.flush(),
+            Some(w) => w.flush().map_err(|e| self.named(e)),
             None => Ok(()),
         }
     }
@@ -269,17 +281,109 @@ impl Write for OutputFile {
 
 impl Drop for OutputFile {
     fn drop(&mut self) {
-        // Not committed (an error, or a panic unwinding): leave nothing behind.
+        // Not committed (an error, or a panic unwinding): leave nothing behind, SQLite's
+        // side files of a backup's temporary file included.
         if self.writer.is_some() || self.temp.exists() {
             self.writer = None;
             let _ = std::fs::remove_file(&self.temp);
+            for suffix in SIDE_FILES {
+                let mut side = self.temp.as_os_str().to_os_string();
+                side.push(suffix);
+                let _ = std::fs::remove_file(side);
+            }
         }
+    }
+}
+
+/// What SQLite may leave beside a backup's temporary file.
+const SIDE_FILES: [&str; 3] = ["-journal", "-wal", "-shm"];
+
+/// Removes the temporary files an earlier refprog writing to the same target left when it
+/// was killed (`.NAME.refprog-PID-N.tmp` and SQLite's side files), if that process is gone.
+fn sweep_stale(folder: &Path, name: &str) {
+    let prefix = format!(".{name}.refprog-");
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, tail)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let ours = tail.split_once(".tmp").is_some_and(|(n, side)| {
+            n.bytes().all(|b| b.is_ascii_digit()) && (side.is_empty() || SIDE_FILES.contains(&side))
+        });
+        if ours && pid != std::process::id() && !alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id exists (when unsure, it does: nothing is removed).
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+        let sent = unsafe { libc::kill(pid, 0) };
+        sent == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_writers_temporary_files_are_swept_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = std::os::unix::process::parent_id();
+        let dead = i32::MAX as u32 - 1;
+        let names = [
+            format!(".out.csv.refprog-{dead}-0.tmp"),
+            format!(".out.csv.refprog-{dead}-3.tmp-journal"),
+            format!(".out.csv.refprog-{live}-0.tmp"),
+            format!(".other.csv.refprog-{dead}-0.tmp"),
+            format!(".out.csv.refprog-{dead}-0.tmpx"),
+        ];
+        for name in &names {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let target = dir.path().join("out.csv");
+        let mut file = OutputFile::create(
+            &target,
+            &Protected::default(),
+            Existing::Replace,
+            0o600,
+            "t",
+        )
+        .unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit().unwrap();
+        let left = |name: &str| dir.path().join(name).exists();
+        assert!(
+            !left(&names[0]) && !left(&names[1]),
+            "a dead writer's files stay"
+        );
+        assert!(left(&names[2]), "a live writer's file was removed");
+        assert!(
+            left(&names[3]) && left(&names[4]),
+            "files of another name were removed"
+        );
+    }
 
     #[test]
     fn refuses_the_database_its_side_files_and_inputs() {

@@ -75,14 +75,52 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(_) | Command::Demo(_) => store::Create::Yes,
         _ => store::Create::No,
     };
+    // A database this command creates is removed again if the command fails (a failed
+    // command changes nothing), with the folders made for it.
+    let folders = missing_folders(&path);
     let mut store = Store::open(&path, create)?;
+    let result = run_on(&cli, &mut store, &mut out);
+    if result.is_err() && store.created() {
+        drop(store);
+        remove_created(&path, &folders);
+    }
+    result
+}
+
+/// The folders above `path` that do not exist yet, nearest first.
+fn missing_folders(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .filter(|p| !p.as_os_str().is_empty())
+        .take_while(|p| std::fs::symlink_metadata(p).is_err())
+        .map(std::path::Path::to_path_buf)
+        .collect()
+}
+
+/// Removes a database a failed command created, its side files, and the folders made for
+/// it (only if they are empty).
+fn remove_created(path: &std::path::Path, folders: &[std::path::PathBuf]) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    for folder in folders {
+        if std::fs::remove_dir(folder).is_err() {
+            break;
+        }
+    }
+}
+
+/// Runs the command on the opened store.
+fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
     // Commands that only read see one committed state from start to end, whatever is
     // written meanwhile; the analyses get one more connection on the same state.
     use cli::{RequestAction, RosterAction};
     match &cli.command {
-        Command::Score(_) | Command::Report(_) | Command::Followups(_) => {
-            store.begin_snapshot(1)?
-        }
+        Command::Score(_)
+        | Command::Report(_)
+        | Command::Followups(_)
+        | Command::Review(_)
+        | Command::Digest(_) => store.begin_snapshot(1)?,
         Command::Roster(args) if matches!(args.action, RosterAction::List { .. }) => {
             store.begin_snapshot(1)?
         }
@@ -101,7 +139,7 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let today = today_or(cli.as_of);
-    if let Some(command) = by_hand(&cli) {
+    if let Some(command) = by_hand(cli) {
         store.record_changes(store::history::Recording::new(
             command,
             command_line(),
@@ -109,24 +147,24 @@ pub fn run(cli: Cli) -> Result<()> {
         ));
     }
     match &cli.command {
-        Command::Import(args) => commands::import::run(args, &mut store, &mut out, today)?,
-        Command::Export(args) => commands::export::run(args, &mut store, &mut out, today)?,
-        Command::Score(args) => commands::score::run(args, &mut store, &mut out, today)?,
-        Command::Policy(args) => commands::policy::run(args, &mut store, &mut out, today)?,
-        Command::Request(args) => commands::request::run(args, &mut store, &mut out, today)?,
-        Command::Match(args) => commands::matching::run(args, &mut store, &mut out, today)?,
-        Command::Brief(args) => commands::brief::run(args, &mut store, &mut out, today)?,
-        Command::LogCall(args) => commands::log_call::run(args, &mut store, &mut out, today)?,
-        Command::Roster(args) => commands::roster::run(args, &mut store, &mut out, today)?,
-        Command::Followups(args) => commands::followups::run(args, &mut store, &mut out, today)?,
-        Command::Report(args) => report::run(args, &mut store, &mut out, today)?,
-        Command::Demo(args) => commands::demo::run(args, &mut store, &mut out, today)?,
-        Command::Backup(args) => commands::backup::run(args, &mut store, &mut out, today)?,
-        Command::Status(_) => commands::status::run(&mut store, &mut out, today)?,
-        Command::Activity(args) => commands::activity::run(args, &mut store, &mut out, today)?,
-        Command::Undo(args) => commands::undo::run(args, &mut store, &mut out, today)?,
-        Command::Review(args) => commands::review::run(args, &mut store, &mut out, today)?,
-        Command::Digest(args) => commands::digest::run(args, &mut store, &mut out, today)?,
+        Command::Import(args) => commands::import::run(args, store, out, today)?,
+        Command::Export(args) => commands::export::run(args, store, out, today)?,
+        Command::Score(args) => commands::score::run(args, store, out, today)?,
+        Command::Policy(args) => commands::policy::run(args, store, out, today)?,
+        Command::Request(args) => commands::request::run(args, store, out, today)?,
+        Command::Match(args) => commands::matching::run(args, store, out, today)?,
+        Command::Brief(args) => commands::brief::run(args, store, out, today)?,
+        Command::LogCall(args) => commands::log_call::run(args, store, out, today)?,
+        Command::Roster(args) => commands::roster::run(args, store, out, today)?,
+        Command::Followups(args) => commands::followups::run(args, store, out, today)?,
+        Command::Report(args) => report::run(args, store, out, today)?,
+        Command::Demo(args) => commands::demo::run(args, store, out, today)?,
+        Command::Backup(args) => commands::backup::run(args, store, out, today)?,
+        Command::Status(_) => commands::status::run(store, out, today)?,
+        Command::Activity(args) => commands::activity::run(args, store, out, today)?,
+        Command::Undo(args) => commands::undo::run(args, store, out, today)?,
+        Command::Review(args) => commands::review::run(args, store, out, today)?,
+        Command::Digest(args) => commands::digest::run(args, store, out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
     out.finish()

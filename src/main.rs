@@ -5,6 +5,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Under a file-size limit (ulimit -f), a write past it raises SIGXFSZ, which kills the
+    // process without a word; ignored, the write fails with EFBIG, refprog rolls back and
+    // says what happened.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = match refprog::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -25,6 +33,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
+            let error = refprog::store::explain(error, None);
             eprintln!("refprog: {error:#}");
             if error.downcast_ref::<refprog::UsageError>().is_some() {
                 ExitCode::from(2)

@@ -174,6 +174,146 @@ const CASES: &[Case] = &[
         2,
         "control character",
     ),
+    // Control characters in any other text given on the command line (issue 15, item 3):
+    // one check (domain::one_line) for names, notes, reasons, --override and ids.
+    case(
+        &[
+            "log-call",
+            "c-health-cfo",
+            "--notes",
+            "went well\n=cmd|' /C calc'!A0",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "roster",
+            "opt-out",
+            "c-health-cfo",
+            "--reason",
+            "moved\u{1b}[2J",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "roster",
+            "enroll",
+            "c-health-cfo",
+            "--tier",
+            "standard",
+            "--topics",
+            "a\rb",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &["roster", "show", "c-health\u{7}-cfo"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "decline", "REQ-00001", "--reason", "no\nfit"],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "match",
+            "REQ-00001",
+            "--ask",
+            "c-health-cfo",
+            "--override",
+            "vp said ok\u{8}\u{8}",
+        ],
+        2,
+        "control character",
+    ),
+    case(
+        &["followups", "done", "F-1", "--notes", "line\u{b}tab"],
+        2,
+        "control character",
+    ),
+    case(
+        &["activity", "list", "--contact", "Ann\u{0c}Lee"],
+        2,
+        "control character",
+    ),
+    case(
+        &["request", "add", "--questions", "q1\nq2", "--prospect", "X"],
+        2,
+        "control character",
+    ),
+    case(
+        &[
+            "policy",
+            "set",
+            "sector.Banking",
+            "financial services\u{1b}[8m",
+        ],
+        2,
+        "control character",
+    ),
+    case(&["request", "show", "REQ-00001\r"], 2, "control character"),
+    case(
+        &["score", "--industry", "Bank\u{7f}ing"],
+        2,
+        "control character",
+    ),
+    // request add with every field given and empty, or only blanks.
+    case(
+        &[
+            "request",
+            "add",
+            "--prospect",
+            "",
+            "--industry",
+            "",
+            "--employees",
+            "",
+            "--deal-size",
+            "",
+            "--stage",
+            "",
+            "--rep",
+            "",
+            "--use-case",
+            "",
+        ],
+        2,
+        "invalid value",
+    ),
+    case(
+        &[
+            "request",
+            "add",
+            "--prospect",
+            " ",
+            "--industry",
+            " ",
+            "--employees",
+            "10",
+            "--deal-size",
+            "100000",
+            "--stage",
+            " ",
+            "--rep",
+            " ",
+            "--use-case",
+            " ",
+        ],
+        2,
+        "a blank value",
+    ),
+    // Policy: a sector group that does not exist.
+    case(
+        &["policy", "set", "sector.Banking", "nonsense-group"],
+        1,
+        "one of the sector groups: healthcare",
+    ),
     // Policy values.
     case(&["policy", "set", "gap.min_days", "0"], 1, "from 1 to 3650"),
     case(
@@ -340,6 +480,23 @@ const CASES: &[Case] = &[
         &["import", "accounts", "{dir}/in.csv"],
         "\u{0}\u{0}\u{0}\u{0}binary\u{1}\u{2}",
         "",
+    ),
+    // A time of day that cannot be, in a CRM date-time cell.
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,name,customer_since\nA-1,Acme,2026-11-23T25:61:00Z\n",
+        "'25:61:00Z' is not",
+    ),
+    import(
+        &["import", "activities", "{dir}/in.csv"],
+        "activity_id,contact_id,kind,date\nX-1,c-health-cfo,call,11/23/2026 13:05 PM\n",
+        "time of day",
+    ),
+    // A NUL in the name of a column refprog reads (in an ignored one it is fine, issue 18).
+    import(
+        &["import", "accounts", "{dir}/in.csv"],
+        "account_id,na\u{0}me\nA-1,Acme\n",
+        "control character in its name",
     ),
     import(
         &["import", "accounts", "{dir}/nothing-here.csv"],
@@ -529,4 +686,89 @@ fn a_far_future_date_already_stored_panics_nothing() {
             run.stderr
         );
     }
+}
+
+/// Issue 15, item 5: amounts near the largest import accepts (92,233,720,368,547,758) and
+/// employee counts near i64's end, summed by the reports, panicked with an overflow
+/// (coverage, impact, and the review page and digest that read them). Sums are now wide or
+/// saturating: every command that adds them up exits 0.
+#[test]
+fn amounts_and_counts_near_the_largest_never_overflow() {
+    let work = util::program();
+    let header = std::fs::read_to_string(util::root().join("fixtures/program/opportunities.csv"))
+        .expect("fixture");
+    let header = header.lines().next().expect("header");
+    let mut text = format!("{header}\n");
+    for (i, (stage, close, status)) in [
+        ("Negotiation", "2026-12-15", "open"),
+        ("Negotiation", "2026-12-16", "open"),
+        ("Closed Won", "2026-10-16", "won"),
+        ("Closed Won", "2026-10-17", "won"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "O-BIG-{i},Big deal {i},Acme Clinics,Healthcare,999999999999999999,United States,Illinois,Claims automation,\"92,000,000,000,000,000\",{stage},2026-08-01,{close},{status},Jordan Blake\n"
+        ));
+    }
+    let file = work.write("big.csv", &text);
+    work.run(&[
+        "--quiet",
+        "import",
+        "opportunities",
+        file.to_str().expect("path"),
+    ])
+    .ok();
+    let html = work.path("review.html");
+    for args in [
+        vec!["report", "coverage"],
+        vec!["report", "impact"],
+        vec!["report", "capacity"],
+        vec!["report", "health"],
+        vec!["score"],
+        vec!["digest"],
+        vec!["status"],
+        vec!["review", "--html", html.to_str().expect("path")],
+        vec![
+            "match",
+            "--industry",
+            "Healthcare",
+            "--employees",
+            "999999999999999999",
+            "--deal-size",
+            "92000000000000000",
+        ],
+    ] {
+        let mut all = vec!["--as-of", "2026-11-23"];
+        all.extend(&args);
+        let run = work.run(&all);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+}
+
+/// Issue 15, item 5: a re-import marks the stored rows it touched in a bit set indexed by
+/// rowid; a rowid another tool wrote (2^62, or negative) made it allocate without end.
+#[test]
+fn a_rowid_set_by_another_tool_does_not_break_a_reimport() {
+    let work = Workdir::new();
+    let file = work.write(
+        "accounts.csv",
+        "account_id,name,nps\nA-1,Acme,9\nA-2,Beta,8\nA-3,Gamma,7\n",
+    );
+    let path = file.to_str().expect("path");
+    work.run(&["--quiet", "import", "accounts", path]).ok();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute_batch(
+        "UPDATE accounts SET id = 4611686018427387904 WHERE account_id = 'A-1';
+         UPDATE accounts SET id = -5 WHERE account_id = 'A-2';",
+    )
+    .expect("another tool's rowids");
+    drop(conn);
+    let before = work.run(&["export", "accounts"]).ok();
+    let run = work.run(&["import", "accounts", path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("3 unchanged"), "{}", run.stderr);
+    assert_eq!(work.run(&["export", "accounts"]).ok(), before);
 }

@@ -577,3 +577,55 @@ fn rejects_take_any_shape_of_row_are_formula_safe_and_never_overwrite_the_databa
         "a dry run with --rejects writes the rejects file"
     );
 }
+
+/// A failed command changes nothing: a first import that fails leaves no database behind,
+/// nor the folders made for it; a database or an empty file that was there stays.
+#[test]
+fn a_failed_first_import_leaves_no_database_behind() {
+    let work = Workdir::new();
+    let bad = work.path("bad.csv");
+    std::fs::write(&bad, "account_id,name,employees\nA-1,Acme,lots\n").expect("write");
+    let nested = work.path("new/folder/program.db");
+    let nested_text = nested.to_str().expect("path");
+    let stderr = work
+        .run(&[
+            "--db",
+            nested_text,
+            "import",
+            "accounts",
+            bad.to_str().expect("path"),
+        ])
+        .fails(1);
+    assert!(stderr.contains("lots"), "{stderr}");
+    assert!(!nested.exists(), "the failed import left a database");
+    assert!(
+        !work.path("new").exists(),
+        "the failed import left its folders"
+    );
+    for suffix in ["-wal", "-shm", "-journal"] {
+        assert!(
+            !work
+                .path(&format!("new/folder/program.db{suffix}"))
+                .exists()
+        );
+    }
+    // An empty file given as --db was there before: it stays (made 0600), empty.
+    let empty = work.path("empty.db");
+    std::fs::write(&empty, "").expect("write");
+    work.run(&[
+        "--db",
+        empty.to_str().expect("path"),
+        "import",
+        "accounts",
+        bad.to_str().expect("path"),
+    ])
+    .fails(1);
+    assert!(empty.exists(), "a file that was there was removed");
+    // A database that was there keeps its rows.
+    work.import("accounts", "account_id,name\nA-0,Zero\n");
+    work.run(&["import", "accounts", bad.to_str().expect("path")])
+        .fails(1);
+    assert!(work.db.exists());
+    let csv = work.run(&["export", "accounts"]).ok();
+    assert!(csv.contains("A-0,Zero"), "{csv}");
+}

@@ -377,10 +377,287 @@ fn a_killed_backup_leaves_nothing_and_a_retry_works() {
     assert!(killed > 0, "no backup was killed half-way");
     work.run(&["backup", target.to_str().expect("path")]).ok();
     assert_eq!(integrity(&target), "ok");
+    // The killed backups' temporary files (and SQLite's journals beside them) are swept by
+    // the next backup to the same target, their processes being gone.
+    let left: Vec<String> = std::fs::read_dir(work.path(""))
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".copy.db.refprog-"))
+        .collect();
+    assert!(left.is_empty(), "left beside the backup: {left:?}");
     let copy = Workdir::new();
     std::fs::copy(&target, &copy.db).expect("copy");
     assert_eq!(
         copy.run(&["export", "accounts"]).ok(),
         work.run(&["export", "accounts"]).ok()
     );
+}
+
+/// The soak (bench/soak) once reported torn utilization reports and killed backups that
+/// left empty databases, which the code no longer did: it ran target/release/refprog,
+/// built hours before the snapshot and backup fixes, whenever one existed. Now it refuses
+/// a binary older than the sources, and with a fresh one finds nothing torn or empty.
+#[test]
+fn the_soak_refuses_a_stale_binary_and_finds_nothing_with_a_fresh_one() {
+    let work = Workdir::new();
+    let soak = util::root().join("bench/soak");
+    let fresh = env!("CARGO_BIN_EXE_refprog");
+    let stale = work.path("refprog-old");
+    std::fs::copy(fresh, &stale).expect("copy the binary");
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .expect("open")
+        .set_modified(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(86_400))
+        .expect("age the copy");
+    let run = |binary: &std::path::Path, minutes: &str| {
+        Command::new("python3")
+            .arg(&soak)
+            .args(["1", minutes])
+            .arg(binary)
+            .env("SOAK_ACCOUNTS", "3000")
+            .env_remove("SOAK_ANY_BINARY")
+            .output()
+            .expect("python3 runs bench/soak")
+    };
+    let refused = run(&stale, "0.05");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains("is older than the sources"),
+        "stderr: {stderr}"
+    );
+    let soaked = run(std::path::Path::new(fresh), "0.1");
+    let stdout = String::from_utf8_lossy(&soaked.stdout);
+    assert!(
+        soaked.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&soaked.stderr)
+    );
+    for line in ["trials survived: 1 of 1", "failures: 0", "torn reports: 0"] {
+        assert!(stdout.contains(line), "no '{line}' in:\n{stdout}");
+    }
+}
+
+/// Runs refprog with its files limited to `limit` bytes (RLIMIT_FSIZE, `ulimit -f`): a
+/// write past it fails with EFBIG, as on a full disk, without needing one. SIGXFSZ is left
+/// at its default (which kills): refprog must ignore it itself.
+fn run_with_file_limit(work: &Workdir, limit: u64, args: &[&str]) -> util::Run {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_refprog"));
+    command
+        .current_dir(util::root())
+        .env("REFPROG_DB", &work.db)
+        .args(args)
+        .stdin(Stdio::null());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let rlimit = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let output = command.output().expect("run refprog");
+    util::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Issue 15, item 4: a write that finds no room (a full disk; here a file-size limit) in an
+/// import, a backup or an `--out` file says so in words, exits 1 and leaves the database
+/// and the target as they were.
+#[test]
+fn a_full_disk_or_file_limit_is_said_in_words_and_changes_nothing() {
+    let work = Workdir::new();
+    let base = accounts_file(&work, "base.csv", 3_000, "F");
+    work.run(&[
+        "--quiet",
+        "import",
+        "accounts",
+        base.to_str().expect("path"),
+    ])
+    .ok();
+    let db_size = std::fs::metadata(&work.db).expect("db").len();
+    let before = work.db_bytes();
+    let exported = work.run(&["export", "accounts"]).ok();
+    let unchanged = |what: &str| {
+        assert!(work.db_bytes() == before, "{what} changed the database");
+        assert_eq!(work.run(&["export", "accounts"]).ok(), exported, "{what}");
+        assert_eq!(integrity(&work.db), "ok", "{what}");
+    };
+    let says_the_limit = |run: util::Run, what: &str| {
+        let stderr = run.fails(1);
+        assert!(
+            stderr.contains("file-size limit") && stderr.contains("nothing was changed"),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    };
+
+    // An import: under a small limit its staging file (in TMPDIR) cannot grow; under a
+    // larger one, the staging fits and its writes to the database (the WAL) cannot; under
+    // a large one it succeeds. The limits between are searched for the middle case; both
+    // failures must be worded and change nothing.
+    let more = accounts_file(&work, "more.csv", 3_000, "G");
+    let import = [
+        "--quiet",
+        "import",
+        "accounts",
+        more.to_str().expect("path"),
+    ];
+    let (mut low, mut high) = (16_384u64, 64 * db_size);
+    let mut database_full = false;
+    while high - low > 1_024 {
+        let limit = (low + high) / 2;
+        let run = run_with_file_limit(&work, limit, &import);
+        if run.code == 0 {
+            // Undo the success; the search goes on below it.
+            std::fs::write(&work.db, &before).expect("restore");
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{side}", work.db.display()));
+            }
+            high = limit;
+            continue;
+        }
+        let staging = run.stderr.contains("temporary file");
+        says_the_limit(run, &format!("import under {limit} bytes"));
+        unchanged("the import");
+        if staging {
+            low = limit;
+        } else {
+            database_full = true;
+            break;
+        }
+    }
+    assert!(
+        database_full,
+        "no limit between {low} and {high} bytes let the import stage its rows but not write them"
+    );
+
+    // A backup larger than the limit: nothing at the target, no temporary file left.
+    let target = work.path("copy.db");
+    says_the_limit(
+        run_with_file_limit(
+            &work,
+            db_size / 2,
+            &["backup", target.to_str().expect("path")],
+        ),
+        "backup",
+    );
+    assert!(!target.exists(), "a failed backup left {target:?}");
+    unchanged("the backup");
+
+    // An --out file larger than the limit: the file already there keeps its contents.
+    let out = work.write("accounts.csv", "the report of last week\n");
+    says_the_limit(
+        run_with_file_limit(
+            &work,
+            (exported.len() / 2) as u64,
+            &["export", "accounts", "--out", out.to_str().expect("path")],
+        ),
+        "--out",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "the report of last week\n"
+    );
+    unchanged("the export");
+    let left: Vec<_> = std::fs::read_dir(work.path(""))
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// Runs refprog as the owner of the database: as root (which ignores permissions, as the
+/// tests run in CI) the child drops to `nobody`, who owns the database file for the test.
+fn run_as_owner(work: &Workdir, args: &[&str]) -> util::Run {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_refprog"));
+    command
+        .current_dir(util::root())
+        .env("REFPROG_DB", &work.db)
+        .args(args)
+        .stdin(Stdio::null());
+    // SAFETY: geteuid (read before the fork) and only async-signal-safe calls in the child.
+    if unsafe { libc::geteuid() } == 0 {
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(NOBODY) != 0
+                    || libc::setuid(NOBODY) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let output = command.output().expect("run refprog");
+    util::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+const NOBODY: libc::uid_t = 65534;
+
+/// Issue 15 finding 6: a read-only folder is said as such (refprog needs to write the
+/// database and its -wal and -shm beside it), not as a damaged database, and nothing changes.
+#[test]
+fn a_read_only_folder_is_said_as_such_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = util::program();
+    let folder = work.db.parent().expect("folder").to_path_buf();
+    if unsafe { libc::geteuid() } == 0 {
+        for path in [&folder, &work.db] {
+            std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).expect("chown");
+        }
+    }
+    let before = work.db_bytes();
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    let says_read_only = |what: &str| {
+        for args in [
+            vec![
+                "--as-of",
+                "2026-11-23",
+                "log-call",
+                "c-health-cfo",
+                "--kind",
+                "call",
+            ],
+            vec!["--as-of", "2026-11-23", "roster", "list"],
+        ] {
+            let stderr = run_as_owner(&work, &args).fails(1);
+            assert!(
+                stderr.contains("(read-only, or not yours)") && !stderr.contains("panicked"),
+                "{what}, {args:?}: {stderr}"
+            );
+            assert!(
+                work.db_bytes() == before,
+                "{what}, {args:?} changed the database"
+            );
+        }
+    };
+    // The owner's own folder, made read-only: the -wal and -shm cannot be made. (A
+    // read-only database file of one's own is made 0600 again, as every database refprog
+    // opens; one of another user needs a second user, which this test does not assume.)
+    mode(&folder, 0o555);
+    says_read_only("a read-only folder");
+    mode(&folder, 0o700);
 }

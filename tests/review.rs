@@ -488,3 +488,158 @@ fn roster_show_draws_a_year_of_activity_as_a_sparkline() {
         "{value} (expected {total})"
     );
 }
+
+/// The rows of the page's "Top references of SINCE to UNTIL" table: (reference, in the
+/// period, last 90 days).
+fn top_rows(html: &str, since: &str, until: &str) -> Vec<(String, i64, i64)> {
+    let heading = format!("<h3>Top references of {since} to {until}</h3>");
+    let start = html
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no heading '{heading}' on the page"));
+    let rest = &html[start..];
+    let table = &rest[..rest.find("</table>").expect("the top table")];
+    table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .split("</td>")
+                .filter_map(|c| c.rsplit_once('>').map(|(_, text)| text))
+                .collect();
+            let number = |i: usize| cells[i].parse::<i64>().expect("a count");
+            (cells[0].to_string(), number(3), number(4))
+        })
+        .collect()
+}
+
+/// Issue 17: "Top references of the period" counted the last 90 days whatever the period.
+#[test]
+fn the_top_references_are_those_of_the_page_s_period() {
+    let work = demo();
+    // The default period is the limit window (90 days): the two counts are the same rule.
+    let default = top_rows(&page(&work, &[]), "2026-08-26", AS_OF);
+    assert!(!default.is_empty(), "the demo has busy references");
+    for (name, period, last_90) in &default {
+        assert_eq!(
+            period, last_90,
+            "{name}: the 90-day period and the window differ"
+        );
+    }
+    // A month: counted in the month, never more than in the 90 days around it.
+    let month = top_rows(&page(&work, &["--period", "30d"]), "2026-10-25", AS_OF);
+    assert!(
+        !month.is_empty(),
+        "nobody busy in the last 30 days of the demo"
+    );
+    for (name, period, last_90) in &month {
+        assert!(
+            period <= last_90,
+            "{name}: {period} in 30 days, {last_90} in 90"
+        );
+        assert!(*period > 0, "{name} is listed with nothing in the period");
+    }
+    assert!(
+        month.iter().any(|(_, period, last_90)| period < last_90),
+        "the month's counts are the 90 days': {month:?}"
+    );
+    // A period before the demo's activity has nobody to list, and says so.
+    let early = page(&work, &["--period", "2020-01-01..2020-03-31"]);
+    assert!(
+        early.contains("No reference did anything between 2020-01-01 and 2020-03-31"),
+        "no note for an empty period"
+    );
+}
+
+/// Issue 17: `report utilization --wide` draws each reference's last 12 months with the
+/// sparkline `roster show` draws; CSV and JSON keep their columns (the cron contract).
+#[test]
+fn utilization_wide_draws_each_reference_s_year_as_roster_show_does() {
+    let work = demo();
+    let wide = work
+        .run(&["--as-of", AS_OF, "report", "utilization", "--wide"])
+        .ok();
+    let header = wide.lines().next().expect("a header");
+    assert!(header.contains("last_12_months"), "{header}");
+    let narrow = work.run(&["--as-of", AS_OF, "report", "utilization"]).ok();
+    assert!(!narrow.contains("last_12_months"), "{narrow}");
+    let csv = work
+        .run(&["--as-of", AS_OF, "--format", "csv", "report", "utilization"])
+        .ok();
+    assert!(!csv.contains("last_12_months"), "{csv}");
+    let marks_of = |text: &str| -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .filter(|w| w.chars().count() == 12 && w.chars().all(|c| "·▁▂▃▄▅▆▇█".contains(c)))
+            .map(str::to_string)
+            .collect()
+    };
+    for contact in ["D-C00000", "D-C00080", "D-C00010"] {
+        let row = wide
+            .lines()
+            .find(|l| l.starts_with(contact))
+            .unwrap_or_else(|| panic!("no row {contact} in\n{wide}"));
+        let shown = work
+            .run(&[
+                "--as-of", AS_OF, "--format", "csv", "roster", "show", contact,
+            ])
+            .ok();
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with("last 12 months,"))
+            .unwrap_or_else(|| panic!("no sparkline in\n{shown}"));
+        assert_eq!(marks_of(row), marks_of(line), "{contact}: {row} / {line}");
+        assert_eq!(marks_of(row).len(), 1, "{row}");
+    }
+    // The busiest reference's year is not blank.
+    let busy = wide
+        .lines()
+        .find(|l| l.starts_with("D-C00000"))
+        .expect("row");
+    assert!(marks_of(busy)[0].chars().any(|c| c != '·'), "{busy}");
+}
+
+/// Issue 17: the care section counts the follow-ups by their kind (the kind that opened
+/// them, not their wording): per kind, the digest's "N due, M overdue" equals the rows of
+/// `followups --all` and `followups --stale` whose id names that kind.
+#[test]
+fn care_counts_by_kind_equal_the_follow_ups_list() {
+    let work = demo();
+    let words = [
+        ("thank-you", "thank the reference"),
+        ("feedback", "reference's feedback"),
+        ("prospect-feedback", "prospect's feedback"),
+        ("loop-closed", "close the loop"),
+        ("check-in", "quarterly check-in"),
+        ("appreciation", "recognition"),
+        ("recommit", "recommitment"),
+        ("break-ends", "break ends"),
+    ];
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for list in ["--all", "--stale"] {
+        for row in json(&work, &["followups", list]) {
+            let due = cell(&row, "due");
+            if due.as_str() > AS_OF {
+                continue;
+            }
+            let id = cell(&row, "id");
+            let kind = id.split(':').next().unwrap_or_default().to_string();
+            let (_, label) = words
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .unwrap_or_else(|| panic!("follow-up {id} of no known kind"));
+            let entry = counts.entry(label).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(due.as_str() < AS_OF);
+        }
+    }
+    assert!(counts.len() >= 3, "the demo owes several kinds: {counts:?}");
+    let digest = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    for (label, (due, overdue)) in &counts {
+        let line = format!("  - {label}: {due} due, {overdue} overdue");
+        assert!(digest.contains(&line), "no '{line}' in\n{digest}");
+    }
+    let listed = digest
+        .lines()
+        .filter(|l| l.contains(" due, ") && l.ends_with(" overdue"))
+        .count();
+    assert_eq!(listed, counts.len(), "{digest}");
+}

@@ -279,35 +279,43 @@ fn explain_of_one_account_agrees_with_the_full_score() {
         .run(&["--as-of", AS_OF, "score", "--format", "csv"])
         .ok();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+    };
     let mut seen = 0;
     for row in reader.records() {
         let row = row.expect("csv row");
+        let account = &row[column("account_id")];
         let json = work
             .run(&[
                 "--as-of",
                 AS_OF,
                 "score",
                 "--explain",
-                &row[0],
+                account,
                 "--format",
                 "json",
             ])
             .ok();
         let one: serde_json::Value = serde_json::from_str(&json).expect("json");
-        assert_eq!(one["label"], row[9], "{}", &row[0]);
+        assert_eq!(one["label"], row[column("label")], "{account}");
         assert_eq!(
             one["composite"].as_f64().unwrap().to_string(),
-            row[8].to_string(),
-            "{}",
-            &row[0]
+            row[column("composite")].to_string(),
+            "{account}"
         );
-        assert_eq!(one["reason"], row[11], "{}", &row[0]);
-        assert_eq!(
-            one["best_contact"].as_str().unwrap_or(""),
-            &row[10],
-            "{}",
-            &row[0]
-        );
+        assert_eq!(one["reason"], row[column("reason")], "{account}");
+        for field in ["best_contact_id", "best_contact"] {
+            assert_eq!(
+                one[field].as_str().unwrap_or(""),
+                &row[column(field)],
+                "{account} {field}"
+            );
+        }
         seen += 1;
     }
     assert!(seen >= 5, "the fixture program scores several accounts");

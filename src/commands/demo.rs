@@ -629,7 +629,7 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     })?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(format!(
-        "{} accounts, {} contacts ({} enrolled references), {} opportunities, {} requests, {} activities",
+        "{} accounts, {} contacts ({} enrolled references),\n{} opportunities, {} requests, {} activities",
         accounts.len(),
         contacts.len(),
         references.len(),

@@ -10,6 +10,6 @@ use crate::review;
 use crate::store::Store;
 
 pub fn run(args: &DigestArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let gathered = review::gather(store, today, &args.period)?;
+    let gathered = review::gather(store, today, &args.period, review::Audience::Digest)?;
     out.text(&review::text::digest(&gathered, args.markdown))
 }

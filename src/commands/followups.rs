@@ -11,8 +11,9 @@ use crate::stamp;
 use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
 
-/// Every open follow-up as of `today`, snoozes applied.
-fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
+/// Every open follow-up as of `today`, snoozes applied (the review's care section reads
+/// the same list).
+pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
     let members: Vec<followups::Member> = roster::members(store)?
         .iter()
         .map(|m| m.as_member())

@@ -14,7 +14,7 @@ use crate::review;
 use crate::store::Store;
 
 pub fn run(args: &ReviewArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let gathered = review::gather(store, today, &args.period)?;
+    let gathered = review::gather(store, today, &args.period, review::Audience::Page)?;
     let page = review::html::page(&gathered);
     let protected = Protected::database(store.path());
     let mut file = OutputFile::create(
@@ -37,6 +37,9 @@ pub fn run(args: &ReviewArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     if args.open {
         open(&args.html, out);
     }
+    // Not freed: the process ends next, and freeing the reports' rows one by one costs
+    // more than writing the page (see the utilization report).
+    std::mem::forget(gathered);
     Ok(())
 }
 

@@ -460,7 +460,7 @@ fn show(
             Cell::from(d.date.to_string()),
             Cell::from(d.activity_id.as_str()),
             Cell::from(d.kind.as_str()),
-            Cell::from(d.request_id.clone()),
+            Cell::from(d.request_id.as_deref()),
         ])?;
     }
     rows.finish()?;
@@ -487,8 +487,14 @@ fn activity_by_month(dates: &[NaiveDate], today: NaiveDate) -> String {
     let counts = crate::domain::metrics::monthly_counts(dates, today, 12);
     format!(
         "{} {} activities (a month a mark, to {})",
-        crate::output::sparkline(&counts),
+        activity_sparkline(dates, today),
         counts.iter().sum::<u64>(),
         today.format("%Y-%m")
     )
+}
+
+/// The sparkline of [`activity_by_month`] alone: the dates of a reference's counted
+/// activities, a mark for each of the 12 months to `today` (`report utilization --wide`).
+pub fn activity_sparkline(dates: &[NaiveDate], today: NaiveDate) -> String {
+    crate::output::sparkline(&crate::domain::metrics::monthly_counts(dates, today, 12))
 }

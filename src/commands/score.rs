@@ -337,6 +337,17 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     }
     let gathered = gather(store, &policy, today, horizon)?;
     let scored = gathered.score(&policy, today, None)?;
+    list(args, &scored, &policy, out)?;
+    // The process ends next: freeing a hundred thousand scored rows one by one would only
+    // add a tenth of a second at exit.
+    std::mem::forget(scored);
+    std::mem::forget(gathered);
+    Ok(())
+}
+
+/// Prints the scored accounts `args` asks for (label, minimum, industry, top), best first:
+/// the list of `refprog score`, which the review page also prints from one scoring pass.
+pub fn list(args: &ScoreArgs, scored: &[Scored], policy: &Policy, out: &mut Out) -> Result<()> {
     let sectors = SectorMap::new(&policy.sectors);
     let wanted = |s: &Scored| {
         let industry_ok = args.industry.as_ref().is_none_or(|industry| {
@@ -406,12 +417,7 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             Cell::from(s.best_contact.map(describe_contact)),
             Cell::from(s.score.reason.as_str()),
         ]
-    })?;
-    // The process ends next: freeing a hundred thousand scored rows one by one would only
-    // add a tenth of a second at exit.
-    std::mem::forget(scored);
-    std::mem::forget(gathered);
-    Ok(())
+    })
 }
 
 fn describe_contact(contact: &ContactFacts) -> String {
@@ -439,6 +445,7 @@ fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
                 "icp_fit": policy.weight_icp_fit,
                 "advocacy": policy.weight_advocacy,
             },
+            "best_contact_id": scored.best_contact.map(|c| c.contact_id.as_str()),
             "best_contact": scored.best_contact.map(describe_contact),
             "reason": score.reason,
             "steps": score.steps,

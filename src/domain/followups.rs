@@ -6,6 +6,7 @@
 //! touch (or rating) is on record, so `log-call --kind ...` closes it.
 
 use chrono::{Duration, NaiveDate};
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{ActivityKind, OpportunityStatus, Tier};
@@ -27,9 +28,11 @@ pub struct Member {
 /// An activity or a relationship touch.
 #[derive(Debug, Clone)]
 pub struct Done {
-    pub activity_id: String,
-    pub contact_id: String,
-    pub request_id: Option<String>,
+    // Ids are kept inline (up to 24 bytes): a year of a large program's activities is
+    // hundreds of thousands of them, and an allocation each doubled followups' memory.
+    pub activity_id: CompactString,
+    pub contact_id: CompactString,
+    pub request_id: Option<CompactString>,
     pub kind: ActivityKind,
     pub date: NaiveDate,
     pub reference_rating: Option<i64>,
@@ -184,7 +187,7 @@ pub fn open(
         let mut push = |kind: FollowUpKind,
                         opened_by: String,
                         due: NaiveDate,
-                        request: Option<&String>,
+                        request: Option<&str>,
                         what: String,
                         command: String| {
             let id = format!("{kind}:{opened_by}");
@@ -198,7 +201,7 @@ pub fn open(
                 contact_id: m.contact_id.clone(),
                 name: m.name.clone(),
                 account: m.account.clone(),
-                request_id: request.cloned(),
+                request_id: request.map(str::to_string),
                 what,
                 command,
             });
@@ -234,9 +237,9 @@ pub fn open(
             if !thanked[i] {
                 push(
                     FollowUpKind::ThankYou,
-                    a.activity_id.clone(),
+                    a.activity_id.to_string(),
                     a.date + Duration::days((policy.thank_hours / 24).max(1)),
-                    a.request_id.as_ref(),
+                    a.request_id.as_deref(),
                     format!("thank {} for the {} on {}", m.name, a.kind, a.date),
                     format!(
                         "refprog log-call {} --kind thank-you{request_flag}",
@@ -248,9 +251,9 @@ pub fn open(
             if !reference_heard {
                 push(
                     FollowUpKind::Feedback,
-                    a.activity_id.clone(),
+                    a.activity_id.to_string(),
                     a.date + Duration::days((policy.feedback_hours / 24).max(1)),
-                    a.request_id.as_ref(),
+                    a.request_id.as_deref(),
                     format!("ask {} how the {} on {} went", m.name, a.kind, a.date),
                     format!(
                         "refprog log-call {} --kind feedback{request_flag} --reference-rating N",
@@ -268,9 +271,9 @@ pub fn open(
                 if !prospect_heard {
                     push(
                         FollowUpKind::ProspectFeedback,
-                        a.activity_id.clone(),
+                        a.activity_id.to_string(),
                         a.date + Duration::days((policy.prospect_hours / 24).max(1)),
-                        Some(request),
+                        Some(request.as_str()),
                         format!(
                             "ask the prospect, through the rep, how the {} with {} went",
                             a.kind, m.name
@@ -288,9 +291,9 @@ pub fn open(
                     if !looped[i] {
                         push(
                             FollowUpKind::LoopClosed,
-                            a.activity_id.clone(),
+                            a.activity_id.to_string(),
                             decided,
-                            Some(request),
+                            Some(request.as_str()),
                             format!(
                                 "tell {} the deal was {} (close the loop)",
                                 m.name, outcome.status

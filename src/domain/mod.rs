@@ -33,6 +33,20 @@ pub fn shown(text: &str) -> String {
     out
 }
 
+/// Text given on the command line that refprog stores or looks up (a name, a note, a
+/// reason, an id): control characters other than tab (a line break, NUL, escape) are
+/// refused, so what is stored prints and exports as one cell. The one check for every
+/// such flag and argument.
+pub fn one_line(text: &str) -> Result<(), String> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!(
+            "'{}' holds a control character (line break, NUL or escape): give the text on one line",
+            shown(text)
+        ));
+    }
+    Ok(())
+}
+
 /// A message with every run of more than [`SHOWN_CHARS`] characters without a blank cut
 /// to that many and `…`: for messages written by a library (clap) that quote a value whole.
 pub fn shorten_quotes(message: &str) -> String {
@@ -40,13 +54,20 @@ pub fn shorten_quotes(message: &str) -> String {
     let mut run = 0usize;
     let mut cut = false;
     for c in message.chars() {
-        if c.is_whitespace() {
+        // A control character a value brought (an escape, a NUL, a carriage return) is
+        // shown, not sent to the terminal; the message's own line breaks stay.
+        let hidden = c.is_control() && c != '\n' && c != '\t';
+        if c.is_whitespace() && !hidden {
             run = 0;
             cut = false;
             out.push(c);
         } else if run < SHOWN_CHARS {
             run += 1;
-            out.push(c);
+            if hidden {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
         } else if !cut {
             cut = true;
             out.push('…');
@@ -76,5 +97,19 @@ mod tests {
         assert!(short.len() < 120, "{short}");
         assert!(short.ends_with("for '--as-of'\n"));
         assert_eq!(super::shorten_quotes("a b\nc"), "a b\nc");
+        assert_eq!(
+            super::shorten_quotes("value 'a\u{1b}[31m\u{0}\r'\n"),
+            "value 'a\\u{1b}[31m\\u{0}\\r'\n"
+        );
+    }
+
+    #[test]
+    fn one_line_refuses_control_characters_but_tab() {
+        assert_eq!(super::one_line("Acme\tInc."), Ok(()));
+        for bad in ["a\nb", "a\rb", "a\u{0}", "\u{1b}[31m", "a\u{85}b"] {
+            let error = super::one_line(bad).expect_err(bad);
+            assert!(error.contains("control character"), "{error}");
+            assert!(!error.chars().any(|c| c.is_control()), "{error:?}");
+        }
     }
 }

@@ -280,6 +280,14 @@ pub const SECTOR_GROUPS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The built-in sector group with this name (any case), as the table spells it.
+pub fn sector_group(name: &str) -> Option<&'static str> {
+    SECTOR_GROUPS
+        .iter()
+        .map(|(group, _)| *group)
+        .find(|group| group.eq_ignore_ascii_case(name.trim()))
+}
+
 /// Industry -> sector group, from the built-in table plus the program manager's own
 /// mappings (which win). Built once, then looked up per account.
 #[derive(Debug, Clone)]

@@ -76,6 +76,7 @@ pub fn canonical_id(text: &str) -> Cow<'_, str> {
 /// An id typed on the command line, in the form it is stored: a report's 15-character
 /// Salesforce id finds the record imported with 18 (clap's value parser for id arguments).
 pub fn id_arg(text: &str) -> Result<String, String> {
+    crate::domain::one_line(text)?;
     Ok(canonical_id(text).into_owned())
 }
 

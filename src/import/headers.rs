@@ -119,6 +119,23 @@ pub fn map_headers(
         }
     }
 
+    // A column that feeds a field has a name a CRM could have written: a NUL or another
+    // control character (but a tab or a line break, which spreadsheets keep in wrapped
+    // headers) says the file is damaged or binary. Ignored columns are not looked at.
+    for (f, column) in by_field.iter().enumerate() {
+        if let Some(c) = *column
+            && headers[c]
+                .chars()
+                .any(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'))
+        {
+            return Err(format!(
+                "column {} ('{}'), read as {}, holds a NUL or another control character in its name: the file looks damaged or binary; save it again from the CRM or spreadsheet, or fix the header",
+                c + 1,
+                crate::domain::shown(&headers[c]),
+                spec.fields[f].name
+            ));
+        }
+    }
     let name_parts_present = ["first_name", "last_name"]
         .iter()
         .any(|n| spec.index_of(n).is_some_and(|i| by_field[i].is_some()));

@@ -42,7 +42,15 @@ pub fn parse_date_reading(
             .map_err(|_| format!("a date in the format '{format}' (from --date-format)"));
     }
     let date_part = match text.find(['T', ' ', ',']) {
-        Some(at) if at >= 6 && time_like(&text[at + 1..]) => &text[..at],
+        Some(at) if at >= 6 && time_like(&text[at + 1..]) => {
+            if !valid_time(&text[at + 1..]) {
+                return Err(format!(
+                    "a date whose time of day is a real one (hours 0-23, minutes and seconds 0-59, as in 2026-03-31T14:05:00Z); '{}' is not",
+                    crate::domain::shown(text[at + 1..].trim())
+                ));
+            }
+            &text[..at]
+        }
         _ => text,
     };
     let invalid = || format!("{DATE_SHAPES} (or set --date-format)");
@@ -113,6 +121,95 @@ pub fn is_never_date(date: NaiveDate) -> bool {
 pub fn iso_date(date: NaiveDate) -> String {
     use chrono::Datelike;
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// Whether the time after a date's date part is a real time of day: `H:MM`, `H:MM:SS`,
+/// optional fraction, then an optional `AM`/`PM` (hours 1-12), `Z`, `UTC`/`GMT` or offset.
+/// The date is what refprog keeps, but `25:61` says the cell is not what it seems.
+fn valid_time(rest: &str) -> bool {
+    let rest = rest.trim();
+    let mut parts = [0u32; 3];
+    let mut count = 0;
+    let mut at = 0;
+    let bytes = rest.as_bytes();
+    while count < 3 {
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_digit() {
+            at += 1;
+        }
+        let digits = at - start;
+        if digits == 0 || digits > 2 || (count > 0 && digits != 2) {
+            return false;
+        }
+        parts[count] = rest[start..at].parse().unwrap_or(u32::MAX);
+        count += 1;
+        if at < bytes.len() && bytes[at] == b':' && count < 3 {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    if count < 2 {
+        return false;
+    }
+    if count == 3 && at < bytes.len() && (bytes[at] == b'.' || bytes[at] == b',') {
+        at += 1;
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_digit() {
+            at += 1;
+        }
+        if at == start {
+            return false;
+        }
+    }
+    let [hours, minutes, seconds] = parts;
+    if minutes > 59 || seconds > 60 {
+        return false;
+    }
+    let suffix = rest[at..].trim_start();
+    let upper = suffix.to_ascii_uppercase();
+    let (twelve, zone) = if let Some(zone) = upper
+        .strip_prefix("AM")
+        .or_else(|| upper.strip_prefix("PM"))
+    {
+        (true, zone.trim_start().to_string())
+    } else {
+        (false, upper)
+    };
+    let hours_ok = if twelve {
+        (1..=12).contains(&hours)
+    } else {
+        hours <= 23
+    };
+    hours_ok && valid_zone(&zone)
+}
+
+/// A time zone after a time: none, `Z`, a name (`UTC`, `EST`, `Eastern Time`), an offset
+/// `+HH:MM`, `+HHMM`, `+HH` (hours 0-14, minutes 0-59), or a name then an offset
+/// (`GMT+02:00`). Only the numbers are checked: a zone's name is the CRM's business.
+fn valid_zone(zone: &str) -> bool {
+    let zone = zone.trim();
+    let name = zone
+        .bytes()
+        .take_while(|b| b.is_ascii_alphabetic() || *b == b' ')
+        .count();
+    let offset = zone[name..].trim();
+    if offset.is_empty() {
+        return true;
+    }
+    let Some(digits) = offset.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return false;
+    }
+    let hours: u32 = digits[..2].parse().unwrap_or(99);
+    let minutes: u32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(0, |m| m.parse().unwrap_or(99));
+    hours <= 14 && minutes <= 59
 }
 
 fn time_like(rest: &str) -> bool {
@@ -281,7 +378,9 @@ fn to_cents(digits: &[u8], power: i64) -> Result<(i64, bool), String> {
 }
 
 /// Writes cents back the way export does: `1200000`, or `1200000.50` when there are cents.
-pub fn format_money_cents(cents: i64) -> String {
+/// Takes sums wider than i64 too (the won revenue of deals near the largest amount).
+pub fn format_money_cents(cents: impl Into<i128>) -> String {
+    let cents: i128 = cents.into();
     if cents % 100 == 0 {
         (cents / 100).to_string()
     } else {
@@ -437,6 +536,39 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    #[test]
+    fn a_time_of_day_that_cannot_be_is_refused() {
+        for good in [
+            "2026-03-31T14:05:09Z",
+            "2026-03-31T14:05:09.000Z",
+            "2026-03-31T14:05:09.000+0000",
+            "2026-03-31T23:59:60-05:00",
+            "2026-03-31 00:00",
+            "3/31/2026 2:05 PM",
+            "3/31/2026, 12:59 am",
+            "2026-03-31 14:05 UTC",
+            "2026-03-31 14:05:09 EDT",
+            "2026-03-31 14:05 GMT+02:00",
+            "2026-03-31 14:05 Eastern Time",
+        ] {
+            assert_eq!(parse_date(good, None), Ok(date(2026, 3, 31)), "{good}");
+        }
+        for bad in [
+            "2026-11-23T25:61:00Z",
+            "2026-11-23T24:00",
+            "2026-11-23 14:60",
+            "2026-11-23T14:05:61",
+            "11/23/2026 13:05 PM",
+            "11/23/2026 0:05 AM",
+            "2026-11-23T14:05+25:00",
+            "2026-11-23T14:5",
+            "2026-11-23 14:05 +5:00",
+        ] {
+            let error = parse_date(bad, None).expect_err(bad);
+            assert!(error.contains("time of day"), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -95,7 +95,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         for (i, days) in [60, 90, 120].into_iter().enumerate() {
             if close <= today + Duration::days(days) {
                 row.demand[i] += 1;
-                row.amount[i] += deal.amount_cents;
+                // Saturating: amounts near the largest import accepts must not overflow.
+                row.amount[i] = row.amount[i].saturating_add(deal.amount_cents);
             }
         }
     }

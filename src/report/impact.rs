@@ -34,11 +34,12 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
             None,
             None,
         );
-        let total: i64 = won.iter().map(|d| d.amount_cents).sum();
+        // Summed wide: two won deals near the largest amount import accepts overflow i64.
+        let total: i128 = won.iter().map(|d| i128::from(d.amount_cents)).sum();
         let average = if won.is_empty() {
             "n/a".to_string()
         } else {
-            format_money_cents(total / won.len() as i64)
+            format_money_cents(total / i128::try_from(won.len()).unwrap_or(i128::MAX))
         };
         m.add(
             label,

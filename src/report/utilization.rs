@@ -12,11 +12,14 @@
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
+use crate::commands::roster::activity_sparkline;
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
-use crate::output::{Cell, Column, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};
 
@@ -57,9 +60,23 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     )?;
     let unfulfilled = store::roster::unfulfilled_asks(&store.conn, today)?;
     let answers = store::reports::answers_by_contact(&store.conn, today)?;
+    // A table with --wide adds the sparkline of each reference's last 12 months (as
+    // roster show draws it); CSV and JSON keep their columns (a cron contract).
+    let sparkline = out.format == Format::Table && out.view.wide;
+    let mut columns = COLUMNS.to_vec();
+    let mut by_month: FxHashMap<CompactString, Vec<NaiveDate>> = FxHashMap::default();
+    if sparkline {
+        columns.insert(12, Column::text("last_12_months"));
+        let year = today - Duration::days(366);
+        for done in store::roster::done(&store.conn, None, year, today)? {
+            if done.kind.counts_against_limit() {
+                by_month.entry(done.contact_id).or_default().push(done.date);
+            }
+        }
+    }
     // Each row weighs the member's load and answers against the limits: two threads make
     // and format them.
-    out.rows_parallel(&COLUMNS, members.len(), |i| {
+    out.rows_parallel(&columns, members.len(), |i| {
         let (m, c) = (&members[i], &counts[i]);
         let mine = events
             .get(m.contact_id.as_str())
@@ -97,7 +114,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
                 _ => {}
             }
         }
-        vec![
+        let mut row = vec![
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
             Cell::from(m.account_id.as_str()),
@@ -111,7 +128,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
-        ]
+        ];
+        if sparkline {
+            let dates = by_month
+                .get(m.contact_id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            row.insert(12, Cell::Text(activity_sparkline(dates, today)));
+        }
+        row
     })?;
     // The process ends next: freeing a hundred thousand members and their load one by one
     // would only add a tenth of the report's time at exit.

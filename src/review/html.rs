@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar, GridCell, Stack, escape};
-use super::{LoadClass, Review, Row, int, money, text};
+use super::{Headline, LoadClass, Review, Row, money, text};
+use crate::domain::followups::FollowUp;
 use crate::domain::metrics::Rate;
 use crate::domain::model::Tier;
 use crate::domain::segments::SizeBand;
@@ -175,36 +176,19 @@ fn headline(html: &mut String, r: &Review) {
         "headline",
         "Headline: what the program does for revenue",
     );
-    let with = r
-        .impact
-        .metric("with a reference", "win rate")
-        .unwrap_or_default();
-    let without = r.impact.metric("without", "win rate").unwrap_or_default();
-    let revenue = r
-        .impact
-        .metric("with a reference", "revenue influenced")
-        .unwrap_or_default();
-    let lift = r.impact.metric("lift", "win rate").unwrap_or_default();
-    let fulfilment = r
-        .fulfillment
-        .metric("requests", "fulfilment rate")
-        .unwrap_or_default();
-    let received = r
-        .fulfillment
-        .metric("requests", "received")
-        .unwrap_or_default();
-    let hours = r
-        .fulfillment
-        .metric("speed", "median hours")
-        .unwrap_or_default();
-    let within = r
-        .fulfillment
-        .metric("speed", "scheduled within")
-        .unwrap_or_default();
-    let active = r
-        .health
-        .metric("references", "active references")
-        .unwrap_or_default();
+    let h = r.headline();
+    let Headline {
+        with,
+        without,
+        lift,
+        revenue,
+        received,
+        fulfilment,
+        hours,
+        within,
+        active,
+        ..
+    } = &h;
     let (with_rate, without_rate) = (with.rate(), without.rate());
     let closed = with_rate.map_or(0, |x| x.n) + without_rate.map_or(0, |x| x.n);
     html.push_str("<div class=\"cards\">\n");
@@ -218,10 +202,10 @@ fn headline(html: &mut String, r: &Review) {
     );
     card(
         html,
-        &money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
+        &h.pipeline_amount(),
         &format!(
             "pipeline influenced: open deals with a reference at work (n = {})",
-            r.pipeline.0
+            h.pipeline.0
         ),
     );
     card(
@@ -292,8 +276,8 @@ fn headline(html: &mut String, r: &Review) {
         ],
         [
             "pipeline influenced (open deals with a reference at work)".to_string(),
-            money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
-            r.pipeline.0.to_string(),
+            h.pipeline_amount(),
+            h.pipeline.0.to_string(),
             String::new(),
             String::new(),
         ],
@@ -352,11 +336,7 @@ fn headline(html: &mut String, r: &Review) {
         ],
     ];
     let mut tiers = Vec::new();
-    for tier in Tier::ALL {
-        let m = r
-            .health
-            .metric("references", &format!("{tier} tier"))
-            .unwrap_or_default();
+    for (tier, m) in &h.tiers {
         let count = m.number().unwrap_or(0.0);
         tiers.push(Bar {
             label: format!("{tier}"),
@@ -844,21 +824,21 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             ["follow-ups overdue".into(), overdue.to_string(), due.to_string(), "0".into(), if overdue == 0 { "met".into() } else { "not met".into() }],
-            ["of them stale (overdue longer than followup.stale_days)".into(), r.stale.table(0).len().to_string(), String::new(), String::new(), String::new()],
+            ["of them stale (overdue longer than followup.stale_days)".into(), r.stale.len().to_string(), String::new(), String::new(), String::new()],
             ["recognition due (appreciation after followup.appreciation_after activities in a year)".into(), care.recognition_due.len().to_string(), String::new(), String::new(), String::new()],
             ["recommitments due".into(), care.recommitments_due.len().to_string(), String::new(), String::new(), String::new()],
             [format!("references whose account renews within {} days (match.renewal_caution_days)", r.renewal_days), r.renewals.len().to_string(), String::new(), String::new(), String::new()],
         ],
     );
-    let who = |rows: &[Row]| -> Vec<Vec<String>> {
+    let who = |rows: &[FollowUp]| -> Vec<Vec<String>> {
         rows.iter()
             .take(15)
             .map(|x| {
                 vec![
-                    text(x, "due"),
-                    text(x, "name"),
-                    text(x, "account"),
-                    text(x, "what"),
+                    x.due.to_string(),
+                    x.name.clone(),
+                    x.account.clone(),
+                    x.what.clone(),
                 ]
             })
             .collect()
@@ -896,8 +876,8 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             &format!("refprog --as-of {} followups --overdue", r.as_of),
-            &r.stale.command,
-            &r.followups.command,
+            &format!("refprog --as-of {} followups --stale", r.as_of),
+            &format!("refprog --as-of {} followups --all", r.as_of),
         ],
     );
     end(html);
@@ -909,36 +889,31 @@ fn people(html: &mut String, r: &Review) {
         "people",
         "People: the top references and the candidates to develop",
     );
-    let mut top: Vec<&Row> = r
-        .utilization
-        .table(0)
-        .iter()
-        .filter(|x| int(x, "last_90_days") > 0 && !text(x, "tier").is_empty())
-        .collect();
-    top.sort_by(|a, b| {
-        int(b, "last_90_days")
-            .cmp(&int(a, "last_90_days"))
-            .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
-            .then(text(a, "contact_id").cmp(&text(b, "contact_id")))
-    });
-    top.truncate(10);
-    html.push_str("<h3>Top references of the last 90 days</h3>\n");
+    let top = r.top_of_period();
+    let _ = writeln!(
+        html,
+        "<h3>Top references of {} to {}</h3>",
+        r.since, r.until
+    );
     if top.is_empty() {
         missing(
             html,
-            "No reference did anything in the last 90 days: log activities with refprog log-call CONTACT --kind call.",
+            &format!(
+                "No reference did anything between {} and {}: log activities with refprog log-call CONTACT --kind call.",
+                r.since, r.until
+            ),
         );
     } else {
         let rows: Vec<Vec<String>> = top
             .iter()
-            .map(|x| {
+            .map(|(units, x)| {
                 vec![
                     text(x, "name"),
                     text(x, "account"),
                     text(x, "tier"),
+                    units.to_string(),
                     text(x, "last_90_days"),
                     text(x, "limit"),
-                    text(x, "last_365_days"),
                     text(x, "flags"),
                 ]
             })
@@ -949,13 +924,18 @@ fn people(html: &mut String, r: &Review) {
                 "reference",
                 "account",
                 "tier",
+                "in the period",
                 "last 90 days",
                 "limit",
-                "last year",
                 "flags",
             ],
             &rows,
             &[3, 4, 5],
+        );
+        let _ = writeln!(
+            html,
+            "<p class=\"cmd\">In the period: units of load between {} and {} (an ask and the call it led to count once, as the limits count them); last 90 days and limit as <code>report utilization</code> gives them.</p>",
+            r.since, r.until
         );
     }
     for (title, captured, none) in [

@@ -1,12 +1,14 @@
 //! `refprog review` and `refprog digest`: the program on one page for the people who fund
 //! it, and the same facts as a short text for a weekly email.
 //!
-//! Every figure comes from the text command that prints it: the page runs that command's
-//! code (`report impact --since S --until U`, `followups --all`, `score --label develop`)
-//! into a buffer as JSON and reads the rows back, so a number on the page is the number
-//! the terminal shows, by construction, and the page names the command beside it. Only
-//! what no text report prints yet (pipeline influenced, renewals in the caution window)
-//! is computed here, from the same store queries and domain rules the reports use.
+//! Every figure comes from the text command that prints it: the page runs each report's
+//! code (`report impact --since S --until U`) into a buffer as JSON and reads the rows
+//! back; it takes the follow-ups from the function `followups` lists and prints the score
+//! lists from one scoring pass with the function `score` prints them with. So a number on
+//! the page is the number the terminal shows, by construction, and the page names the
+//! command beside it. Only what no text report prints yet (pipeline influenced, renewals in
+//! the caution window, each reference's load in the period) is computed here, from the
+//! same store queries and domain rules the reports use.
 //!
 //! `facts` gathers, `svg` draws the charts, `html` lays out the page, `text` the digest.
 
@@ -24,9 +26,11 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::cli::{Cli, Command};
+use crate::domain::followups::{FollowUp, FollowUpKind};
 use crate::domain::matching::renewal_caution;
 use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::{AccountStatus, Tier};
+use crate::domain::policy::load_in_window;
 use crate::output::{Format, Out};
 use crate::store::{self, Store};
 
@@ -180,22 +184,35 @@ impl Write for Buffer {
     }
 }
 
-/// Runs `refprog ARGS` (a report, `followups` or `score`) on this store as of `today`
-/// with `--format json`, and reads its tables back.
+/// Runs `refprog ARGS` (a report or `request list`) on this store as of `today` with
+/// `--format json`, and reads its tables back.
 pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
+    let (command, cli) = parse(today, args)?;
+    capture_with(command, |out| match &cli.command {
+        Command::Report(a) => crate::report::run(a, store, out, today),
+        Command::Request(a) => crate::commands::request::run(a, store, out, today),
+        _ => bail!("the review reads reports and request list this way, not '{args:?}'"),
+    })
+}
+
+/// The command line `refprog ARGS` as of `today`, parsed as refprog parses it.
+fn parse(today: NaiveDate, args: &[&str]) -> Result<(String, Cli)> {
     let command = format!("refprog --as-of {today} {}", args.join(" "));
     let cli = Cli::try_parse_from(std::iter::once("refprog").chain(args.iter().copied()))
         .with_context(|| format!("the review's command line '{command}'"))?;
+    Ok((command, cli))
+}
+
+/// What `print` writes as `--format json` (the words of a table: `view.words`), read back
+/// as tables, under the name of the command that prints it.
+pub fn capture_with(
+    command: String,
+    print: impl FnOnce(&mut Out) -> Result<()>,
+) -> Result<Captured> {
     let buffer = Buffer::default();
     let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
     out.view.words = true;
-    match &cli.command {
-        Command::Report(a) => crate::report::run(a, store, &mut out, today)?,
-        Command::Followups(a) => crate::commands::followups::run(a, store, &mut out, today)?,
-        Command::Score(a) => crate::commands::score::run(a, store, &mut out, today)?,
-        Command::Request(a) => crate::commands::request::run(a, store, &mut out, today)?,
-        _ => bail!("the review reads reports, followups and score, not '{command}'"),
-    }
+    print(&mut out)?;
     out.flush()?;
     drop(out);
     let bytes = std::mem::take(
@@ -278,6 +295,35 @@ impl Month {
     }
 }
 
+/// The headline's figures, which the page's first section and the digest's last lines
+/// both show: read once here from `report impact`, `report fulfillment` and `report health`.
+pub struct Headline {
+    /// Win rate of the deals closed in the period with a reference, and without.
+    pub with: Metric,
+    pub without: Metric,
+    /// With minus without.
+    pub lift: Metric,
+    /// Revenue influenced: won deals with a reference.
+    pub revenue: Metric,
+    /// Open deals with a reference at work on them: (count, amount in cents).
+    pub pipeline: (u64, i64),
+    pub received: Metric,
+    pub fulfilment: Metric,
+    /// Median hours from submission to scheduled, and the share within the SLA.
+    pub hours: Metric,
+    pub within: Metric,
+    pub active: Metric,
+    /// Active references per tier.
+    pub tiers: Vec<(Tier, Metric)>,
+}
+
+impl Headline {
+    /// The pipeline influenced as money ("3,095,000").
+    pub fn pipeline_amount(&self) -> String {
+        money(&format!("{:.2}", self.pipeline.1 as f64 / 100.0)).replace(".00", "")
+    }
+}
+
 /// A reference whose account renews inside the caution window.
 pub struct Renewal {
     pub contact_id: String,
@@ -297,9 +343,10 @@ pub struct Review {
     pub coverage: Captured,
     pub capacity: Captured,
     pub utilization: Captured,
-    pub followups: Captured,
-    /// Follow-ups overdue longer than `followup.stale_days` (which `followups` sums up).
-    pub stale: Captured,
+    /// The open follow-ups `followups --all` lists.
+    pub followups: Vec<FollowUp>,
+    /// Follow-ups overdue longer than `followup.stale_days` (`followups --stale`).
+    pub stale: Vec<FollowUp>,
     pub tier1: Captured,
     pub develop: Captured,
     pub requests: Captured,
@@ -307,6 +354,9 @@ pub struct Review {
     /// Open deals with a reference at work on them: (count, amount in cents).
     pub pipeline: (u64, i64),
     pub renewals: Vec<Renewal>,
+    /// Each reference's units of load in the period (as the limits count them), for the
+    /// top references of the period.
+    pub period_units: BTreeMap<String, i64>,
     pub renewal_days: i64,
     pub sla_hours: i64,
     pub accounts: i64,
@@ -329,9 +379,38 @@ fn months(since: NaiveDate, until: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-/// Gathers the review of `since..=until` as of `today`.
-pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review> {
+/// What the review is gathered for: each reads only what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The page: everything but the requests past the SLA.
+    Page,
+    /// The digest: no scores, trend or top references of the period, but the requests
+    /// past the SLA.
+    Digest,
+}
+
+impl Captured {
+    /// The empty capture kept for a section the audience does not show.
+    fn none() -> Captured {
+        Captured {
+            command: String::new(),
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// Gathers the review of `since..=until` as of `today`, what `audience` shows of it.
+pub fn gather(
+    store: &mut Store,
+    today: NaiveDate,
+    span: &Span,
+    audience: Audience,
+) -> Result<Review> {
+    let page = audience == Audience::Page;
     store.map_for_reading()?;
+    // Six analyses read the members: once is enough (the command writes nothing and reads
+    // one snapshot).
+    store.keep_members();
     let policy = store::policy::load(&store.conn)?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());
@@ -347,17 +426,40 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
     let coverage = capture(store, today, &["report", "coverage"])?;
     let capacity = capture(store, today, &["report", "capacity"])?;
     let utilization = capture(store, today, &["report", "utilization"])?;
-    let followups = capture(store, today, &["followups", "--all"])?;
-    let stale = capture(store, today, &["followups", "--stale"])?;
-    let tier1 = capture(store, today, &["score", "--label", "tier-1", "--top", "10"])?;
-    let develop = capture(
-        store,
-        today,
-        &["score", "--label", "develop", "--top", "10"],
-    )?;
-    let requests = capture(store, today, &["request", "list"])?;
+    // `followups --all` and `followups --stale` list one computation's two halves.
+    let open = crate::commands::followups::open(store, &policy, today)?;
+    let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
+    // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
+    let (tier1, develop) = if page {
+        let gathered = crate::commands::score::gather(store, &policy, today, policy.horizon_days)?;
+        let scored = gathered.score(&policy, today, None)?;
+        let list = |args: &[&str]| -> Result<Captured> {
+            let (command, cli) = parse(today, args)?;
+            let Command::Score(a) = &cli.command else {
+                bail!("'{command}' is no score command");
+            };
+            capture_with(command, |out| {
+                crate::commands::score::list(a, &scored, &policy, out)
+            })
+        };
+        let lists = (
+            list(&["score", "--label", "tier-1", "--top", "10"])?,
+            list(&["score", "--label", "develop", "--top", "10"])?,
+        );
+        // Not freed: the page is written next and the process ends (see score).
+        std::mem::forget(scored);
+        std::mem::forget(gathered);
+        lists
+    } else {
+        (Captured::none(), Captured::none())
+    };
+    let requests = if page {
+        Captured::none()
+    } else {
+        capture(store, today, &["request", "list"])?
+    };
     let mut trend = Vec::new();
-    for (first, last) in months(since, until) {
+    for (first, last) in months(since, until).into_iter().filter(|_| page) {
         let (f, l) = (first.to_string(), last.to_string());
         let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
         trend.push(Month {
@@ -386,6 +488,20 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
     let accounts = store::reports::active_customers(&store.conn)?;
+    // Records after the as-of day are invisible, whatever the period says.
+    let last = until.min(today);
+    let period_units = if page {
+        store::scoring::events_by_contact(&store.conn, since, last)?
+    } else {
+        Default::default()
+    };
+    let period_units = period_units
+        .into_iter()
+        .map(|(contact, events)| {
+            let units = load_in_window(&events, since, last);
+            (contact.to_string(), i64::from(units))
+        })
+        .collect();
     Ok(Review {
         as_of: today,
         since,
@@ -404,32 +520,24 @@ pub fn gather(store: &mut Store, today: NaiveDate, span: &Span) -> Result<Review
         months: trend,
         pipeline,
         renewals,
+        period_units,
         renewal_days: policy.renewal_caution_days,
         sla_hours: policy.sla_hours,
         accounts,
     })
 }
 
-/// A follow-up's kind, from its words (see `domain::followups`).
-pub fn care_kind(what: &str) -> &'static str {
-    if what.starts_with("thank ") {
-        "thank the reference"
-    } else if what.starts_with("ask the prospect") {
-        "prospect's feedback"
-    } else if what.starts_with("ask ") {
-        "reference's feedback"
-    } else if what.starts_with("tell ") {
-        "close the loop"
-    } else if what.starts_with("quarterly check-in") {
-        "quarterly check-in"
-    } else if what.starts_with("send appreciation") {
-        "recognition"
-    } else if what.starts_with("yearly recommitment") {
-        "recommitment"
-    } else if what.starts_with("break ends") {
-        "break ends"
-    } else {
-        "other"
+/// A follow-up's kind in the care section's words.
+pub fn care_kind(kind: FollowUpKind) -> &'static str {
+    match kind {
+        FollowUpKind::ThankYou => "thank the reference",
+        FollowUpKind::Feedback => "reference's feedback",
+        FollowUpKind::ProspectFeedback => "prospect's feedback",
+        FollowUpKind::LoopClosed => "close the loop",
+        FollowUpKind::CheckIn => "quarterly check-in",
+        FollowUpKind::Appreciation => "recognition",
+        FollowUpKind::Recommit => "recommitment",
+        FollowUpKind::BreakEnds => "break ends",
     }
 }
 
@@ -437,29 +545,52 @@ pub fn care_kind(what: &str) -> &'static str {
 pub struct Care {
     /// Kind -> (overdue, due today or overdue).
     pub by_kind: BTreeMap<&'static str, (u64, u64)>,
-    pub recognition_due: Vec<Row>,
-    pub recommitments_due: Vec<Row>,
+    pub recognition_due: Vec<FollowUp>,
+    pub recommitments_due: Vec<FollowUp>,
 }
 
 impl Review {
+    pub fn headline(&self) -> Headline {
+        let impact =
+            |section: &str, metric: &str| self.impact.metric(section, metric).unwrap_or_default();
+        let fulfillment = |section: &str, metric: &str| {
+            self.fulfillment.metric(section, metric).unwrap_or_default()
+        };
+        let health = |metric: &str| self.health.metric("references", metric).unwrap_or_default();
+        Headline {
+            with: impact("with a reference", "win rate"),
+            without: impact("without", "win rate"),
+            lift: impact("lift", "win rate"),
+            revenue: impact("with a reference", "revenue influenced"),
+            pipeline: self.pipeline,
+            received: fulfillment("requests", "received"),
+            fulfilment: fulfillment("requests", "fulfilment rate"),
+            hours: fulfillment("speed", "median hours"),
+            within: fulfillment("speed", "scheduled within"),
+            active: health("active references"),
+            tiers: Tier::ALL
+                .iter()
+                .map(|tier| (*tier, health(&format!("{tier} tier"))))
+                .collect(),
+        }
+    }
+
     pub fn care(&self) -> Care {
         let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
         let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
-        let today = self.as_of.to_string();
-        for row in self.followups.table(0).iter().chain(self.stale.table(0)) {
-            let due = text(row, "due");
-            if due > today {
+        let today = self.as_of;
+        for f in self.followups.iter().chain(&self.stale) {
+            if f.due > today {
                 continue;
             }
-            let kind = care_kind(&text(row, "what"));
-            let entry = by_kind.entry(kind).or_default();
+            let entry = by_kind.entry(care_kind(f.kind)).or_default();
             entry.1 += 1;
-            if due < today {
+            if f.due < today {
                 entry.0 += 1;
             }
-            match kind {
-                "recognition" => recognition_due.push(row.clone()),
-                "recommitment" => recommitments_due.push(row.clone()),
+            match f.kind {
+                FollowUpKind::Appreciation => recognition_due.push(f.clone()),
+                FollowUpKind::Recommit => recommitments_due.push(f.clone()),
                 _ => {}
             }
         }
@@ -495,6 +626,31 @@ impl Review {
                 Some((tier, class, r))
             })
             .collect()
+    }
+
+    /// The ten references with the most units of load in the period (enrolled, with
+    /// their utilization row), busiest first; ties by the last 90 days, the last year,
+    /// then the contact id. Each with its units in the period.
+    pub fn top_of_period(&self) -> Vec<(i64, &Row)> {
+        let mut top: Vec<(i64, &Row)> = self
+            .utilization
+            .table(0)
+            .iter()
+            .filter(|x| !text(x, "tier").is_empty())
+            .filter_map(|x| {
+                let units = *self.period_units.get(&text(x, "contact_id"))?;
+                (units > 0).then_some((units, x))
+            })
+            .collect();
+        top.sort_by(|(a_units, a), (b_units, b)| {
+            b_units
+                .cmp(a_units)
+                .then(int(b, "last_90_days").cmp(&int(a, "last_90_days")))
+                .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
+                .then(text(a, "contact_id").cmp(&text(b, "contact_id")))
+        });
+        top.truncate(10);
+        top
     }
 
     /// References carrying `flag` in the utilization report.

@@ -163,45 +163,29 @@ pub fn digest(r: &Review, markdown: bool) -> String {
     }
 
     heading(&mut out, format!("Headline, {} to {}", r.since, r.until));
-    let with = r
-        .impact
-        .metric("with a reference", "win rate")
-        .unwrap_or_default();
-    let without = r.impact.metric("without", "win rate").unwrap_or_default();
-    let revenue = r
-        .impact
-        .metric("with a reference", "revenue influenced")
-        .unwrap_or_default();
-    let within = r
-        .fulfillment
-        .metric("speed", "scheduled within")
-        .unwrap_or_default();
-    let active = r
-        .health
-        .metric("references", "active references")
-        .unwrap_or_default();
+    let h = r.headline();
     item(
         &mut out,
         format!(
             "win rate {} with a reference, {} without (an association, not proof)",
-            with.value, without.value
+            h.with.value, h.without.value
         ),
     );
     item(
         &mut out,
         format!(
             "revenue influenced {}; pipeline influenced {} in {} open deals",
-            money(&revenue.value),
-            money(&format!("{:.2}", r.pipeline.1 as f64 / 100.0)).replace(".00", ""),
-            r.pipeline.0
+            money(&h.revenue.value),
+            h.pipeline_amount(),
+            h.pipeline.0
         ),
     );
-    item(&mut out, format!("{}: {}", within.name, within.value));
+    item(&mut out, format!("{}: {}", h.within.name, h.within.value));
     item(
         &mut out,
         format!(
             "active references: {} (target {})",
-            active.value, active.target
+            h.active.value, h.active.target
         ),
     );
     let _ = write!(

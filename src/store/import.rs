@@ -57,6 +57,9 @@ pub struct Upserter<'c> {
     update_fields: Vec<usize>,
     before_max: i64,
     touched: Vec<u64>,
+    /// Touched rows whose rowid the bit set cannot hold (negative, or past [`DENSE_IDS`]):
+    /// a table another tool wrote rowids into.
+    touched_sparse: rustc_hash::FxHashSet<i64>,
     /// Write mode: look the id up before trying the insert, because the last row's id was
     /// already in the table (a re-import). A failed insert binds and encodes the whole row
     /// for nothing; a lookup that finds nothing costs one index seek. Adapts row by row.
@@ -137,6 +140,7 @@ impl<'c> Upserter<'c> {
             update_fields,
             before_max,
             touched: Vec::new(),
+            touched_sparse: rustc_hash::FxHashSet::default(),
             lookup_first: before_max > 0,
         })
     }
@@ -208,7 +212,12 @@ impl<'c> Upserter<'c> {
 
     /// Marks an older row as touched; false if it already was.
     fn mark(&mut self, id: i64) -> bool {
-        let (word, bit) = ((id as u64 / 64) as usize, id as u64 % 64);
+        // refprog's own rowids run from 1 up; a rowid set by another tool (negative, or
+        // 2^62) would make the bit set allocate without end.
+        let Some(dense) = u64::try_from(id).ok().filter(|&i| i < DENSE_IDS) else {
+            return self.touched_sparse.insert(id);
+        };
+        let (word, bit) = ((dense / 64) as usize, dense % 64);
         if self.touched.len() <= word {
             self.touched.resize(word + 1, 0);
         }
@@ -217,6 +226,9 @@ impl<'c> Upserter<'c> {
         !was
     }
 }
+
+/// Rowids below this are marked in a bit set (at most 8 MiB of it); others in a hash set.
+const DENSE_IDS: u64 = 1 << 26;
 
 /// The secondary indexes of a table dropped for a bulk load into it, to be rebuilt after.
 pub struct DeferredIndexes {

