@@ -118,6 +118,7 @@ pub enum Command {
     Backup(BackupArgs),
     Status(StatusArgs),
     Activity(ActivityArgs),
+    Undo(UndoArgs),
     Review(ReviewArgs),
     Digest(DigestArgs),
     Completions(CompletionsArgs),
@@ -401,6 +402,7 @@ Examples:
       --country 'United States' --region Illinois --deal-size 120000 --stage Negotiation \\
       --rep 'Jordan Blake' --role-level c-level --use-case 'Claims automation' \\
       --questions 'How long did rollout take?' --needed-by 2026-12-01
+  refprog request edit REQ-00001 --needed-by 2026-12-04 --stage Proposal
   refprog request list --status submitted
   refprog request show REQ-00001
   refprog request approve REQ-00001
@@ -408,9 +410,10 @@ Examples:
   refprog request answer REQ-00001 C-HEALTH-CFO --yes --scheduled 2026-11-28
 
 Lifecycle: submitted -> qualified | declined -> matched -> asked -> accepted | passed ->
-scheduled -> completed | cancelled. Every step is time-stamped; an impossible step is refused.";
+scheduled -> completed | cancelled. Every step is time-stamped; an impossible step is refused.
+The same request added twice in a day warns; 'refprog undo' takes back the last change.";
 
-/// Sales requests for references: add, list, show, approve, decline, cancel, answer
+/// Sales requests for references: add, edit, list, show, approve, decline, cancel, answer
 #[derive(Debug, Args)]
 #[command(after_help = REQUEST_EXAMPLES)]
 pub struct RequestArgs {
@@ -422,6 +425,8 @@ pub struct RequestArgs {
 pub enum RequestAction {
     /// Record a new request; prints its id and qualification warnings
     Add(Box<RequestFields>),
+    /// Change fields of a request (the flags of `request add`); prints what changed
+    Edit(Box<RequestEditArgs>),
     /// List requests, newest first
     List {
         /// Only requests in this status
@@ -466,6 +471,15 @@ pub enum RequestAction {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, requires = "yes")]
         scheduled: Option<NaiveDate>,
     },
+}
+
+/// `request edit REQ-00001 --needed-by 2026-12-04 --stage Negotiation`
+#[derive(Debug, Args, Clone)]
+pub struct RequestEditArgs {
+    /// The request to change (its id in 'refprog request list')
+    pub request_id: String,
+    #[command(flatten)]
+    pub fields: RequestFields,
 }
 
 const MATCH_EXAMPLES: &str = "\
@@ -882,11 +896,16 @@ const ACTIVITY_EXAMPLES: &str = "\
 Examples:
   refprog activity list --contact 'Maya Okafor'     # newest first
   refprog activity list --request REQ-00003
+  refprog activity edit ACT-00006 --date 2026-11-20 # logged on the wrong day
+  refprog activity edit ACT-00006 --kind email --notes 'sent the deck instead'
   refprog activity delete ACT-00006                 # a call logged by mistake
+  refprog undo                                      # or take back the last change
 
-Deleting prints what it deleted; a request the activity completed keeps its status.";
+Editing is checked as log-call checks a new activity (limits and --override, --future,
+--again); it prints what changed. Deleting prints what it deleted; a request the activity
+completed keeps its status.";
 
-/// What was logged: list activities, delete one logged by mistake
+/// What was logged: list activities, edit or delete one logged by mistake
 #[derive(Debug, Args)]
 #[command(after_help = ACTIVITY_EXAMPLES)]
 pub struct ActivityArgs {
@@ -905,8 +924,79 @@ pub enum ActivityAction {
         #[arg(long, value_parser = parse_name)]
         request: Option<String>,
     },
+    /// Change an activity (the flags of log-call), checked by the same rules
+    Edit(Box<ActivityEditArgs>),
     /// Delete one activity
     Delete { activity_id: String },
+}
+
+/// `activity edit ACT-00006 --date 2026-11-20`: only the flags given change.
+#[derive(Debug, Args)]
+pub struct ActivityEditArgs {
+    /// The activity to change (its id in 'refprog activity list')
+    pub activity_id: String,
+    /// Who did it (id, email or name)
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// The request it was for
+    #[arg(long, conflicts_with = "no_request")]
+    pub request: Option<String>,
+    /// It was for no request
+    #[arg(long)]
+    pub no_request: bool,
+    /// What they did
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<crate::domain::model::ActivityKind>,
+    /// When
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub date: Option<NaiveDate>,
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100_000))]
+    pub minutes: Option<i64>,
+    /// How the reference rated the experience, 0-10
+    #[arg(long, value_parser = parse_rating)]
+    pub reference_rating: Option<i64>,
+    /// How the prospect rated it, 0-10
+    #[arg(long, value_parser = parse_rating)]
+    pub prospect_rating: Option<i64>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Keep the change even if a limit refuses it, with this reason (shown in reports)
+    #[arg(long = "override", value_name = "REASON", value_parser = parse_reason)]
+    pub override_reason: Option<String>,
+    /// Accept a date after --as-of (today), or more than a year ahead
+    #[arg(long)]
+    pub future: bool,
+    /// Keep the change even though the same activity (contact, kind, date, request) is
+    /// recorded
+    #[arg(long)]
+    pub again: bool,
+    /// Say what would change and whether the rules allow it, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+const UNDO_EXAMPLES: &str = "\
+Examples:
+  refprog undo --dry-run     # what the last change by hand was, and what undo would do
+  refprog undo               # revert it
+  refprog undo               # again: the change before it (there is no redo)
+  refprog undo --list        # the changes made by hand, newest first, and which are undone
+
+Undone: log-call, activity edit|delete, request add|edit|approve|decline|cancel|answer,
+match --ask, roster changes, followups done|snooze, policy set|reset. Imports are not
+undone (re-import the file, or restore a backup). A row changed since, by an import, is
+not overwritten: the undo is refused and nothing changes.";
+
+/// Take back the last change made by hand, and say what it was
+#[derive(Debug, Args)]
+#[command(after_help = UNDO_EXAMPLES)]
+pub struct UndoArgs {
+    /// Say what would be undone, and change nothing
+    #[arg(long, conflicts_with = "list")]
+    pub dry_run: bool,
+    /// List the changes made by hand, newest first (what undo walks back through)
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// Print the manual page (roff): refprog man | man -l -; or write one page per subcommand

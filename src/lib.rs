@@ -139,6 +139,13 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         _ => {}
     }
     let today = today_or(cli.as_of);
+    if let Some(command) = by_hand(cli) {
+        store.record_changes(store::history::Recording::new(
+            command,
+            command_line(),
+            stamp(today),
+        ));
+    }
     match &cli.command {
         Command::Import(args) => commands::import::run(args, store, out, today)?,
         Command::Export(args) => commands::export::run(args, store, out, today)?,
@@ -155,11 +162,69 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::Backup(args) => commands::backup::run(args, store, out, today)?,
         Command::Status(_) => commands::status::run(store, out, today)?,
         Command::Activity(args) => commands::activity::run(args, store, out, today)?,
+        Command::Undo(args) => commands::undo::run(args, store, out, today)?,
         Command::Review(args) => commands::review::run(args, store, out, today)?,
         Command::Digest(args) => commands::digest::run(args, store, out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
     out.finish()
+}
+
+/// The words of a command whose changes are made by hand and kept in the history for
+/// `refprog undo` ("log-call", "activity edit", "roster set-tier"); None for the others
+/// (imports and the demo are not recorded row by row; `undo` itself is not undoable).
+fn by_hand(cli: &Cli) -> Option<String> {
+    let recorded = matches!(
+        cli.command,
+        Command::LogCall(_)
+            | Command::Activity(_)
+            | Command::Request(_)
+            | Command::Match(_)
+            | Command::Roster(_)
+            | Command::Followups(_)
+            | Command::Policy(_)
+    );
+    if !recorded {
+        return None;
+    }
+    // clap knows the names as the user typed them; the parse already succeeded once.
+    let matches = <Cli as clap::CommandFactory>::command()
+        .try_get_matches_from(std::env::args_os())
+        .ok();
+    let mut words = Vec::new();
+    let mut level = matches.as_ref();
+    while let Some((name, sub)) = level.and_then(clap::ArgMatches::subcommand) {
+        words.push(name.to_string());
+        level = Some(sub);
+    }
+    if let Command::Match(args) = &cli.command
+        && args.ask.is_some()
+    {
+        words.push("--ask".to_string());
+    }
+    Some(if words.is_empty() {
+        "refprog".to_string()
+    } else {
+        words.join(" ")
+    })
+}
+
+/// The command line as typed, quoted where a shell would need it, for the history.
+fn command_line() -> String {
+    let mut words = vec!["refprog".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        let plain = !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
+        words.push(if plain {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        });
+    }
+    words.join(" ")
 }
 
 /// The `--out` file, opened before anything is read or written: never the database, its

@@ -15,6 +15,31 @@ use crate::import::{BadRow, ImportOptions, Mode, Progress};
 use crate::output::{Format, Out};
 use crate::store::Store;
 
+/// Keeps the import in the imports log (`refprog status` shows the last of each kind), in
+/// the import's own transaction. Its rows are not kept in the history: `undo` is for
+/// changes made by hand. A file of no rows is not logged.
+pub fn log(
+    tx: &rusqlite::Connection,
+    summary: &crate::import::Summary,
+    today: NaiveDate,
+) -> Result<()> {
+    // A header-only file imports nothing and leaves the database as it was (issue 18).
+    if summary.read == 0 {
+        return Ok(());
+    }
+    crate::store::history::record_import(
+        tx,
+        &crate::store::history::Import {
+            kind: summary.kind.to_string(),
+            at: crate::stamp(today),
+            file: summary.file.clone(),
+            rows: (summary.inserted + summary.updated + summary.unchanged) as i64,
+            inserted: summary.inserted as i64,
+            updated: summary.updated as i64,
+        },
+    )
+}
+
 pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let read = ReadOptions {
         delimiter: args.delimiter,
@@ -69,6 +94,9 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             let (summary, shown) = crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
             progress.finish_rejects()?;
             let written = summary.written;
+            if written {
+                log(tx, &summary, today)?;
+            }
             Ok(((summary, shown), written))
         })
     };

@@ -63,7 +63,7 @@ pub fn run(
     paths: &[PathBuf],
     store: &mut Store,
     out: &mut Out,
-    _today: NaiveDate,
+    today: NaiveDate,
 ) -> Result<()> {
     let read = ReadOptions {
         delimiter: args.delimiter,
@@ -143,6 +143,9 @@ pub fn run(
             let written = results.iter().all(|(summary, _)| summary.written);
             if written {
                 progress.finish()?;
+                for (summary, _) in &results {
+                    super::import::log(tx, summary, today)?;
+                }
             }
             Ok((results, written))
         })

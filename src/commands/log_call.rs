@@ -15,10 +15,15 @@ use crate::stamp;
 use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
 
-pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
-    let date = args.date.unwrap_or(today);
-    if !args.future {
+/// A date after `today` (--as-of) is refused unless `future`, as is one more than a year
+/// ahead (a mistyped year); log-call and activity edit both ask this.
+pub fn check_date(
+    date: NaiveDate,
+    today: NaiveDate,
+    future: bool,
+    policy: &crate::domain::policy::Policy,
+) -> Result<()> {
+    if !future {
         if date > today {
             bail!(
                 "--date {date} is after {today} (--as-of, or today): a record dated after it would be invisible as of {today}. Give --future if it is meant"
@@ -30,6 +35,27 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
             );
         }
     }
+    Ok(())
+}
+
+/// An activity may be for a request that exists and is not declined or cancelled.
+pub fn check_request(conn: &rusqlite::Connection, request: &str, kind: ActivityKind) -> Result<()> {
+    let Some(row) = store::requests::get(conn, request)? else {
+        bail!("no request '{request}' (see 'refprog request list')");
+    };
+    let status = RequestStatus::parse(&row.status).unwrap_or(RequestStatus::Submitted);
+    if matches!(status, RequestStatus::Declined | RequestStatus::Cancelled) {
+        bail!(
+            "cannot log a {kind} for request {request}: it is {status} (closed); nothing was written"
+        );
+    }
+    Ok(())
+}
+
+pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let policy = store::policy::load(&store.conn)?;
+    let date = args.date.unwrap_or(today);
+    check_date(date, today, args.future, &policy)?;
     let contact_id = super::lookup::contact(store, &args.contact_id)?;
     let Some(member) = roster::member(&store.conn, &contact_id)? else {
         bail!(
@@ -38,16 +64,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         );
     };
     if let Some(request) = &args.request {
-        let Some(row) = store::requests::get(&store.conn, request)? else {
-            bail!("no request '{request}' (see 'refprog request list')");
-        };
-        let status = RequestStatus::parse(&row.status).unwrap_or(RequestStatus::Submitted);
-        if matches!(status, RequestStatus::Declined | RequestStatus::Cancelled) {
-            bail!(
-                "cannot log a {} for request {request}: it is {status} (closed); nothing was written",
-                args.kind
-            );
-        }
+        check_request(&store.conn, request, args.kind)?;
     }
     // As of `date` and everything on record up to `today`: a backdated call is weighed
     // against what came after it too.

@@ -20,3 +20,4 @@ pub mod review;
 pub mod roster;
 pub mod score;
 pub mod status;
+pub mod undo;

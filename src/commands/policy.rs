@@ -21,7 +21,8 @@ pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 bail!("{expected}");
             }
             let after = policy.get(key).unwrap_or_default();
-            store::policy::set(&store.conn, key, &after, today)?;
+            // In a transaction, as every change made by hand, so that `undo` can revert it.
+            store.in_transaction(|tx| Ok((store::policy::set(tx, key, &after, today)?, true)))?;
             out.note(format!(
                 "{key}: {} -> {after}",
                 if before.is_empty() { "(none)" } else { &before }
@@ -32,7 +33,8 @@ pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if let Some(key) = key.as_deref().filter(|k| !Policy::knows(k)) {
                 bail!("{}", unknown_key(key));
             }
-            let removed = store::policy::reset(&store.conn, key.as_deref())?;
+            let removed =
+                store.in_transaction(|tx| Ok((store::policy::reset(tx, key.as_deref())?, true)))?;
             match key {
                 Some(key) => out.note(format!(
                     "{key}: back to its default ({})",

@@ -1,10 +1,11 @@
-//! `refprog request add|list|show|approve|decline|cancel|answer`: the lifecycle of a
-//! sales request for a reference, each step time-stamped.
+//! `refprog request add|edit|list|show|approve|decline|cancel|answer`: the lifecycle of a
+//! sales request for a reference, each step time-stamped. `add` and `edit` read the same
+//! flags and give the same qualification warnings.
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use crate::cli::{RequestAction, RequestArgs, RequestFields};
+use crate::cli::{RequestAction, RequestArgs, RequestEditArgs, RequestFields};
 use crate::domain::matching::warnings;
 use crate::domain::model::{ActivityKind, RequestStatus};
 use crate::import::values::format_money_cents;
@@ -16,6 +17,7 @@ use crate::{UsageError, stamp};
 pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     match &args.action {
         RequestAction::Add(fields) => add(fields, store, out, today),
+        RequestAction::Edit(edit) => self::edit(edit, store, out, today),
         RequestAction::List { status } => list(store, out, status.map(RequestStatus::as_str)),
         RequestAction::Show { request_id } => show(store, out, request_id),
         RequestAction::Approve { request_id } => {
@@ -142,8 +144,22 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
             &policy,
             today,
         );
+        // The same request twice in a day is usually a form sent twice: say so, add it anyway.
+        let twin = requests::same_day(tx, &row.prospect, &today.to_string())?
+            .into_iter()
+            .find(|other| same_request(other, &row))
+            .map(|other| other.request_id);
         requests::insert(tx, &row)?;
         requests::record(tx, &id, "submitted", &stamp(today), None, None)?;
+        let mut notes = notes;
+        if let Some(twin) = twin {
+            notes.insert(
+                0,
+                format!(
+                    "{id} is the same as {twin}, added today: see 'refprog request show {twin}'; if it was added twice, 'refprog undo' takes {id} back"
+                ),
+            );
+        }
         Ok(((id, notes), true))
     })?;
     match out.format {
@@ -156,6 +172,178 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
         }
     }
     Ok(())
+}
+
+/// Two requests ask for the same thing: every field a rep fills in is equal (the id, the
+/// status and the day apart).
+fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
+    let key = |r: &RequestRow| {
+        (
+            r.opportunity_id.clone(),
+            r.prospect.trim().to_lowercase(),
+            r.industry.clone(),
+            r.employees,
+            r.country.clone(),
+            r.region.clone(),
+            r.deal_size_cents,
+            r.stage.clone(),
+            r.close_date.clone(),
+            r.rep.clone(),
+            (
+                r.role_level.clone(),
+                r.use_case.clone(),
+                r.kind.clone(),
+                r.questions.clone(),
+                r.needed_by.clone(),
+                r.justification.clone(),
+            ),
+        )
+    };
+    key(a) == key(b)
+}
+
+/// `request edit ID --flag value ...`: the fields given change, checked by the flags'
+/// own parsers (as for `add`), and the qualification warnings are given again.
+fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    let id = &args.request_id;
+    let f = &args.fields;
+    let Some(old) = requests::get(&store.conn, id)? else {
+        bail!("no request '{id}' (see 'refprog request list')");
+    };
+    let mut new = old.clone();
+    let set = |slot: &mut Option<String>, value: &Option<String>| {
+        if value.is_some() {
+            slot.clone_from(value);
+        }
+    };
+    if let Some(prospect) = &f.prospect {
+        new.prospect.clone_from(prospect);
+    }
+    set(&mut new.industry, &f.industry);
+    set(&mut new.country, &f.country);
+    set(&mut new.region, &f.region);
+    set(&mut new.stage, &f.stage);
+    set(&mut new.rep, &f.rep);
+    set(&mut new.use_case, &f.use_case);
+    set(&mut new.questions, &f.questions);
+    set(&mut new.justification, &f.justification);
+    set(&mut new.opportunity_id, &f.opportunity);
+    set(&mut new.close_date, &f.close_date.map(|d| d.to_string()));
+    set(&mut new.needed_by, &f.needed_by.map(|d| d.to_string()));
+    set(
+        &mut new.role_level,
+        &f.role_level.map(|r| r.as_str().to_string()),
+    );
+    if f.employees.is_some() {
+        new.employees = f.employees;
+    }
+    if f.deal_size.is_some() {
+        new.deal_size_cents = f.deal_size;
+    }
+    if let Some(kind) = f.kind {
+        new.kind = kind.as_str().to_string();
+    }
+    let changes = request_differences(&old, &new);
+    if changes.is_empty() {
+        let any = f.prospect.is_some()
+            || f.industry.is_some()
+            || f.employees.is_some()
+            || f.country.is_some()
+            || f.region.is_some()
+            || f.deal_size.is_some()
+            || f.stage.is_some()
+            || f.close_date.is_some()
+            || f.rep.is_some()
+            || f.role_level.is_some()
+            || f.use_case.is_some()
+            || f.kind.is_some()
+            || f.questions.is_some()
+            || f.needed_by.is_some()
+            || f.justification.is_some()
+            || f.opportunity.is_some();
+        if !any {
+            return Err(UsageError(
+                "request edit needs something to change: the flags of 'request add' (--prospect, --industry, --employees, --deal-size, --stage, --needed-by, ...; see 'refprog request edit --help')".into(),
+            )
+            .into());
+        }
+        out.note(format!("{id} already reads so; nothing was changed"));
+        return Ok(());
+    }
+    let policy = store::policy::load(&store.conn)?;
+    let notes = store.in_transaction(|tx| {
+        requests::update(tx, &new)?;
+        let heard = requests::references_heard(tx, &new.prospect, Some(id))?;
+        let needed_by = new
+            .needed_by
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let notes = warnings(
+            new.deal_size_cents,
+            requests::was_approved(tx, id)?,
+            new.stage.as_deref(),
+            heard,
+            needed_by,
+            &policy,
+            today,
+        );
+        Ok((notes, true))
+    })?;
+    out.note(format!(
+        "changed {id} ({}): {}",
+        new.prospect,
+        changes.join("; ")
+    ));
+    for note in &notes {
+        out.warn(note);
+    }
+    out.note("'refprog undo' takes the change back");
+    Ok(())
+}
+
+/// "needed_by 2026-12-01 -> 2026-12-04", one per field that changed.
+fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
+    let number = |v: Option<i64>| v.map(|n| n.to_string());
+    let pairs = [
+        (
+            "prospect",
+            Some(old.prospect.clone()),
+            Some(new.prospect.clone()),
+        ),
+        ("industry", old.industry.clone(), new.industry.clone()),
+        ("employees", number(old.employees), number(new.employees)),
+        ("country", old.country.clone(), new.country.clone()),
+        ("region", old.region.clone(), new.region.clone()),
+        (
+            "deal_size",
+            old.deal_size_cents.map(format_money_cents),
+            new.deal_size_cents.map(format_money_cents),
+        ),
+        ("stage", old.stage.clone(), new.stage.clone()),
+        ("close_date", old.close_date.clone(), new.close_date.clone()),
+        ("rep", old.rep.clone(), new.rep.clone()),
+        ("role_level", old.role_level.clone(), new.role_level.clone()),
+        ("use_case", old.use_case.clone(), new.use_case.clone()),
+        ("kind", Some(old.kind.clone()), Some(new.kind.clone())),
+        ("questions", old.questions.clone(), new.questions.clone()),
+        ("needed_by", old.needed_by.clone(), new.needed_by.clone()),
+        (
+            "justification",
+            old.justification.clone(),
+            new.justification.clone(),
+        ),
+        (
+            "opportunity_id",
+            old.opportunity_id.clone(),
+            new.opportunity_id.clone(),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| format!("{name} {} -> {}", show(&a), show(&b)))
+        .collect()
 }
 
 /// A request row from the flags (for `request add` and an ad-hoc match).

@@ -1,5 +1,5 @@
 //! `refprog status`: which database this is and why (flag, environment or default), its
-//! schema, what it holds, what is due today and who is at their limit. Every answer comes
+//! schema, what it holds, the last import of each kind, what is due today and who is at their limit. Every answer comes
 //! from the functions the other commands use (the follow-ups, a reference's standing).
 
 use anyhow::Result;
@@ -109,6 +109,33 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let mut rows = out.section("status", &[Column::text("fact"), Column::id("value")])?;
     for (fact, value) in facts {
         rows.row(vec![Cell::from(fact), value])?;
+    }
+    rows.finish()?;
+    // The last import of each kind: the day is --as-of's (as every date refprog keeps),
+    // the time the clock's (in --wide and JSON).
+    let mut rows = out.section(
+        "last_imports",
+        &[
+            Column::id("kind"),
+            Column::date("imported_on"),
+            Column::id("at").wide(),
+            Column::number("rows"),
+            Column::number("new").wide(),
+            Column::number("updated").wide(),
+            Column::long("file"),
+        ],
+    )?;
+    for i in store::history::last_imports(&store.conn)? {
+        let day: String = i.at.chars().take(10).collect();
+        rows.row(vec![
+            Cell::from(i.kind),
+            Cell::from(day),
+            Cell::from(i.at),
+            Cell::Int(i.rows),
+            Cell::Int(i.inserted),
+            Cell::Int(i.updated),
+            Cell::from(i.file),
+        ])?;
     }
     rows.finish()?;
     let mut rows = out.section(

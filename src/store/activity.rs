@@ -1,4 +1,4 @@
-//! Activities one at a time, as `refprog activity` lists and removes them.
+//! Activities one at a time, as `refprog activity` lists, changes and removes them.
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -15,10 +15,12 @@ pub struct ActivityRow {
     pub minutes: Option<i64>,
     pub override_reason: Option<String>,
     pub notes: Option<String>,
+    pub reference_rating: Option<i64>,
+    pub prospect_rating: Option<i64>,
 }
 
 const SELECT: &str = "SELECT a.activity_id, a.date, a.contact_id, coalesce(c.name, ''), a.kind,
-        a.request_id, a.minutes, a.override_reason, a.notes
+        a.request_id, a.minutes, a.override_reason, a.notes, a.reference_rating, a.prospect_rating
     FROM activities a LEFT JOIN contacts c ON c.contact_id = a.contact_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
@@ -32,6 +34,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
         minutes: r.get(6)?,
         override_reason: r.get(7)?,
         notes: r.get(8)?,
+        reference_rating: r.get(9)?,
+        prospect_rating: r.get(10)?,
     })
 }
 
@@ -62,5 +66,26 @@ pub fn delete(conn: &Connection, activity_id: &str) -> Result<usize> {
     Ok(conn.execute(
         "DELETE FROM activities WHERE activity_id = ?1",
         [activity_id],
+    )?)
+}
+
+/// Writes every field of an activity `activity edit` may change (its id stays).
+pub fn update(conn: &Connection, a: &ActivityRow) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE activities SET contact_id = ?2, request_id = ?3, kind = ?4, date = ?5, minutes = ?6,
+            override_reason = ?7, notes = ?8, reference_rating = ?9, prospect_rating = ?10
+         WHERE activity_id = ?1",
+        rusqlite::params![
+            a.activity_id,
+            a.contact_id,
+            a.request_id,
+            a.kind,
+            a.date,
+            a.minutes,
+            a.override_reason,
+            a.notes,
+            a.reference_rating,
+            a.prospect_rating
+        ],
     )?)
 }

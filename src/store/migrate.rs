@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_followup_ids",
         include_str!("../../migrations/0006_followup_ids.sql"),
     ),
+    (
+        "0007_history",
+        include_str!("../../migrations/0007_history.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod lookup;
 pub mod matching;
@@ -33,6 +34,9 @@ pub struct Store {
     /// Read-only connections whose read transaction sees the same commit as `conn`'s
     /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
     readers: std::sync::Mutex<Vec<Connection>>,
+    /// Set for a command run by hand: its writes are kept in the history (see
+    /// [`history`]) so `refprog undo` can revert them.
+    recording: Option<history::Recording>,
     /// The program's members, read once and lent as copies to every analysis of one
     /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
     pub(crate) kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
@@ -390,6 +394,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             readers: std::sync::Mutex::new(Vec::new()),
+            recording: None,
             kept_members: None,
             created,
         };
@@ -604,6 +609,12 @@ impl Store {
         &self.path
     }
 
+    /// Keeps every row the following transactions write in the history, as one change
+    /// made by hand (imports and the demo are not recorded).
+    pub fn record_changes(&mut self, recording: history::Recording) {
+        self.recording = Some(recording);
+    }
+
     /// Runs `work` in one transaction: committed if it returns Ok and `commit` is true,
     /// rolled back otherwise.
     pub fn in_transaction<T>(
@@ -623,11 +634,28 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (value, commit) = work(&tx)?;
-        if commit {
-            tx.commit().context("cannot commit")?;
+        let began = match self.recording.as_mut() {
+            Some(recording) => history::begin(&tx, recording)?,
+            None => false,
+        };
+        let done = work(&tx).and_then(|(value, commit)| {
+            if commit {
+                if let Some(recording) = self.recording.as_mut() {
+                    history::before_commit(&tx, recording)?;
+                }
+                tx.commit().context("cannot commit")?;
+            }
+            Ok((value, commit))
+        });
+        match done {
+            Ok((value, true)) => Ok(value),
+            other => {
+                if let (true, Some(recording)) = (began, self.recording.as_mut()) {
+                    history::rolled_back(recording);
+                }
+                other.map(|(value, _)| value)
+            }
         }
-        Ok(value)
     }
 
     /// Runs `work` in a read transaction (one snapshot), always rolled back. It never takes

@@ -102,6 +102,33 @@ pub fn insert(conn: &Connection, r: &RequestRow) -> Result<()> {
     Ok(())
 }
 
+/// Writes every field `request edit` may change (id, status and history stay).
+pub fn update(conn: &Connection, r: &RequestRow) -> Result<()> {
+    conn.execute(
+        "UPDATE requests SET opportunity_id = ?2, prospect = ?3, industry = ?4, employees = ?5, country = ?6,
+            region = ?7, deal_size_cents = ?8, stage = ?9, close_date = ?10, rep = ?11, role_level = ?12,
+            use_case = ?13, kind = ?14, questions = ?15, needed_by = ?16, justification = ?17
+         WHERE request_id = ?1",
+        params![
+            r.request_id, r.opportunity_id, r.prospect, r.industry, r.employees, r.country, r.region,
+            r.deal_size_cents, r.stage, r.close_date, r.rep, r.role_level, r.use_case, r.kind, r.questions,
+            r.needed_by, r.justification
+        ],
+    )
+    .context("saving the request")?;
+    Ok(())
+}
+
+/// The requests for this prospect (in any case) submitted on `day`.
+pub fn same_day(conn: &Connection, prospect: &str, day: &str) -> Result<Vec<RequestRow>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM requests WHERE submitted_on = ?2 AND lower(trim(prospect)) = lower(trim(?1))
+         ORDER BY id"
+    ))?;
+    let rows = statement.query_map([prospect, day], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>> {
     Ok(conn
         .query_row(
