@@ -428,7 +428,17 @@ fn the_soak_refuses_a_stale_binary_and_finds_nothing_with_a_fresh_one() {
         stderr.contains("is older than the sources"),
         "stderr: {stderr}"
     );
-    let soaked = run(std::path::Path::new(fresh), "0.1");
+    // The binary cargo built for this run, dated an hour ahead: sources edited while the
+    // tests run must not make it look stale.
+    let current = work.path("refprog-current");
+    std::fs::copy(fresh, &current).expect("copy the binary");
+    std::fs::File::options()
+        .write(true)
+        .open(&current)
+        .expect("open")
+        .set_modified(std::time::SystemTime::now() + Duration::from_secs(3600))
+        .expect("date the copy");
+    let soaked = run(&current, "0.1");
     let stdout = String::from_utf8_lossy(&soaked.stdout);
     assert!(
         soaked.status.success(),

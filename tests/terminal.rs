@@ -683,3 +683,44 @@ fn ci_runs_exactly_the_readme_test_command() {
     );
     assert!(script.contains("exec cargo test"), "{script}");
 }
+
+/// `status` at a terminal lists the first ten references at their limit and says how many
+/// more there are; JSON (for scripts) has every one.
+#[test]
+fn status_shows_ten_at_the_limit_and_says_how_many_more() {
+    let work = Workdir::new();
+    work.import("accounts", "account_id,name\nA,Acme\n");
+    let mut contacts = String::from("contact_id,account_id,name,tier\n");
+    let mut activities = String::from("activity_id,contact_id,kind,date\n");
+    for i in 0..13 {
+        contacts.push_str(&format!("C{i:02},A,Person {i},standard\n"));
+        // Two calls in the last 90 days: the standard tier's limit.
+        activities.push_str(&format!("X{i:02}a,C{i:02},call,2026-10-01\n"));
+        activities.push_str(&format!("X{i:02}b,C{i:02},call,2026-11-01\n"));
+    }
+    work.import("contacts", &contacts);
+    work.import("activities", &activities);
+    let json = work
+        .run(&["--as-of", AS_OF, "status", "--format", "json"])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        value["at_limit"].as_array().map(Vec::len),
+        Some(13),
+        "{json}"
+    );
+    let run = work.run(&["--as-of", AS_OF, "status"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('C') && l.contains("Person"))
+        .count();
+    assert_eq!(listed, 10, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("and 3 more at their limit: refprog roster list"),
+        "{}",
+        run.stderr
+    );
+}

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::followups;
 use crate::domain::model::RequestStatus;
-use crate::output::{Cell, Column, Out};
+use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store, migrate, roster};
 
 /// Where the database path came from, as `status` explains it.
@@ -23,6 +23,9 @@ pub fn source() -> &'static str {
         "the default ($XDG_DATA_HOME/refprog, else ~/.local/share/refprog)"
     }
 }
+
+/// How many references at their limit a table shows.
+const AT_LIMIT_SHOWN: usize = 10;
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
@@ -138,6 +141,12 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         ])?;
     }
     rows.finish()?;
+    // A person reads the first few; scripts (CSV, JSON) get every one.
+    let shown = if out.format == Format::Table {
+        AT_LIMIT_SHOWN
+    } else {
+        usize::MAX
+    };
     let mut rows = out.section(
         "at_limit",
         &[
@@ -150,7 +159,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Column::date("next_eligible"),
         ],
     )?;
-    for (m, s) in &at_limit {
+    for (m, s) in at_limit.iter().take(shown) {
         rows.row(vec![
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
@@ -162,6 +171,12 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         ])?;
     }
     rows.finish()?;
+    if at_limit.len() > shown {
+        out.note(format!(
+            "and {} more at their limit: refprog roster list (or --format csv for all)",
+            at_limit.len() - shown
+        ));
+    }
     if due_today + overdue > 0 {
         out.note(format!(
             "{due_today} follow-ups due today, {overdue} overdue: refprog followups"
