@@ -677,10 +677,14 @@ fn ci_runs_exactly_the_readme_test_command() {
         .expect("a command");
     assert_eq!(last, test, "CI's last command is README's test command");
     let script = include_str!("../scripts/test");
-    assert!(
-        script.contains("apt-get install -y -q chromium"),
-        "{script}"
-    );
+    for needed in [
+        "apt-get install -y -q $missing",
+        "missing=\"$missing chromium\"",
+        "missing=\"$missing python3\"",
+        "missing=\"$missing time\"",
+    ] {
+        assert!(script.contains(needed), "{needed} not in {script}");
+    }
     assert!(script.contains("exec cargo test"), "{script}");
 }
 
