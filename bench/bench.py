@@ -193,6 +193,10 @@ READS = {
 
 def analyses(n, folder, rows):
     db = os.path.join(DATA, f"program_{n}.db")
+    # A cached program this refprog refuses (made by an older or another build) is made anew.
+    if os.path.exists(db) and subprocess.run([BIN, "--db", db, "--quiet", "status", "--format", "csv"],
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+        fresh(db)
     if not os.path.exists(db):
         for kind in KINDS:
             subprocess.run([BIN, "--db", db, "--quiet", "import", kind, os.path.join(folder, f"{kind}.csv")],
