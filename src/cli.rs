@@ -198,7 +198,8 @@ Examples:
 
 Rows come sorted by id with the canonical columns; export, import into an empty database,
 export again gives the same bytes. Text cells a spreadsheet would run as formulas get a
-leading ' (import removes it again).";
+leading ' (import removes it again). With --as-of D, the program as of D: activities dated
+and requests submitted after D are left out, and a note says how many; without it, every row.";
 
 /// Write every row of one kind with the canonical columns (CSV by default, or JSON)
 #[derive(Debug, Args)]

@@ -148,7 +148,7 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
     }
     match &cli.command {
         Command::Import(args) => commands::import::run(args, store, out, today)?,
-        Command::Export(args) => commands::export::run(args, store, out, today)?,
+        Command::Export(args) => commands::export::run(args, store, out, cli.as_of)?,
         Command::Score(args) => commands::score::run(args, store, out, today)?,
         Command::Policy(args) => commands::policy::run(args, store, out, today)?,
         Command::Request(args) => commands::request::run(args, store, out, today)?,

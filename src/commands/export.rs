@@ -10,12 +10,25 @@ use crate::import::values::format_money_cents;
 use crate::output::{Cell, Out};
 use crate::store::Store;
 
-pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out, _today: NaiveDate) -> Result<()> {
+/// Exports every row; with `--as-of D` (`as_of`), what existed as of D: activities dated
+/// and requests submitted after D are left out, and a note says how many. Without it the
+/// export is whole, so a record logged ahead with `log-call --future` is never lost.
+pub fn run(
+    args: &ExportArgs,
+    store: &mut Store,
+    out: &mut Out,
+    as_of: Option<NaiveDate>,
+) -> Result<()> {
     let spec = args.kind.spec();
     let types: Vec<Type> = spec.stored().map(|(_, f)| f.ty).collect();
     let headers: Vec<&str> = spec.stored().map(|(_, f)| f.name).collect();
+    let as_of = as_of.map(|d| d.to_string());
+    let after = match &as_of {
+        Some(day) => crate::store::export::count_after(&store.conn, spec, day)?,
+        None => 0,
+    };
     let mut rows = out.rows(&headers)?;
-    crate::store::export::each_row(&store.conn, spec, |values| {
+    crate::store::export::each_row(&store.conn, spec, as_of.as_deref(), |values| {
         let cells = values
             .iter()
             .zip(&types)
@@ -23,7 +36,14 @@ pub fn run(args: &ExportArgs, store: &mut Store, out: &mut Out, _today: NaiveDat
             .collect();
         rows.row(cells)
     })?;
-    rows.finish()
+    rows.finish()?;
+    if let (Some(day), true) = (&as_of, after > 0) {
+        out.note(format!(
+            "left out {after} {} dated after {day} (as of {day}; leave out --as-of to export every row)",
+            spec.table
+        ));
+    }
+    Ok(())
 }
 
 /// The canonical written form of a stored value.
