@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_history",
         include_str!("../../migrations/0007_history.sql"),
     ),
+    (
+        "0008_prospect_index",
+        include_str!("../../migrations/0008_prospect_index.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
