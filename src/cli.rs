@@ -712,9 +712,11 @@ Examples:
   refprog followups done thank-you:ACT-00042
   refprog followups snooze check-in:C-HEALTH-CFO:2026-03-01 --until 2026-04-15
   refprog followups --stale         # those overdue longer than followup.stale_days
+  refprog followups --columns id,due,what   # the ids that done and snooze take
 
-Each row has a stable id (from what opened it) and the command that marks it done; items
-overdue longer than followup.stale_days are summed up in one line per kind.";
+Each row has a stable id (from what opened it; shown with --wide, --columns id,... or in
+CSV and JSON) and the command that closes it; items overdue longer than
+followup.stale_days are summed up in one line per kind.";
 
 /// What is due: thank-yous, feedback, close the loop, check-ins, recommitments
 #[derive(Debug, Args)]

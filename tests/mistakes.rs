@@ -1390,3 +1390,34 @@ fn undo_refuses_to_put_back_a_row_an_import_wrote_again() {
     );
     assert_eq!(rows(&work), before);
 }
+
+/// A follow-up's id is one flag away at a terminal, and a wrong id says which flag.
+#[test]
+fn a_wrong_follow_up_id_says_how_to_see_the_ids() {
+    let work = util::program();
+    let stderr = work
+        .run(&["--as-of", "2026-11-23", "followups", "done", "ACT-00006"])
+        .fails(1);
+    assert!(
+        stderr.contains("refprog followups --all --columns id,due,what"),
+        "{stderr}"
+    );
+    let listed = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "followups",
+            "--all",
+            "--columns",
+            "id,due,what",
+        ])
+        .ok();
+    let id = listed
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("an id");
+    assert!(id.contains(':'), "{listed}");
+    work.run(&["--as-of", "2026-11-23", "followups", "done", id])
+        .ok();
+}

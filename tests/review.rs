@@ -643,3 +643,17 @@ fn care_counts_by_kind_equal_the_follow_ups_list() {
         .count();
     assert_eq!(listed, counts.len(), "{digest}");
 }
+
+/// The page names customers and contacts: like the database, it is readable by its owner
+/// only, and so is the page it replaces.
+#[test]
+fn the_page_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = empty();
+    let path = work.path("review.html");
+    std::fs::write(&path, "old").expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    page(&work, &[]);
+    let mode = std::fs::metadata(&path).expect("page").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the page is {mode:o}");
+}

@@ -43,7 +43,9 @@ fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
     match open.into_iter().find(|f| f.id == id) {
         Some(f) => Ok(f),
         None => {
-            bail!("no open follow-up '{id}' (see 'refprog followups --all --stale' for the ids)")
+            bail!(
+                "no open follow-up '{id}' (the ids: refprog followups --all --columns id,due,what; add --stale for the older ones)"
+            )
         }
     }
 }

@@ -21,7 +21,8 @@ pub fn run(args: &ReviewArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         &args.html,
         &protected,
         Existing::Replace,
-        0o644,
+        // It names customers and contacts, as the database does (0600).
+        0o600,
         "the review page",
     )?;
     file.write_all(page.as_bytes())

@@ -66,8 +66,25 @@ pub fn parse_flag(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         None if relative_shape(&word) => Err(format!(
             "'{shown}' is too far from today: dates run from {MIN_DATE} to {MAX_DATE}"
         )),
-        None => Err(format!("'{shown}' is not a date: expected {FLAG_SHAPES}")),
+        None => match day_first(&word) {
+            // 31/12/2026 is no month/day: say how to write the day it surely means.
+            Some(date) => Err(format!(
+                "'{shown}' is not a date: refprog reads M/D/YYYY (month first); for {} write {date}",
+                date.format("%-d %B %Y")
+            )),
+            None => Err(format!("'{shown}' is not a date: expected {FLAG_SHAPES}")),
+        },
     }
+}
+
+/// A D/M/YYYY date that cannot be read month first (its first number is over 12).
+fn day_first(word: &str) -> Option<NaiveDate> {
+    let (d, rest) = word.split_once('/')?;
+    let (m, y) = rest.split_once('/')?;
+    if d.parse::<u32>().ok()? <= 12 {
+        return None;
+    }
+    us(&format!("{m}/{d}/{y}")).and_then(|date| in_range(date).ok())
 }
 
 /// `+7d`, `-2w`, `+10` (days): the sign is required, the unit is d (default) or w.
@@ -200,6 +217,27 @@ mod tests {
         }
         let long = "9".repeat(10_000);
         assert!(parse_flag(&long, today).expect_err("long").len() < 300);
+    }
+
+    #[test]
+    fn a_day_first_date_is_refused_with_the_iso_form_it_surely_means() {
+        let today = day("2026-11-30");
+        let error = parse_flag("31/12/2026", today).expect_err("day first");
+        assert!(
+            error.contains("reads M/D/YYYY (month first); for 31 December 2026 write 2026-12-31"),
+            "{error}"
+        );
+        // 13/1/2026 is 13 January; 32/1/2026 is no date either way.
+        assert!(
+            parse_flag("13/1/2026", today)
+                .expect_err("x")
+                .contains("2026-01-13")
+        );
+        assert!(
+            !parse_flag("32/1/2026", today)
+                .expect_err("x")
+                .contains("write")
+        );
     }
 
     #[test]
