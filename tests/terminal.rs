@@ -728,3 +728,34 @@ fn status_shows_ten_at_the_limit_and_says_how_many_more() {
         run.stderr
     );
 }
+
+/// `status` and `followups` give the same answer: the overdue that `followups --overdue`
+/// lists, and apart the stale ones that it folds into one line per kind (`--stale`).
+#[test]
+fn status_counts_the_follow_ups_that_followups_lists() {
+    let work = demo();
+    let json = work
+        .run(&["--as-of", AS_OF, "status", "--format", "json"])
+        .ok();
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let fact = |name: &str| {
+        value["status"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["fact"] == name))
+            .and_then(|r| r["value"].as_u64())
+            .unwrap_or_else(|| panic!("no {name}: {json}")) as usize
+    };
+    let rows = |flag: &str| {
+        work.run(&["--as-of", AS_OF, "followups", flag, "--format", "csv"])
+            .ok()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(fact("follow-ups overdue"), rows("--overdue"));
+    assert_eq!(fact("follow-ups stale"), rows("--stale"));
+    assert!(
+        fact("follow-ups stale") > 0,
+        "the demo has stale follow-ups"
+    );
+}

@@ -3,7 +3,7 @@
 //! from the functions the other commands use (the follow-ups, a reference's standing).
 
 use anyhow::Result;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::followups;
@@ -30,19 +30,9 @@ const AT_LIMIT_SHOWN: usize = 10;
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
     let members = roster::members(store)?;
-    let done = roster::done(
-        &store.conn,
-        None,
-        today - Duration::days(policy.followup_reach_days),
-        today,
-    )?;
-    let open = followups::open(
-        &members.iter().map(|m| m.as_member()).collect::<Vec<_>>(),
-        &done,
-        &roster::outcomes(&store.conn, today)?,
-        &policy,
-        today,
-    );
+    // The list `followups` prints (snoozes applied), and apart those it folds away as stale.
+    let open = crate::commands::followups::open(store, &policy, today)?;
+    let (open, stale) = followups::split_stale(open, &policy, today);
     let due_today = open.iter().filter(|f| f.due == today).count();
     let overdue = open.iter().filter(|f| f.due < today).count();
     let events =
@@ -104,6 +94,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     }
     facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
     facts.push(("follow-ups overdue".into(), Cell::Int(overdue as i64)));
+    facts.push(("follow-ups stale".into(), Cell::Int(stale.len() as i64)));
     facts.push((
         "references at their limit".into(),
         Cell::Int(at_limit.len() as i64),
@@ -180,6 +171,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     if due_today + overdue > 0 {
         out.note(format!(
             "{due_today} follow-ups due today, {overdue} overdue: refprog followups"
+        ));
+    }
+    if !stale.is_empty() {
+        out.note(format!(
+            "{} follow-ups over {} days late: refprog followups --stale",
+            stale.len(),
+            policy.stale_days
         ));
     }
     Ok(())
