@@ -27,12 +27,7 @@ impl Protected {
     }
 
     pub fn add_database(&mut self, db: &Path) {
-        self.paths.push(db.to_path_buf());
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let mut side = db.as_os_str().to_os_string();
-            side.push(suffix);
-            self.paths.push(PathBuf::from(side));
-        }
+        self.paths.extend(database_files(db));
     }
 
     /// An input of the command (a file read, not standard input).
@@ -295,8 +290,17 @@ impl Drop for OutputFile {
     }
 }
 
-/// What SQLite may leave beside a backup's temporary file.
+/// What SQLite keeps beside a database (and may leave beside a backup's temporary file).
 const SIDE_FILES: [&str; 3] = ["-journal", "-wal", "-shm"];
+
+/// The database at `db` and its side files (`-journal`, `-wal`, `-shm`).
+pub fn database_files(db: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    std::iter::once(db.to_path_buf()).chain(SIDE_FILES.iter().map(move |suffix| {
+        let mut side = db.as_os_str().to_os_string();
+        side.push(suffix);
+        PathBuf::from(side)
+    }))
+}
 
 /// Removes the temporary files an earlier refprog writing to the same target left when it
 /// was killed (`.NAME.refprog-PID-N.tmp` and SQLite's side files), if that process is gone.

@@ -77,7 +77,10 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     // A database this command creates is removed again if the command fails (a failed
     // command changes nothing), with the folders made for it.
-    let folders = missing_folders(&path);
+    let folders = match create {
+        store::Create::Yes => missing_folders(&path),
+        store::Create::No => Vec::new(),
+    };
     let mut store = Store::open(&path, create)?;
     let result = run_on(&cli, &mut store, &mut out);
     if result.is_err() && store.created() {
@@ -100,8 +103,8 @@ fn missing_folders(path: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// Removes a database a failed command created, its side files, and the folders made for
 /// it (only if they are empty).
 fn remove_created(path: &std::path::Path, folders: &[std::path::PathBuf]) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    for file in files::database_files(path) {
+        let _ = std::fs::remove_file(file);
     }
     for folder in folders {
         if std::fs::remove_dir(folder).is_err() {
