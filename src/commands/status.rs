@@ -29,6 +29,8 @@ const AT_LIMIT_SHOWN: usize = 10;
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(&store.conn)?;
+    // The follow-ups below read the members too: read them once.
+    store.keep_members();
     let members = roster::members(store)?;
     // The list `followups` prints (snoozes applied), and apart those it folds away as stale.
     let open = crate::commands::followups::open(store, &policy, today)?;
