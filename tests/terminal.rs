@@ -470,20 +470,28 @@ fn out_writes_the_whole_file_or_none() {
     assert!(stderr.contains("database"), "{stderr}");
 }
 
-#[test]
-fn status_says_which_database_and_why() {
-    let work = demo();
+/// `status --format json` as of AS_OF, and a reader of its facts by name.
+fn status_json(work: &Workdir) -> (serde_json::Value, impl Fn(&str) -> serde_json::Value) {
     let json = work
         .run(&["--as-of", AS_OF, "status", "--format", "json"])
         .ok();
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
-    let fact = |name: &str| {
-        value["status"]
+    let facts = value["status"].clone();
+    let fact = move |name: &str| {
+        facts
             .as_array()
             .and_then(|rows| rows.iter().find(|r| r["fact"] == name))
             .map(|r| r["value"].clone())
             .unwrap_or_else(|| panic!("no {name}: {json}"))
     };
+    (value, fact)
+}
+
+#[test]
+fn status_says_which_database_and_why() {
+    let work = demo();
+    let (value, fact) = status_json(work);
+    let json = value.to_string();
     assert_eq!(fact("database"), work.db.to_str().expect("path"));
     assert_eq!(fact("chosen by"), "the REFPROG_DB environment variable");
     assert_eq!(fact("accounts"), 300);
@@ -734,16 +742,11 @@ fn status_shows_ten_at_the_limit_and_says_how_many_more() {
 #[test]
 fn status_counts_the_follow_ups_that_followups_lists() {
     let work = demo();
-    let json = work
-        .run(&["--as-of", AS_OF, "status", "--format", "json"])
-        .ok();
-    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let (_, status_fact) = status_json(work);
     let fact = |name: &str| {
-        value["status"]
-            .as_array()
-            .and_then(|rows| rows.iter().find(|r| r["fact"] == name))
-            .and_then(|r| r["value"].as_u64())
-            .unwrap_or_else(|| panic!("no {name}: {json}")) as usize
+        status_fact(name)
+            .as_u64()
+            .unwrap_or_else(|| panic!("{name} is no count")) as usize
     };
     let rows = |flag: &str| {
         work.run(&["--as-of", AS_OF, "followups", flag, "--format", "csv"])
