@@ -1098,6 +1098,51 @@ pub fn sparkline(counts: &[u64]) -> String {
         .collect()
 }
 
+/// The command line that carries out a follow-up's action, as the person types it
+/// (`refprog log-call C-1 --kind feedback --request R-7 --reference-rating N`).
+pub fn command_hint(action: &crate::domain::followups::Action) -> String {
+    use crate::domain::followups::{Action, Rating};
+    match action {
+        Action::LogCall {
+            contact_id,
+            kind,
+            request_id,
+            rating,
+        } => {
+            let mut line = format!("refprog log-call {contact_id} --kind {kind}");
+            if let Some(request) = request_id {
+                line.push_str(" --request ");
+                line.push_str(request);
+            }
+            match rating {
+                Some(Rating::Reference) => line.push_str(" --reference-rating N"),
+                Some(Rating::Prospect) => line.push_str(" --prospect-rating N"),
+                None => {}
+            }
+            line
+        }
+        Action::Recommit { contact_id } => format!("refprog roster recommit {contact_id}"),
+    }
+}
+
+/// A follow-up in JSON: its fields, its words and the command that closes it.
+impl serde::Serialize for crate::domain::followups::FollowUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FollowUp", 9)?;
+        s.serialize_field("due", &self.due)?;
+        s.serialize_field("id", &self.id())?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("contact_id", self.contact_id.as_str())?;
+        s.serialize_field("name", &*self.name)?;
+        s.serialize_field("account", &*self.account)?;
+        s.serialize_field("request_id", &self.request_id.as_deref())?;
+        s.serialize_field("what", &self.what())?;
+        s.serialize_field("command", &command_hint(&self.action()))?;
+        s.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

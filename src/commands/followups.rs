@@ -40,7 +40,7 @@ pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<
 }
 
 fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
-    match open.into_iter().find(|f| f.id == id) {
+    match open.into_iter().find(|f| f.has_id(id)) {
         Some(f) => Ok(f),
         None => {
             bail!(
@@ -118,7 +118,7 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
                 );
             }
             store.in_transaction(|tx| {
-                roster::snooze(tx, &f.id, *until, today)?;
+                roster::snooze(tx, &f.id(), *until, today)?;
                 Ok(((), true))
             })?;
             out.note(format!("{id}: snoozed until {until} (was due {})", f.due));
@@ -187,13 +187,13 @@ fn list(
         rows.row(vec![
             Cell::from(f.due.to_string()),
             Cell::from(status),
-            Cell::from(f.id),
-            Cell::from(f.contact_id),
-            Cell::from(f.name),
-            Cell::from(f.account),
-            Cell::from(f.request_id),
-            Cell::from(f.what),
-            Cell::from(f.command),
+            Cell::from(f.id()),
+            Cell::from(f.contact_id.as_str()),
+            Cell::from(&*f.name),
+            Cell::from(&*f.account),
+            Cell::from(f.request_id.as_deref()),
+            Cell::from(f.what()),
+            Cell::from(crate::output::command_hint(&f.action())),
         ])?;
     }
     rows.finish()?;

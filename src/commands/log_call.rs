@@ -220,7 +220,9 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     for f in &opened {
         out.note(format!(
             "follow-up due {}: {} ({})",
-            f.due, f.what, f.command
+            f.due,
+            f.what(),
+            crate::output::command_hint(&f.action())
         ));
     }
     let activity_dates: Vec<NaiveDate> = done

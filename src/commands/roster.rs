@@ -475,8 +475,8 @@ fn show(
     for f in open {
         rows.row(vec![
             Cell::from(f.due.to_string()),
-            Cell::from(f.what),
-            Cell::from(f.command),
+            Cell::from(f.what()),
+            Cell::from(crate::output::command_hint(&f.action())),
         ])?;
     }
     rows.finish()
