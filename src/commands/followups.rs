@@ -11,31 +11,14 @@ use crate::stamp;
 use crate::store::roster::{self, Field, NewActivity};
 use crate::store::{self, Store};
 
-/// Every open follow-up as of `today`, snoozes applied (the review's care section reads
-/// the same list).
-pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
-    let members: Vec<followups::Member> = roster::members(store)?
-        .iter()
-        .map(|m| m.as_member())
-        .collect();
-    // A year of activities covers every rule (appreciation looks back the furthest).
-    let done = roster::done(
-        &store.conn,
-        None,
-        today - Duration::days(policy.followup_reach_days),
-        today,
-    )?;
-    let mut open = followups::open(
-        &members,
-        &done,
-        &roster::outcomes(&store.conn, today)?,
-        policy,
-        today,
-    );
-    followups::apply_snoozes(&mut open, &roster::snoozes(&store.conn)?);
+/// Every open follow-up as of `today`, snoozes applied (`status` and the review's care
+/// section read the same list).
+fn open(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
+    let inputs = store::followups::everyone(store, policy, today)?;
+    let open = followups::open(&inputs, policy, today);
     // Not freed: the process ends next, and freeing a year of activities one by one
     // costs more than printing them (see the utilization report).
-    std::mem::forget((members, done));
+    std::mem::forget(inputs);
     Ok(open)
 }
 

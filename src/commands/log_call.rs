@@ -201,22 +201,12 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
             standing.load, standing.limit, policy.limit_window_days, standing.verdict.next_eligible
         ));
     }
-    let done = roster::done(
-        &store.conn,
-        Some(&member.contact_id),
-        today - Duration::days(policy.followup_reach_days),
-        today.max(date),
-    )?;
-    let opened: Vec<followups::FollowUp> = followups::open(
-        &[member.as_member()],
-        &done,
-        &roster::outcomes_for(&store.conn, &done, today)?,
-        &policy,
-        today,
-    )
-    .into_iter()
-    .filter(|f| f.due >= date && f.due <= date + Duration::days(7))
-    .collect();
+    let inputs = store::followups::one(store, &member, &policy, today, today.max(date))?;
+    let done = &inputs.done;
+    let opened: Vec<followups::FollowUp> = followups::open(&inputs, &policy, today)
+        .into_iter()
+        .filter(|f| f.due >= date && f.due <= date + Duration::days(7))
+        .collect();
     for f in &opened {
         out.note(format!(
             "follow-up due {}: {} ({})",

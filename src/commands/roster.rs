@@ -361,9 +361,7 @@ fn show(
         today,
     );
     let open = followups::open(
-        &[m.as_member()],
-        &done,
-        &roster::outcomes_for(&store.conn, &done, today)?,
+        &store::followups::one(store, &m, policy, today, today)?,
         policy,
         today,
     );

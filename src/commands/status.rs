@@ -33,7 +33,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     store.keep_members();
     let members = roster::members(store)?;
     // The list `followups` prints (snoozes applied), and apart those it folds away as stale.
-    let open = crate::commands::followups::open(store, &policy, today)?;
+    let inputs = store::followups::everyone(store, &policy, today)?;
+    let open = followups::open(&inputs, &policy, today);
+    // Not freed: the process ends next (see followups).
+    std::mem::forget(inputs);
     let (open, stale) = followups::split_stale(open, &policy, today);
     let due_today = open.iter().filter(|f| f.due == today).count();
     let overdue = open.iter().filter(|f| f.due < today).count();

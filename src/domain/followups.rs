@@ -357,8 +357,38 @@ fn closed_by<'d>(counted: &[&&Done], touches: impl Iterator<Item = &'d Done>) ->
     closed
 }
 
-/// Every open follow-up, as of `today`, ordered by due date.
-pub fn open(
+/// What the follow-up rules read for a program (or one reference): the members, their
+/// activities and touches from [`reach_start`], the outcomes of their requests, and the
+/// snoozes.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub members: Vec<Member>,
+    pub done: Vec<Done>,
+    pub outcomes: Vec<Outcome>,
+    pub snoozes: FxHashMap<String, NaiveDate>,
+}
+
+/// The first day whose activities the rules read: `followup.reach_days` before today
+/// (appreciation, which looks back a year, reaches the furthest). `followups`,
+/// `roster show`, `log-call` and `status` all read from here, so they list the same.
+pub fn reach_start(policy: &Policy, today: NaiveDate) -> NaiveDate {
+    today - Duration::days(policy.followup_reach_days)
+}
+
+/// Every open follow-up, as of `today`, snoozes applied, ordered by due date.
+pub fn open(inputs: &Inputs, policy: &Policy, today: NaiveDate) -> Vec<FollowUp> {
+    let mut list = open_unsnoozed(
+        &inputs.members,
+        &inputs.done,
+        &inputs.outcomes,
+        policy,
+        today,
+    );
+    apply_snoozes(&mut list, &inputs.snoozes);
+    list
+}
+
+fn open_unsnoozed(
     members: &[Member],
     done: &[Done],
     outcomes: &[Outcome],
@@ -366,11 +396,12 @@ pub fn open(
     today: NaiveDate,
 ) -> Vec<FollowUp> {
     let mut out = Vec::new();
+    let reach = reach_start(policy, today);
     // Each member's activities and each request's outcome, found by hash once: looking
     // them up by scanning made a large program quadratic (90k references and 550k
     // activities took nine minutes).
     let mut by_contact: FxHashMap<&str, Vec<&Done>> = FxHashMap::default();
-    for d in done {
+    for d in done.iter().filter(|d| d.date >= reach) {
         by_contact.entry(d.contact_id.as_str()).or_default().push(d);
     }
     let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
@@ -552,7 +583,7 @@ pub fn open(
 }
 
 /// Moves each snoozed follow-up's due day to the snooze's day (never earlier).
-pub fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
+fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
     if snoozes.is_empty() {
         return;
     }
@@ -639,7 +670,7 @@ mod tests {
     fn a_call_creates_thanks_and_feedback_and_a_thank_you_closes_one() {
         let policy = Policy::default();
         let done = vec![call("2026-11-20")];
-        let open_now = open(&[member()], &done, &[], &policy, day("2026-11-23"));
+        let open_now = open_unsnoozed(&[member()], &done, &[], &policy, day("2026-11-23"));
         assert_eq!(
             whats(&open_now),
             [
@@ -655,7 +686,7 @@ mod tests {
             request_id: None,
             ..call("2026-11-21")
         });
-        let after = open(&[member()], &thanked, &[], &policy, day("2026-11-23"));
+        let after = open_unsnoozed(&[member()], &thanked, &[], &policy, day("2026-11-23"));
         assert!(!whats(&after).iter().any(|w| w.contains("thank-you")));
     }
 
@@ -672,7 +703,7 @@ mod tests {
             status: OpportunityStatus::Won,
             close_date: Some(day("2026-11-10")),
         };
-        let list = open(&[member()], &done, &[outcome], &policy, day("2026-11-23"));
+        let list = open_unsnoozed(&[member()], &done, &[outcome], &policy, day("2026-11-23"));
         assert!(
             whats(&list).contains(
                 &"2026-11-10 refprog log-call C1 --kind loop-closed --request R1".to_string()
@@ -687,7 +718,7 @@ mod tests {
         let mut m = member();
         m.tier = Some(Tier::Strategic);
         m.break_until = Some(day("2026-11-26"));
-        let list = whats(&open(&[m], &[], &[], &policy, day("2026-11-23")));
+        let list = whats(&open_unsnoozed(&[m], &[], &[], &policy, day("2026-11-23")));
         assert!(
             list.contains(&"2026-08-30 refprog log-call C1 --kind check-in".to_string()),
             "{list:?}"
@@ -729,7 +760,7 @@ mod tests {
                 ..call("2026-09-02")
             }])
             .collect();
-        let list = whats(&open(
+        let list = whats(&open_unsnoozed(
             &[member()],
             &with_thanks,
             &[],

@@ -427,7 +427,9 @@ pub fn gather(
     let capacity = capture(store, today, &["report", "capacity"])?;
     let utilization = capture(store, today, &["report", "utilization"])?;
     // `followups --all` and `followups --stale` list one computation's two halves.
-    let open = crate::commands::followups::open(store, &policy, today)?;
+    let inputs = store::followups::everyone(store, &policy, today)?;
+    let open = crate::domain::followups::open(&inputs, &policy, today);
+    std::mem::forget(inputs);
     let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod export;
+pub mod followups;
 pub mod history;
 pub mod import;
 pub mod lookup;
