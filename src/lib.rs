@@ -160,7 +160,7 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::LogCall(args) => commands::log_call::run(args, store, out, today)?,
         Command::Roster(args) => commands::roster::run(args, store, out, today)?,
         Command::Followups(args) => commands::followups::run(args, store, out, today)?,
-        Command::Report(args) => report::run(args, store, out, today)?,
+        Command::Report(args) => commands::report::run(args, store, out, today)?,
         Command::Demo(args) => commands::demo::run(args, store, out, today)?,
         Command::Backup(args) => commands::backup::run(args, store, out, today)?,
         Command::Status(_) => commands::status::run(store, out, today)?,

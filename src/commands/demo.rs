@@ -12,9 +12,7 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
-use crate::cli::{
-    DemoArgs, FollowupsArgs, MatchArgs, ReportArgs, ReportName, RequestFields, ScoreArgs,
-};
+use crate::cli::{DemoArgs, FollowupsArgs, MatchArgs, RequestFields, ScoreArgs};
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -712,17 +710,7 @@ pub fn run(args: &DemoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
         "Bench coverage: where the pipeline has no references",
         "report coverage",
     )?;
-    crate::report::run(
-        &ReportArgs {
-            name: ReportName::Coverage,
-            since: None,
-            until: None,
-            by: Vec::new(),
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
+    crate::report::coverage::run(store, &mut tour, today, &[])?;
     out.text(&format!("\nNext: refprog --db {db} report utilization | health | fulfillment | impact | satisfaction\n"))?;
     let _ = std::io::stdout().flush();
     Ok(())

@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod man;
 pub mod matching;
 pub mod policy;
+pub mod report;
 pub mod request;
 pub mod review;
 pub mod roster;

@@ -8,13 +8,19 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::cli::SegmentBy;
 use crate::domain::eligibility::{history_start, standing};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::import::values::format_money_cents;
 use crate::output::{Cell, Column, Out};
 use crate::store::{self, Store};
+
+/// What a segment is split by beyond sector group and size band (`--by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentBy {
+    Region,
+    UseCase,
+}
 
 /// The segment of an account or a deal.
 pub fn segment(

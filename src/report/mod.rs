@@ -1,6 +1,8 @@
-//! `refprog report NAME`: one module per report. Each loads rows from the store, computes
-//! with the domain's rules (eligibility, limits, sector groups, size bands) and prints
-//! through the output module. Rates carry their n; table mode marks targets met or not.
+//! The reports, one module each (`refprog report NAME` is `commands::report`). Each loads
+//! rows from the store, computes with the domain's rules (eligibility, limits, sector
+//! groups, size bands) and prints through the output module. Rates carry their n; table
+//! mode marks targets met or not. Reports take their options as plain values, never the
+//! command line's types, so the review page runs them as they are.
 
 pub mod capacity;
 pub mod coverage;
@@ -11,45 +13,15 @@ pub mod satisfaction;
 pub mod utilization;
 
 use anyhow::Result;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
-use crate::cli::{ReportArgs, ReportName};
 use crate::output::{Cell, Column, Out, Rows};
-use crate::store::Store;
 
 /// The period a report covers: `--since`..=`--until`, by default the year up to today.
 #[derive(Debug, Clone, Copy)]
 pub struct Period {
     pub since: NaiveDate,
     pub until: NaiveDate,
-}
-
-pub fn run(args: &ReportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    store.map_for_reading()?;
-    let policy = crate::store::policy::load(&store.conn)?;
-    let until = args.until.unwrap_or(today);
-    let period = Period {
-        since: args
-            .since
-            .unwrap_or(until - Duration::days(policy.year_days - 1)),
-        until,
-    };
-    if period.since > period.until {
-        return Err(crate::UsageError(format!(
-            "--since {} is after --until {}",
-            period.since, period.until
-        ))
-        .into());
-    }
-    match args.name {
-        ReportName::Utilization => utilization::run(store, out, today),
-        ReportName::Health => health::run(store, out, today),
-        ReportName::Coverage => coverage::run(store, out, today, &args.by),
-        ReportName::Capacity => capacity::run(store, out, today),
-        ReportName::Fulfillment => fulfillment::run(store, out, period),
-        ReportName::Impact => impact::run(store, out, period),
-        ReportName::Satisfaction => satisfaction::run(store, out, period),
-    }
 }
 
 /// A report made of metric rows.

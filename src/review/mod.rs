@@ -32,6 +32,7 @@ use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::{AccountStatus, Tier};
 use crate::domain::policy::load_in_window;
 use crate::output::{Format, Out};
+use crate::report::Period;
 use crate::store::{self, Store};
 
 /// What `--period` names, resolved against `--as-of` by [`Span::resolve`].
@@ -184,15 +185,14 @@ impl Write for Buffer {
     }
 }
 
-/// Runs `refprog ARGS` (a report or `request list`) on this store as of `today` with
-/// `--format json`, and reads its tables back.
-pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
-    let (command, cli) = parse(today, args)?;
-    capture_with(command, |out| match &cli.command {
-        Command::Report(a) => crate::report::run(a, store, out, today),
-        Command::Request(a) => crate::commands::request::run(a, store, out, today),
-        _ => bail!("the review reads reports and request list this way, not '{args:?}'"),
-    })
+/// Runs a report into a buffer as JSON and reads its tables back, under the command line
+/// that prints it as text (`refprog --as-of D ARGS`).
+fn report(
+    today: NaiveDate,
+    args: &[&str],
+    run: impl FnOnce(&mut Out) -> Result<()>,
+) -> Result<Captured> {
+    capture_with(format!("refprog --as-of {today} {}", args.join(" ")), run)
 }
 
 /// The command line `refprog ARGS` as of `today`, parsed as refprog parses it.
@@ -349,7 +349,8 @@ pub struct Review {
     pub stale: Vec<FollowUp>,
     pub tier1: Captured,
     pub develop: Captured,
-    pub requests: Captured,
+    /// Every request, as `request list` prints them (the digest's requests past the SLA).
+    pub requests: Vec<store::requests::RequestRow>,
     pub months: Vec<Month>,
     /// Open deals with a reference at work on them: (count, amount in cents).
     pub pipeline: (u64, i64),
@@ -414,18 +415,27 @@ pub fn gather(
     let policy = store::policy::load(&store.conn)?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());
-    let period = ["--since", s.as_str(), "--until", u.as_str()];
-    let report = |name: &'static str| -> Vec<&str> {
-        let mut args = vec!["report", name];
-        args.extend(period);
-        args
-    };
-    let impact = capture(store, today, &report("impact"))?;
-    let fulfillment = capture(store, today, &report("fulfillment"))?;
-    let health = capture(store, today, &["report", "health"])?;
-    let coverage = capture(store, today, &["report", "coverage"])?;
-    let capacity = capture(store, today, &["report", "capacity"])?;
-    let utilization = capture(store, today, &["report", "utilization"])?;
+    let period = Period { since, until };
+    let during =
+        |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
+    let impact = report(today, &during("impact"), |out| {
+        crate::report::impact::run(store, out, period)
+    })?;
+    let fulfillment = report(today, &during("fulfillment"), |out| {
+        crate::report::fulfillment::run(store, out, period)
+    })?;
+    let health = report(today, &["report", "health"], |out| {
+        crate::report::health::run(store, out, today)
+    })?;
+    let coverage = report(today, &["report", "coverage"], |out| {
+        crate::report::coverage::run(store, out, today, &[])
+    })?;
+    let capacity = report(today, &["report", "capacity"], |out| {
+        crate::report::capacity::run(store, out, today)
+    })?;
+    let utilization = report(today, &["report", "utilization"], |out| {
+        crate::report::utilization::run(store, out, today)
+    })?;
     // `followups --all` and `followups --stale` list one computation's two halves.
     let inputs = store::followups::everyone(store, &policy, today)?;
     let open = crate::domain::followups::open(&inputs, &policy, today);
@@ -455,19 +465,28 @@ pub fn gather(
     } else {
         (Captured::none(), Captured::none())
     };
+    // The digest's requests past the SLA: from the rows `request list` prints.
     let requests = if page {
-        Captured::none()
+        Vec::new()
     } else {
-        capture(store, today, &["request", "list"])?
+        store::requests::list(&store.conn, None)?
     };
     let mut trend = Vec::new();
     for (first, last) in months(since, until).into_iter().filter(|_| page) {
         let (f, l) = (first.to_string(), last.to_string());
         let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
+        let month = Period {
+            since: first,
+            until: last,
+        };
         trend.push(Month {
             label: first.format("%Y-%m").to_string(),
-            fulfillment: capture(store, today, &args("fulfillment"))?,
-            satisfaction: capture(store, today, &args("satisfaction"))?,
+            fulfillment: report(today, &args("fulfillment"), |out| {
+                crate::report::fulfillment::run(store, out, month)
+            })?,
+            satisfaction: report(today, &args("satisfaction"), |out| {
+                crate::report::satisfaction::run(store, out, month)
+            })?,
         });
     }
     let pipeline = store::reports::open_pipeline_with_reference(&store.conn, today)?;
@@ -700,17 +719,19 @@ impl Review {
 
     /// Requests still waiting for a scheduled reference (not scheduled, completed, declined
     /// or cancelled) submitted more than `fulfillment.sla_hours` before the as-of day.
-    pub fn past_sla(&self) -> Vec<&Row> {
+    pub fn past_sla(&self) -> Vec<&store::requests::RequestRow> {
         let today = self.as_of;
         self.requests
-            .table(0)
             .iter()
             .filter(|r| {
                 let waiting = !matches!(
-                    text(r, "status").as_str(),
+                    r.status.as_str(),
                     "scheduled" | "completed" | "declined" | "cancelled"
                 );
-                let submitted = text(r, "submitted_on").parse::<NaiveDate>().ok();
+                let submitted = r
+                    .submitted_on
+                    .as_deref()
+                    .and_then(|d| d.parse::<NaiveDate>().ok());
                 waiting
                     && submitted.is_some_and(|day| {
                         day <= today && (today - day).num_days() * 24 > self.sla_hours
