@@ -146,8 +146,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         ])?;
     }
     table.finish()?;
-    // Not freed: the process ends next (see utilization).
-    std::mem::forget(events);
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, events);
     out.note(format!(
         "coverage: {} of the segments with deals closing in 90 days have {target}+ available references (target.per_segment)",
         Rate::new(covered, with_demand).describe()

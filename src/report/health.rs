@@ -159,7 +159,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         Some("0".to_string()),
         Some(if overdue == 0 { "met" } else { "not met" }),
     );
-    // Not freed: the process ends next (see utilization).
-    std::mem::forget(members);
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, members);
     m.print(out)
 }

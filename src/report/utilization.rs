@@ -137,8 +137,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         }
         row
     })?;
-    // The process ends next: freeing a hundred thousand members and their load one by one
-    // would only add a tenth of the report's time at exit.
-    std::mem::forget((members, events, answers, unfulfilled));
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, (members, events, answers, unfulfilled));
     Ok(())
 }

@@ -87,8 +87,121 @@ impl Span {
     }
 }
 
-/// One row of a report as its JSON output gives it.
-pub type Row = serde_json::Map<String, Value>;
+/// One row of a report as its JSON output gives it: the values in the order of the
+/// table's column names, which its rows share (a hundred thousand rows of a report would
+/// otherwise each carry their own copy of every name).
+#[derive(Debug, Clone)]
+pub struct Row {
+    columns: Arc<Vec<String>>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The value of the column `key`, if the row has one.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let i = self.columns.iter().position(|c| c == key)?;
+        self.values.get(i)
+    }
+}
+
+/// A column name as JSON writes it: borrowed from the bytes when it has no escapes.
+#[derive(serde::Deserialize)]
+struct Key<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+
+/// Reads a JSON array of objects into rows sharing one list of column names.
+struct TableSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TableSeed {
+    type Value = Vec<Row>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Row>, D::Error> {
+        d.deserialize_seq(TableVisitor)
+    }
+}
+
+struct TableVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TableVisitor {
+    type Value = Vec<Row>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Row>, A::Error> {
+        let mut columns: Arc<Vec<String>> = Arc::new(Vec::new());
+        let mut rows = Vec::new();
+        while let Some(values) = seq.next_element_seed(RowSeed(&mut columns))? {
+            rows.push(Row {
+                columns: columns.clone(),
+                values,
+            });
+        }
+        Ok(rows)
+    }
+}
+
+/// One object of the array: its values placed by the shared column names (a name not
+/// seen before is added).
+struct RowSeed<'c>(&'c mut Arc<Vec<String>>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Vec<Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
+    type Value = Vec<Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a row (an object)")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<Value>, A::Error> {
+        let mut values = vec![Value::Null; self.0.len()];
+        while let Some(Key(key)) = map.next_key::<Key>()? {
+            let i = match self.0.iter().position(|c| *c == key) {
+                Some(i) => i,
+                None => {
+                    Arc::make_mut(self.0).push(key.into_owned());
+                    values.push(Value::Null);
+                    self.0.len() - 1
+                }
+            };
+            values[i] = map.next_value()?;
+        }
+        Ok(values)
+    }
+}
+
+/// A report's JSON: one array of rows, or one object with an array per section (report
+/// fulfillment) given as the metrics first, then the others by name.
+struct TablesSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TablesSeed {
+    type Value = Vec<Vec<Row>>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(TablesVisitor)
+    }
+}
+
+struct TablesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TablesVisitor {
+    type Value = Vec<Vec<Row>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of rows, or an object of sections")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(vec![TableVisitor.visit_seq(seq)?])
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut sections: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+        while let Some(Key(name)) = map.next_key::<Key>()? {
+            sections.insert(name.into_owned(), map.next_value_seed(TableSeed)?);
+        }
+        let mut tables: Vec<Vec<Row>> = sections.remove("metrics").into_iter().collect();
+        tables.extend(sections.into_values());
+        Ok(tables)
+    }
+}
 
 /// A command's output, read back: its tables in order, and the command line that prints
 /// them as text.
@@ -222,35 +335,17 @@ pub fn capture_with(
             .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
     );
     let mut tables = Vec::new();
-    let mut arrays = Vec::new();
-    for value in serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>() {
-        match value.with_context(|| format!("reading '{command}'"))? {
-            Value::Array(items) => arrays.push(items),
-            // One object with a member per section (report fulfillment): the metrics
-            // first, then the others.
-            Value::Object(mut sections) => {
-                if let Some(Value::Array(items)) = sections.remove("metrics") {
-                    arrays.push(items);
-                }
-                for (_, section) in sections {
-                    if let Value::Array(items) = section {
-                        arrays.push(items);
-                    }
-                }
-            }
-            _ => bail!("'{command}' did not print a JSON array"),
+    let mut reader = serde_json::Deserializer::from_slice(&bytes);
+    loop {
+        use serde::de::DeserializeSeed;
+        // Whitespace between documents, then the end.
+        if bytes.is_empty() || reader.end().is_ok() {
+            break;
         }
-    }
-    for items in arrays {
-        tables.push(
-            items
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::Object(row) => Some(row),
-                    _ => None,
-                })
-                .collect(),
-        );
+        let read = TablesSeed
+            .deserialize(&mut reader)
+            .with_context(|| format!("reading '{command}'"))?;
+        tables.extend(read);
     }
     Ok(Captured { command, tables })
 }
@@ -439,7 +534,7 @@ pub fn gather(
     // `followups --all` and `followups --stale` list one computation's two halves.
     let inputs = store::followups::everyone(store, &policy, today)?;
     let open = crate::domain::followups::open(&inputs, &policy, today);
-    std::mem::forget(inputs);
+    drop(inputs);
     let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {
@@ -459,8 +554,8 @@ pub fn gather(
             list(&["score", "--label", "develop", "--top", "10"])?,
         );
         // Not freed: the page is written next and the process ends (see score).
-        std::mem::forget(scored);
-        std::mem::forget(gathered);
+        drop(scored);
+        drop(gathered);
         lists
     } else {
         (Captured::none(), Captured::none())
