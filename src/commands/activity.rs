@@ -21,7 +21,7 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
                 None => None,
             };
             let rows = activity::list(
-                &store.conn,
+                store.db(),
                 contact.as_deref(),
                 request.as_deref(),
                 &today.to_string(),
@@ -54,7 +54,7 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
         }
         ActivityAction::Edit(edit) => self::edit(edit, store, out, today),
         ActivityAction::Delete { activity_id } => {
-            let Some(a) = activity::get(&store.conn, activity_id)? else {
+            let Some(a) = activity::get(store.db(), activity_id)? else {
                 bail!("no activity '{activity_id}' (see 'refprog activity list')");
             };
             store.in_transaction(|tx| {
@@ -101,18 +101,18 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         )
         .into());
     }
-    let Some(old) = activity::get(&store.conn, &args.activity_id)? else {
+    let Some(old) = activity::get(store.db(), &args.activity_id)? else {
         bail!(
             "no activity '{}' (see 'refprog activity list')",
             args.activity_id
         );
     };
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let contact_id = match &args.contact {
         Some(given) => super::lookup::contact(store, given)?,
         None => old.contact_id.clone(),
     };
-    let Some(member) = roster::member(&store.conn, &contact_id)? else {
+    let Some(member) = roster::member(store.db(), &contact_id)? else {
         bail!("no contact '{contact_id}' (see 'refprog roster list' or 'refprog export contacts')");
     };
     let old_kind = ActivityKind::parse(&old.kind);
@@ -143,7 +143,7 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     if let Some(r) = &request
         && Some(r) != old.request_id.as_ref()
     {
-        super::log_call::check_request(&store.conn, r, kind)?;
+        super::log_call::check_request(store.db(), r, kind)?;
     }
     let mut new = ActivityRow {
         contact_id: member.contact_id.clone(),
@@ -167,7 +167,7 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     if judged {
         if !args.again
             && let Some(existing) = store::lookup::same_activity(
-                &store.conn,
+                store.db(),
                 &new.contact_id,
                 &new.kind,
                 &new.date,
@@ -185,7 +185,7 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
                     .unwrap_or_default()
             );
         }
-        let mut events = roster::load_events(&store.conn, &member.contact_id, today.max(date))?;
+        let mut events = roster::load_events(store.db(), &member.contact_id, today.max(date))?;
         // The activity as it stands is not held against itself.
         if old.contact_id == member.contact_id
             && old_kind.is_some_and(|k| k.counts_against_limit())

@@ -162,9 +162,7 @@ pub fn default_path() -> Result<PathBuf> {
 
 /// Builds the program into `store` (which must be empty).
 pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Result<String> {
-    let existing: i64 = store
-        .conn
-        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+    let existing = store::status::accounts(store.db())?;
     if existing > 0 {
         bail!(
             "'{}' already holds {existing} accounts: demo writes only into a new or empty database (use --db PATH)",

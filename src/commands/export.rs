@@ -24,11 +24,11 @@ pub fn run(
     let headers: Vec<&str> = spec.stored().map(|(_, f)| f.name).collect();
     let as_of = as_of.map(|d| d.to_string());
     let after = match &as_of {
-        Some(day) => crate::store::export::count_after(&store.conn, spec, day)?,
+        Some(day) => crate::store::export::count_after(store.db(), spec, day)?,
         None => 0,
     };
     let mut rows = out.rows(&headers)?;
-    crate::store::export::each_row(&store.conn, spec, as_of.as_deref(), |values| {
+    crate::store::export::each_row(store.db(), spec, as_of.as_deref(), |values| {
         let cells = values
             .iter()
             .zip(&types)

@@ -20,7 +20,7 @@ pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<
         .collect();
     // A year of activities covers every rule (appreciation looks back the furthest).
     let done = roster::done(
-        &store.conn,
+        store.db(),
         None,
         today - Duration::days(policy.followup_reach_days),
         today,
@@ -28,11 +28,11 @@ pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<
     let mut open = followups::open(
         &members,
         &done,
-        &roster::outcomes(&store.conn, today)?,
+        &roster::outcomes(store.db(), today)?,
         policy,
         today,
     );
-    followups::apply_snoozes(&mut open, &roster::snoozes(&store.conn)?);
+    followups::apply_snoozes(&mut open, &roster::snoozes(store.db())?);
     // Not freed: the process ends next, and freeing a year of activities one by one
     // costs more than printing them (see the utilization report).
     std::mem::forget((members, done));
@@ -51,7 +51,7 @@ fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
 }
 
 pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     match &args.action {
         Some(FollowupsAction::Done {
             id,

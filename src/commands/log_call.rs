@@ -39,7 +39,7 @@ pub fn check_date(
 }
 
 /// An activity may be for a request that exists and is not declined or cancelled.
-pub fn check_request(conn: &rusqlite::Connection, request: &str, kind: ActivityKind) -> Result<()> {
+pub fn check_request(conn: crate::store::Db<'_>, request: &str, kind: ActivityKind) -> Result<()> {
     let Some(row) = store::requests::get(conn, request)? else {
         bail!("no request '{request}' (see 'refprog request list')");
     };
@@ -53,22 +53,22 @@ pub fn check_request(conn: &rusqlite::Connection, request: &str, kind: ActivityK
 }
 
 pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let date = args.date.unwrap_or(today);
     check_date(date, today, args.future, &policy)?;
     let contact_id = super::lookup::contact(store, &args.contact_id)?;
-    let Some(member) = roster::member(&store.conn, &contact_id)? else {
+    let Some(member) = roster::member(store.db(), &contact_id)? else {
         bail!(
             "no contact '{}' (see 'refprog roster list' or 'refprog export contacts')",
             args.contact_id
         );
     };
     if let Some(request) = &args.request {
-        check_request(&store.conn, request, args.kind)?;
+        check_request(store.db(), request, args.kind)?;
     }
     // As of `date` and everything on record up to `today`: a backdated call is weighed
     // against what came after it too.
-    let events = roster::load_events(&store.conn, &member.contact_id, today.max(date))?;
+    let events = roster::load_events(store.db(), &member.contact_id, today.max(date))?;
     let verdict = eligibility::decide(
         &member.subject(),
         args.kind,
@@ -97,7 +97,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     // The same call logged twice is the usual slip (a retry, two people logging it).
     if !args.again
         && let Some(existing) = store::lookup::same_activity(
-            &store.conn,
+            store.db(),
             &member.contact_id,
             args.kind.as_str(),
             &date.to_string(),
@@ -194,7 +194,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         out.note(format!("{request}: completed"));
     }
     if args.kind.counts_against_limit() && member.tier.is_some() {
-        let events = roster::load_events(&store.conn, &member.contact_id, today)?;
+        let events = roster::load_events(store.db(), &member.contact_id, today)?;
         let standing = eligibility::standing(&member.subject(), &events, &policy, today);
         out.note(format!(
             "load: {} of {} in the last {} days; next eligible {}",
@@ -202,7 +202,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         ));
     }
     let done = roster::done(
-        &store.conn,
+        store.db(),
         Some(&member.contact_id),
         today - Duration::days(policy.followup_reach_days),
         today.max(date),
@@ -210,7 +210,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     let opened: Vec<followups::FollowUp> = followups::open(
         &[member.as_member()],
         &done,
-        &roster::outcomes_for(&store.conn, &done, today)?,
+        &roster::outcomes_for(store.db(), &done, today)?,
         &policy,
         today,
     )
@@ -229,7 +229,7 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         .map(|d| d.date)
         .collect();
     let signals = fatigue_signals(
-        &roster::answers(&store.conn, &member.contact_id, today)?,
+        &roster::answers(store.db(), &member.contact_id, today)?,
         &activity_dates,
         &policy,
         today,

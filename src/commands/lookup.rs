@@ -10,10 +10,10 @@ use crate::store::lookup::{Person, has_contact, people};
 
 /// The contact id that `given` names.
 pub fn contact(store: &Store, given: &str) -> Result<String> {
-    if has_contact(&store.conn, given)? {
+    if has_contact(store.db(), given)? {
         return Ok(given.to_string());
     }
-    let everyone = people(&store.conn)?;
+    let everyone = people(store.db())?;
     let wanted = squash(given);
     let by_email: Vec<&Person> = everyone
         .iter()

@@ -75,7 +75,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
 
 /// The request's status, if it may become `next`; otherwise the error that says why not.
 pub fn status_of(
-    conn: &rusqlite::Connection,
+    conn: crate::store::Db<'_>,
     id: &str,
     next: RequestStatus,
     verb: &str,
@@ -130,7 +130,7 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
         ))
         .into());
     }
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let (id, notes) = store.in_transaction(|tx| {
         let id = requests::next_id(tx)?;
         let row = to_row(fields, &id, today);
@@ -207,7 +207,7 @@ fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
 fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let id = &args.request_id;
     let f = &args.fields;
-    let Some(old) = requests::get(&store.conn, id)? else {
+    let Some(old) = requests::get(store.db(), id)? else {
         bail!("no request '{id}' (see 'refprog request list')");
     };
     let mut new = old.clone();
@@ -270,7 +270,7 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
         out.note(format!("{id} already reads so; nothing was changed"));
         return Ok(());
     }
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let notes = store.in_transaction(|tx| {
         requests::update(tx, &new)?;
         let heard = requests::references_heard(tx, &new.prospect, Some(id))?;
@@ -384,7 +384,7 @@ fn money(cents: Option<i64>) -> Cell {
 }
 
 fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
-    let rows = requests::list(&store.conn, status)?;
+    let rows = requests::list(store.db(), status)?;
     let mut table = out.rows(&[
         Column::id("request_id"),
         Column::date("submitted_on").wide(),
@@ -415,11 +415,11 @@ fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
 }
 
 fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
-    let Some(r) = requests::get(&store.conn, id)? else {
+    let Some(r) = requests::get(store.db(), id)? else {
         bail!("no request '{id}' (see 'refprog request list')");
     };
-    let events = requests::events(&store.conn, id)?;
-    let asks = requests::asks(&store.conn, id)?;
+    let events = requests::events(store.db(), id)?;
+    let asks = requests::asks(store.db(), id)?;
     if out.format == Format::Json {
         return out.json(&serde_json::json!({ "request": r, "history": events, "asks": asks }));
     }

@@ -35,7 +35,7 @@ fn apply(
 
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
     let contact_id = &super::lookup::contact(store, contact_id)?;
-    match roster::member(&store.conn, contact_id)? {
+    match roster::member(store.db(), contact_id)? {
         Some(m) => Ok(m),
         None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
     }
@@ -53,7 +53,7 @@ fn items(text: &Option<String>) -> Option<String> {
 }
 
 pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let when = stamp(today);
     let day = today.to_string();
     match &args.action {
@@ -278,8 +278,8 @@ fn list(
     available: bool,
 ) -> Result<()> {
     let events =
-        store::scoring::events_by_contact(&store.conn, history_start(policy, today), today)?;
-    let pending = roster::pending_asks(&store.conn, None, today)?;
+        store::scoring::events_by_contact(store.db(), history_start(policy, today), today)?;
+    let pending = roster::pending_asks(store.db(), None, today)?;
     let mut rows = out.rows(&[
         Column::id("contact_id"),
         Column::text("name"),
@@ -341,21 +341,21 @@ fn show(
     let m = find(store, contact_id)?;
     // A name or an email names the contact; the id is what is stored.
     let contact_id = &m.contact_id.clone();
-    let events = roster::load_events(&store.conn, contact_id, today)?;
+    let events = roster::load_events(store.db(), contact_id, today)?;
     let s = standing(&m.subject(), &events, policy, today);
-    let pending = roster::pending_asks(&store.conn, Some(&m.contact_id), today)?
+    let pending = roster::pending_asks(store.db(), Some(&m.contact_id), today)?
         .remove(&m.contact_id)
         .unwrap_or_default();
     let status = status_words(&s, &m, &pending, policy, today);
-    let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN, today)?;
-    let history = roster::history(&store.conn, contact_id)?;
+    let done = roster::done(store.db(), Some(contact_id), NaiveDate::MIN, today)?;
+    let history = roster::history(store.db(), contact_id)?;
     let dates: Vec<NaiveDate> = done
         .iter()
         .filter(|d| d.kind.counts_against_limit())
         .map(|d| d.date)
         .collect();
     let signals = fatigue_signals(
-        &roster::answers(&store.conn, contact_id, today)?,
+        &roster::answers(store.db(), contact_id, today)?,
         &dates,
         policy,
         today,
@@ -363,7 +363,7 @@ fn show(
     let open = followups::open(
         &[m.as_member()],
         &done,
-        &roster::outcomes_for(&store.conn, &done, today)?,
+        &roster::outcomes_for(store.db(), &done, today)?,
         policy,
         today,
     );

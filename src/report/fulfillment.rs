@@ -35,8 +35,8 @@ fn fulfilled(r: &RequestFacts) -> bool {
 }
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
-    let requests = store::reports::requests(&store.conn, period.since, period.until)?;
+    let policy = store::policy::load(store.db())?;
+    let requests = store::reports::requests(store.db(), period.since, period.until)?;
     let mut m = Metrics::default();
     let n = requests.len() as u64;
     m.add(

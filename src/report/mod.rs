@@ -26,7 +26,7 @@ pub struct Period {
 
 pub fn run(args: &ReportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     store.map_for_reading()?;
-    let policy = crate::store::policy::load(&store.conn)?;
+    let policy = crate::store::policy::load(store.db())?;
     let until = args.until.unwrap_or(today);
     let period = Period {
         since: args

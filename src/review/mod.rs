@@ -411,7 +411,7 @@ pub fn gather(
     // Six analyses read the members: once is enough (the command writes nothing and reads
     // one snapshot).
     store.keep_members();
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());
     let period = ["--since", s.as_str(), "--until", u.as_str()];
@@ -468,7 +468,7 @@ pub fn gather(
             satisfaction: capture(store, today, &args("satisfaction"))?,
         });
     }
-    let pipeline = store::reports::open_pipeline_with_reference(&store.conn, today)?;
+    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .into_iter()
         .filter(|m| {
@@ -487,11 +487,11 @@ pub fn gather(
         })
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
-    let accounts = store::reports::active_customers(&store.conn)?;
+    let accounts = store::reports::active_customers(store.db())?;
     // Records after the as-of day are invisible, whatever the period says.
     let last = until.min(today);
     let period_units = if page {
-        store::scoring::events_by_contact(&store.conn, since, last)?
+        store::scoring::events_by_contact(store.db(), since, last)?
     } else {
         Default::default()
     };

@@ -1,7 +1,8 @@
 //! Reads every row of a kind in canonical order (by CRM id), streaming.
 
 use anyhow::Result;
-use rusqlite::Connection;
+
+use super::Db;
 use rusqlite::types::Value;
 
 use crate::import::spec::KindSpec;
@@ -17,7 +18,7 @@ pub fn dated_by(table: &str) -> Option<&'static str> {
 }
 
 /// How many rows of `spec` are dated after `as_of` (those `each_row` leaves out).
-pub fn count_after(conn: &Connection, spec: &KindSpec, as_of: &str) -> Result<i64> {
+pub fn count_after(Db { conn }: Db<'_>, spec: &KindSpec, as_of: &str) -> Result<i64> {
     let Some(column) = dated_by(spec.table) else {
         return Ok(0);
     };
@@ -28,7 +29,7 @@ pub fn count_after(conn: &Connection, spec: &KindSpec, as_of: &str) -> Result<i6
 /// Calls `each` with the stored columns of every row of `spec`, ordered by its id; with
 /// `as_of`, only the rows dated on or before it (undated rows stay).
 pub fn each_row(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     spec: &KindSpec,
     as_of: Option<&str>,
     mut each: impl FnMut(&[Value]) -> Result<()>,

@@ -1,7 +1,8 @@
 //! The people a name, an email or a mistyped id may mean (`commands::lookup`).
 
 use anyhow::Result;
-use rusqlite::Connection;
+
+use super::Db;
 
 /// A contact as a person names them.
 #[derive(Debug, Clone)]
@@ -13,7 +14,7 @@ pub struct Person {
 }
 
 /// Every contact with its account's name.
-pub fn people(conn: &Connection) -> Result<Vec<Person>> {
+pub fn people(Db { conn }: Db<'_>) -> Result<Vec<Person>> {
     let mut statement = conn.prepare(
         "SELECT c.contact_id, c.name, c.email, coalesce(a.name, c.account_id)
          FROM contacts c LEFT JOIN accounts a ON a.account_id = c.account_id
@@ -31,7 +32,7 @@ pub fn people(conn: &Connection) -> Result<Vec<Person>> {
 }
 
 /// Whether a contact has exactly this id.
-pub fn has_contact(conn: &Connection, contact_id: &str) -> Result<bool> {
+pub fn has_contact(Db { conn }: Db<'_>, contact_id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM contacts WHERE contact_id = ?1")?
         .exists([contact_id])?)
@@ -40,7 +41,7 @@ pub fn has_contact(conn: &Connection, contact_id: &str) -> Result<bool> {
 /// The id of an activity already recorded with this contact, kind, date and request (or
 /// none), so the same call logged twice can be caught.
 pub fn same_activity(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: &str,
     kind: &str,
     date: &str,

@@ -1,7 +1,9 @@
 //! Requests, their time-stamped lifecycle, and the asks put to references.
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+
+use super::Db;
 
 /// A request as stored (money in cents, dates as ISO text).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -76,20 +78,20 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
 }
 
 /// The next free id of the form REQ-00042.
-pub fn next_id(conn: &Connection) -> Result<String> {
+pub fn next_id(Db { conn }: Db<'_>) -> Result<String> {
     let mut n: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM requests", [], |r| {
         r.get(0)
     })?;
     loop {
         let id = format!("REQ-{n:05}");
-        if get(conn, &id)?.is_none() {
+        if get(Db { conn }, &id)?.is_none() {
             return Ok(id);
         }
         n += 1;
     }
 }
 
-pub fn insert(conn: &Connection, r: &RequestRow) -> Result<()> {
+pub fn insert(Db { conn }: Db<'_>, r: &RequestRow) -> Result<()> {
     conn.execute(
         &format!("INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"),
         params![
@@ -103,7 +105,7 @@ pub fn insert(conn: &Connection, r: &RequestRow) -> Result<()> {
 }
 
 /// Writes every field `request edit` may change (id, status and history stay).
-pub fn update(conn: &Connection, r: &RequestRow) -> Result<()> {
+pub fn update(Db { conn }: Db<'_>, r: &RequestRow) -> Result<()> {
     conn.execute(
         "UPDATE requests SET opportunity_id = ?2, prospect = ?3, industry = ?4, employees = ?5, country = ?6,
             region = ?7, deal_size_cents = ?8, stage = ?9, close_date = ?10, rep = ?11, role_level = ?12,
@@ -120,7 +122,7 @@ pub fn update(conn: &Connection, r: &RequestRow) -> Result<()> {
 }
 
 /// The requests for this prospect (in any case) submitted on `day`.
-pub fn same_day(conn: &Connection, prospect: &str, day: &str) -> Result<Vec<RequestRow>> {
+pub fn same_day(Db { conn }: Db<'_>, prospect: &str, day: &str) -> Result<Vec<RequestRow>> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM requests WHERE submitted_on = ?2 AND lower(trim(prospect)) = lower(trim(?1))
          ORDER BY id"
@@ -129,7 +131,7 @@ pub fn same_day(conn: &Connection, prospect: &str, day: &str) -> Result<Vec<Requ
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>> {
+pub fn get(Db { conn }: Db<'_>, id: &str) -> Result<Option<RequestRow>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM requests WHERE request_id = ?1"),
@@ -139,7 +141,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<RequestRow>> {
         .optional()?)
 }
 
-pub fn list(conn: &Connection, status: Option<&str>) -> Result<Vec<RequestRow>> {
+pub fn list(Db { conn }: Db<'_>, status: Option<&str>) -> Result<Vec<RequestRow>> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM requests WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_on DESC, request_id"
     ))?;
@@ -149,7 +151,7 @@ pub fn list(conn: &Connection, status: Option<&str>) -> Result<Vec<RequestRow>> 
 
 /// Moves a request to `status` and records the step.
 pub fn set_status(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     id: &str,
     status: &str,
     at: &str,
@@ -160,12 +162,12 @@ pub fn set_status(
         "UPDATE requests SET status = ?2 WHERE request_id = ?1",
         params![id, status],
     )?;
-    record(conn, id, status, at, contact_id, note)
+    record(Db { conn }, id, status, at, contact_id, note)
 }
 
 /// Records a step without changing the status.
 pub fn record(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     id: &str,
     status: &str,
     at: &str,
@@ -179,7 +181,7 @@ pub fn record(
     Ok(())
 }
 
-pub fn set_decline_reason(conn: &Connection, id: &str, reason: &str) -> Result<()> {
+pub fn set_decline_reason(Db { conn }: Db<'_>, id: &str, reason: &str) -> Result<()> {
     conn.execute(
         "UPDATE requests SET decline_reason = ?2 WHERE request_id = ?1",
         params![id, reason],
@@ -196,7 +198,7 @@ pub struct Event {
     pub note: Option<String>,
 }
 
-pub fn events(conn: &Connection, id: &str) -> Result<Vec<Event>> {
+pub fn events(Db { conn }: Db<'_>, id: &str) -> Result<Vec<Event>> {
     let mut statement =
         conn.prepare("SELECT at, status, contact_id, note FROM request_events WHERE request_id = ?1 ORDER BY at, id")?;
     let rows = statement.query_map([id], |r| {
@@ -220,7 +222,7 @@ pub struct Ask {
     pub scheduled_on: Option<String>,
 }
 
-pub fn asks(conn: &Connection, request_id: &str) -> Result<Vec<Ask>> {
+pub fn asks(Db { conn }: Db<'_>, request_id: &str) -> Result<Vec<Ask>> {
     let mut statement = conn.prepare(
         "SELECT contact_id, asked_on, answer, answered_on, scheduled_on FROM asks WHERE request_id = ?1 ORDER BY asked_on, id",
     )?;
@@ -237,7 +239,7 @@ pub fn asks(conn: &Connection, request_id: &str) -> Result<Vec<Ask>> {
 }
 
 pub fn insert_ask(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     request_id: &str,
     contact_id: &str,
     asked_on: &str,
@@ -250,7 +252,7 @@ pub fn insert_ask(
 }
 
 pub fn answer_ask(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     request_id: &str,
     contact_id: &str,
     answer: &str,
@@ -266,7 +268,7 @@ pub fn answer_ask(
 
 /// How many different references this prospect has heard from (a yes answer or an
 /// activity on any of its requests), leaving out `except` (a request's own).
-pub fn references_heard(conn: &Connection, prospect: &str, except: Option<&str>) -> Result<u32> {
+pub fn references_heard(Db { conn }: Db<'_>, prospect: &str, except: Option<&str>) -> Result<u32> {
     Ok(conn.query_row(
         "WITH theirs AS (SELECT request_id FROM requests
                           WHERE lower(trim(prospect)) = lower(trim(?1)) AND request_id IS NOT ?2)
@@ -280,7 +282,7 @@ pub fn references_heard(conn: &Connection, prospect: &str, except: Option<&str>)
 }
 
 /// True when the request was ever approved (it went through `qualified`).
-pub fn was_approved(conn: &Connection, id: &str) -> Result<bool> {
+pub fn was_approved(Db { conn }: Db<'_>, id: &str) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM request_events WHERE request_id = ?1 AND status = 'qualified')",
         [id],
