@@ -160,7 +160,7 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::LogCall(args) => commands::log_call::run(args, store, out, today)?,
         Command::Roster(args) => commands::roster::run(args, store, out, today)?,
         Command::Followups(args) => commands::followups::run(args, store, out, today)?,
-        Command::Report(args) => report::run(args, store, out, today)?,
+        Command::Report(args) => report::run(&args.into(), store, out, today)?,
         Command::Demo(args) => commands::demo::run(args, store, out, today)?,
         Command::Backup(args) => commands::backup::run(args, store, out, today)?,
         Command::Status(_) => commands::status::run(store, out, today)?,
@@ -268,14 +268,22 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The clock, read once per run: the first call reads it (main calls it before parsing
+/// the command line, whose date flags count from today), every later call gets the same
+/// reading. Nothing else in refprog reads the clock; the domain gets its day from here
+/// through `--as-of`.
+pub fn now() -> chrono::NaiveDateTime {
+    static NOW: std::sync::OnceLock<chrono::NaiveDateTime> = std::sync::OnceLock::new();
+    *NOW.get_or_init(|| chrono::Local::now().naive_local())
+}
+
 /// A time stamp for a lifecycle step: the `--as-of` day at the clock's time of day, so a
 /// day's steps keep their order and `--as-of` still decides the date.
 pub fn stamp(today: NaiveDate) -> String {
-    let time = chrono::Local::now().time();
-    format!("{}T{}", today, time.format("%H:%M:%S"))
+    format!("{}T{}", today, now().time().format("%H:%M:%S"))
 }
 
 /// The `--as-of` date, or today's date on this machine.
 pub fn today_or(as_of: Option<NaiveDate>) -> NaiveDate {
-    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    as_of.unwrap_or_else(|| now().date())
 }

@@ -12,9 +12,7 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
-use crate::cli::{
-    DemoArgs, FollowupsArgs, MatchArgs, ReportArgs, ReportName, RequestFields, ScoreArgs,
-};
+use crate::cli::{DemoArgs, FollowupsArgs, MatchArgs, RequestFields, ScoreArgs};
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -711,8 +709,8 @@ pub fn run(args: &DemoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
         "report coverage",
     )?;
     crate::report::run(
-        &ReportArgs {
-            name: ReportName::Coverage,
+        &crate::report::Options {
+            name: crate::report::ReportName::Coverage,
             since: None,
             until: None,
             by: Vec::new(),

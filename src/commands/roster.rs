@@ -487,14 +487,8 @@ fn activity_by_month(dates: &[NaiveDate], today: NaiveDate) -> String {
     let counts = crate::domain::metrics::monthly_counts(dates, today, 12);
     format!(
         "{} {} activities (a month a mark, to {})",
-        activity_sparkline(dates, today),
+        crate::output::activity_sparkline(dates, today),
         counts.iter().sum::<u64>(),
         today.format("%Y-%m")
     )
-}
-
-/// The sparkline of [`activity_by_month`] alone: the dates of a reference's counted
-/// activities, a mark for each of the 12 months to `today` (`report utilization --wide`).
-pub fn activity_sparkline(dates: &[NaiveDate], today: NaiveDate) -> String {
-    crate::output::sparkline(&crate::domain::metrics::monthly_counts(dates, today, 12))
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::cli::SegmentBy;
+use super::SegmentBy;
 use crate::domain::eligibility::{history_start, standing};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::{SectorMap, SizeBand};

@@ -15,10 +15,10 @@ use chrono::{Duration, NaiveDate};
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
-use crate::commands::roster::activity_sparkline;
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
+use crate::output::activity_sparkline;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};

@@ -189,7 +189,7 @@ impl Write for Buffer {
 pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
     let (command, cli) = parse(today, args)?;
     capture_with(command, |out| match &cli.command {
-        Command::Report(a) => crate::report::run(a, store, out, today),
+        Command::Report(a) => crate::report::run(&a.into(), store, out, today),
         Command::Request(a) => crate::commands::request::run(a, store, out, today),
         _ => bail!("the review reads reports and request list this way, not '{args:?}'"),
     })
