@@ -149,6 +149,12 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
             stamp(today),
         ));
     }
+    dispatch(cli, store, out, today)?;
+    out.finish()
+}
+
+/// Calls the command's module. The demo's tour comes back here for each command it shows.
+fn dispatch(cli: &Cli, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     match &cli.command {
         Command::Import(args) => commands::import::run(args, store, out, today)?,
         Command::Export(args) => commands::export::run(args, store, out, cli.as_of)?,
@@ -161,7 +167,15 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::Roster(args) => commands::roster::run(args, store, out, today)?,
         Command::Followups(args) => commands::followups::run(args, store, out, today)?,
         Command::Report(args) => report::run(&args.into(), store, out, today)?,
-        Command::Demo(args) => commands::demo::run(args, store, out, today)?,
+        Command::Demo(args) => {
+            let mut step = |words: &[&str], store: &mut Store, tour: &mut Out| -> Result<()> {
+                let shown = <Cli as clap::Parser>::try_parse_from(
+                    std::iter::once("refprog").chain(words.iter().copied()),
+                )?;
+                dispatch(&shown, store, tour, today)
+            };
+            commands::demo::run(args, store, out, today, &mut step)?
+        }
         Command::Backup(args) => commands::backup::run(args, store, out, today)?,
         Command::Status(_) => commands::status::run(store, out, today)?,
         Command::Activity(args) => commands::activity::run(args, store, out, today)?,
@@ -170,7 +184,7 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::Digest(args) => commands::digest::run(args, store, out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
-    out.finish()
+    Ok(())
 }
 
 /// The words of a command whose changes are made by hand and kept in the history for

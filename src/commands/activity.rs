@@ -2,6 +2,9 @@
 //! edit is checked by the rules log-call applies to a new activity (the same functions);
 //! it and a delete print what they changed, and `refprog undo` takes either back.
 
+use crate::domain::people::named;
+use crate::domain::records;
+use crate::store::lookup::people_named;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
@@ -17,7 +20,9 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
     match &args.action {
         ActivityAction::List { contact, request } => {
             let contact = match contact {
-                Some(given) => Some(super::lookup::contact(store, given)?),
+                Some(given) => Some(
+                    named(given, &people_named(store.db(), given)?).map_err(anyhow::Error::msg)?,
+                ),
                 None => None,
             };
             let rows = activity::list(
@@ -109,7 +114,9 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     };
     let policy = store::policy::load(store.db())?;
     let contact_id = match &args.contact {
-        Some(given) => super::lookup::contact(store, given)?,
+        Some(given) => {
+            named(given, &people_named(store.db(), given)?).map_err(anyhow::Error::msg)?
+        }
         None => old.contact_id.clone(),
     };
     let Some(member) = roster::member(store.db(), &contact_id)? else {
@@ -138,12 +145,13 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         args.request.clone().or_else(|| old.request_id.clone())
     };
     if args.date.is_some() {
-        super::log_call::check_date(date, today, args.future, &policy)?;
+        records::date(date, today, args.future, &policy).map_err(anyhow::Error::msg)?;
     }
     if let Some(r) = &request
         && Some(r) != old.request_id.as_ref()
     {
-        super::log_call::check_request(store.db(), r, kind)?;
+        let status = store::requests::status(store.db(), r)?;
+        records::request(r, status, kind).map_err(anyhow::Error::msg)?;
     }
     let mut new = ActivityRow {
         contact_id: member.contact_id.clone(),
@@ -249,14 +257,13 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         let n = activity::update(tx, &new)?;
         let mut completed = None;
         if let Some(r) = completes {
-            let status =
-                store::requests::get(tx, r)?.and_then(|row| RequestStatus::parse(&row.status));
+            let status = store::requests::status(tx, r)?;
             if status.is_some_and(|s| !s.is_closed()) {
                 let note = format!("{kind} {}", new.activity_id);
                 store::requests::set_status(
                     tx,
                     r,
-                    "completed",
+                    RequestStatus::Completed,
                     &crate::stamp(today),
                     Some(&new.contact_id),
                     Some(&note),

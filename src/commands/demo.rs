@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
-use crate::cli::{DemoArgs, FollowupsArgs, MatchArgs, RequestFields, ScoreArgs};
+use crate::cli::DemoArgs;
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -609,14 +609,14 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
                 "How long did the rollout take, and did clinicians adopt it?".to_string(),
             ),
             submitted_on: Some(today.to_string()),
-            status: "qualified".to_string(),
+            status: crate::domain::model::RequestStatus::Qualified,
             ..Default::default()
         };
         store::requests::insert(tx, &sample)?;
         store::requests::record(
             tx,
             "D-SAMPLE",
-            "submitted",
+            crate::domain::model::RequestStatus::Submitted,
             &crate::stamp(today),
             None,
             None,
@@ -635,90 +635,47 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     ))
 }
 
-pub fn run(args: &DemoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+/// Runs one command of the tour, given as its words after `refprog`, printing to the
+/// output it is given (the dispatcher's own, so the tour runs exactly what it shows).
+pub type TourStep<'a> = dyn FnMut(&[&str], &mut Store, &mut Out) -> Result<()> + 'a;
+
+/// The tour: a title and the command it runs.
+const TOUR: [(&str, &str); 4] = [
+    (
+        "Who should be a reference (the top 5 of score)",
+        "score --top 5",
+    ),
+    (
+        "The right references for a deal, with reasons",
+        "match D-SAMPLE --top 3",
+    ),
+    (
+        "What is overdue (thank-yous, feedback, check-ins, recommitments)",
+        "followups --overdue --top 8",
+    ),
+    (
+        "Bench coverage: where the pipeline has no references",
+        "report coverage",
+    ),
+];
+
+pub fn run(
+    args: &DemoArgs,
+    store: &mut Store,
+    out: &mut Out,
+    today: NaiveDate,
+    run_step: &mut TourStep<'_>,
+) -> Result<()> {
     let built = build(store, args.size as usize, args.seed, today)?;
     let db = store.path().display().to_string();
     let mut tour = Out::new(Format::Table, true);
-    let step = |out: &mut Out, title: &str, command: &str| -> Result<()> {
-        out.text(&format!("\n== {title}\n$ refprog --db {db} {command}\n"))?;
-        out.flush()
-    };
     out.text(&format!("refprog demo: {built}\nin {db} (as of {today})\n"))?;
-    step(
-        out,
-        "Who should be a reference (the top 5 of score)",
-        "score --top 5",
-    )?;
-    crate::commands::score::run(
-        &ScoreArgs {
-            explain: None,
-            top: Some(5),
-            label: None,
-            industry: None,
-            min_score: None,
-            horizon: None,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "The right references for a deal, with reasons",
-        "match D-SAMPLE --top 3",
-    )?;
-    crate::commands::matching::run(
-        &MatchArgs {
-            request_id: Some("D-SAMPLE".to_string()),
-            adhoc: RequestFields::default(),
-            top: 3,
-            include_poor: false,
-            show_excluded: false,
-            ask: None,
-            override_reason: None,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "What is overdue (thank-yous, feedback, check-ins, recommitments)",
-        "followups --overdue --top 8",
-    )?;
-    crate::commands::followups::run(
-        &FollowupsArgs {
-            due: false,
-            overdue: true,
-            all: false,
-            within: None,
-            top: Some(8),
-            action: None,
-            kind: None,
-            contact: None,
-            due_within: None,
-            stale: false,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "Bench coverage: where the pipeline has no references",
-        "report coverage",
-    )?;
-    crate::report::run(
-        &crate::report::Options {
-            name: crate::report::ReportName::Coverage,
-            since: None,
-            until: None,
-            by: Vec::new(),
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
+    for (title, command) in TOUR {
+        out.text(&format!("\n== {title}\n$ refprog --db {db} {command}\n"))?;
+        out.flush()?;
+        let words: Vec<&str> = command.split_whitespace().collect();
+        run_step(&words, store, &mut tour)?;
+    }
     out.text(&format!("\nNext: refprog --db {db} report utilization | health | fulfillment | impact | satisfaction\n"))?;
     let _ = std::io::stdout().flush();
     Ok(())

@@ -162,7 +162,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     if let Some(r) = &stored {
         let heard = requests::references_heard(store.db(), &r.prospect, Some(&r.request_id))?;
         let needed_by = r.needed_by.as_deref().and_then(|d| d.parse().ok());
-        let approved = r.status == RequestStatus::Qualified.as_str()
+        let approved = r.status == RequestStatus::Qualified
             || requests::was_approved(store.db(), &r.request_id)?;
         for warning in matching::warnings(
             r.deal_size_cents,
@@ -219,14 +219,14 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     }
     // A qualified request that found candidates is matched.
     if let (Some(r), Some((_, best))) = (&stored, shown.first())
-        && r.status == RequestStatus::Qualified.as_str()
+        && r.status == RequestStatus::Qualified
     {
         let note = format!("best candidate {}", best.contact_id);
         store.in_transaction(|tx| {
             requests::set_status(
                 tx,
                 &r.request_id,
-                "matched",
+                RequestStatus::Matched,
                 &stamp(today),
                 None,
                 Some(&note),
@@ -380,7 +380,7 @@ fn ask(
         );
     }
     let mut overridden = Vec::new();
-    let status = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
+    let status = request.status;
     let approved = requests::was_approved(store.db(), &request.request_id)?;
     if let Some(warning) = approval_needed(request, approved, status, policy) {
         match override_reason {
@@ -427,7 +427,14 @@ fn ask(
             Some(why) => format!("{}; {why}", graded.grade.as_str()),
             None => graded.grade.as_str().to_string(),
         };
-        requests::set_status(tx, &id, "asked", &stamp(today), Some(contact), Some(&note))?;
+        requests::set_status(
+            tx,
+            &id,
+            RequestStatus::Asked,
+            &stamp(today),
+            Some(contact),
+            Some(&note),
+        )?;
         Ok(((), true))
     })?;
     out.note(format!(

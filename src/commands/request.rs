@@ -18,7 +18,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     match &args.action {
         RequestAction::Add(fields) => add(fields, store, out, today),
         RequestAction::Edit(edit) => self::edit(edit, store, out, today),
-        RequestAction::List { status } => list(store, out, status.map(RequestStatus::as_str)),
+        RequestAction::List { status } => list(store, out, *status),
         RequestAction::Show { request_id } => show(store, out, request_id),
         RequestAction::Approve { request_id } => {
             step(
@@ -39,7 +39,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
                 requests::set_status(
                     tx,
                     request_id,
-                    "declined",
+                    RequestStatus::Declined,
                     &stamp(today),
                     None,
                     Some(reason),
@@ -83,7 +83,7 @@ pub fn status_of(
     let Some(request) = requests::get(conn, id)? else {
         bail!("no request '{id}' (see 'refprog request list')");
     };
-    let current = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
+    let current = request.status;
     if !current.can_become(next) {
         bail!(
             "cannot {verb} request {id}: it is {current}{}",
@@ -104,7 +104,7 @@ fn step(
 ) -> Result<()> {
     store.in_transaction(|tx| {
         status_of(tx, id, next, verb)?;
-        requests::set_status(tx, id, next.as_str(), &stamp(today), contact, note)?;
+        requests::set_status(tx, id, next, &stamp(today), contact, note)?;
         Ok(((), true))
     })
 }
@@ -150,7 +150,7 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
             .find(|other| same_request(other, &row))
             .map(|other| other.request_id);
         requests::insert(tx, &row)?;
-        requests::record(tx, &id, "submitted", &stamp(today), None, None)?;
+        requests::record(tx, &id, RequestStatus::Submitted, &stamp(today), None, None)?;
         let mut notes = notes;
         if let Some(twin) = twin {
             notes.insert(
@@ -374,7 +374,7 @@ pub fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow 
         needed_by: fields.needed_by.map(|d| d.to_string()),
         justification: fields.justification.clone(),
         submitted_on: Some(today.to_string()),
-        status: "submitted".to_string(),
+        status: RequestStatus::Submitted,
         decline_reason: None,
     }
 }
@@ -383,7 +383,7 @@ fn money(cents: Option<i64>) -> Cell {
     cents.map_or(Cell::Null, |c| Cell::Decimal(format_money_cents(c)))
 }
 
-fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
+fn list(store: &mut Store, out: &mut Out, status: Option<RequestStatus>) -> Result<()> {
     let rows = requests::list(store.db(), status)?;
     let mut table = out.rows(&[
         Column::id("request_id"),
@@ -408,7 +408,7 @@ fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
             Cell::from(r.use_case),
             Cell::from(r.kind),
             Cell::from(r.needed_by),
-            Cell::from(r.status),
+            Cell::from(r.status.as_str()),
         ])?;
     }
     table.finish()
@@ -425,7 +425,7 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
     }
     let fields: Vec<(&str, Option<String>)> = vec![
         ("request_id", Some(r.request_id.clone())),
-        ("status", Some(r.status.clone())),
+        ("status", Some(r.status.to_string())),
         ("prospect", Some(r.prospect.clone())),
         ("industry", r.industry.clone()),
         ("employees", r.employees.map(|e| e.to_string())),
@@ -462,7 +462,7 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
     for e in events {
         table.row(vec![
             Cell::from(e.at),
-            Cell::from(e.status),
+            Cell::from(e.status.as_str()),
             Cell::from(e.contact_id),
             Cell::from(e.note),
         ])?;
@@ -521,16 +521,16 @@ fn answer(
         let scheduled_text = scheduled.map(|d| d.to_string());
         requests::answer_ask(tx, id, contact, if yes { "yes" } else { "pass" }, &today.to_string(), scheduled_text.as_deref())?;
         if yes {
-            requests::set_status(tx, id, "accepted", &when, Some(contact), None)?;
+            requests::set_status(tx, id, RequestStatus::Accepted, &when, Some(contact), None)?;
             if let Some(day) = &scheduled_text {
-                requests::set_status(tx, id, "scheduled", &when, Some(contact), Some(&format!("call on {day}")))?;
+                requests::set_status(tx, id, RequestStatus::Scheduled, &when, Some(contact), Some(&format!("call on {day}")))?;
             }
         } else {
             // A pass sends the request back to matching for the next candidate.
-            requests::record(tx, id, "passed", &when, Some(contact), None)?;
-            requests::set_status(tx, id, "matched", &when, None, Some("back to matching after a pass"))?;
+            requests::record(tx, id, RequestStatus::Passed, &when, Some(contact), None)?;
+            requests::set_status(tx, id, RequestStatus::Matched, &when, None, Some("back to matching after a pass"))?;
         }
-        Ok((requests::get(tx, id)?.map(|r| r.status).unwrap_or_default(), true))
+        Ok((requests::status(tx, id)?.unwrap_or_default(), true))
     })?;
     out.note(format!(
         "{id}: {contact} {}; request is {moved}",

@@ -1,6 +1,8 @@
 //! `refprog roster ...`: enroll, change tier, break, resume, opt out, recommit, list, show.
 //! Every change is time-stamped and kept in the membership history.
 
+use crate::domain::people::named;
+use crate::store::lookup::people_named;
 use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
@@ -12,29 +14,34 @@ use crate::domain::model::ActivityKind;
 use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
 use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
-use crate::store::roster::{self, Field, MemberRow};
+use crate::store::roster::{self, Change, Field, MemberRow, MembershipChange};
 use crate::store::{self, Store};
 
 /// One membership change, kept in the history, in its own transaction.
-#[allow(clippy::too_many_arguments)]
 fn apply(
     store: &mut Store,
     contact_id: &str,
-    when: &str,
-    field: Field,
-    value: Option<&str>,
-    event: &str,
-    old: Option<&str>,
+    at: &str,
+    change: Change,
     note: Option<&str>,
 ) -> Result<()> {
     store.in_transaction(|tx| {
-        roster::change(tx, contact_id, when, field, value, event, old, note)?;
+        roster::change(
+            tx,
+            &MembershipChange {
+                contact_id,
+                at,
+                change,
+                note,
+            },
+        )?;
         Ok(((), true))
     })
 }
 
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
-    let contact_id = &super::lookup::contact(store, contact_id)?;
+    let contact_id =
+        &named(contact_id, &people_named(store.db(), contact_id)?).map_err(anyhow::Error::msg)?;
     match roster::member(store.db(), contact_id)? {
         Some(m) => Ok(m),
         None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
@@ -134,10 +141,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::Tier,
-                Some(tier.as_str()),
-                "tier",
-                m.tier.map(|t| t.as_str()),
+                Change::Tier {
+                    from: m.tier,
+                    to: *tier,
+                },
                 None,
             )?;
             out.note(format!(
@@ -163,10 +170,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::BreakUntil,
-                Some(&until.to_string()),
-                "break",
-                m.break_until.map(|d| d.to_string()).as_deref(),
+                Change::Break {
+                    from: m.break_until,
+                    until,
+                },
                 None,
             )?;
             out.note(format!(
@@ -185,10 +192,9 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::BreakUntil,
-                None,
-                "resume",
-                m.break_until.map(|d| d.to_string()).as_deref(),
+                Change::Resume {
+                    from: m.break_until,
+                },
                 None,
             )?;
             out.note(format!("{} ({contact_id}) is back from the break", m.name));
@@ -204,10 +210,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::OptedOutOn,
-                Some(&day),
-                "opt-out",
-                m.tier.map(|t| t.as_str()),
+                Change::OptOut {
+                    tier: m.tier,
+                    on: today,
+                },
                 reason.as_deref(),
             )?;
             out.note(format!(
@@ -226,10 +232,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::RecommittedOn,
-                Some(&day),
-                "recommit",
-                m.recommitted_on.map(|d| d.to_string()).as_deref(),
+                Change::Recommit {
+                    from: m.recommitted_on,
+                    on: today,
+                },
                 None,
             )?;
             out.note(format!(

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::followups;
-use crate::domain::model::RequestStatus;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store, migrate, roster};
 
@@ -59,7 +58,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     }
     let open_requests: i64 = store::status::request_statuses(store.db())?
         .iter()
-        .filter(|(status, _)| RequestStatus::parse(status).is_none_or(|s| !s.is_closed()))
+        .filter(|(status, _)| !status.is_closed())
         .map(|(_, n)| n)
         .sum();
     let version = store::status::schema_version(store.db())?;

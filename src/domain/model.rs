@@ -297,6 +297,13 @@ vocabulary! {
     }
 }
 
+/// A new request is submitted (as the schema's default says).
+impl Default for RequestStatus {
+    fn default() -> Self {
+        RequestStatus::Submitted
+    }
+}
+
 impl RequestStatus {
     /// The lifecycle: which steps a request in this status may take.
     pub fn can_become(self, next: RequestStatus) -> bool {

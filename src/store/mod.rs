@@ -101,6 +101,32 @@ impl ToSql for Value<'_> {
     }
 }
 
+/// The domain's words are stored as their canonical spelling and read back as the type
+/// (the schema's CHECK constraints keep any other text out), so no caller parses a
+/// status string again.
+macro_rules! stored_as_text {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_str().as_bytes())))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$t>::parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("'{text}' is not a {}", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    )+};
+}
+
+stored_as_text!(crate::domain::model::RequestStatus);
+
 /// The database path when neither `--db` nor `REFPROG_DB` names one:
 /// `$XDG_DATA_HOME/refprog/refprog.db`, else `~/.local/share/refprog/refprog.db`.
 pub fn default_path() -> Result<PathBuf> {

@@ -202,7 +202,7 @@ pub struct RequestFacts {
     pub request_id: String,
     pub rep: Option<String>,
     pub submitted_on: Option<NaiveDate>,
-    pub status: String,
+    pub status: crate::domain::model::RequestStatus,
     /// Time stamps of the first step of each kind.
     pub submitted_at: Option<String>,
     pub qualified_at: Option<String>,

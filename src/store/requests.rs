@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
 use super::Db;
+use crate::domain::model::RequestStatus;
 
 /// A request as stored (money in cents, dates as ISO text).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -26,7 +27,7 @@ pub struct RequestRow {
     pub needed_by: Option<String>,
     pub justification: Option<String>,
     pub submitted_on: Option<String>,
-    pub status: String,
+    pub status: RequestStatus,
     pub decline_reason: Option<String>,
 }
 
@@ -131,6 +132,17 @@ pub fn same_day(Db { conn }: Db<'_>, prospect: &str, day: &str) -> Result<Vec<Re
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The status of one request; None when there is no such request.
+pub fn status(Db { conn }: Db<'_>, id: &str) -> Result<Option<RequestStatus>> {
+    Ok(conn
+        .query_row(
+            "SELECT status FROM requests WHERE request_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 pub fn get(Db { conn }: Db<'_>, id: &str) -> Result<Option<RequestRow>> {
     Ok(conn
         .query_row(
@@ -141,7 +153,7 @@ pub fn get(Db { conn }: Db<'_>, id: &str) -> Result<Option<RequestRow>> {
         .optional()?)
 }
 
-pub fn list(Db { conn }: Db<'_>, status: Option<&str>) -> Result<Vec<RequestRow>> {
+pub fn list(Db { conn }: Db<'_>, status: Option<RequestStatus>) -> Result<Vec<RequestRow>> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM requests WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_on DESC, request_id"
     ))?;
@@ -153,7 +165,7 @@ pub fn list(Db { conn }: Db<'_>, status: Option<&str>) -> Result<Vec<RequestRow>
 pub fn set_status(
     Db { conn }: Db<'_>,
     id: &str,
-    status: &str,
+    status: RequestStatus,
     at: &str,
     contact_id: Option<&str>,
     note: Option<&str>,
@@ -169,7 +181,7 @@ pub fn set_status(
 pub fn record(
     Db { conn }: Db<'_>,
     id: &str,
-    status: &str,
+    status: RequestStatus,
     at: &str,
     contact_id: Option<&str>,
     note: Option<&str>,
@@ -193,7 +205,7 @@ pub fn set_decline_reason(Db { conn }: Db<'_>, id: &str, reason: &str) -> Result
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Event {
     pub at: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub contact_id: Option<String>,
     pub note: Option<String>,
 }

@@ -308,20 +308,79 @@ pub fn set(Db { conn }: Db<'_>, contact_id: &str, field: Field, value: Option<&s
     Ok(())
 }
 
-/// Sets one membership field and keeps the change in the history (old value to new).
-#[allow(clippy::too_many_arguments)]
-pub fn change(
-    Db { conn }: Db<'_>,
-    contact_id: &str,
-    at: &str,
-    field: Field,
-    value: Option<&str>,
-    event: &str,
-    old: Option<&str>,
-    note: Option<&str>,
-) -> Result<()> {
-    set(Db { conn }, contact_id, field, value)?;
-    record(Db { conn }, contact_id, at, event, old, value, note)
+/// One change to a member's standing in the program, with the value it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new tier for an enrolled member.
+    Tier { from: Option<Tier>, to: Tier },
+    /// A break until a day.
+    Break {
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+    },
+    /// Back from a break before its end.
+    Resume { from: Option<NaiveDate> },
+    /// Out of the program for good (the history keeps the tier they had).
+    OptOut { tier: Option<Tier>, on: NaiveDate },
+    /// Recommitted to the program on a day.
+    Recommit {
+        from: Option<NaiveDate>,
+        on: NaiveDate,
+    },
+}
+
+impl Change {
+    /// The field it sets, its new value as stored, the history's word for it and the
+    /// value the history keeps as the old one.
+    fn parts(self) -> (Field, Option<String>, &'static str, Option<String>) {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        match self {
+            Change::Tier { from, to } => (
+                Field::Tier,
+                Some(to.as_str().to_string()),
+                "tier",
+                from.map(|t| t.as_str().to_string()),
+            ),
+            Change::Break { from, until } => {
+                (Field::BreakUntil, day(Some(until)), "break", day(from))
+            }
+            Change::Resume { from } => (Field::BreakUntil, None, "resume", day(from)),
+            Change::OptOut { tier, on } => (
+                Field::OptedOutOn,
+                day(Some(on)),
+                "opt-out",
+                tier.map(|t| t.as_str().to_string()),
+            ),
+            Change::Recommit { from, on } => {
+                (Field::RecommittedOn, day(Some(on)), "recommit", day(from))
+            }
+        }
+    }
+}
+
+/// A membership change as the history keeps it: whose, when (a [`crate::stamp`]), what,
+/// and an optional note (an opt-out's reason, the follow-up it closed).
+#[derive(Debug, Clone, Copy)]
+pub struct MembershipChange<'a> {
+    pub contact_id: &'a str,
+    pub at: &'a str,
+    pub change: Change,
+    pub note: Option<&'a str>,
+}
+
+/// Makes one membership change and keeps it in the history (old value to new).
+pub fn change(db: Db<'_>, c: &MembershipChange<'_>) -> Result<()> {
+    let (field, value, event, old) = c.change.parts();
+    set(db, c.contact_id, field, value.as_deref())?;
+    record(
+        db,
+        c.contact_id,
+        c.at,
+        event,
+        old.as_deref(),
+        value.as_deref(),
+        c.note,
+    )
 }
 
 /// Keeps a membership change.

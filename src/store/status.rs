@@ -42,7 +42,9 @@ pub fn newest(Db { conn }: Db<'_>) -> Result<Vec<(&'static str, Option<String>)>
 }
 
 /// How many requests are in each status.
-pub fn request_statuses(Db { conn }: Db<'_>) -> Result<Vec<(String, i64)>> {
+pub fn request_statuses(
+    Db { conn }: Db<'_>,
+) -> Result<Vec<(crate::domain::model::RequestStatus, i64)>> {
     let mut statement = conn.prepare("SELECT status, count(*) FROM requests GROUP BY status")?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
