@@ -1,9 +1,9 @@
 //! Reads every row of a kind in canonical order (by CRM id), streaming.
 
 use anyhow::Result;
+use rusqlite::types::ValueRef;
 
-use super::Db;
-use rusqlite::types::Value;
+use super::{Db, Value};
 
 use crate::import::spec::KindSpec;
 
@@ -32,7 +32,7 @@ pub fn each_row(
     Db { conn }: Db<'_>,
     spec: &KindSpec,
     as_of: Option<&str>,
-    mut each: impl FnMut(&[Value]) -> Result<()>,
+    mut each: impl FnMut(&[Value<'_>]) -> Result<()>,
 ) -> Result<()> {
     let columns: Vec<&str> = spec.stored().filter_map(|(_, f)| f.column).collect();
     let filter = match (as_of, dated_by(spec.table)) {
@@ -55,7 +55,15 @@ pub fn each_row(
     while let Some(row) = rows.next()? {
         values.clear();
         for i in 0..columns.len() {
-            values.push(row.get::<_, Value>(i)?);
+            values.push(match row.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::Int(n),
+                ValueRef::Real(r) => Value::Real(r),
+                // refprog stores no blobs; one put there by another program reads as text.
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    Value::Text(String::from_utf8_lossy(t).into_owned().into())
+                }
+            });
         }
         each(&values)?;
     }
