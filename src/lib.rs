@@ -1,11 +1,18 @@
 //! refprog: a B2B customer reference program in one SQLite file.
 //!
-//! The layers, outside in: `cli` parses the command line; `commands` holds one module
-//! per subcommand, each loading from the `store`, computing with the pure rules in
-//! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
-//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON. Whether a
-//! contact can do an activity on a day is decided in one place, `domain::eligibility`,
-//! which match, log-call, roster, brief and the reports all ask.
+//! The layers, outside in, each using only those below it (tests/layers.rs pins this):
+//! `main` reads the clock once ([`now`]) and parses the command line with `cli` (clap
+//! derive, one Args struct per subcommand); [`run`] opens the store and dispatches to
+//! `commands`, one module per subcommand (`report` and `review` for the reports and the
+//! page), which load from the `store`, call the pure rules in `domain`, and print through
+//! `output`. No command imports another; the reports take their own options
+//! (`report::Options`), not `cli`'s. `import` turns CRM exports into canonical rows.
+//! Only `store` speaks SQL: it keeps its connection private and lends a `store::Db`
+//! handle to its own query functions, which return domain types. Only `output` formats
+//! tables, CSV and JSON (and neutralises spreadsheet formulas in CSV cells). The `domain`
+//! reads no file, database or clock: today is an argument. Whether a contact can do an
+//! activity on a day is decided in one place, `domain::eligibility`, which match,
+//! log-call, roster, brief and the reports all ask.
 
 pub mod cli;
 pub mod commands;

@@ -484,7 +484,6 @@ impl Store {
         Ok(())
     }
 
-    /// Reads this connection through the memory map (see [`MMAP_BYTES`]).
     /// From now on [`roster::members`] reads the members once and gives copies: for a
     /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
     /// and writes nothing.
@@ -492,6 +491,7 @@ impl Store {
         self.kept_members = Some(std::sync::OnceLock::new());
     }
 
+    /// Reads this connection through the memory map (see `MMAP_BYTES`).
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(())
