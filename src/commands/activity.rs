@@ -252,24 +252,23 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     let completes = new
         .request_id
         .as_deref()
-        .filter(|r| Some(*r) != old.request_id.as_deref() && kind.counts_against_limit());
+        .filter(|r| Some(*r) != old.request_id.as_deref());
     let completed = store.in_transaction(|tx| {
         let n = activity::update(tx, &new)?;
         let mut completed = None;
-        if let Some(r) = completes {
-            let status = store::requests::status(tx, r)?;
-            if status.is_some_and(|s| !s.is_closed()) {
-                let note = format!("{kind} {}", new.activity_id);
-                store::requests::set_status(
-                    tx,
-                    r,
-                    RequestStatus::Completed,
-                    &crate::stamp(today),
-                    Some(&new.contact_id),
-                    Some(&note),
-                )?;
-                completed = Some(r.to_string());
-            }
+        if let Some(r) = completes
+            && records::completes(kind, store::requests::status(tx, r)?)
+        {
+            let note = format!("{kind} {}", new.activity_id);
+            store::requests::set_status(
+                tx,
+                r,
+                RequestStatus::Completed,
+                &crate::stamp(today),
+                Some(&new.contact_id),
+                Some(&note),
+            )?;
+            completed = Some(r.to_string());
         }
         Ok((completed, n > 0))
     })?;

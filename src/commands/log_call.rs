@@ -132,21 +132,19 @@ pub fn run(args: &LogCallArgs, store: &mut Store, out: &mut Out, today: NaiveDat
             )?;
         }
         let mut completed = false;
-        if let (true, Some(request)) = (args.kind.counts_against_limit(), &args.request) {
-            let status = store::requests::status(tx, request)?;
-            // The reference did it: whatever step the request was at, it is done.
-            if status.is_some_and(|s| !s.is_closed()) {
-                let note = format!("{} {id}", args.kind);
-                store::requests::set_status(
-                    tx,
-                    request,
-                    RequestStatus::Completed,
-                    &when,
-                    Some(&member.contact_id),
-                    Some(&note),
-                )?;
-                completed = true;
-            }
+        if let Some(request) = &args.request
+            && records::completes(args.kind, store::requests::status(tx, request)?)
+        {
+            let note = format!("{} {id}", args.kind);
+            store::requests::set_status(
+                tx,
+                request,
+                RequestStatus::Completed,
+                &when,
+                Some(&member.contact_id),
+                Some(&note),
+            )?;
+            completed = true;
         }
         Ok(((id, completed), true))
     })?;

@@ -241,7 +241,7 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             out.note(format!(
                 "{} ({contact_id}) recommitted on {today}; next due {}",
                 m.name,
-                today + Duration::days(policy.recommit_days)
+                policy.recommit_due(Some(today), None).unwrap_or(today)
             ));
         }
         RosterAction::List { tier, available } => {
@@ -328,9 +328,9 @@ fn list(
             )),
             Cell::from(m.enrolled_on.map(|d| d.to_string())),
             Cell::from(
-                m.recommitted_on
-                    .or(m.enrolled_on)
-                    .map(|d| (d + Duration::days(policy.recommit_days)).to_string()),
+                policy
+                    .recommit_due(m.recommitted_on, m.enrolled_on)
+                    .map(|d| d.to_string()),
             ),
         ])?;
     }

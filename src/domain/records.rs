@@ -48,6 +48,13 @@ pub fn request(
     }
 }
 
+/// Whether recording an activity of `kind` for a request in `status` completes the
+/// request: the reference did it (an activity that counts against the limit), so whatever
+/// step an open request was at, it is done; a closed one keeps its status.
+pub fn completes(kind: ActivityKind, status: Option<RequestStatus>) -> bool {
+    kind.counts_against_limit() && status.is_some_and(|s| !s.is_closed())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +77,32 @@ mod tests {
         let closed = request("R1", Some(RequestStatus::Declined), call).expect_err("declined");
         assert!(closed.contains("it is declined (closed)"), "{closed}");
         assert!(request("R1", Some(RequestStatus::Cancelled), call).is_err());
+    }
+
+    #[test]
+    fn a_reference_activity_completes_an_open_request_only() {
+        assert!(completes(
+            ActivityKind::Call,
+            Some(RequestStatus::Scheduled)
+        ));
+        assert!(completes(
+            ActivityKind::Call,
+            Some(RequestStatus::Submitted)
+        ));
+        assert!(!completes(
+            ActivityKind::Call,
+            Some(RequestStatus::Completed)
+        ));
+        assert!(!completes(
+            ActivityKind::Call,
+            Some(RequestStatus::Cancelled)
+        ));
+        assert!(!completes(ActivityKind::Call, None));
+        let touch = ActivityKind::ALL
+            .iter()
+            .copied()
+            .find(|k| !k.counts_against_limit())
+            .expect("a kind that does not count");
+        assert!(!completes(touch, Some(RequestStatus::Asked)));
     }
 }
