@@ -84,11 +84,7 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         prospect_industry: request.industry.clone(),
         prospect_employees: request.employees,
         prospect_place: place(&request.region, &request.country),
-        wanted_role: request
-            .role_level
-            .as_deref()
-            .and_then(crate::domain::model::RoleLevel::parse)
-            .map(|r| r.words().to_string()),
+        wanted_role: request.role_level.map(|r| r.words().to_string()),
         use_case: request.use_case.clone(),
         questions: request.questions.clone(),
         justification: request.justification.clone(),

@@ -23,7 +23,7 @@ struct Quiet;
 impl Progress for Quiet {}
 
 /// An ask to record: request, contact, asked on, and the answer (yes?) with its day.
-type DemoAsk = (String, String, String, Option<(bool, String)>);
+type DemoAsk = (String, String, NaiveDate, Option<(bool, NaiveDate)>);
 
 const INDUSTRIES: &[(&str, u32)] = &[
     ("Hospital & Health Care", 14),
@@ -168,7 +168,8 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
         );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let day = |back: i64| (today - Duration::days(back)).to_string();
+    let date = |back: i64| today - Duration::days(back);
+    let day = |back: i64| date(back).to_string();
     let dir = std::env::temp_dir().join(format!("refprog-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
 
@@ -451,8 +452,8 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             asks.push((
                 id.clone(),
                 contact.clone(),
-                day(asked),
-                Some((true, day(asked - 1))),
+                date(asked),
+                Some((true, date(asked - 1))),
             ));
             activities.push(vec![
                 format!("D-ACT{i:03}"),
@@ -501,7 +502,7 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             let id = format!("D-RP{n}");
             let deal = &opportunities[(n * 11 + 3) % opportunities.len()];
             requests.push(request_row(&id, deal, "", "", &day(back + 1), "matched"));
-            asks.push((id, tired.clone(), day(back), Some((false, day(back - 2)))));
+            asks.push((id, tired.clone(), date(back), Some((false, date(back - 2)))));
         }
     }
     let requests_csv = write_csv(
@@ -580,16 +581,9 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     }
     store.in_transaction(|tx| {
         for (request, contact, asked_on, answer) in &asks {
-            store::requests::insert_ask(tx, request, contact, asked_on)?;
+            store::requests::insert_ask(tx, request, contact, *asked_on)?;
             if let Some((yes, on)) = answer {
-                store::requests::answer_ask(
-                    tx,
-                    request,
-                    contact,
-                    if *yes { "yes" } else { "pass" },
-                    on,
-                    None,
-                )?;
+                store::requests::answer_ask(tx, request, contact, *yes, *on, None)?;
             }
         }
         // The sample request the tour matches.
@@ -602,13 +596,13 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             deal_size_cents: Some(9_000_000),
             stage: Some("Proposal".to_string()),
             rep: Some("Jordan Blake".to_string()),
-            role_level: Some("vp".to_string()),
+            role_level: Some(crate::domain::model::RoleLevel::Vp),
             use_case: Some("Claims automation".to_string()),
             kind: "call".to_string(),
             questions: Some(
                 "How long did the rollout take, and did clinicians adopt it?".to_string(),
             ),
-            submitted_on: Some(today.to_string()),
+            submitted_on: Some(today),
             status: crate::domain::model::RequestStatus::Qualified,
             ..Default::default()
         };

@@ -161,7 +161,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     }
     if let Some(r) = &stored {
         let heard = requests::references_heard(store.db(), &r.prospect, Some(&r.request_id))?;
-        let needed_by = r.needed_by.as_deref().and_then(|d| d.parse().ok());
+        let needed_by = r.needed_by;
         let approved = r.status == RequestStatus::Qualified
             || requests::was_approved(store.db(), &r.request_id)?;
         for warning in matching::warnings(
@@ -422,7 +422,7 @@ fn ask(
         {
             bail!("cannot ask {contact} for {id}: already asked");
         }
-        requests::insert_ask(tx, &id, contact, &today.to_string())?;
+        requests::insert_ask(tx, &id, contact, today)?;
         let note = match &override_note {
             Some(why) => format!("{}; {why}", graded.grade.as_str()),
             None => graded.grade.as_str().to_string(),

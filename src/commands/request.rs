@@ -145,7 +145,7 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
             today,
         );
         // The same request twice in a day is usually a form sent twice: say so, add it anyway.
-        let twin = requests::same_day(tx, &row.prospect, &today.to_string())?
+        let twin = requests::same_day(tx, &row.prospect, today)?
             .into_iter()
             .find(|other| same_request(other, &row))
             .map(|other| other.request_id);
@@ -187,14 +187,14 @@ fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
             r.region.clone(),
             r.deal_size_cents,
             r.stage.clone(),
-            r.close_date.clone(),
+            r.close_date,
             r.rep.clone(),
             (
-                r.role_level.clone(),
+                r.role_level,
                 r.use_case.clone(),
                 r.kind.clone(),
                 r.questions.clone(),
-                r.needed_by.clone(),
+                r.needed_by,
                 r.justification.clone(),
             ),
         )
@@ -228,12 +228,15 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
     set(&mut new.questions, &f.questions);
     set(&mut new.justification, &f.justification);
     set(&mut new.opportunity_id, &f.opportunity);
-    set(&mut new.close_date, &f.close_date.map(|d| d.to_string()));
-    set(&mut new.needed_by, &f.needed_by.map(|d| d.to_string()));
-    set(
-        &mut new.role_level,
-        &f.role_level.map(|r| r.as_str().to_string()),
-    );
+    if f.close_date.is_some() {
+        new.close_date = f.close_date;
+    }
+    if f.needed_by.is_some() {
+        new.needed_by = f.needed_by;
+    }
+    if f.role_level.is_some() {
+        new.role_level = f.role_level;
+    }
     if f.employees.is_some() {
         new.employees = f.employees;
     }
@@ -274,10 +277,7 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
     let notes = store.in_transaction(|tx| {
         requests::update(tx, &new)?;
         let heard = requests::references_heard(tx, &new.prospect, Some(id))?;
-        let needed_by = new
-            .needed_by
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let needed_by = new.needed_by;
         let notes = warnings(
             new.deal_size_cents,
             requests::was_approved(tx, id)?,
@@ -305,6 +305,8 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
 fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
     let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
     let number = |v: Option<i64>| v.map(|n| n.to_string());
+    let day = |v: Option<NaiveDate>| v.map(|d| d.to_string());
+    let level = |v: Option<crate::domain::model::RoleLevel>| v.map(|r| r.as_str().to_string());
     let pairs = [
         (
             "prospect",
@@ -321,13 +323,13 @@ fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
             new.deal_size_cents.map(format_money_cents),
         ),
         ("stage", old.stage.clone(), new.stage.clone()),
-        ("close_date", old.close_date.clone(), new.close_date.clone()),
+        ("close_date", day(old.close_date), day(new.close_date)),
         ("rep", old.rep.clone(), new.rep.clone()),
-        ("role_level", old.role_level.clone(), new.role_level.clone()),
+        ("role_level", level(old.role_level), level(new.role_level)),
         ("use_case", old.use_case.clone(), new.use_case.clone()),
         ("kind", Some(old.kind.clone()), Some(new.kind.clone())),
         ("questions", old.questions.clone(), new.questions.clone()),
-        ("needed_by", old.needed_by.clone(), new.needed_by.clone()),
+        ("needed_by", day(old.needed_by), day(new.needed_by)),
         (
             "justification",
             old.justification.clone(),
@@ -361,9 +363,9 @@ pub fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow 
         region: fields.region.clone(),
         deal_size_cents: fields.deal_size,
         stage: fields.stage.clone(),
-        close_date: fields.close_date.map(|d| d.to_string()),
+        close_date: fields.close_date,
         rep: fields.rep.clone(),
-        role_level: fields.role_level.map(|r| r.as_str().to_string()),
+        role_level: fields.role_level,
         use_case: fields.use_case.clone(),
         kind: fields
             .kind
@@ -371,9 +373,9 @@ pub fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow 
             .as_str()
             .to_string(),
         questions: fields.questions.clone(),
-        needed_by: fields.needed_by.map(|d| d.to_string()),
+        needed_by: fields.needed_by,
         justification: fields.justification.clone(),
-        submitted_on: Some(today.to_string()),
+        submitted_on: Some(today),
         status: RequestStatus::Submitted,
         decline_reason: None,
     }
@@ -400,14 +402,14 @@ fn list(store: &mut Store, out: &mut Out, status: Option<RequestStatus>) -> Resu
     for r in rows {
         table.row(vec![
             Cell::from(r.request_id),
-            Cell::from(r.submitted_on),
+            Cell::from(r.submitted_on.map(|d| d.to_string())),
             Cell::from(r.prospect),
             Cell::from(r.rep),
             money(r.deal_size_cents),
             Cell::from(r.stage),
             Cell::from(r.use_case),
             Cell::from(r.kind),
-            Cell::from(r.needed_by),
+            Cell::from(r.needed_by.map(|d| d.to_string())),
             Cell::from(r.status.as_str()),
         ])?;
     }
@@ -433,16 +435,16 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
         ("region", r.region.clone()),
         ("deal_size", r.deal_size_cents.map(format_money_cents)),
         ("stage", r.stage.clone()),
-        ("close_date", r.close_date.clone()),
+        ("close_date", r.close_date.map(|d| d.to_string())),
         ("rep", r.rep.clone()),
-        ("role_level", r.role_level.clone()),
+        ("role_level", r.role_level.map(|l| l.as_str().to_string())),
         ("use_case", r.use_case.clone()),
         ("kind", Some(r.kind.clone())),
         ("questions", r.questions.clone()),
-        ("needed_by", r.needed_by.clone()),
+        ("needed_by", r.needed_by.map(|d| d.to_string())),
         ("justification", r.justification.clone()),
         ("opportunity_id", r.opportunity_id.clone()),
-        ("submitted_on", r.submitted_on.clone()),
+        ("submitted_on", r.submitted_on.map(|d| d.to_string())),
         ("decline_reason", r.decline_reason.clone()),
     ];
     let mut table = out.section("request", &[Column::id("field"), Column::long("value")])?;
@@ -519,7 +521,7 @@ fn answer(
         }
         let when = stamp(today);
         let scheduled_text = scheduled.map(|d| d.to_string());
-        requests::answer_ask(tx, id, contact, if yes { "yes" } else { "pass" }, &today.to_string(), scheduled_text.as_deref())?;
+        requests::answer_ask(tx, id, contact, yes, today, scheduled)?;
         if yes {
             requests::set_status(tx, id, RequestStatus::Accepted, &when, Some(contact), None)?;
             if let Some(day) = &scheduled_text {

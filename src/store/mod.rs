@@ -125,7 +125,10 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(crate::domain::model::RequestStatus);
+stored_as_text!(
+    crate::domain::model::RequestStatus,
+    crate::domain::model::RoleLevel
+);
 
 /// The database path when neither `--db` nor `REFPROG_DB` names one:
 /// `$XDG_DATA_HOME/refprog/refprog.db`, else `~/.local/share/refprog/refprog.db`.

@@ -4,9 +4,12 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
 use super::Db;
-use crate::domain::model::RequestStatus;
+use crate::domain::model::{RequestStatus, RoleLevel};
+use chrono::NaiveDate;
 
-/// A request as stored (money in cents, dates as ISO text).
+use super::stored_date;
+
+/// A request as stored (money in cents).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RequestRow {
     pub request_id: String,
@@ -18,15 +21,15 @@ pub struct RequestRow {
     pub region: Option<String>,
     pub deal_size_cents: Option<i64>,
     pub stage: Option<String>,
-    pub close_date: Option<String>,
+    pub close_date: Option<NaiveDate>,
     pub rep: Option<String>,
-    pub role_level: Option<String>,
+    pub role_level: Option<RoleLevel>,
     pub use_case: Option<String>,
     pub kind: String,
     pub questions: Option<String>,
-    pub needed_by: Option<String>,
+    pub needed_by: Option<NaiveDate>,
     pub justification: Option<String>,
-    pub submitted_on: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
     pub status: RequestStatus,
     pub decline_reason: Option<String>,
 }
@@ -34,14 +37,14 @@ pub struct RequestRow {
 impl RequestRow {
     /// What the request needs, as matching reads it.
     pub fn need(&self) -> crate::domain::matching::Need {
-        use crate::domain::model::{ActivityKind, RoleLevel};
+        use crate::domain::model::ActivityKind;
         crate::domain::matching::Need {
             prospect: self.prospect.clone(),
             industry: self.industry.clone(),
             employees: self.employees,
             country: self.country.clone(),
             region: self.region.clone(),
-            role_level: self.role_level.as_deref().and_then(RoleLevel::parse),
+            role_level: self.role_level,
             use_case: self.use_case.clone(),
             kind: ActivityKind::parse(&self.kind),
             deal_size_cents: self.deal_size_cents,
@@ -64,18 +67,23 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
         region: r.get(6)?,
         deal_size_cents: r.get(7)?,
         stage: r.get(8)?,
-        close_date: r.get(9)?,
+        close_date: stored_date(r.get_ref(9)?),
         rep: r.get(10)?,
         role_level: r.get(11)?,
         use_case: r.get(12)?,
         kind: r.get(13)?,
         questions: r.get(14)?,
-        needed_by: r.get(15)?,
+        needed_by: stored_date(r.get_ref(15)?),
         justification: r.get(16)?,
-        submitted_on: r.get(17)?,
+        submitted_on: stored_date(r.get_ref(17)?),
         status: r.get(18)?,
         decline_reason: r.get(19)?,
     })
+}
+
+/// A date as stored: ISO text.
+fn day(date: Option<NaiveDate>) -> Option<String> {
+    date.map(|d| d.to_string())
 }
 
 /// The next free id of the form REQ-00042.
@@ -97,8 +105,8 @@ pub fn insert(Db { conn }: Db<'_>, r: &RequestRow) -> Result<()> {
         &format!("INSERT INTO requests ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"),
         params![
             r.request_id, r.opportunity_id, r.prospect, r.industry, r.employees, r.country, r.region,
-            r.deal_size_cents, r.stage, r.close_date, r.rep, r.role_level, r.use_case, r.kind, r.questions,
-            r.needed_by, r.justification, r.submitted_on, r.status, r.decline_reason
+            r.deal_size_cents, r.stage, day(r.close_date), r.rep, r.role_level, r.use_case, r.kind, r.questions,
+            day(r.needed_by), r.justification, day(r.submitted_on), r.status, r.decline_reason
         ],
     )
     .context("saving the request")?;
@@ -114,8 +122,8 @@ pub fn update(Db { conn }: Db<'_>, r: &RequestRow) -> Result<()> {
          WHERE request_id = ?1",
         params![
             r.request_id, r.opportunity_id, r.prospect, r.industry, r.employees, r.country, r.region,
-            r.deal_size_cents, r.stage, r.close_date, r.rep, r.role_level, r.use_case, r.kind, r.questions,
-            r.needed_by, r.justification
+            r.deal_size_cents, r.stage, day(r.close_date), r.rep, r.role_level, r.use_case, r.kind, r.questions,
+            day(r.needed_by), r.justification
         ],
     )
     .context("saving the request")?;
@@ -123,12 +131,12 @@ pub fn update(Db { conn }: Db<'_>, r: &RequestRow) -> Result<()> {
 }
 
 /// The requests for this prospect (in any case) submitted on `day`.
-pub fn same_day(Db { conn }: Db<'_>, prospect: &str, day: &str) -> Result<Vec<RequestRow>> {
+pub fn same_day(Db { conn }: Db<'_>, prospect: &str, day: NaiveDate) -> Result<Vec<RequestRow>> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM requests WHERE submitted_on = ?2 AND lower(trim(prospect)) = lower(trim(?1))
          ORDER BY id"
     ))?;
-    let rows = statement.query_map([prospect, day], row)?;
+    let rows = statement.query_map(params![prospect, day.to_string()], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -254,11 +262,11 @@ pub fn insert_ask(
     Db { conn }: Db<'_>,
     request_id: &str,
     contact_id: &str,
-    asked_on: &str,
+    asked_on: NaiveDate,
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO asks (request_id, contact_id, asked_on) VALUES (?1, ?2, ?3)",
-        params![request_id, contact_id, asked_on],
+        params![request_id, contact_id, asked_on.to_string()],
     )?;
     Ok(())
 }
@@ -267,13 +275,14 @@ pub fn answer_ask(
     Db { conn }: Db<'_>,
     request_id: &str,
     contact_id: &str,
-    answer: &str,
-    on: &str,
-    scheduled_on: Option<&str>,
+    yes: bool,
+    on: NaiveDate,
+    scheduled_on: Option<NaiveDate>,
 ) -> Result<()> {
+    let answer = if yes { "yes" } else { "pass" };
     conn.execute(
         "UPDATE asks SET answer = ?3, answered_on = ?4, scheduled_on = ?5 WHERE request_id = ?1 AND contact_id = ?2",
-        params![request_id, contact_id, answer, on, scheduled_on],
+        params![request_id, contact_id, answer, on.to_string(), day(scheduled_on)],
     )?;
     Ok(())
 }
