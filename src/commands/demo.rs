@@ -13,6 +13,7 @@ use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
 use crate::cli::DemoArgs;
+use crate::domain::model::Answer;
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -23,7 +24,7 @@ struct Quiet;
 impl Progress for Quiet {}
 
 /// An ask to record: request, contact, asked on, and the answer (yes?) with its day.
-type DemoAsk = (String, String, NaiveDate, Option<(bool, NaiveDate)>);
+type DemoAsk = (String, String, NaiveDate, Option<(Answer, NaiveDate)>);
 
 const INDUSTRIES: &[(&str, u32)] = &[
     ("Hospital & Health Care", 14),
@@ -453,7 +454,7 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
                 id.clone(),
                 contact.clone(),
                 date(asked),
-                Some((true, date(asked - 1))),
+                Some((Answer::Yes, date(asked - 1))),
             ));
             activities.push(vec![
                 format!("D-ACT{i:03}"),
@@ -502,7 +503,12 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             let id = format!("D-RP{n}");
             let deal = &opportunities[(n * 11 + 3) % opportunities.len()];
             requests.push(request_row(&id, deal, "", "", &day(back + 1), "matched"));
-            asks.push((id, tired.clone(), date(back), Some((false, date(back - 2)))));
+            asks.push((
+                id,
+                tired.clone(),
+                date(back),
+                Some((Answer::Pass, date(back - 2))),
+            ));
         }
     }
     let requests_csv = write_csv(
@@ -582,8 +588,8 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     store.in_transaction(|tx| {
         for (request, contact, asked_on, answer) in &asks {
             store::requests::insert_ask(tx, request, contact, *asked_on)?;
-            if let Some((yes, on)) = answer {
-                store::requests::answer_ask(tx, request, contact, *yes, *on, None)?;
+            if let Some((answer, on)) = answer {
+                store::requests::answer_ask(tx, request, contact, *answer, *on, None)?;
             }
         }
         // The sample request the tour matches.

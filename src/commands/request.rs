@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{RequestAction, RequestArgs, RequestEditArgs, RequestFields};
 use crate::domain::matching::warnings;
-use crate::domain::model::{ActivityKind, RequestStatus};
+use crate::domain::model::{ActivityKind, Answer, RequestStatus};
 use crate::import::values::format_money_cents;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::requests::{self, RequestRow};
@@ -484,10 +484,10 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
         for a in asks {
             table.row(vec![
                 Cell::from(a.contact_id),
-                Cell::from(a.asked_on),
-                Cell::from(a.answer),
-                Cell::from(a.answered_on),
-                Cell::from(a.scheduled_on),
+                Cell::from(a.asked_on.map(|d| d.to_string())),
+                Cell::from(a.answer.map(|a| a.as_str())),
+                Cell::from(a.answered_on.map(|d| d.to_string())),
+                Cell::from(a.scheduled_on.map(|d| d.to_string())),
             ])?;
         }
         table.finish()?;
@@ -517,11 +517,11 @@ fn answer(
             bail!("cannot {verb} request {id}: {contact} was not asked (ask with 'refprog match {id} --ask {contact}')");
         };
         if let Some(answer) = &ask.answer {
-            bail!("cannot {verb} request {id}: {contact} already answered '{answer}' on {}", ask.answered_on.as_deref().unwrap_or("?"));
+            bail!("cannot {verb} request {id}: {contact} already answered '{answer}' on {}", ask.answered_on.map_or("?".to_string(), |d| d.to_string()));
         }
         let when = stamp(today);
         let scheduled_text = scheduled.map(|d| d.to_string());
-        requests::answer_ask(tx, id, contact, yes, today, scheduled)?;
+        requests::answer_ask(tx, id, contact, if yes { Answer::Yes } else { Answer::Pass }, today, scheduled)?;
         if yes {
             requests::set_status(tx, id, RequestStatus::Accepted, &when, Some(contact), None)?;
             if let Some(day) = &scheduled_text {

@@ -297,6 +297,14 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A reference's answer to an ask.
+    Answer {
+        Yes = "yes" ["y", "accepted"],
+        Pass = "pass" ["no", "passed", "declined"],
+    }
+}
+
 /// A new request is submitted (as the schema's default says).
 impl Default for RequestStatus {
     fn default() -> Self {

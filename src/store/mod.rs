@@ -127,7 +127,8 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     crate::domain::model::RequestStatus,
-    crate::domain::model::RoleLevel
+    crate::domain::model::RoleLevel,
+    crate::domain::model::Answer
 );
 
 /// The database path when neither `--db` nor `REFPROG_DB` names one:

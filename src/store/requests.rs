@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
 
 use super::Db;
-use crate::domain::model::{RequestStatus, RoleLevel};
+use crate::domain::model::{Answer, RequestStatus, RoleLevel};
 use chrono::NaiveDate;
 
 use super::stored_date;
@@ -236,10 +236,10 @@ pub fn events(Db { conn }: Db<'_>, id: &str) -> Result<Vec<Event>> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Ask {
     pub contact_id: String,
-    pub asked_on: String,
-    pub answer: Option<String>,
-    pub answered_on: Option<String>,
-    pub scheduled_on: Option<String>,
+    pub asked_on: Option<NaiveDate>,
+    pub answer: Option<Answer>,
+    pub answered_on: Option<NaiveDate>,
+    pub scheduled_on: Option<NaiveDate>,
 }
 
 pub fn asks(Db { conn }: Db<'_>, request_id: &str) -> Result<Vec<Ask>> {
@@ -249,10 +249,10 @@ pub fn asks(Db { conn }: Db<'_>, request_id: &str) -> Result<Vec<Ask>> {
     let rows = statement.query_map([request_id], |r| {
         Ok(Ask {
             contact_id: r.get(0)?,
-            asked_on: r.get(1)?,
+            asked_on: stored_date(r.get_ref(1)?),
             answer: r.get(2)?,
-            answered_on: r.get(3)?,
-            scheduled_on: r.get(4)?,
+            answered_on: stored_date(r.get_ref(3)?),
+            scheduled_on: stored_date(r.get_ref(4)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -275,11 +275,10 @@ pub fn answer_ask(
     Db { conn }: Db<'_>,
     request_id: &str,
     contact_id: &str,
-    yes: bool,
+    answer: Answer,
     on: NaiveDate,
     scheduled_on: Option<NaiveDate>,
 ) -> Result<()> {
-    let answer = if yes { "yes" } else { "pass" };
     conn.execute(
         "UPDATE asks SET answer = ?3, answered_on = ?4, scheduled_on = ?5 WHERE request_id = ?1 AND contact_id = ?2",
         params![request_id, contact_id, answer, on.to_string(), day(scheduled_on)],
