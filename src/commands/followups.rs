@@ -8,7 +8,7 @@ use crate::domain::followups::{self, FollowUp};
 use crate::domain::policy::Policy;
 use crate::output::{Cell, Column, Out};
 use crate::stamp;
-use crate::store::roster::{self, Field, NewActivity};
+use crate::store::roster::{self, NewActivity};
 use crate::store::{self, Store};
 
 /// Every open follow-up as of `today`, snoozes applied (`status` and the review's care
@@ -34,7 +34,7 @@ fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
 }
 
 pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     match &args.action {
         Some(FollowupsAction::Done {
             id,
@@ -53,13 +53,15 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
                 store.in_transaction(|tx| {
                     roster::change(
                         tx,
-                        &f.contact_id,
-                        &stamp(today),
-                        Field::RecommittedOn,
-                        Some(&date.to_string()),
-                        "recommit",
-                        None,
-                        Some(&format!("followups done {id}")),
+                        &roster::MembershipChange {
+                            contact_id: &f.contact_id,
+                            at: &stamp(today),
+                            change: roster::Change::Recommit {
+                                from: None,
+                                on: date,
+                            },
+                            note: Some(&format!("followups done {id}")),
+                        },
                     )?;
                     Ok(((), true))
                 })?;

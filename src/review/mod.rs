@@ -507,7 +507,7 @@ pub fn gather(
     // Six analyses read the members: once is enough (the command writes nothing and reads
     // one snapshot).
     store.keep_members();
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());
     let period = Period { since, until };
@@ -564,7 +564,7 @@ pub fn gather(
     let requests = if page {
         Vec::new()
     } else {
-        store::requests::list(&store.conn, None)?
+        store::requests::list(store.db(), None)?
     };
     let mut trend = Vec::new();
     for (first, last) in months(since, until).into_iter().filter(|_| page) {
@@ -584,7 +584,7 @@ pub fn gather(
             })?,
         });
     }
-    let pipeline = store::reports::open_pipeline_with_reference(&store.conn, today)?;
+    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .into_iter()
         .filter(|m| {
@@ -603,11 +603,11 @@ pub fn gather(
         })
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
-    let accounts = store::reports::active_customers(&store.conn)?;
+    let accounts = store::reports::active_customers(store.db())?;
     // Records after the as-of day are invisible, whatever the period says.
     let last = until.min(today);
     let period_units = if page {
-        store::scoring::events_by_contact(&store.conn, since, last)?
+        store::scoring::events_by_contact(store.db(), since, last)?
     } else {
         Default::default()
     };
@@ -823,10 +823,7 @@ impl Review {
                     r.status.as_str(),
                     "scheduled" | "completed" | "declined" | "cancelled"
                 );
-                let submitted = r
-                    .submitted_on
-                    .as_deref()
-                    .and_then(|d| d.parse::<NaiveDate>().ok());
+                let submitted = r.submitted_on;
                 waiting
                     && submitted.is_some_and(|day| {
                         day <= today && (today - day).num_days() * 24 > self.sla_hours

@@ -150,7 +150,7 @@ pub fn digest(r: &Review, markdown: bool) -> String {
                 row.request_id,
                 row.prospect,
                 row.rep.as_deref().unwrap_or(""),
-                row.submitted_on.as_deref().unwrap_or(""),
+                row.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
                 row.status
             ),
         );

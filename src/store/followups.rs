@@ -16,12 +16,12 @@ pub fn everyone(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Inpu
         .iter()
         .map(MemberRow::as_member)
         .collect();
-    let done = roster::done(&store.conn, None, reach_start(policy, today), today)?;
+    let done = roster::done(store.db(), None, reach_start(policy, today), today)?;
     Ok(Inputs {
         members,
         done,
-        outcomes: roster::outcomes(&store.conn, today)?,
-        snoozes: roster::snoozes(&store.conn)?,
+        outcomes: roster::outcomes(store.db(), today)?,
+        snoozes: roster::snoozes(store.db())?,
     })
 }
 
@@ -35,16 +35,16 @@ pub fn one(
     until: NaiveDate,
 ) -> Result<Inputs> {
     let done = roster::done(
-        &store.conn,
+        store.db(),
         Some(&member.contact_id),
         reach_start(policy, today),
         until,
     )?;
-    let outcomes = roster::outcomes_for(&store.conn, &done, today)?;
+    let outcomes = roster::outcomes_for(store.db(), &done, today)?;
     Ok(Inputs {
         members: vec![member.as_member()],
         done,
         outcomes,
-        snoozes: roster::snoozes(&store.conn)?,
+        snoozes: roster::snoozes(store.db())?,
     })
 }
