@@ -102,6 +102,10 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     };
     store.set_import_mode(false).ok();
     let (summary, shown) = result?;
+    if summary.written {
+        // A new database is put at its path now, before anything says it was written.
+        store.finish()?;
+    }
     progress.finish();
     if let Err(error) = progress.commit_rejects() {
         // The rows are committed: say what failed, but exit 0 (the exit code tells the truth
