@@ -73,32 +73,54 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         );
     }
     let mut progress = Reporter::new(&options, store, out.quiet)?;
-    // Read and validate the whole input first, holding no lock on the database.
-    let staged = crate::import::stage(&options, &mut progress)?;
-    // The import checks every value and reference itself, with messages that name the line
-    // and the file to import first; SQLite's checks would only repeat that work per row.
-    store.set_import_mode(true)?;
-    let result = if options.dry_run || staged.doomed() {
-        // Nothing will be written: the same checks in a read transaction, no write lock.
-        store.in_read_transaction(|tx| {
-            let result = crate::import::apply(tx, staged, Mode::Check, &mut progress)?;
-            if options.dry_run {
+    let result = if store.is_loading() {
+        // A new database nobody else sees: read on one thread while this one writes.
+        store.set_import_mode(true)?;
+        let mode = if options.dry_run {
+            Mode::Check
+        } else {
+            Mode::Write
+        };
+        store.in_transaction(|tx| {
+            let (summary, shown) = crate::import::load(tx, &options, mode, &mut progress)?;
+            if summary.written || options.dry_run {
                 progress.finish_rejects()?;
             }
-            Ok(result)
-        })
-    } else {
-        // Bad rows go to the rejects file, finished before the database commits, so that
-        // nothing can fail once the rows are in.
-        store.in_transaction(|tx| {
-            let (summary, shown) = crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
-            progress.finish_rejects()?;
             let written = summary.written;
             if written {
                 log(tx, &summary, today)?;
             }
             Ok(((summary, shown), written))
         })
+    } else {
+        // Read and validate the whole input first, holding no lock on the database.
+        let staged = crate::import::stage(&options, &mut progress)?;
+        // The import checks every value and reference itself, with messages that name the
+        // line and the file to import first; SQLite's checks would only repeat that work.
+        store.set_import_mode(true)?;
+        if options.dry_run || staged.doomed() {
+            // Nothing will be written: the same checks in a read transaction, no write lock.
+            store.in_read_transaction(|tx| {
+                let result = crate::import::apply(tx, staged, Mode::Check, &mut progress)?;
+                if options.dry_run {
+                    progress.finish_rejects()?;
+                }
+                Ok(result)
+            })
+        } else {
+            // Bad rows go to the rejects file, finished before the database commits, so
+            // that nothing can fail once the rows are in.
+            store.in_transaction(|tx| {
+                let (summary, shown) =
+                    crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
+                progress.finish_rejects()?;
+                let written = summary.written;
+                if written {
+                    log(tx, &summary, today)?;
+                }
+                Ok(((summary, shown), written))
+            })
+        }
     };
     store.set_import_mode(false).ok();
     let (summary, shown) = result?;
