@@ -730,3 +730,65 @@ fn files_of(db: &std::path::Path) -> Vec<std::path::PathBuf> {
         .map(|s| std::path::PathBuf::from(format!("{}{s}", db.display())))
         .collect()
 }
+
+/// Issue 16: a file into a database whose write lock is free is read while it is written
+/// (a new database, or an existing one); a pipe, or a busy lock, stages the whole input
+/// first. Both ways say and write the same: the counts, the notes, the bad rows, the rejects
+/// file and the rows; day-first dates settled late in the file included.
+#[test]
+fn a_file_read_while_written_says_and_writes_what_a_staged_pipe_does() {
+    let mut text = String::from("account_id,name,nps,customer_since\n");
+    for i in 0..3_000 {
+        // The first day-first date comes late: the rows before wait for the order.
+        let day = if i == 2_500 { 25 } else { i % 12 + 1 };
+        let nps = if i % 1_000 == 7 {
+            "11".to_string()
+        } else {
+            (i % 11).to_string()
+        };
+        text.push_str(&format!("A{i:05},Company {i},{nps},{day:02}/03/2021\n"));
+    }
+    text.push_str("A00001,Again,5,01/02/2021\n");
+    let outcome = |fresh: bool, piped: bool| {
+        let work = if fresh { Workdir::new() } else { roster() };
+        let file = work.write("accounts.csv", &text);
+        let rejects = work.path("rejects.csv");
+        let mut args = vec![
+            "import",
+            "accounts",
+            "--skip-bad",
+            "--rejects",
+            rejects.to_str().expect("path"),
+        ];
+        let run = if piped {
+            args.push("-");
+            work.run_with_stdin(&args, Some(text.as_bytes()))
+        } else {
+            args.push(file.to_str().expect("path"));
+            work.run(&args)
+        };
+        let stderr = run
+            .fails(0)
+            .replace(file.to_str().expect("path"), "stdin")
+            .replace(rejects.to_str().expect("path"), "REJECTS");
+        let rejected = std::fs::read_to_string(&rejects).expect("rejects");
+        let rows = work.run(&["export", "accounts"]).ok();
+        (stderr, rejected, rows)
+    };
+    for fresh in [true, false] {
+        let read_while_written = outcome(fresh, false);
+        let staged = outcome(fresh, true);
+        assert_eq!(read_while_written.0, staged.0, "fresh: {fresh}");
+        assert_eq!(read_while_written.1, staged.1, "fresh: {fresh}");
+        assert!(
+            read_while_written.2 == staged.2,
+            "fresh: {fresh}: the rows differ"
+        );
+        let (stderr, rejected, rows) = read_while_written;
+        assert!(stderr.contains("3001 read"), "{stderr}");
+        assert!(stderr.contains("4 rejected"), "{stderr}");
+        assert_eq!(rejected.lines().count(), 5, "{rejected}");
+        // 02/03/2021, day-first: 2 March, also in the rows read before line 2502 settled it.
+        assert!(rows.contains("A00001,Company 1,,,,,,,2021-03-02"), "{rows}");
+    }
+}

@@ -270,9 +270,11 @@ pub fn apply(
         &mut reader,
         day_first,
         mode,
+        false,
         progress,
         &mut counts,
-    )?;
+    )?
+    .unwrap_or_default();
     summary.take_counts(&counts);
     summary.finish(mode, skip_bad);
     Ok((summary, shown))
@@ -283,12 +285,17 @@ pub fn apply(
 /// staging file, and the two cores both at work. Nobody else can see the database, so
 /// writing before the whole input is known to be good is safe: the caller commits only if
 /// `summary.written`, as after [`apply`].
+///
+/// With `stop_at_bad` (an existing database, whose write lock this holds), the first bad
+/// row ends it with None and nothing reported, so that the caller rolls back at once and
+/// checks the file again without the lock ([`stage`], [`apply`] in [`Mode::Check`]).
 pub fn load(
     tx: &rusqlite::Transaction<'_>,
     options: &ImportOptions,
     mode: Mode,
+    stop_at_bad: bool,
     progress: &mut dyn Progress,
-) -> Result<(Summary, Vec<BadRow>)> {
+) -> Result<Option<(Summary, Vec<BadRow>)>> {
     let Prepared {
         spec,
         source,
@@ -330,10 +337,11 @@ pub fn load(
             &mut reader,
             false,
             mode,
+            stop_at_bad,
             progress,
             &mut counts,
         )
-        .map(|shown| (counts, shown));
+        .map(|shown| shown.map(|shown| (counts, shown)));
         // Stops the reading thread if writing failed (its next send finds no receiver).
         drop(reader);
         let read = reading
@@ -341,12 +349,18 @@ pub fn load(
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading the input failed")));
         (read, written)
     });
+    // Stopped at a bad row: whatever the reader met, the check without the lock meets too.
+    if matches!(written, Ok(None)) {
+        return Ok(None);
+    }
     // A whole-file problem found by the reader is the error to tell, whatever the writer met.
     let (mut summary, _) = read?;
-    let (counts, shown) = written?;
+    let Some((counts, shown)) = written? else {
+        return Ok(None);
+    };
     summary.take_counts(&counts);
     summary.finish(mode, options.skip_bad);
-    Ok((summary, shown))
+    Ok(Some((summary, shown)))
 }
 
 /// A [`Progress`] that shows nothing (the reading thread of [`load`]).
@@ -386,9 +400,10 @@ fn write_rows(
     reader: &mut StageReader,
     day_first: bool,
     mode: Mode,
+    stop_at_bad: bool,
     progress: &mut dyn Progress,
     summary: &mut Summary,
-) -> Result<Vec<BadRow>> {
+) -> Result<Option<Vec<BadRow>>> {
     let deferred = crate::store::import::defer_indexes(tx, spec, mode)?;
     let mut writer = RowWriter::new(tx, spec, columns, present, mode)?;
     let header_of =
@@ -415,6 +430,9 @@ fn write_rows(
             }
         };
         if !reasons.is_empty() {
+            if stop_at_bad {
+                return Ok(None);
+            }
             summary.rejected += 1;
             let bad = BadRow { line, reasons };
             if let Some(raw) = reader.raw() {
@@ -430,7 +448,7 @@ fn write_rows(
     if mode == Mode::Write && matches!(spec.kind, Kind::Accounts | Kind::Opportunities) {
         summary.filled_from_accounts += crate::store::import::fill_deals_from_accounts(tx)?;
     }
-    Ok(shown)
+    Ok(Some(shown))
 }
 
 /// Reads, validates and writes one input inside `tx` (stage, then apply): for callers

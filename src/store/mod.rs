@@ -750,6 +750,38 @@ impl Store {
         }
     }
 
+    /// As [`Store::in_transaction`], but only if the write lock is free now: None, without
+    /// waiting, when another connection holds it. (Not for commands kept in the history.)
+    pub fn in_transaction_if_free<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
+    ) -> Result<Option<T>> {
+        if !self.conn.is_autocommit() || self.recording.is_some() {
+            return Ok(None);
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let began = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        );
+        let tx = match began {
+            Ok(tx) => tx,
+            Err(e) => {
+                self.conn.busy_timeout(Duration::from_secs(10))?;
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                    return Ok(None);
+                }
+                return Err(e.into());
+            }
+        };
+        tx.busy_timeout(Duration::from_secs(10))?;
+        let (value, commit) = work(&tx)?;
+        if commit {
+            tx.commit().context("cannot commit")?;
+        }
+        Ok(Some(value))
+    }
+
     /// Runs `work` in a read transaction (one snapshot), always rolled back. It never takes
     /// the write lock: `work` may write only to TEMP tables (an import's dry run does).
     pub fn in_read_transaction<T>(
