@@ -290,7 +290,7 @@ pub fn apply(
 /// row ends it with None and nothing reported, so that the caller rolls back at once and
 /// checks the file again without the lock ([`stage`], [`apply`] in [`Mode::Check`]).
 pub fn load(
-    tx: &rusqlite::Transaction<'_>,
+    tx: crate::store::Db<'_>,
     options: &ImportOptions,
     mode: Mode,
     stop_at_bad: bool,
@@ -392,7 +392,7 @@ impl Summary {
 /// order, unless the stream says it (a channel's, see [`stage::channel`]).
 #[allow(clippy::too_many_arguments)]
 fn write_rows(
-    tx: &rusqlite::Transaction<'_>,
+    tx: crate::store::Db<'_>,
     spec: &'static KindSpec,
     headers: &[String],
     columns: &ColumnMap,

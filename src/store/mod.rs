@@ -809,7 +809,7 @@ impl Store {
     /// waiting, when another connection holds it. (Not for commands kept in the history.)
     pub fn in_transaction_if_free<T>(
         &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
+        work: impl FnOnce(Db<'_>) -> Result<(T, bool)>,
     ) -> Result<Option<T>> {
         if !self.conn.is_autocommit() || self.recording.is_some() {
             return Ok(None);
@@ -830,7 +830,7 @@ impl Store {
             }
         };
         tx.busy_timeout(Duration::from_secs(10))?;
-        let (value, commit) = work(&tx)?;
+        let (value, commit) = work(Db { conn: &tx })?;
         if commit {
             tx.commit().context("cannot commit")?;
         }
