@@ -79,17 +79,18 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     // Only these two create a database; every other command needs an existing one.
     let create = match cli.command {
-        Command::Import(_) | Command::Demo(_) => store::Create::Yes,
+        Command::Import(_) => store::Create::Load,
+        Command::Demo(_) => store::Create::Yes,
         _ => store::Create::No,
     };
     // A database this command creates is removed again if the command fails (a failed
     // command changes nothing), with the folders made for it.
     let folders = match create {
-        store::Create::Yes => missing_folders(&path),
+        store::Create::Yes | store::Create::Load => missing_folders(&path),
         store::Create::No => Vec::new(),
     };
     let mut store = Store::open(&path, create)?;
-    let result = run_on(&cli, &mut store, &mut out);
+    let result = run_on(&cli, &mut store, &mut out).and_then(|()| store.finish());
     if result.is_err() && store.created() {
         drop(store);
         remove_created(&path, &folders);

@@ -629,3 +629,166 @@ fn a_failed_first_import_leaves_no_database_behind() {
     let csv = work.run(&["export", "accounts"]).ok();
     assert!(csv.contains("A-0,Zero"), "{csv}");
 }
+
+/// Issue 16: a first import into a database that does not exist yet is loaded in a new file
+/// beside it and put in place when complete (each page written once, not once to the WAL
+/// and again at the checkpoint). Killed at any moment, it leaves no database at all or the
+/// whole one; the next import sweeps what a killed one left in the folder.
+#[test]
+fn a_first_import_killed_at_any_moment_leaves_no_database_or_the_whole_one() {
+    let work = Workdir::new();
+    let mut text = String::from("account_id,name,industry,employees,customer_since\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "A{i:07},Company {i},Banking,{},2021-03-{:02}\n",
+            10 + i % 5000,
+            i % 28 + 1
+        ));
+    }
+    let big = work.write("big.csv", &text);
+    let big = big.to_str().expect("path");
+    let timer = Instant::now();
+    work.run(&["--quiet", "import", "accounts", big]).ok();
+    let full = timer.elapsed();
+    let whole = work.run(&["export", "accounts"]).ok();
+    assert_eq!(whole.lines().count(), 20_001);
+    let folder = work.db.parent().expect("folder").to_path_buf();
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "big.csv")
+            .collect();
+        names.sort();
+        names
+    };
+    // Complete: a WAL database readable by its owner only, nothing else beside it.
+    assert_eq!(names(), ["refprog.db"]);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&work.db)
+            .expect("db")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let conn = rusqlite::Connection::open(&work.db).expect("open");
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("journal mode");
+        assert_eq!(journal, "wal");
+    }
+    let (mut saw_none, mut saw_whole) = (0, 0);
+    for attempt in 0..10u32 {
+        for file in files_of(&work.db) {
+            let _ = std::fs::remove_file(file);
+        }
+        let delay = full.mul_f64(f64::from(attempt) / 8.0);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["--quiet", "import", "accounts", big])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start");
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        if !work.db.exists() {
+            saw_none += 1;
+            continue;
+        }
+        let conn = rusqlite::Connection::open(&work.db).expect("open");
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity_check");
+        assert_eq!(check, "ok", "attempt {attempt}");
+        drop(conn);
+        assert_eq!(
+            work.run(&["export", "accounts"]).ok(),
+            whole,
+            "attempt {attempt}: a database at the path holds part of the import"
+        );
+        saw_whole += 1;
+    }
+    assert!(
+        saw_none > 0,
+        "no kill landed before the database was put in place"
+    );
+    // What a killed import left is swept by the next one into the same path.
+    for file in files_of(&work.db) {
+        let _ = std::fs::remove_file(file);
+    }
+    work.run(&["--quiet", "import", "accounts", big]).ok();
+    assert_eq!(names(), ["refprog.db"]);
+    eprintln!("killed 10 first imports: {saw_none} left no database, {saw_whole} the whole one");
+}
+
+/// The database and its side files.
+fn files_of(db: &std::path::Path) -> Vec<std::path::PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|s| std::path::PathBuf::from(format!("{}{s}", db.display())))
+        .collect()
+}
+
+/// Issue 16: a file into a database whose write lock is free is read while it is written
+/// (a new database, or an existing one); a pipe, or a busy lock, stages the whole input
+/// first. Both ways say and write the same: the counts, the notes, the bad rows, the rejects
+/// file and the rows; day-first dates settled late in the file included.
+#[test]
+fn a_file_read_while_written_says_and_writes_what_a_staged_pipe_does() {
+    let mut text = String::from("account_id,name,nps,customer_since\n");
+    for i in 0..3_000 {
+        // The first day-first date comes late: the rows before wait for the order.
+        let day = if i == 2_500 { 25 } else { i % 12 + 1 };
+        let nps = if i % 1_000 == 7 {
+            "11".to_string()
+        } else {
+            (i % 11).to_string()
+        };
+        text.push_str(&format!("A{i:05},Company {i},{nps},{day:02}/03/2021\n"));
+    }
+    text.push_str("A00001,Again,5,01/02/2021\n");
+    let outcome = |fresh: bool, piped: bool| {
+        let work = if fresh { Workdir::new() } else { roster() };
+        let file = work.write("accounts.csv", &text);
+        let rejects = work.path("rejects.csv");
+        let mut args = vec![
+            "import",
+            "accounts",
+            "--skip-bad",
+            "--rejects",
+            rejects.to_str().expect("path"),
+        ];
+        let run = if piped {
+            args.push("-");
+            work.run_with_stdin(&args, Some(text.as_bytes()))
+        } else {
+            args.push(file.to_str().expect("path"));
+            work.run(&args)
+        };
+        let stderr = run
+            .fails(0)
+            .replace(file.to_str().expect("path"), "stdin")
+            .replace(rejects.to_str().expect("path"), "REJECTS");
+        let rejected = std::fs::read_to_string(&rejects).expect("rejects");
+        let rows = work.run(&["export", "accounts"]).ok();
+        (stderr, rejected, rows)
+    };
+    for fresh in [true, false] {
+        let read_while_written = outcome(fresh, false);
+        let staged = outcome(fresh, true);
+        assert_eq!(read_while_written.0, staged.0, "fresh: {fresh}");
+        assert_eq!(read_while_written.1, staged.1, "fresh: {fresh}");
+        assert!(
+            read_while_written.2 == staged.2,
+            "fresh: {fresh}: the rows differ"
+        );
+        let (stderr, rejected, rows) = read_while_written;
+        assert!(stderr.contains("3001 read"), "{stderr}");
+        assert!(stderr.contains("4 rejected"), "{stderr}");
+        assert_eq!(rejected.lines().count(), 5, "{rejected}");
+        // 02/03/2021, day-first: 2 March, also in the rows read before line 2502 settled it.
+        assert!(rows.contains("A00001,Company 1,,,,,,,2021-03-02"), "{rows}");
+    }
+}

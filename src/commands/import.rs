@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::ImportArgs;
@@ -73,35 +73,66 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         );
     }
     let mut progress = Reporter::new(&options, store, out.quiet)?;
-    // Read and validate the whole input first, holding no lock on the database.
-    let staged = crate::import::stage(&options, &mut progress)?;
-    // The import checks every value and reference itself, with messages that name the line
-    // and the file to import first; SQLite's checks would only repeat that work per row.
-    store.set_import_mode(true)?;
-    let result = if options.dry_run || staged.doomed() {
-        // Nothing will be written: the same checks in a read transaction, no write lock.
-        store.in_read_transaction(|tx| {
-            let result = crate::import::apply(tx, staged, Mode::Check, &mut progress)?;
-            if options.dry_run {
+    let result = if store.is_loading() {
+        // A new database nobody else sees: read on one thread while this one writes.
+        store.set_import_mode(true)?;
+        let mode = if options.dry_run {
+            Mode::Check
+        } else {
+            Mode::Write
+        };
+        store.in_transaction(|tx| {
+            let (summary, shown) = crate::import::load(tx, &options, mode, false, &mut progress)?
+                .context("the import stopped")?;
+            if summary.written || options.dry_run {
                 progress.finish_rejects()?;
             }
-            Ok(result)
-        })
-    } else {
-        // Bad rows go to the rejects file, finished before the database commits, so that
-        // nothing can fail once the rows are in.
-        store.in_transaction(|tx| {
-            let (summary, shown) = crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
-            progress.finish_rejects()?;
             let written = summary.written;
             if written {
                 log(tx, &summary, today)?;
             }
             Ok(((summary, shown), written))
         })
+    } else if let Some(done) = pipelined(&options, store, &mut progress, today)? {
+        Ok(done)
+    } else {
+        // The write lock was busy, or a row is bad: start again, with a new rejects file.
+        progress = Reporter::new(&options, store, out.quiet)?;
+        // Read and validate the whole input first, holding no lock on the database.
+        let staged = crate::import::stage(&options, &mut progress)?;
+        // The import checks every value and reference itself, with messages that name the
+        // line and the file to import first; SQLite's checks would only repeat that work.
+        store.set_import_mode(true)?;
+        if options.dry_run || staged.doomed() {
+            // Nothing will be written: the same checks in a read transaction, no write lock.
+            store.in_read_transaction(|tx| {
+                let result = crate::import::apply(tx, staged, Mode::Check, &mut progress)?;
+                if options.dry_run {
+                    progress.finish_rejects()?;
+                }
+                Ok(result)
+            })
+        } else {
+            // Bad rows go to the rejects file, finished before the database commits, so
+            // that nothing can fail once the rows are in.
+            store.in_transaction(|tx| {
+                let (summary, shown) =
+                    crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
+                progress.finish_rejects()?;
+                let written = summary.written;
+                if written {
+                    log(tx, &summary, today)?;
+                }
+                Ok(((summary, shown), written))
+            })
+        }
     };
     store.set_import_mode(false).ok();
     let (summary, shown) = result?;
+    if summary.written {
+        // A new database is put at its path now, before anything says it was written.
+        store.finish()?;
+    }
     progress.finish();
     if let Err(error) = progress.commit_rejects() {
         // The rows are committed: say what failed, but exit 0 (the exit code tells the truth
@@ -189,6 +220,43 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         }
     }
     Ok(())
+}
+
+/// A file (not a pipe) into an existing database whose write lock is free: read on one
+/// thread while the other writes, holding the lock, as for a new database. None when the
+/// lock is busy (never waited for), or at the first bad row (rolled back at once): then the
+/// file is read whole first and checked without the lock, as before (issue 15). A dry run
+/// never comes here.
+fn pipelined(
+    options: &ImportOptions,
+    store: &mut Store,
+    progress: &mut Reporter,
+    today: NaiveDate,
+) -> Result<Option<(crate::import::Summary, Vec<BadRow>)>> {
+    let file = options
+        .path
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-")
+        .and_then(|p| std::fs::metadata(p).ok())
+        .is_some_and(|m| m.is_file());
+    if !file || options.dry_run {
+        return Ok(None);
+    }
+    store.set_import_mode(true)?;
+    let done = store.in_transaction_if_free(|tx| {
+        let Some((summary, shown)) = crate::import::load(tx, options, Mode::Write, true, progress)?
+        else {
+            return Ok((None, false));
+        };
+        progress.finish_rejects()?;
+        let written = summary.written;
+        if written {
+            log(tx, &summary, today)?;
+        }
+        Ok((Some((summary, shown)), written))
+    });
+    store.set_import_mode(false).ok();
+    Ok(done?.flatten())
 }
 
 /// Shows a spinner on a terminal and writes the rejects file (through a temporary file

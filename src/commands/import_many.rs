@@ -152,6 +152,10 @@ pub fn run(
     };
     store.set_import_mode(false).ok();
     let results = result?;
+    if !check && results.iter().all(|(summary, _)| summary.written) {
+        // A new database is put at its path now, before anything says it was written.
+        store.finish()?;
+    }
     if let Err(error) = progress.commit() {
         out.warn(format!("{error:#}"));
     }

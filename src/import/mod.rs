@@ -113,10 +113,19 @@ impl Staged {
     }
 }
 
-/// Reads and validates the whole input (no database), staging its rows in a temporary
-/// file. Whole-file problems (not a CSV, a quote never closed, not UTF-8, dates in both
-/// orders) are errors here; bad rows are staged and reported by [`apply`].
-pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Staged> {
+/// An input opened, its header read and its columns found: what reading the rows needs.
+struct Prepared {
+    spec: &'static KindSpec,
+    source: CsvSource,
+    headers: Vec<String>,
+    columns: ColumnMap,
+    value_maps: mapping::ValueMaps,
+    present: Vec<bool>,
+    name: String,
+    summary: Summary,
+}
+
+fn prepare(options: &ImportOptions) -> Result<Prepared> {
     let spec = options.kind.spec();
     let source = CsvSource::open(options.path.as_deref(), &options.read)?;
     let columns = headers::map_headers(spec, &source.headers, &options.maps)
@@ -135,33 +144,90 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
         ..Summary::default()
     };
     summary.notes.extend(source.notes.iter().cloned());
+    Ok(Prepared {
+        spec,
+        source,
+        headers,
+        columns,
+        value_maps,
+        present,
+        name,
+        summary,
+    })
+}
+
+/// Reads and validates every record of `source` into `writer`; returns what reading found
+/// (the summary with its notes, and whether the dates are day-first).
+#[allow(clippy::too_many_arguments)]
+fn parse_all(
+    spec: &'static KindSpec,
+    source: CsvSource,
+    columns: &ColumnMap,
+    headers: &[String],
+    value_maps: &mapping::ValueMaps,
+    name: &str,
+    options: &ImportOptions,
+    mut summary: Summary,
+    writer: &mut StageWriter,
+    progress: &mut dyn Progress,
+) -> Result<(Summary, bool)> {
     let mut parser = RowParser {
         spec,
-        columns: &columns,
-        headers: &headers,
+        columns,
+        headers,
         date_format: options.date_format.as_deref(),
-        name: &name,
+        name,
         counts: CellCounts::default(),
-        value_maps: &value_maps,
+        value_maps,
         sales_activities: spec.kind == Kind::Activities
-            && crm::is_salesforce_activity_export(&headers),
+            && crm::is_salesforce_activity_export(headers),
         unreadable: mapping::Unreadable::default(),
     };
-    let mut writer = StageWriter::new().context("cannot create a temporary file for the import")?;
     parser.read_all(
         source,
-        &mut writer,
+        writer,
         options.rejects.is_some(),
         &mut summary,
         progress,
     )?;
-    let file = writer
-        .finish()
-        .context("cannot write the import's temporary file")?;
     let day_first = parser.counts.day_first.is_some();
     summary.notes.extend(parser.counts.notes(&parser));
     let unreadable = std::mem::take(&mut parser.unreadable);
     summary.unreadable = unreadable.finish(spec, |f| parser.header_of(f).to_string());
+    Ok((summary, day_first))
+}
+
+/// Reads and validates the whole input (no database), staging its rows in a temporary
+/// file. Whole-file problems (not a CSV, a quote never closed, not UTF-8, dates in both
+/// orders) are errors here; bad rows are staged and reported by [`apply`].
+pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Staged> {
+    let Prepared {
+        spec,
+        source,
+        headers,
+        columns,
+        value_maps,
+        present,
+        name,
+        summary,
+    } = prepare(options)?;
+    let mut writer = StageWriter::new().context("cannot create a temporary file for the import")?;
+    let (summary, day_first) = parse_all(
+        spec,
+        source,
+        &columns,
+        &headers,
+        &value_maps,
+        &name,
+        options,
+        summary,
+        &mut writer,
+        progress,
+    )?;
+    let file = writer
+        .finish()
+        .context("cannot write the import's temporary file")?
+        .context("the import's temporary file is missing")?;
     Ok(Staged {
         spec,
         headers,
@@ -193,35 +259,184 @@ pub fn apply(
         skip_bad,
         mut summary,
     } = staged;
-    summary.read = 0;
-    summary.rejected = 0;
+    let mut reader = StageReader::new(file, spec.fields.len());
+    let mut counts = Summary::default();
+    let shown = write_rows(
+        tx,
+        spec,
+        &headers,
+        &columns,
+        &present,
+        &mut reader,
+        day_first,
+        mode,
+        false,
+        progress,
+        &mut counts,
+    )?
+    .unwrap_or_default();
+    summary.take_counts(&counts);
+    summary.finish(mode, skip_bad);
+    Ok((summary, shown))
+}
+
+/// Reads, validates and writes one input into a new database (see
+/// `Store::is_loading`), the reading on a thread of its own while this one writes: no
+/// staging file, and the two cores both at work. Nobody else can see the database, so
+/// writing before the whole input is known to be good is safe: the caller commits only if
+/// `summary.written`, as after [`apply`].
+///
+/// With `stop_at_bad` (an existing database, whose write lock this holds), the first bad
+/// row ends it with None and nothing reported, so that the caller rolls back at once and
+/// checks the file again without the lock ([`stage`], [`apply`] in [`Mode::Check`]).
+pub fn load(
+    tx: crate::store::Db<'_>,
+    options: &ImportOptions,
+    mode: Mode,
+    stop_at_bad: bool,
+    progress: &mut dyn Progress,
+) -> Result<Option<(Summary, Vec<BadRow>)>> {
+    let Prepared {
+        spec,
+        source,
+        headers,
+        columns,
+        value_maps,
+        present,
+        name,
+        summary,
+    } = prepare(options)?;
+    let (mut writer, mut reader) = stage::channel(spec.fields.len());
+    let (read, written) = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| {
+            let read = parse_all(
+                spec,
+                source,
+                &columns,
+                &headers,
+                &value_maps,
+                &name,
+                options,
+                summary,
+                &mut writer,
+                &mut NoProgress,
+            );
+            // The channel closes here, also after an error: the writing side sees the end.
+            let finished = writer.finish();
+            let read = read?;
+            finished.context("cannot pass the rows on")?;
+            Ok::<_, anyhow::Error>(read)
+        });
+        let mut counts = Summary::default();
+        let written = write_rows(
+            tx,
+            spec,
+            &headers,
+            &columns,
+            &present,
+            &mut reader,
+            false,
+            mode,
+            stop_at_bad,
+            progress,
+            &mut counts,
+        )
+        .map(|shown| shown.map(|shown| (counts, shown)));
+        // Stops the reading thread if writing failed (its next send finds no receiver).
+        drop(reader);
+        let read = reading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the thread reading the input failed")));
+        (read, written)
+    });
+    // Stopped at a bad row: whatever the reader met, the check without the lock meets too.
+    if matches!(written, Ok(None)) {
+        return Ok(None);
+    }
+    // A whole-file problem found by the reader is the error to tell, whatever the writer met.
+    let (mut summary, _) = read?;
+    let Some((counts, shown)) = written? else {
+        return Ok(None);
+    };
+    summary.take_counts(&counts);
+    summary.finish(mode, options.skip_bad);
+    Ok(Some((summary, shown)))
+}
+
+/// A [`Progress`] that shows nothing (the reading thread of [`load`]).
+struct NoProgress;
+impl Progress for NoProgress {}
+
+impl Summary {
+    /// The counts of writing (which also counts the rows read and rejected).
+    fn take_counts(&mut self, counts: &Summary) {
+        self.read = counts.read;
+        self.rejected = counts.rejected;
+        self.inserted = counts.inserted;
+        self.updated = counts.updated;
+        self.unchanged = counts.unchanged;
+        self.filled_from_accounts += counts.filled_from_accounts;
+    }
+
+    fn finish(&mut self, mode: Mode, skip_bad: bool) {
+        if self.read == 0 {
+            self.notes
+                .push("note: no rows after the header: nothing to import".to_string());
+        }
+        self.written = mode == Mode::Write && !self.dry_run && (self.rejected == 0 || skip_bad);
+    }
+}
+
+/// Writes (or checks) the staged entries: reference checks, duplicates, the upsert. Counts
+/// into `summary`; returns the first [`SHOWN_ERRORS`] bad rows. `day_first`: the file's
+/// order, unless the stream says it (a channel's, see [`stage::channel`]).
+#[allow(clippy::too_many_arguments)]
+fn write_rows(
+    tx: crate::store::Db<'_>,
+    spec: &'static KindSpec,
+    headers: &[String],
+    columns: &ColumnMap,
+    present: &[bool],
+    reader: &mut StageReader,
+    day_first: bool,
+    mode: Mode,
+    stop_at_bad: bool,
+    progress: &mut dyn Progress,
+    summary: &mut Summary,
+) -> Result<Option<Vec<BadRow>>> {
     let deferred = crate::store::import::defer_indexes(tx, spec, mode)?;
-    let mut writer = RowWriter::new(tx, spec, &columns, &present, mode)?;
+    let mut writer = RowWriter::new(tx, spec, columns, present, mode)?;
     let header_of =
         |f: usize| columns.by_field[f].map_or(spec.fields[f].name, |c| headers[c].as_str());
-    let rederive_id = spec.kind == Kind::Activities && columns.by_field[0].is_none() && day_first;
+    let derived_id = spec.kind == Kind::Activities && columns.by_field[0].is_none();
     let mut shown = Vec::new();
-    let mut reader = StageReader::new(file, spec.fields.len());
     while let Some(entry) = reader
         .next_entry()
         .context("cannot read the import's temporary file")?
     {
         summary.read += 1;
+        if summary.read.is_multiple_of(4096) && reader.is_streaming() {
+            progress.rows(summary.read);
+        }
         let (line, reasons) = match entry {
             Entry::Bad { line, reasons } => (line, reasons),
             Entry::Row { line } => {
+                let day_first = reader.said_day_first().unwrap_or(day_first);
                 let mut values = reader.values(day_first);
-                if rederive_id && reader.has_ambiguous_date() {
+                if derived_id && day_first && reader.has_ambiguous_date() {
                     values[0] = Value::Text(Cow::Owned(activity_id(spec, &values)));
                 }
-                (line, writer.write(&mut values, &header_of, &mut summary)?)
+                (line, writer.write(&mut values, &header_of, summary)?)
             }
         };
         if !reasons.is_empty() {
+            if stop_at_bad {
+                return Ok(None);
+            }
             summary.rejected += 1;
             let bad = BadRow { line, reasons };
             if let Some(raw) = reader.raw() {
-                progress.bad_row(&headers, &bad, raw)?;
+                progress.bad_row(headers, &bad, raw)?;
             }
             if shown.len() < SHOWN_ERRORS {
                 shown.push(bad);
@@ -233,14 +448,7 @@ pub fn apply(
     if mode == Mode::Write && matches!(spec.kind, Kind::Accounts | Kind::Opportunities) {
         summary.filled_from_accounts += crate::store::import::fill_deals_from_accounts(tx)?;
     }
-    if summary.read == 0 {
-        summary
-            .notes
-            .push("note: no rows after the header: nothing to import".to_string());
-    }
-    summary.written =
-        mode == Mode::Write && !summary.dry_run && (summary.rejected == 0 || skip_bad);
-    Ok((summary, shown))
+    Ok(Some(shown))
 }
 
 /// Reads, validates and writes one input inside `tx` (stage, then apply): for callers
@@ -681,7 +889,12 @@ impl RowParser<'_> {
                 summary.derived_role_levels += u64::from(derived_role);
                 summary.prospects += u64::from(self.is_prospect(&values));
                 let raw = keep_raw.then(|| text.as_byte_record());
-                stage.row(line, &values, raw).map_err(staging)?;
+                let order = match (&self.counts.day_first, &self.counts.month_first) {
+                    (Some(_), None) => Some(true),
+                    (None, Some(_)) => Some(false),
+                    _ => None,
+                };
+                stage.row(line, &values, raw, order).map_err(staging)?;
             }
             Err(reasons) => {
                 summary.rejected += 1;

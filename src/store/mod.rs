@@ -44,6 +44,9 @@ pub struct Store {
     kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
     /// Whether this open made the database file (a failed command removes it again).
     created: bool,
+    /// A database that did not exist, loaded in a new file beside its path and put in
+    /// place by [`Store::finish`] (see [`Create::Load`]).
+    loading: Option<crate::files::OutputFile>,
 }
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
@@ -163,6 +166,11 @@ const MMAP_BYTES: i64 = 64 << 20;
 pub enum Create {
     Yes,
     No,
+    /// As `Yes`, for a bulk load (`import`): a database that does not exist yet is built in
+    /// a new file beside its path, without a journal on disk (every page written once, not
+    /// once to the WAL and again at the checkpoint), and put at the path by
+    /// [`Store::finish`] only when complete. Killed before that, nothing is at the path.
+    Load,
 }
 
 /// What `Store::open` found at the path, before SQLite touches it.
@@ -414,6 +422,7 @@ impl Store {
         let mut created = false;
         match (inspect(path)?, create) {
             (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
+            (Found::Nothing, Create::Load) => return Store::load_new(path),
             (Found::Nothing, Create::Yes) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).with_context(|| {
@@ -446,6 +455,7 @@ impl Store {
             recording: None,
             kept_members: None,
             created,
+            loading: None,
         };
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
@@ -472,6 +482,88 @@ impl Store {
             .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("cannot upgrade the database '{shown}'"))?;
         Ok(store)
+    }
+
+    /// A new database for [`Create::Load`]: the schema and then the rows go to a temporary
+    /// file beside `path` (0600), with the rollback journal in memory and no syncs, since
+    /// the file is nobody else's until [`Store::finish`] syncs it and links it at `path`.
+    fn load_new(path: &Path) -> Result<Store> {
+        let shown = path.display();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder '{}'", parent.display()))?;
+        }
+        let file = crate::files::OutputFile::create(
+            path,
+            &crate::files::Protected::default(),
+            crate::files::Existing::Refuse,
+            0o600,
+            "the database",
+        )
+        .map_err(|e| explain(e, Some(path)))?;
+        let conn = Connection::open_with_flags(
+            file.temp_path(),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(anyhow::Error::from)
+        .map_err(|e| explain(e, Some(path)))
+        .with_context(|| format!("cannot create the database '{shown}'"))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            readers: std::sync::Mutex::new(Vec::new()),
+            recording: None,
+            kept_members: None,
+            created: true,
+            loading: Some(file),
+        };
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA page_size = 8192; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(anyhow::Error::from)
+            .map_err(|e| explain(e, Some(path)))
+            .with_context(|| format!("cannot set up the database '{shown}'"))?;
+        migrate::migrate(&mut store.conn)
+            .map_err(|e| explain(e, Some(path)))
+            .with_context(|| format!("cannot create the database '{shown}'"))?;
+        Ok(store)
+    }
+
+    /// Whether this is a new database being loaded (see [`Create::Load`]): nobody else can
+    /// see it, so an import may write while it reads.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Ends a command that succeeded. A database loaded by [`Create::Load`] is switched to
+    /// WAL (as every open leaves it), closed, synced and linked at its path; if a database
+    /// appeared at the path meanwhile, it is left as it was and this is an error.
+    pub fn finish(&mut self) -> Result<()> {
+        let Some(file) = self.loading.take() else {
+            return Ok(());
+        };
+        let shown = self.path.display().to_string();
+        let done = (|| -> Result<()> {
+            self.conn.execute_batch("PRAGMA journal_mode = WAL")?;
+            let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+            conn.close().map_err(|(_, e)| e)?;
+            Ok(())
+        })()
+        .map_err(|e| explain(e, Some(&self.path)))
+        .with_context(|| format!("cannot finish the database '{shown}'"));
+        done?;
+        file.commit().map_err(|e| {
+            if self.path.exists() {
+                anyhow::anyhow!(
+                    "another command created the database '{shown}' while this import was loading a new one; nothing was written: run the import again to add to it"
+                )
+            } else {
+                explain(e, Some(&self.path))
+            }
+        })
     }
 
     /// For the length of an import (outside its transaction): SQLite's foreign-key and
@@ -711,6 +803,38 @@ impl Store {
                 other.map(|(value, _)| value)
             }
         }
+    }
+
+    /// As [`Store::in_transaction`], but only if the write lock is free now: None, without
+    /// waiting, when another connection holds it. (Not for commands kept in the history.)
+    pub fn in_transaction_if_free<T>(
+        &mut self,
+        work: impl FnOnce(Db<'_>) -> Result<(T, bool)>,
+    ) -> Result<Option<T>> {
+        if !self.conn.is_autocommit() || self.recording.is_some() {
+            return Ok(None);
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let began = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        );
+        let tx = match began {
+            Ok(tx) => tx,
+            Err(e) => {
+                self.conn.busy_timeout(Duration::from_secs(10))?;
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                    return Ok(None);
+                }
+                return Err(e.into());
+            }
+        };
+        tx.busy_timeout(Duration::from_secs(10))?;
+        let (value, commit) = work(Db { conn: &tx })?;
+        if commit {
+            tx.commit().context("cannot commit")?;
+        }
+        Ok(Some(value))
     }
 
     /// Runs `work` in a read transaction (one snapshot), always rolled back. It never takes
