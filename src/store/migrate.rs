@@ -37,8 +37,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0008_prospect_index.sql"),
     ),
     (
-        "0009_score_reads",
-        include_str!("../../migrations/0009_score_reads.sql"),
+        "0009_read_indexes",
+        include_str!("../../migrations/0009_read_indexes.sql"),
     ),
 ];
 

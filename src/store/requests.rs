@@ -1,7 +1,9 @@
 //! Requests, their time-stamped lifecycle, and the asks put to references.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::model::RequestStatus;
 
 /// A request as stored (money in cents, dates as ISO text).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -286,4 +288,26 @@ pub fn was_approved(conn: &Connection, id: &str) -> Result<bool> {
         [id],
         |r| r.get(0),
     )?)
+}
+
+/// The status of request `id`, if the lifecycle ([`RequestStatus::can_become`]) lets it
+/// take the step to `next`; otherwise the error that says why not. Read inside the
+/// transaction that takes the step (`request` and `match --ask` both do).
+pub fn status_for_step(
+    conn: &Connection,
+    id: &str,
+    next: RequestStatus,
+    verb: &str,
+) -> Result<RequestStatus> {
+    let Some(request) = get(conn, id)? else {
+        bail!("no request '{id}' (see 'refprog request list')");
+    };
+    let current = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
+    if !current.can_become(next) {
+        bail!(
+            "cannot {verb} request {id}: it is {current}{}",
+            if current.is_closed() { " (closed)" } else { "" }
+        );
+    }
+    Ok(current)
 }

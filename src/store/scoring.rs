@@ -73,7 +73,7 @@ fn account_facts(row: &rusqlite::Row<'_>) -> Result<AccountFacts> {
 
 /// Calls `f` with every opportunity still open that closes within `from..=to`, its texts
 /// borrowed from the row, from the index that holds them
-/// (`opportunities_by_status_close_demand`, migration 0009) without a seek into the table.
+/// (`opportunities_by_status_close`, widened by migration 0009) without a seek into the table.
 pub fn each_open_deal(
     conn: &Connection,
     from: NaiveDate,
