@@ -65,7 +65,7 @@ pub struct Cli {
 
 /// `--as-of` itself: a date flag relative to the clock's today.
 fn parse_today(text: &str) -> Result<NaiveDate, String> {
-    crate::domain::dates::parse_flag(text, chrono::Local::now().date_naive())
+    crate::domain::dates::parse_flag(text, crate::now().date())
 }
 
 /// Every other date flag: relative to the command's today (`--as-of`, else the clock's),
@@ -79,7 +79,7 @@ fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
 fn command_today() -> NaiveDate {
     static TODAY: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
     *TODAY.get_or_init(|| {
-        let clock = chrono::Local::now().date_naive();
+        let clock = crate::now().date();
         let args: Vec<String> = std::env::args_os()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
@@ -790,29 +790,7 @@ pub enum FollowupsAction {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportName {
-    /// The weekly cron CSV: one row per reference with load, limits and flags
-    Utilization,
-    /// Active references against the targets, diversity, concentration, opt-outs
-    Health,
-    /// Available references per segment against the pipeline; the gaps
-    Coverage,
-    /// How many asks each segment can take in 90 days against the requests coming
-    Capacity,
-    /// Requests, approval, fulfilment, speed, by rep
-    Fulfillment,
-    /// Win rate, cycle and deal size with and without a reference
-    Impact,
-    /// Reference NPS, prospect ratings, ask-to-yes
-    Satisfaction,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SegmentBy {
-    Region,
-    UseCase,
-}
+pub use crate::report::{ReportName, SegmentBy};
 
 const REPORT_EXAMPLES: &str = "\
 Examples:
@@ -842,6 +820,17 @@ pub struct ReportArgs {
     /// Coverage: also split segments by region and/or use case (repeatable)
     #[arg(long, value_enum)]
     pub by: Vec<SegmentBy>,
+}
+
+impl From<&ReportArgs> for crate::report::Options {
+    fn from(args: &ReportArgs) -> Self {
+        crate::report::Options {
+            name: args.name,
+            since: args.since,
+            until: args.until,
+            by: args.by.clone(),
+        }
+    }
 }
 
 const DEMO_EXAMPLES: &str = "\

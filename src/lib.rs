@@ -1,11 +1,18 @@
 //! refprog: a B2B customer reference program in one SQLite file.
 //!
-//! The layers, outside in: `cli` parses the command line; `commands` holds one module
-//! per subcommand, each loading from the `store`, computing with the pure rules in
-//! `domain`, and printing through `output`; `report` holds one module per report. `import` turns CRM exports into canonical
-//! rows. Only `store` speaks SQL; only `output` formats tables, CSV and JSON. Whether a
-//! contact can do an activity on a day is decided in one place, `domain::eligibility`,
-//! which match, log-call, roster, brief and the reports all ask.
+//! The layers, outside in, each using only those below it (tests/layers.rs pins this):
+//! `main` reads the clock once ([`now`]) and parses the command line with `cli` (clap
+//! derive, one Args struct per subcommand); [`run`] opens the store and dispatches to
+//! `commands`, one module per subcommand (`report` and `review` for the reports and the
+//! page), which load from the `store`, call the pure rules in `domain`, and print through
+//! `output`. No command imports another; the reports take their own options
+//! (`report::Options`), not `cli`'s. `import` turns CRM exports into canonical rows.
+//! Only `store` speaks SQL: it keeps its connection private and lends a `store::Db`
+//! handle to its own query functions, which return domain types. Only `output` formats
+//! tables, CSV and JSON (and neutralises spreadsheet formulas in CSV cells). The `domain`
+//! reads no file, database or clock: today is an argument. Whether a contact can do an
+//! activity on a day is decided in one place, `domain::eligibility`, which match,
+//! log-call, roster, brief and the reports all ask.
 
 pub mod cli;
 pub mod commands;
@@ -149,6 +156,12 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
             stamp(today),
         ));
     }
+    dispatch(cli, store, out, today)?;
+    out.finish()
+}
+
+/// Calls the command's module. The demo's tour comes back here for each command it shows.
+fn dispatch(cli: &Cli, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     match &cli.command {
         Command::Import(args) => commands::import::run(args, store, out, today)?,
         Command::Export(args) => commands::export::run(args, store, out, cli.as_of)?,
@@ -160,8 +173,16 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::LogCall(args) => commands::log_call::run(args, store, out, today)?,
         Command::Roster(args) => commands::roster::run(args, store, out, today)?,
         Command::Followups(args) => commands::followups::run(args, store, out, today)?,
-        Command::Report(args) => report::run(args, store, out, today)?,
-        Command::Demo(args) => commands::demo::run(args, store, out, today)?,
+        Command::Report(args) => report::run(&args.into(), store, out, today)?,
+        Command::Demo(args) => {
+            let mut step = |words: &[&str], store: &mut Store, tour: &mut Out| -> Result<()> {
+                let shown = <Cli as clap::Parser>::try_parse_from(
+                    std::iter::once("refprog").chain(words.iter().copied()),
+                )?;
+                dispatch(&shown, store, tour, today)
+            };
+            commands::demo::run(args, store, out, today, &mut step)?
+        }
         Command::Backup(args) => commands::backup::run(args, store, out, today)?,
         Command::Status(_) => commands::status::run(store, out, today)?,
         Command::Activity(args) => commands::activity::run(args, store, out, today)?,
@@ -170,7 +191,7 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
         Command::Digest(args) => commands::digest::run(args, store, out, today)?,
         Command::Completions(_) | Command::Man(_) => {}
     }
-    out.finish()
+    Ok(())
 }
 
 /// The words of a command whose changes are made by hand and kept in the history for
@@ -268,14 +289,22 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The clock, read once per run: the first call reads it (main calls it before parsing
+/// the command line, whose date flags count from today), every later call gets the same
+/// reading. Nothing else in refprog reads the clock; the domain gets its day from here
+/// through `--as-of`.
+pub fn now() -> chrono::NaiveDateTime {
+    static NOW: std::sync::OnceLock<chrono::NaiveDateTime> = std::sync::OnceLock::new();
+    *NOW.get_or_init(|| chrono::Local::now().naive_local())
+}
+
 /// A time stamp for a lifecycle step: the `--as-of` day at the clock's time of day, so a
 /// day's steps keep their order and `--as-of` still decides the date.
 pub fn stamp(today: NaiveDate) -> String {
-    let time = chrono::Local::now().time();
-    format!("{}T{}", today, time.format("%H:%M:%S"))
+    format!("{}T{}", today, now().time().format("%H:%M:%S"))
 }
 
 /// The `--as-of` date, or today's date on this machine.
 pub fn today_or(as_of: Option<NaiveDate>) -> NaiveDate {
-    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    as_of.unwrap_or_else(|| now().date())
 }

@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
+    // The clock is read here, once: the date flags count from it, and so does the run.
+    refprog::now();
     let cli = match refprog::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

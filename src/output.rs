@@ -25,7 +25,6 @@ use anyhow::Result;
 use unicode_width::UnicodeWidthStr;
 
 use crate::files::OutputFile;
-use crate::import::values::escape_formula;
 
 /// The output formats every command offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -1096,6 +1095,97 @@ pub fn sparkline(counts: &[u64]) -> String {
             }
         })
         .collect()
+}
+
+/// The command line that carries out a follow-up's action, as the person types it
+/// (`refprog log-call C-1 --kind feedback --request R-7 --reference-rating N`).
+pub fn command_hint(action: &crate::domain::followups::Action) -> String {
+    use crate::domain::followups::{Action, Rating};
+    match action {
+        Action::LogCall {
+            contact_id,
+            kind,
+            request_id,
+            rating,
+        } => {
+            let mut line = format!("refprog log-call {contact_id} --kind {kind}");
+            if let Some(request) = request_id {
+                line.push_str(" --request ");
+                line.push_str(request);
+            }
+            match rating {
+                Some(Rating::Reference) => line.push_str(" --reference-rating N"),
+                Some(Rating::Prospect) => line.push_str(" --prospect-rating N"),
+                None => {}
+            }
+            line
+        }
+        Action::Recommit { contact_id } => format!("refprog roster recommit {contact_id}"),
+    }
+}
+
+/// A follow-up in JSON: its fields, its words and the command that closes it.
+impl serde::Serialize for crate::domain::followups::FollowUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FollowUp", 9)?;
+        s.serialize_field("due", &self.due)?;
+        s.serialize_field("id", &self.id())?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("contact_id", self.contact_id.as_str())?;
+        s.serialize_field("name", &*self.name)?;
+        s.serialize_field("account", &*self.account)?;
+        s.serialize_field("request_id", &self.request_id.as_deref())?;
+        s.serialize_field("what", &self.what())?;
+        s.serialize_field("command", &command_hint(&self.action()))?;
+        s.end()
+    }
+}
+
+/// The sparkline of a reference's counted activities: the dates, a mark for each of the
+/// 12 months to `today` (`roster show`, `report utilization --wide`).
+pub fn activity_sparkline(dates: &[chrono::NaiveDate], today: chrono::NaiveDate) -> String {
+    sparkline(&crate::domain::metrics::monthly_counts(dates, today, 12))
+}
+
+/// Characters that make a spreadsheet run a cell as a formula when they are its first
+/// non-blank character (a spreadsheet skips leading spaces and line breaks).
+const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
+
+/// Characters that are themselves a trigger at the very start of a cell.
+const CONTROL_START: [char; 2] = ['\t', '\r'];
+
+/// Whether a spreadsheet would run this cell, looking past any leading quotes: a tab or
+/// carriage return first, or `=`, `+`, `-`, `@` as the first non-blank character. Leading
+/// quotes are skipped so that one more quote never changes the answer, which makes
+/// [`unescape_formula`] the exact inverse of [`escape_formula`].
+fn runs_as_formula(text: &str) -> bool {
+    let rest = text.trim_start_matches('\'');
+    rest.starts_with(CONTROL_START)
+        || rest
+            .trim_start_matches(|c: char| c == '\'' || c.is_whitespace())
+            .starts_with(FORMULA_START)
+}
+
+/// Neutralises a text cell for CSV and TSV (JSON stays raw): a leading `'` before anything
+/// a spreadsheet would run, including `' =HYPERLINK(..)'` and `"\n=cmd"`. Text that already
+/// starts with quotes before such a cell gets one more, so that [`unescape_formula`] gives
+/// back exactly the original.
+pub fn escape_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if runs_as_formula(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The inverse of [`escape_formula`], applied to every imported text cell: one leading
+/// quote is dropped exactly where `escape_formula` would have added one.
+pub fn unescape_formula(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if runs_as_formula(text) => rest,
+        _ => text,
+    }
 }
 
 #[cfg(test)]

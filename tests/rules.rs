@@ -1041,3 +1041,64 @@ fn brief_caution_dry_run_refusal_and_snooze_checks() {
     .fails(1);
     assert!(stderr.contains("is not after 2026-06-10"), "{stderr}");
 }
+
+/// `roster show` lists a reference's follow-ups as `followups` does: a snooze moves the
+/// item there too, and an activity older than `followup.reach_days` opens nothing in
+/// either (before, roster show ignored snoozes and read every activity ever logged).
+#[test]
+fn roster_show_lists_the_follow_ups_followups_lists() {
+    let work = roster();
+    at(&work, "2024-06-01", &["log-call", "S", "--kind", "email"]).ok();
+    at(&work, "2026-03-01", &["log-call", "S"]).ok();
+    at(
+        &work,
+        "2026-03-05",
+        &[
+            "followups",
+            "snooze",
+            "feedback:ACT-00002",
+            "--until",
+            "2026-04-10",
+        ],
+    )
+    .ok();
+    let listed = at(
+        &work,
+        "2026-03-05",
+        &["followups", "--all", "--contact", "S", "--format", "json"],
+    )
+    .ok();
+    let shown = at(
+        &work,
+        "2026-03-05",
+        &["roster", "show", "S", "--format", "json"],
+    )
+    .ok();
+    let pairs = |json: &str, list: fn(&serde_json::Value) -> &serde_json::Value| {
+        let v: serde_json::Value = serde_json::from_str(json).expect("json");
+        let mut pairs: Vec<(String, String)> = list(&v)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["due"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let from_followups = pairs(&listed, |v| v);
+    let from_roster = pairs(&shown, |v| &v["followups"]);
+    assert_eq!(from_roster, from_followups);
+    assert!(
+        from_roster.contains(&("feedback:ACT-00002".to_string(), "2026-04-10".to_string())),
+        "{from_roster:?}"
+    );
+    assert!(
+        !from_roster.iter().any(|(id, _)| id.ends_with("ACT-00001")),
+        "{from_roster:?}"
+    );
+}

@@ -2,6 +2,9 @@
 //! edit is checked by the rules log-call applies to a new activity (the same functions);
 //! it and a delete print what they changed, and `refprog undo` takes either back.
 
+use crate::domain::people::named;
+use crate::domain::records;
+use crate::store::lookup::people_named;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
@@ -17,11 +20,13 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
     match &args.action {
         ActivityAction::List { contact, request } => {
             let contact = match contact {
-                Some(given) => Some(super::lookup::contact(store, given)?),
+                Some(given) => Some(
+                    named(given, &people_named(store.db(), given)?).map_err(anyhow::Error::msg)?,
+                ),
                 None => None,
             };
             let rows = activity::list(
-                &store.conn,
+                store.db(),
                 contact.as_deref(),
                 request.as_deref(),
                 &today.to_string(),
@@ -54,7 +59,7 @@ pub fn run(args: &ActivityArgs, store: &mut Store, out: &mut Out, today: NaiveDa
         }
         ActivityAction::Edit(edit) => self::edit(edit, store, out, today),
         ActivityAction::Delete { activity_id } => {
-            let Some(a) = activity::get(&store.conn, activity_id)? else {
+            let Some(a) = activity::get(store.db(), activity_id)? else {
                 bail!("no activity '{activity_id}' (see 'refprog activity list')");
             };
             store.in_transaction(|tx| {
@@ -101,18 +106,20 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         )
         .into());
     }
-    let Some(old) = activity::get(&store.conn, &args.activity_id)? else {
+    let Some(old) = activity::get(store.db(), &args.activity_id)? else {
         bail!(
             "no activity '{}' (see 'refprog activity list')",
             args.activity_id
         );
     };
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let contact_id = match &args.contact {
-        Some(given) => super::lookup::contact(store, given)?,
+        Some(given) => {
+            named(given, &people_named(store.db(), given)?).map_err(anyhow::Error::msg)?
+        }
         None => old.contact_id.clone(),
     };
-    let Some(member) = roster::member(&store.conn, &contact_id)? else {
+    let Some(member) = roster::member(store.db(), &contact_id)? else {
         bail!("no contact '{contact_id}' (see 'refprog roster list' or 'refprog export contacts')");
     };
     let old_kind = ActivityKind::parse(&old.kind);
@@ -138,12 +145,13 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
         args.request.clone().or_else(|| old.request_id.clone())
     };
     if args.date.is_some() {
-        super::log_call::check_date(date, today, args.future, &policy)?;
+        records::date(date, today, args.future, &policy).map_err(anyhow::Error::msg)?;
     }
     if let Some(r) = &request
         && Some(r) != old.request_id.as_ref()
     {
-        super::log_call::check_request(&store.conn, r, kind)?;
+        let status = store::requests::status(store.db(), r)?;
+        records::request(r, status, kind).map_err(anyhow::Error::msg)?;
     }
     let mut new = ActivityRow {
         contact_id: member.contact_id.clone(),
@@ -167,7 +175,7 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     if judged {
         if !args.again
             && let Some(existing) = store::lookup::same_activity(
-                &store.conn,
+                store.db(),
                 &new.contact_id,
                 &new.kind,
                 &new.date,
@@ -185,7 +193,7 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
                     .unwrap_or_default()
             );
         }
-        let mut events = roster::load_events(&store.conn, &member.contact_id, today.max(date))?;
+        let mut events = roster::load_events(store.db(), &member.contact_id, today.max(date))?;
         // The activity as it stands is not held against itself.
         if old.contact_id == member.contact_id
             && old_kind.is_some_and(|k| k.counts_against_limit())
@@ -244,25 +252,23 @@ fn edit(args: &ActivityEditArgs, store: &mut Store, out: &mut Out, today: NaiveD
     let completes = new
         .request_id
         .as_deref()
-        .filter(|r| Some(*r) != old.request_id.as_deref() && kind.counts_against_limit());
+        .filter(|r| Some(*r) != old.request_id.as_deref());
     let completed = store.in_transaction(|tx| {
         let n = activity::update(tx, &new)?;
         let mut completed = None;
-        if let Some(r) = completes {
-            let status =
-                store::requests::get(tx, r)?.and_then(|row| RequestStatus::parse(&row.status));
-            if status.is_some_and(|s| !s.is_closed()) {
-                let note = format!("{kind} {}", new.activity_id);
-                store::requests::set_status(
-                    tx,
-                    r,
-                    "completed",
-                    &crate::stamp(today),
-                    Some(&new.contact_id),
-                    Some(&note),
-                )?;
-                completed = Some(r.to_string());
-            }
+        if let Some(r) = completes
+            && records::completes(kind, store::requests::status(tx, r)?)
+        {
+            let note = format!("{kind} {}", new.activity_id);
+            store::requests::set_status(
+                tx,
+                r,
+                RequestStatus::Completed,
+                &crate::stamp(today),
+                Some(&new.contact_id),
+                Some(&note),
+            )?;
+            completed = Some(r.to_string());
         }
         Ok((completed, n > 0))
     })?;

@@ -12,13 +12,13 @@ use crate::output::{Format, Out};
 use crate::store::{self, Store};
 
 pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let Some(request) = store::requests::get(&store.conn, &args.request_id)? else {
+    let Some(request) = store::requests::get(store.db(), &args.request_id)? else {
         bail!(
             "no request '{}' (see 'refprog request list')",
             args.request_id
         );
     };
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let need = request.need();
     let place = |region: &Option<String>, country: &Option<String>| -> Option<String> {
         let parts: Vec<&str> = [region, country]
@@ -28,13 +28,8 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     };
-    let Some(candidate) = store::matching::one(
-        &store.conn,
-        &args.contact_id,
-        &need.prospect,
-        &policy,
-        today,
-    )?
+    let Some(candidate) =
+        store::matching::one(store.db(), &args.contact_id, &need.prospect, &policy, today)?
     else {
         bail!(
             "no contact '{}' (see 'refprog export contacts')",
@@ -64,8 +59,8 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     if let Some(day) = renewal_caution(candidate.renewal_date, &policy, today) {
         out.warn(format!("{}: {}", candidate.account, caution_words(day)));
     }
-    let extra = store::matching::brief_extra(&store.conn, &args.contact_id)?;
-    let ask = store::requests::asks(&store.conn, &request.request_id)?
+    let extra = store::matching::brief_extra(store.db(), &args.contact_id)?;
+    let ask = store::requests::asks(store.db(), &request.request_id)?
         .into_iter()
         .find(|a| a.contact_id == args.contact_id);
     let milestone = extra
@@ -89,11 +84,7 @@ pub fn run(args: &BriefArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         prospect_industry: request.industry.clone(),
         prospect_employees: request.employees,
         prospect_place: place(&request.region, &request.country),
-        wanted_role: request
-            .role_level
-            .as_deref()
-            .and_then(crate::domain::model::RoleLevel::parse)
-            .map(|r| r.words().to_string()),
+        wanted_role: request.role_level.map(|r| r.words().to_string()),
         use_case: request.use_case.clone(),
         questions: request.questions.clone(),
         justification: request.justification.clone(),

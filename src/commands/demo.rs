@@ -12,9 +12,8 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
-use crate::cli::{
-    DemoArgs, FollowupsArgs, MatchArgs, ReportArgs, ReportName, RequestFields, ScoreArgs,
-};
+use crate::cli::DemoArgs;
+use crate::domain::model::Answer;
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -25,7 +24,7 @@ struct Quiet;
 impl Progress for Quiet {}
 
 /// An ask to record: request, contact, asked on, and the answer (yes?) with its day.
-type DemoAsk = (String, String, String, Option<(bool, String)>);
+type DemoAsk = (String, String, NaiveDate, Option<(Answer, NaiveDate)>);
 
 const INDUSTRIES: &[(&str, u32)] = &[
     ("Hospital & Health Care", 14),
@@ -162,9 +161,7 @@ pub fn default_path() -> Result<PathBuf> {
 
 /// Builds the program into `store` (which must be empty).
 pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Result<String> {
-    let existing: i64 = store
-        .conn
-        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+    let existing = store::status::accounts(store.db())?;
     if existing > 0 {
         bail!(
             "'{}' already holds {existing} accounts: demo writes only into a new or empty database (use --db PATH)",
@@ -172,7 +169,8 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
         );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let day = |back: i64| (today - Duration::days(back)).to_string();
+    let date = |back: i64| today - Duration::days(back);
+    let day = |back: i64| date(back).to_string();
     let dir = std::env::temp_dir().join(format!("refprog-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
 
@@ -455,8 +453,8 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             asks.push((
                 id.clone(),
                 contact.clone(),
-                day(asked),
-                Some((true, day(asked - 1))),
+                date(asked),
+                Some((Answer::Yes, date(asked - 1))),
             ));
             activities.push(vec![
                 format!("D-ACT{i:03}"),
@@ -505,7 +503,12 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             let id = format!("D-RP{n}");
             let deal = &opportunities[(n * 11 + 3) % opportunities.len()];
             requests.push(request_row(&id, deal, "", "", &day(back + 1), "matched"));
-            asks.push((id, tired.clone(), day(back), Some((false, day(back - 2)))));
+            asks.push((
+                id,
+                tired.clone(),
+                date(back),
+                Some((Answer::Pass, date(back - 2))),
+            ));
         }
     }
     let requests_csv = write_csv(
@@ -584,16 +587,9 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     }
     store.in_transaction(|tx| {
         for (request, contact, asked_on, answer) in &asks {
-            store::requests::insert_ask(tx, request, contact, asked_on)?;
-            if let Some((yes, on)) = answer {
-                store::requests::answer_ask(
-                    tx,
-                    request,
-                    contact,
-                    if *yes { "yes" } else { "pass" },
-                    on,
-                    None,
-                )?;
+            store::requests::insert_ask(tx, request, contact, *asked_on)?;
+            if let Some((answer, on)) = answer {
+                store::requests::answer_ask(tx, request, contact, *answer, *on, None)?;
             }
         }
         // The sample request the tour matches.
@@ -606,21 +602,21 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             deal_size_cents: Some(9_000_000),
             stage: Some("Proposal".to_string()),
             rep: Some("Jordan Blake".to_string()),
-            role_level: Some("vp".to_string()),
+            role_level: Some(crate::domain::model::RoleLevel::Vp),
             use_case: Some("Claims automation".to_string()),
             kind: "call".to_string(),
             questions: Some(
                 "How long did the rollout take, and did clinicians adopt it?".to_string(),
             ),
-            submitted_on: Some(today.to_string()),
-            status: "qualified".to_string(),
+            submitted_on: Some(today),
+            status: crate::domain::model::RequestStatus::Qualified,
             ..Default::default()
         };
         store::requests::insert(tx, &sample)?;
         store::requests::record(
             tx,
             "D-SAMPLE",
-            "submitted",
+            crate::domain::model::RequestStatus::Submitted,
             &crate::stamp(today),
             None,
             None,
@@ -639,90 +635,47 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
     ))
 }
 
-pub fn run(args: &DemoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+/// Runs one command of the tour, given as its words after `refprog`, printing to the
+/// output it is given (the dispatcher's own, so the tour runs exactly what it shows).
+pub type TourStep<'a> = dyn FnMut(&[&str], &mut Store, &mut Out) -> Result<()> + 'a;
+
+/// The tour: a title and the command it runs.
+const TOUR: [(&str, &str); 4] = [
+    (
+        "Who should be a reference (the top 5 of score)",
+        "score --top 5",
+    ),
+    (
+        "The right references for a deal, with reasons",
+        "match D-SAMPLE --top 3",
+    ),
+    (
+        "What is overdue (thank-yous, feedback, check-ins, recommitments)",
+        "followups --overdue --top 8",
+    ),
+    (
+        "Bench coverage: where the pipeline has no references",
+        "report coverage",
+    ),
+];
+
+pub fn run(
+    args: &DemoArgs,
+    store: &mut Store,
+    out: &mut Out,
+    today: NaiveDate,
+    run_step: &mut TourStep<'_>,
+) -> Result<()> {
     let built = build(store, args.size as usize, args.seed, today)?;
     let db = store.path().display().to_string();
     let mut tour = Out::new(Format::Table, true);
-    let step = |out: &mut Out, title: &str, command: &str| -> Result<()> {
-        out.text(&format!("\n== {title}\n$ refprog --db {db} {command}\n"))?;
-        out.flush()
-    };
     out.text(&format!("refprog demo: {built}\nin {db} (as of {today})\n"))?;
-    step(
-        out,
-        "Who should be a reference (the top 5 of score)",
-        "score --top 5",
-    )?;
-    crate::commands::score::run(
-        &ScoreArgs {
-            explain: None,
-            top: Some(5),
-            label: None,
-            industry: None,
-            min_score: None,
-            horizon: None,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "The right references for a deal, with reasons",
-        "match D-SAMPLE --top 3",
-    )?;
-    crate::commands::matching::run(
-        &MatchArgs {
-            request_id: Some("D-SAMPLE".to_string()),
-            adhoc: RequestFields::default(),
-            top: 3,
-            include_poor: false,
-            show_excluded: false,
-            ask: None,
-            override_reason: None,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "What is overdue (thank-yous, feedback, check-ins, recommitments)",
-        "followups --overdue --top 8",
-    )?;
-    crate::commands::followups::run(
-        &FollowupsArgs {
-            due: false,
-            overdue: true,
-            all: false,
-            within: None,
-            top: Some(8),
-            action: None,
-            kind: None,
-            contact: None,
-            due_within: None,
-            stale: false,
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
-    step(
-        out,
-        "Bench coverage: where the pipeline has no references",
-        "report coverage",
-    )?;
-    crate::report::run(
-        &ReportArgs {
-            name: ReportName::Coverage,
-            since: None,
-            until: None,
-            by: Vec::new(),
-        },
-        store,
-        &mut tour,
-        today,
-    )?;
+    for (title, command) in TOUR {
+        out.text(&format!("\n== {title}\n$ refprog --db {db} {command}\n"))?;
+        out.flush()?;
+        let words: Vec<&str> = command.split_whitespace().collect();
+        run_step(&words, store, &mut tour)?;
+    }
     out.text(&format!("\nNext: refprog --db {db} report utilization | health | fulfillment | impact | satisfaction\n"))?;
     let _ = std::io::stdout().flush();
     Ok(())

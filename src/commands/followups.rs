@@ -8,39 +8,22 @@ use crate::domain::followups::{self, FollowUp};
 use crate::domain::policy::Policy;
 use crate::output::{Cell, Column, Out};
 use crate::stamp;
-use crate::store::roster::{self, Field, NewActivity};
+use crate::store::roster::{self, NewActivity};
 use crate::store::{self, Store};
 
-/// Every open follow-up as of `today`, snoozes applied (the review's care section reads
-/// the same list).
-pub fn open(store: &mut Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
-    let members: Vec<followups::Member> = roster::members(store)?
-        .iter()
-        .map(|m| m.as_member())
-        .collect();
-    // A year of activities covers every rule (appreciation looks back the furthest).
-    let done = roster::done(
-        &store.conn,
-        None,
-        today - Duration::days(policy.followup_reach_days),
-        today,
-    )?;
-    let mut open = followups::open(
-        &members,
-        &done,
-        &roster::outcomes(&store.conn, today)?,
-        policy,
-        today,
-    );
-    followups::apply_snoozes(&mut open, &roster::snoozes(&store.conn)?);
+/// Every open follow-up as of `today`, snoozes applied (`status` and the review's care
+/// section read the same list).
+fn open(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Vec<FollowUp>> {
+    let inputs = store::followups::everyone(store, policy, today)?;
+    let open = followups::open(&inputs, policy, today);
     // Not freed: the process ends next, and freeing a year of activities one by one
     // costs more than printing them (see the utilization report).
-    std::mem::forget((members, done));
+    std::mem::forget(inputs);
     Ok(open)
 }
 
 fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
-    match open.into_iter().find(|f| f.id == id) {
+    match open.into_iter().find(|f| f.has_id(id)) {
         Some(f) => Ok(f),
         None => {
             bail!(
@@ -51,7 +34,7 @@ fn find(open: Vec<FollowUp>, id: &str) -> Result<FollowUp> {
 }
 
 pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     match &args.action {
         Some(FollowupsAction::Done {
             id,
@@ -70,13 +53,15 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
                 store.in_transaction(|tx| {
                     roster::change(
                         tx,
-                        &f.contact_id,
-                        &stamp(today),
-                        Field::RecommittedOn,
-                        Some(&date.to_string()),
-                        "recommit",
-                        None,
-                        Some(&format!("followups done {id}")),
+                        &roster::MembershipChange {
+                            contact_id: &f.contact_id,
+                            at: &stamp(today),
+                            change: roster::Change::Recommit {
+                                from: None,
+                                on: date,
+                            },
+                            note: Some(&format!("followups done {id}")),
+                        },
                     )?;
                     Ok(((), true))
                 })?;
@@ -118,7 +103,7 @@ pub fn run(args: &FollowupsArgs, store: &mut Store, out: &mut Out, today: NaiveD
                 );
             }
             store.in_transaction(|tx| {
-                roster::snooze(tx, &f.id, *until, today)?;
+                roster::snooze(tx, &f.id(), *until, today)?;
                 Ok(((), true))
             })?;
             out.note(format!("{id}: snoozed until {until} (was due {})", f.due));
@@ -187,13 +172,13 @@ fn list(
         rows.row(vec![
             Cell::from(f.due.to_string()),
             Cell::from(status),
-            Cell::from(f.id),
-            Cell::from(f.contact_id),
-            Cell::from(f.name),
-            Cell::from(f.account),
-            Cell::from(f.request_id),
-            Cell::from(f.what),
-            Cell::from(f.command),
+            Cell::from(f.id()),
+            Cell::from(f.contact_id.as_str()),
+            Cell::from(&*f.name),
+            Cell::from(&*f.account),
+            Cell::from(f.request_id.as_deref()),
+            Cell::from(f.what()),
+            Cell::from(crate::output::command_hint(&f.action())),
         ])?;
     }
     rows.finish()?;

@@ -19,7 +19,7 @@ use crate::store::Store;
 /// the import's own transaction. Its rows are not kept in the history: `undo` is for
 /// changes made by hand. A file of no rows is not logged.
 pub fn log(
-    tx: &rusqlite::Connection,
+    tx: crate::store::Db<'_>,
     summary: &crate::import::Summary,
     today: NaiveDate,
 ) -> Result<()> {

@@ -62,7 +62,7 @@ pub fn find(
         let best = best_of(store, need, policy, today, &sectors, Scope::Enrolled, top)?;
         return Ok(matched(best));
     };
-    let industries = store::matching::industries(&store.conn)?;
+    let industries = store::matching::industries(store.db())?;
     let near = |sector_too: bool| -> Vec<String> {
         industries
             .iter()
@@ -125,8 +125,8 @@ fn judge_all(
     include_poor: bool,
     show_excluded: bool,
 ) -> Result<Matched> {
-    let mut candidates = store::matching::candidates(&store.conn, scope)?;
-    let mut history = History::new(&store.conn, &need.prospect, policy, today)?;
+    let mut candidates = store::matching::candidates(store.db(), scope)?;
+    let mut history = History::new(store.db(), &need.prospect, policy, today)?;
     let mut excluded = Vec::new();
     let mut ranked: Vec<(RankKey, Graded, usize)> = Vec::new();
     for (i, c) in candidates.iter_mut().enumerate() {
@@ -164,8 +164,8 @@ fn best_of(
     scope: Scope<'_>,
     top: usize,
 ) -> Result<Vec<(Graded, Candidate)>> {
-    let mut candidates = store::matching::candidates(&store.conn, scope)?;
-    let mut history = History::new(&store.conn, &need.prospect, policy, today)?;
+    let mut candidates = store::matching::candidates(store.db(), scope)?;
+    let mut history = History::new(store.db(), &need.prospect, policy, today)?;
     let mut ranked: Vec<(RankKey, Graded, usize)> = Vec::new();
     // The best rank each candidate could reach, before reading its history.
     let mut bounds: Vec<(RankKey, usize)> = candidates
@@ -204,9 +204,9 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     // The candidates' rows are read from all over the accounts table: through the map, a
     // page costs no system call and no copy (a tenth of match's time at 100k accounts).
     store.map_for_reading()?;
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let stored = match &args.request_id {
-        Some(id) => match requests::get(&store.conn, id)? {
+        Some(id) => match requests::get(store.db(), id)? {
             Some(r) => Some(r),
             None => bail!("no request '{id}' (see 'refprog request list')"),
         },
@@ -242,10 +242,10 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         );
     }
     if let Some(r) = &stored {
-        let heard = requests::references_heard(&store.conn, &r.prospect, Some(&r.request_id))?;
-        let needed_by = r.needed_by.as_deref().and_then(|d| d.parse().ok());
-        let approved = r.status == RequestStatus::Qualified.as_str()
-            || requests::was_approved(&store.conn, &r.request_id)?;
+        let heard = requests::references_heard(store.db(), &r.prospect, Some(&r.request_id))?;
+        let needed_by = r.needed_by;
+        let approved = r.status == RequestStatus::Qualified
+            || requests::was_approved(store.db(), &r.request_id)?;
         for warning in matching::warnings(
             r.deal_size_cents,
             approved,
@@ -272,14 +272,14 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     let mut whys = Vec::new();
     for (g, c) in &shown {
         let mut why = matching::why(g);
-        for pending in store::roster::pending_asks(&store.conn, Some(&c.contact_id), today)?
+        for pending in store::roster::pending_asks(store.db(), Some(&c.contact_id), today)?
             .remove(&c.contact_id)
             .unwrap_or_default()
         {
             why.push_str(&format!("; {pending}"));
         }
         let done = store::roster::done(
-            &store.conn,
+            store.db(),
             Some(&c.contact_id),
             today - chrono::Duration::days(120),
             today,
@@ -289,7 +289,7 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
             .filter(|d| d.kind.counts_against_limit())
             .map(|d| d.date)
             .collect();
-        let answers = store::roster::answers(&store.conn, &c.contact_id, today)?;
+        let answers = store::roster::answers(store.db(), &c.contact_id, today)?;
         let signals = crate::domain::policy::fatigue_signals(&answers, &dates, &policy, today);
         if !signals.is_empty() {
             why.push_str(&format!(
@@ -301,14 +301,14 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     }
     // A qualified request that found candidates is matched.
     if let (Some(r), Some((_, best))) = (&stored, shown.first())
-        && r.status == RequestStatus::Qualified.as_str()
+        && r.status == RequestStatus::Qualified
     {
         let note = format!("best candidate {}", best.contact_id);
         store.in_transaction(|tx| {
             requests::set_status(
                 tx,
                 &r.request_id,
-                "matched",
+                RequestStatus::Matched,
                 &stamp(today),
                 None,
                 Some(&note),
@@ -468,12 +468,11 @@ fn ask(
     contact: &str,
     override_reason: Option<&str>,
 ) -> Result<()> {
-    let Some(candidate) =
-        store::matching::one(&store.conn, contact, &need.prospect, policy, today)?
+    let Some(candidate) = store::matching::one(store.db(), contact, &need.prospect, policy, today)?
     else {
         bail!("no contact '{contact}' (see 'refprog export contacts')");
     };
-    if requests::asks(&store.conn, &request.request_id)?
+    if requests::asks(store.db(), &request.request_id)?
         .iter()
         .any(|a| a.contact_id == contact)
     {
@@ -483,8 +482,8 @@ fn ask(
         );
     }
     let mut overridden = Vec::new();
-    let status = RequestStatus::parse(&request.status).unwrap_or(RequestStatus::Submitted);
-    let approved = requests::was_approved(&store.conn, &request.request_id)?;
+    let status = request.status;
+    let approved = requests::was_approved(store.db(), &request.request_id)?;
     if let Some(warning) = approval_needed(request, approved, status, policy) {
         match override_reason {
             Some(_) => overridden.push(warning),
@@ -525,12 +524,19 @@ fn ask(
         {
             bail!("cannot ask {contact} for {id}: already asked");
         }
-        requests::insert_ask(tx, &id, contact, &today.to_string())?;
+        requests::insert_ask(tx, &id, contact, today)?;
         let note = match &override_note {
             Some(why) => format!("{}; {why}", graded.grade.as_str()),
             None => graded.grade.as_str().to_string(),
         };
-        requests::set_status(tx, &id, "asked", &stamp(today), Some(contact), Some(&note))?;
+        requests::set_status(
+            tx,
+            &id,
+            RequestStatus::Asked,
+            &stamp(today),
+            Some(contact),
+            Some(&note),
+        )?;
         Ok(((), true))
     })?;
     out.note(format!(

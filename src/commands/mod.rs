@@ -11,7 +11,6 @@ pub mod followups;
 pub mod import;
 pub mod import_many;
 pub mod log_call;
-pub mod lookup;
 pub mod man;
 pub mod matching;
 pub mod policy;

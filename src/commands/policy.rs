@@ -12,7 +12,7 @@ pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate
     match &args.action {
         None => list(store, out),
         Some(PolicyAction::Set { key, value }) => {
-            let mut policy = store::policy::load(&store.conn)?;
+            let mut policy = store::policy::load(store.db())?;
             let before = policy.get(key).unwrap_or_default();
             if let Err(expected) = policy.set(key, value) {
                 if Policy::knows(key) {
@@ -50,9 +50,9 @@ pub fn run(args: &PolicyArgs, store: &mut Store, out: &mut Out, today: NaiveDate
 }
 
 fn list(store: &mut Store, out: &mut Out) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let defaults = Policy::default();
-    let changes = store::policy::changes(&store.conn)?;
+    let changes = store::policy::changes(store.db())?;
     let set_on = |key: &str| {
         changes
             .iter()

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{RequestAction, RequestArgs, RequestEditArgs, RequestFields};
 use crate::domain::matching::warnings;
-use crate::domain::model::{ActivityKind, RequestStatus};
+use crate::domain::model::{ActivityKind, Answer, RequestStatus};
 use crate::import::values::format_money_cents;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::requests::{self, RequestRow};
@@ -18,7 +18,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     match &args.action {
         RequestAction::Add(fields) => add(fields, store, out, today),
         RequestAction::Edit(edit) => self::edit(edit, store, out, today),
-        RequestAction::List { status } => list(store, out, status.map(RequestStatus::as_str)),
+        RequestAction::List { status } => list(store, out, *status),
         RequestAction::Show { request_id } => show(store, out, request_id),
         RequestAction::Approve { request_id } => {
             step(
@@ -39,7 +39,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
                 requests::set_status(
                     tx,
                     request_id,
-                    "declined",
+                    RequestStatus::Declined,
                     &stamp(today),
                     None,
                     Some(reason),
@@ -84,7 +84,7 @@ fn step(
 ) -> Result<()> {
     store.in_transaction(|tx| {
         requests::status_for_step(tx, id, next, verb)?;
-        requests::set_status(tx, id, next.as_str(), &stamp(today), contact, note)?;
+        requests::set_status(tx, id, next, &stamp(today), contact, note)?;
         Ok(((), true))
     })
 }
@@ -110,7 +110,7 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
         ))
         .into());
     }
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let (id, notes) = store.in_transaction(|tx| {
         let id = requests::next_id(tx)?;
         let row = to_row(fields, &id, today);
@@ -125,12 +125,12 @@ fn add(fields: &RequestFields, store: &mut Store, out: &mut Out, today: NaiveDat
             today,
         );
         // The same request twice in a day is usually a form sent twice: say so, add it anyway.
-        let twin = requests::same_day(tx, &row.prospect, &today.to_string())?
+        let twin = requests::same_day(tx, &row.prospect, today)?
             .into_iter()
             .find(|other| same_request(other, &row))
             .map(|other| other.request_id);
         requests::insert(tx, &row)?;
-        requests::record(tx, &id, "submitted", &stamp(today), None, None)?;
+        requests::record(tx, &id, RequestStatus::Submitted, &stamp(today), None, None)?;
         let mut notes = notes;
         if let Some(twin) = twin {
             notes.insert(
@@ -167,14 +167,14 @@ fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
             r.region.clone(),
             r.deal_size_cents,
             r.stage.clone(),
-            r.close_date.clone(),
+            r.close_date,
             r.rep.clone(),
             (
-                r.role_level.clone(),
+                r.role_level,
                 r.use_case.clone(),
                 r.kind.clone(),
                 r.questions.clone(),
-                r.needed_by.clone(),
+                r.needed_by,
                 r.justification.clone(),
             ),
         )
@@ -187,7 +187,7 @@ fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
 fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let id = &args.request_id;
     let f = &args.fields;
-    let Some(old) = requests::get(&store.conn, id)? else {
+    let Some(old) = requests::get(store.db(), id)? else {
         bail!("no request '{id}' (see 'refprog request list')");
     };
     let mut new = old.clone();
@@ -208,12 +208,15 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
     set(&mut new.questions, &f.questions);
     set(&mut new.justification, &f.justification);
     set(&mut new.opportunity_id, &f.opportunity);
-    set(&mut new.close_date, &f.close_date.map(|d| d.to_string()));
-    set(&mut new.needed_by, &f.needed_by.map(|d| d.to_string()));
-    set(
-        &mut new.role_level,
-        &f.role_level.map(|r| r.as_str().to_string()),
-    );
+    if f.close_date.is_some() {
+        new.close_date = f.close_date;
+    }
+    if f.needed_by.is_some() {
+        new.needed_by = f.needed_by;
+    }
+    if f.role_level.is_some() {
+        new.role_level = f.role_level;
+    }
     if f.employees.is_some() {
         new.employees = f.employees;
     }
@@ -250,14 +253,11 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
         out.note(format!("{id} already reads so; nothing was changed"));
         return Ok(());
     }
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let notes = store.in_transaction(|tx| {
         requests::update(tx, &new)?;
         let heard = requests::references_heard(tx, &new.prospect, Some(id))?;
-        let needed_by = new
-            .needed_by
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let needed_by = new.needed_by;
         let notes = warnings(
             new.deal_size_cents,
             requests::was_approved(tx, id)?,
@@ -285,6 +285,8 @@ fn edit(args: &RequestEditArgs, store: &mut Store, out: &mut Out, today: NaiveDa
 fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
     let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
     let number = |v: Option<i64>| v.map(|n| n.to_string());
+    let day = |v: Option<NaiveDate>| v.map(|d| d.to_string());
+    let level = |v: Option<crate::domain::model::RoleLevel>| v.map(|r| r.as_str().to_string());
     let pairs = [
         (
             "prospect",
@@ -301,13 +303,13 @@ fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
             new.deal_size_cents.map(format_money_cents),
         ),
         ("stage", old.stage.clone(), new.stage.clone()),
-        ("close_date", old.close_date.clone(), new.close_date.clone()),
+        ("close_date", day(old.close_date), day(new.close_date)),
         ("rep", old.rep.clone(), new.rep.clone()),
-        ("role_level", old.role_level.clone(), new.role_level.clone()),
+        ("role_level", level(old.role_level), level(new.role_level)),
         ("use_case", old.use_case.clone(), new.use_case.clone()),
         ("kind", Some(old.kind.clone()), Some(new.kind.clone())),
         ("questions", old.questions.clone(), new.questions.clone()),
-        ("needed_by", old.needed_by.clone(), new.needed_by.clone()),
+        ("needed_by", day(old.needed_by), day(new.needed_by)),
         (
             "justification",
             old.justification.clone(),
@@ -341,9 +343,9 @@ fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow {
         region: fields.region.clone(),
         deal_size_cents: fields.deal_size,
         stage: fields.stage.clone(),
-        close_date: fields.close_date.map(|d| d.to_string()),
+        close_date: fields.close_date,
         rep: fields.rep.clone(),
-        role_level: fields.role_level.map(|r| r.as_str().to_string()),
+        role_level: fields.role_level,
         use_case: fields.use_case.clone(),
         kind: fields
             .kind
@@ -351,10 +353,10 @@ fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow {
             .as_str()
             .to_string(),
         questions: fields.questions.clone(),
-        needed_by: fields.needed_by.map(|d| d.to_string()),
+        needed_by: fields.needed_by,
         justification: fields.justification.clone(),
-        submitted_on: Some(today.to_string()),
-        status: "submitted".to_string(),
+        submitted_on: Some(today),
+        status: RequestStatus::Submitted,
         decline_reason: None,
     }
 }
@@ -363,8 +365,8 @@ fn money(cents: Option<i64>) -> Cell {
     cents.map_or(Cell::Null, |c| Cell::Decimal(format_money_cents(c)))
 }
 
-fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
-    let rows = requests::list(&store.conn, status)?;
+fn list(store: &mut Store, out: &mut Out, status: Option<RequestStatus>) -> Result<()> {
+    let rows = requests::list(store.db(), status)?;
     let mut table = out.rows(&[
         Column::id("request_id"),
         Column::date("submitted_on").wide(),
@@ -380,32 +382,32 @@ fn list(store: &mut Store, out: &mut Out, status: Option<&str>) -> Result<()> {
     for r in rows {
         table.row(vec![
             Cell::from(r.request_id),
-            Cell::from(r.submitted_on),
+            Cell::from(r.submitted_on.map(|d| d.to_string())),
             Cell::from(r.prospect),
             Cell::from(r.rep),
             money(r.deal_size_cents),
             Cell::from(r.stage),
             Cell::from(r.use_case),
             Cell::from(r.kind),
-            Cell::from(r.needed_by),
-            Cell::from(r.status),
+            Cell::from(r.needed_by.map(|d| d.to_string())),
+            Cell::from(r.status.as_str()),
         ])?;
     }
     table.finish()
 }
 
 fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
-    let Some(r) = requests::get(&store.conn, id)? else {
+    let Some(r) = requests::get(store.db(), id)? else {
         bail!("no request '{id}' (see 'refprog request list')");
     };
-    let events = requests::events(&store.conn, id)?;
-    let asks = requests::asks(&store.conn, id)?;
+    let events = requests::events(store.db(), id)?;
+    let asks = requests::asks(store.db(), id)?;
     if out.format == Format::Json {
         return out.json(&serde_json::json!({ "request": r, "history": events, "asks": asks }));
     }
     let fields: Vec<(&str, Option<String>)> = vec![
         ("request_id", Some(r.request_id.clone())),
-        ("status", Some(r.status.clone())),
+        ("status", Some(r.status.to_string())),
         ("prospect", Some(r.prospect.clone())),
         ("industry", r.industry.clone()),
         ("employees", r.employees.map(|e| e.to_string())),
@@ -413,16 +415,16 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
         ("region", r.region.clone()),
         ("deal_size", r.deal_size_cents.map(format_money_cents)),
         ("stage", r.stage.clone()),
-        ("close_date", r.close_date.clone()),
+        ("close_date", r.close_date.map(|d| d.to_string())),
         ("rep", r.rep.clone()),
-        ("role_level", r.role_level.clone()),
+        ("role_level", r.role_level.map(|l| l.as_str().to_string())),
         ("use_case", r.use_case.clone()),
         ("kind", Some(r.kind.clone())),
         ("questions", r.questions.clone()),
-        ("needed_by", r.needed_by.clone()),
+        ("needed_by", r.needed_by.map(|d| d.to_string())),
         ("justification", r.justification.clone()),
         ("opportunity_id", r.opportunity_id.clone()),
-        ("submitted_on", r.submitted_on.clone()),
+        ("submitted_on", r.submitted_on.map(|d| d.to_string())),
         ("decline_reason", r.decline_reason.clone()),
     ];
     let mut table = out.section("request", &[Column::id("field"), Column::long("value")])?;
@@ -442,7 +444,7 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
     for e in events {
         table.row(vec![
             Cell::from(e.at),
-            Cell::from(e.status),
+            Cell::from(e.status.as_str()),
             Cell::from(e.contact_id),
             Cell::from(e.note),
         ])?;
@@ -462,10 +464,10 @@ fn show(store: &mut Store, out: &mut Out, id: &str) -> Result<()> {
         for a in asks {
             table.row(vec![
                 Cell::from(a.contact_id),
-                Cell::from(a.asked_on),
-                Cell::from(a.answer),
-                Cell::from(a.answered_on),
-                Cell::from(a.scheduled_on),
+                Cell::from(a.asked_on.map(|d| d.to_string())),
+                Cell::from(a.answer.map(|a| a.as_str())),
+                Cell::from(a.answered_on.map(|d| d.to_string())),
+                Cell::from(a.scheduled_on.map(|d| d.to_string())),
             ])?;
         }
         table.finish()?;
@@ -495,22 +497,22 @@ fn answer(
             bail!("cannot {verb} request {id}: {contact} was not asked (ask with 'refprog match {id} --ask {contact}')");
         };
         if let Some(answer) = &ask.answer {
-            bail!("cannot {verb} request {id}: {contact} already answered '{answer}' on {}", ask.answered_on.as_deref().unwrap_or("?"));
+            bail!("cannot {verb} request {id}: {contact} already answered '{answer}' on {}", ask.answered_on.map_or("?".to_string(), |d| d.to_string()));
         }
         let when = stamp(today);
         let scheduled_text = scheduled.map(|d| d.to_string());
-        requests::answer_ask(tx, id, contact, if yes { "yes" } else { "pass" }, &today.to_string(), scheduled_text.as_deref())?;
+        requests::answer_ask(tx, id, contact, if yes { Answer::Yes } else { Answer::Pass }, today, scheduled)?;
         if yes {
-            requests::set_status(tx, id, "accepted", &when, Some(contact), None)?;
+            requests::set_status(tx, id, RequestStatus::Accepted, &when, Some(contact), None)?;
             if let Some(day) = &scheduled_text {
-                requests::set_status(tx, id, "scheduled", &when, Some(contact), Some(&format!("call on {day}")))?;
+                requests::set_status(tx, id, RequestStatus::Scheduled, &when, Some(contact), Some(&format!("call on {day}")))?;
             }
         } else {
             // A pass sends the request back to matching for the next candidate.
-            requests::record(tx, id, "passed", &when, Some(contact), None)?;
-            requests::set_status(tx, id, "matched", &when, None, Some("back to matching after a pass"))?;
+            requests::record(tx, id, RequestStatus::Passed, &when, Some(contact), None)?;
+            requests::set_status(tx, id, RequestStatus::Matched, &when, None, Some("back to matching after a pass"))?;
         }
-        Ok((requests::get(tx, id)?.map(|r| r.status).unwrap_or_default(), true))
+        Ok((requests::status(tx, id)?.unwrap_or_default(), true))
     })?;
     out.note(format!(
         "{id}: {contact} {}; request is {moved}",

@@ -1,6 +1,8 @@
 //! `refprog roster ...`: enroll, change tier, break, resume, opt out, recommit, list, show.
 //! Every change is time-stamped and kept in the membership history.
 
+use crate::domain::people::named;
+use crate::store::lookup::people_named;
 use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
@@ -12,30 +14,35 @@ use crate::domain::model::ActivityKind;
 use crate::domain::policy::{Policy, fatigue_advice, fatigue_signals};
 use crate::output::{Cell, Column, Format, Out};
 use crate::stamp;
-use crate::store::roster::{self, Field, MemberRow};
+use crate::store::roster::{self, Change, Field, MemberRow, MembershipChange};
 use crate::store::{self, Store};
 
 /// One membership change, kept in the history, in its own transaction.
-#[allow(clippy::too_many_arguments)]
 fn apply(
     store: &mut Store,
     contact_id: &str,
-    when: &str,
-    field: Field,
-    value: Option<&str>,
-    event: &str,
-    old: Option<&str>,
+    at: &str,
+    change: Change,
     note: Option<&str>,
 ) -> Result<()> {
     store.in_transaction(|tx| {
-        roster::change(tx, contact_id, when, field, value, event, old, note)?;
+        roster::change(
+            tx,
+            &MembershipChange {
+                contact_id,
+                at,
+                change,
+                note,
+            },
+        )?;
         Ok(((), true))
     })
 }
 
 fn find(store: &Store, contact_id: &str) -> Result<MemberRow> {
-    let contact_id = &super::lookup::contact(store, contact_id)?;
-    match roster::member(&store.conn, contact_id)? {
+    let contact_id =
+        &named(contact_id, &people_named(store.db(), contact_id)?).map_err(anyhow::Error::msg)?;
+    match roster::member(store.db(), contact_id)? {
         Some(m) => Ok(m),
         None => bail!("no contact '{contact_id}' (see 'refprog export contacts')"),
     }
@@ -53,7 +60,7 @@ fn items(text: &Option<String>) -> Option<String> {
 }
 
 pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let when = stamp(today);
     let day = today.to_string();
     match &args.action {
@@ -134,10 +141,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::Tier,
-                Some(tier.as_str()),
-                "tier",
-                m.tier.map(|t| t.as_str()),
+                Change::Tier {
+                    from: m.tier,
+                    to: *tier,
+                },
                 None,
             )?;
             out.note(format!(
@@ -163,10 +170,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::BreakUntil,
-                Some(&until.to_string()),
-                "break",
-                m.break_until.map(|d| d.to_string()).as_deref(),
+                Change::Break {
+                    from: m.break_until,
+                    until,
+                },
                 None,
             )?;
             out.note(format!(
@@ -185,10 +192,9 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::BreakUntil,
-                None,
-                "resume",
-                m.break_until.map(|d| d.to_string()).as_deref(),
+                Change::Resume {
+                    from: m.break_until,
+                },
                 None,
             )?;
             out.note(format!("{} ({contact_id}) is back from the break", m.name));
@@ -204,10 +210,10 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::OptedOutOn,
-                Some(&day),
-                "opt-out",
-                m.tier.map(|t| t.as_str()),
+                Change::OptOut {
+                    tier: m.tier,
+                    on: today,
+                },
                 reason.as_deref(),
             )?;
             out.note(format!(
@@ -226,16 +232,16 @@ pub fn run(args: &RosterArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 store,
                 contact_id,
                 &when,
-                Field::RecommittedOn,
-                Some(&day),
-                "recommit",
-                m.recommitted_on.map(|d| d.to_string()).as_deref(),
+                Change::Recommit {
+                    from: m.recommitted_on,
+                    on: today,
+                },
                 None,
             )?;
             out.note(format!(
                 "{} ({contact_id}) recommitted on {today}; next due {}",
                 m.name,
-                today + Duration::days(policy.recommit_days)
+                policy.recommit_due(Some(today), None).unwrap_or(today)
             ));
         }
         RosterAction::List { tier, available } => {
@@ -278,8 +284,8 @@ fn list(
     available: bool,
 ) -> Result<()> {
     let events =
-        store::scoring::events_by_contact(&store.conn, history_start(policy, today), today)?;
-    let pending = roster::pending_asks(&store.conn, None, today)?;
+        store::scoring::events_by_contact(store.db(), history_start(policy, today), today)?;
+    let pending = roster::pending_asks(store.db(), None, today)?;
     let mut rows = out.rows(&[
         Column::id("contact_id"),
         Column::text("name"),
@@ -322,9 +328,9 @@ fn list(
             )),
             Cell::from(m.enrolled_on.map(|d| d.to_string())),
             Cell::from(
-                m.recommitted_on
-                    .or(m.enrolled_on)
-                    .map(|d| (d + Duration::days(policy.recommit_days)).to_string()),
+                policy
+                    .recommit_due(m.recommitted_on, m.enrolled_on)
+                    .map(|d| d.to_string()),
             ),
         ])?;
     }
@@ -341,29 +347,27 @@ fn show(
     let m = find(store, contact_id)?;
     // A name or an email names the contact; the id is what is stored.
     let contact_id = &m.contact_id.clone();
-    let events = roster::load_events(&store.conn, contact_id, today)?;
+    let events = roster::load_events(store.db(), contact_id, today)?;
     let s = standing(&m.subject(), &events, policy, today);
-    let pending = roster::pending_asks(&store.conn, Some(&m.contact_id), today)?
+    let pending = roster::pending_asks(store.db(), Some(&m.contact_id), today)?
         .remove(&m.contact_id)
         .unwrap_or_default();
     let status = status_words(&s, &m, &pending, policy, today);
-    let done = roster::done(&store.conn, Some(contact_id), NaiveDate::MIN, today)?;
-    let history = roster::history(&store.conn, contact_id)?;
+    let done = roster::done(store.db(), Some(contact_id), NaiveDate::MIN, today)?;
+    let history = roster::history(store.db(), contact_id)?;
     let dates: Vec<NaiveDate> = done
         .iter()
         .filter(|d| d.kind.counts_against_limit())
         .map(|d| d.date)
         .collect();
     let signals = fatigue_signals(
-        &roster::answers(&store.conn, contact_id, today)?,
+        &roster::answers(store.db(), contact_id, today)?,
         &dates,
         policy,
         today,
     );
     let open = followups::open(
-        &[m.as_member()],
-        &done,
-        &roster::outcomes_for(&store.conn, &done, today)?,
+        &store::followups::one(store, &m, policy, today, today)?,
         policy,
         today,
     );
@@ -475,8 +479,8 @@ fn show(
     for f in open {
         rows.row(vec![
             Cell::from(f.due.to_string()),
-            Cell::from(f.what),
-            Cell::from(f.command),
+            Cell::from(f.what()),
+            Cell::from(crate::output::command_hint(&f.action())),
         ])?;
     }
     rows.finish()
@@ -487,14 +491,8 @@ fn activity_by_month(dates: &[NaiveDate], today: NaiveDate) -> String {
     let counts = crate::domain::metrics::monthly_counts(dates, today, 12);
     format!(
         "{} {} activities (a month a mark, to {})",
-        activity_sparkline(dates, today),
+        crate::output::activity_sparkline(dates, today),
         counts.iter().sum::<u64>(),
         today.format("%Y-%m")
     )
-}
-
-/// The sparkline of [`activity_by_month`] alone: the dates of a reference's counted
-/// activities, a mark for each of the 12 months to `today` (`report utilization --wide`).
-pub fn activity_sparkline(dates: &[NaiveDate], today: NaiveDate) -> String {
-    crate::output::sparkline(&crate::domain::metrics::monthly_counts(dates, today, 12))
 }

@@ -42,7 +42,7 @@ pub fn gather(
     let sectors = SectorMap::new(&policy.sectors);
     let from = policy.window_start(today);
     let sectors_ref = &sectors;
-    let read_other = |conn: &rusqlite::Connection| -> Result<_> {
+    let read_other = |conn: crate::store::Db<'_>| -> Result<_> {
         let voices = Voices::load(conn, from, today)?;
         let end = crate::domain::dates::add_days(today, horizon_days);
         let mut demand = Demand::empty(today, horizon_days);
@@ -50,7 +50,7 @@ pub fn gather(
         Ok((voices, demand))
     };
     let read_accounts = || -> Result<_> {
-        let accounts = store::scoring::accounts(&store.conn)?;
+        let accounts = store::scoring::accounts(store.db())?;
         // Ids up to 24 bytes (Salesforce's 18, HubSpot's numbers) sit in the table's own
         // slots, so a lookup reads no other memory.
         let index: FxHashMap<CompactString, usize> = accounts
@@ -64,14 +64,14 @@ pub fn gather(
     // (Store::begin_snapshot) while this one reads the accounts; else one after the other.
     let ((voices, demand), (mut accounts, index)) = match store.reader() {
         Some(reader) => std::thread::scope(|scope| -> Result<_> {
-            let other = scope.spawn(move || read_other(&reader));
+            let other = scope.spawn(move || read_other(reader.db()));
             let accounts = read_accounts()?;
             let other = other
                 .join()
                 .map_err(|_| anyhow::anyhow!("reading the contacts' load failed"))??;
             Ok((other, accounts))
         })?,
-        None => (read_other(&store.conn)?, read_accounts()?),
+        None => (read_other(store.db())?, read_accounts()?),
     };
     let best = voices.add_up(store, &index, &mut accounts)?;
     // Not freed: the process ends soon after, and freeing a hundred thousand entries one by
@@ -104,7 +104,7 @@ pub fn gather_one(
     horizon_days: i64,
     account_id: &str,
 ) -> Result<Option<GatheredOne>> {
-    let conn = &store.conn;
+    let conn = store.db();
     let Some(mut account) = store::scoring::account(conn, account_id)? else {
         return Ok(None);
     };
@@ -190,7 +190,7 @@ struct Voices {
 }
 
 impl Voices {
-    fn load(conn: &rusqlite::Connection, from: NaiveDate, today: NaiveDate) -> Result<Voices> {
+    fn load(conn: crate::store::Db<'_>, from: NaiveDate, today: NaiveDate) -> Result<Voices> {
         // Each contact's events side by side (sorted by the inline ids), so each is weighed
         // as one slice of a single list.
         let mut events = store::scoring::load_events(conn, from, today)?;
@@ -224,22 +224,22 @@ impl Voices {
         index: &FxHashMap<CompactString, usize>,
         accounts: &mut [AccountFacts],
     ) -> Result<Vec<Option<ContactFacts>>> {
-        let (first, last) = store::scoring::contact_rows(&store.conn)?;
+        let (first, last) = store::scoring::contact_rows(store.db())?;
         let middle = first + (last - first) / 2;
         let count = accounts.len();
         let (mut tally, other) = match store.reader() {
             Some(reader) => std::thread::scope(|scope| -> Result<_> {
                 let other =
-                    scope.spawn(move || self.tally(&reader, index, count, middle + 1..=last));
-                let tally = self.tally(&store.conn, index, count, first..=middle)?;
+                    scope.spawn(move || self.tally(reader.db(), index, count, middle + 1..=last));
+                let tally = self.tally(store.db(), index, count, first..=middle)?;
                 let other = other
                     .join()
                     .map_err(|_| anyhow::anyhow!("reading the contacts failed"))??;
                 Ok((tally, other))
             })?,
             None => (
-                self.tally(&store.conn, index, count, first..=middle)?,
-                self.tally(&store.conn, index, count, middle + 1..=last)?,
+                self.tally(store.db(), index, count, first..=middle)?,
+                self.tally(store.db(), index, count, middle + 1..=last)?,
             ),
         };
         for (mine, theirs) in tally.iter_mut().zip(other) {
@@ -265,7 +265,7 @@ impl Voices {
     /// The tally of each account (by `index`) over the contacts with row ids in `rows`.
     fn tally(
         &self,
-        conn: &rusqlite::Connection,
+        conn: crate::store::Db<'_>,
         index: &FxHashMap<CompactString, usize>,
         accounts: usize,
         rows: std::ops::RangeInclusive<i64>,
@@ -313,7 +313,7 @@ struct Tally {
 
 pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     store.map_for_reading()?;
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let horizon = args.horizon.unwrap_or(policy.horizon_days);
     if let Some(id) = &args.explain {
         let Some(one) = gather_one(store, &policy, today, horizon, id)? else {

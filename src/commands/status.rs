@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::followups;
-use crate::domain::model::RequestStatus;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store, migrate, roster};
 
@@ -28,17 +27,20 @@ pub fn source() -> &'static str {
 const AT_LIMIT_SHOWN: usize = 10;
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     // The follow-ups below read the members too: read them once.
     store.keep_members();
     let members = roster::members(store)?;
     // The list `followups` prints (snoozes applied), and apart those it folds away as stale.
-    let open = crate::commands::followups::open(store, &policy, today)?;
+    let inputs = store::followups::everyone(store, &policy, today)?;
+    let open = followups::open(&inputs, &policy, today);
+    // Not freed: the process ends next (see followups).
+    std::mem::forget(inputs);
     let (open, stale) = followups::split_stale(open, &policy, today);
     let due_today = open.iter().filter(|f| f.due == today).count();
     let overdue = open.iter().filter(|f| f.due < today).count();
     let events =
-        store::scoring::events_by_contact(&store.conn, history_start(&policy, today), today)?;
+        store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
     for m in &members {
         if m.tier.is_none() || m.opted_out_on.is_some() {
@@ -57,12 +59,12 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             at_limit.push((m, s));
         }
     }
-    let open_requests: i64 = store::status::request_statuses(&store.conn)?
+    let open_requests: i64 = store::status::request_statuses(store.db())?
         .iter()
-        .filter(|(status, _)| RequestStatus::parse(status).is_none_or(|s| !s.is_closed()))
+        .filter(|(status, _)| !status.is_closed())
         .map(|(_, n)| n)
         .sum();
-    let version = store::status::schema_version(&store.conn)?;
+    let version = store::status::schema_version(store.db())?;
     let bytes = std::fs::metadata(store.path()).map(|m| m.len()).ok();
 
     let mut facts: Vec<(String, Cell)> = vec![
@@ -87,11 +89,11 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         ),
         ("as of".into(), Cell::from(today.to_string())),
     ];
-    for (kind, n) in store::status::counts(&store.conn)? {
+    for (kind, n) in store::status::counts(store.db())? {
         facts.push((kind.to_string(), Cell::Int(n)));
     }
     facts.push(("requests open".into(), Cell::Int(open_requests)));
-    for (kind, date) in store::status::newest(&store.conn)? {
+    for (kind, date) in store::status::newest(store.db())? {
         facts.push((format!("newest {kind} dated"), Cell::from(date)));
     }
     facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
@@ -121,7 +123,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Column::long("file"),
         ],
     )?;
-    for i in store::history::last_imports(&store.conn)? {
+    for i in store::history::last_imports(store.db())? {
         let day: String = i.at.chars().take(10).collect();
         rows.row(vec![
             Cell::from(i.kind),

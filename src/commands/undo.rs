@@ -17,8 +17,8 @@ pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
     if args.list {
         return list(store, out);
     }
-    let Some(change) = history::last(&store.conn)? else {
-        let undone = history::undone(&store.conn)?;
+    let Some(change) = history::last(store.db())? else {
+        let undone = history::undone(store.db())?;
         if undone > 0 {
             bail!(
                 "nothing left to undo: the {undone} change(s) made by hand are undone already (there is no redo: run the command again; imports are not undone)"
@@ -30,16 +30,16 @@ pub fn run(args: &UndoArgs, store: &mut Store, out: &mut Out, today: NaiveDate) 
         );
     };
     let rows = net(&change.rows);
-    let title = title(&store.conn, &change, &rows)?;
+    let title = title(store.db(), &change, &rows)?;
     let tense = if args.dry_run { "would be" } else { "is" };
-    let effects = effects(&store.conn, &rows, tense)?;
+    let effects = effects(store.db(), &rows, tense)?;
     let at = stamp(today);
     let conflict = store.in_transaction(|tx| {
         let conflict = history::revert(tx, &change, &at)?;
         Ok((conflict.clone(), conflict.is_none() && !args.dry_run))
     })?;
     if let Some(conflict) = conflict {
-        let label = label(&store.conn, &conflict.table, &conflict.row, false)?;
+        let label = label(store.db(), &conflict.table, &conflict.row, false)?;
         let what = match &conflict.now {
             None => "was deleted since, by an import or another program".to_string(),
             Some(now) => {
@@ -107,7 +107,7 @@ fn list(store: &mut Store, out: &mut Out) -> Result<()> {
         Column::id("undone_at").wide(),
         Column::long("command_line").wide(),
     ])?;
-    for c in history::list(&store.conn)? {
+    for c in history::list(store.db())? {
         table.row(vec![
             Cell::Int(c.id),
             Cell::from(c.at),
@@ -174,7 +174,7 @@ fn text<'a>(row: &'a Map<String, Value>, field: &str) -> &'a str {
     row.get(field).and_then(Value::as_str).unwrap_or("?")
 }
 
-fn person(conn: &rusqlite::Connection, contact_id: &str) -> Result<String> {
+fn person(conn: crate::store::Db<'_>, contact_id: &str) -> Result<String> {
     Ok(match history::contact_name(conn, contact_id)? {
         Some(name) => format!("{name} ({contact_id})"),
         None => contact_id.to_string(),
@@ -182,7 +182,7 @@ fn person(conn: &rusqlite::Connection, contact_id: &str) -> Result<String> {
 }
 
 /// "log-call of a check-in for Sam Lee (S) on 2026-11-23 (ACT-00012)".
-fn title(conn: &rusqlite::Connection, change: &Change, rows: &[Net<'_>]) -> Result<String> {
+fn title(conn: crate::store::Db<'_>, change: &Change, rows: &[Net<'_>]) -> Result<String> {
     let Some(n) = primary(rows).map(|i| &rows[i]) else {
         return Ok(change.command.clone());
     };
@@ -203,7 +203,7 @@ fn title(conn: &rusqlite::Connection, change: &Change, rows: &[Net<'_>]) -> Resu
 
 /// How a row is named in words; `the` names the row the change was about.
 fn label(
-    conn: &rusqlite::Connection,
+    conn: crate::store::Db<'_>,
     table: &str,
     row: &Map<String, Value>,
     the: bool,
@@ -254,7 +254,7 @@ fn value_words(value: Option<&Value>) -> String {
 
 /// What undoing does to each row, in words: "the activity is deleted", "request
 /// REQ-00003 (Acme) is back to status scheduled".
-fn effects(conn: &rusqlite::Connection, rows: &[Net<'_>], tense: &str) -> Result<Vec<String>> {
+fn effects(conn: crate::store::Db<'_>, rows: &[Net<'_>], tense: &str) -> Result<Vec<String>> {
     let main = primary(rows);
     let mut out = Vec::new();
     for (i, n) in rows.iter().enumerate() {

@@ -16,7 +16,7 @@ pub struct BriefFacts {
     pub questions: Option<String>,
     pub justification: Option<String>,
     pub stage: Option<String>,
-    pub when: Option<String>,
+    pub when: Option<chrono::NaiveDate>,
     pub reference_name: String,
     pub reference_title: Option<String>,
     pub reference_account: String,
@@ -132,7 +132,7 @@ pub fn notes(f: &BriefFacts) -> Notes {
             f.prospect_place.clone(),
         ]),
     );
-    line(&mut r, "When", f.when.clone());
+    line(&mut r, "When", f.when.map(|d| d.to_string()));
     r.push_str("Expected length: 15-20 minutes\n");
     line(
         &mut r,
@@ -196,7 +196,7 @@ pub fn notes(f: &BriefFacts) -> Notes {
             p.push_str(&format!("- {topic}\n"));
         }
     }
-    line(&mut p, "When", f.when.clone());
+    line(&mut p, "When", f.when.map(|d| d.to_string()));
     p.push_str("Length: 15-20 minutes\n");
     p.push_str("\nCome with your questions: this is your time to ask about their experience.\n");
 

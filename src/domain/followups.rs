@@ -5,6 +5,9 @@
 //! and breaks that end this week. A follow-up is done when the matching relationship
 //! touch (or rating) is on record, so `log-call --kind ...` closes it.
 
+use std::cmp::Ordering;
+use std::sync::Arc;
+
 use chrono::{Duration, NaiveDate};
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
@@ -111,21 +114,218 @@ impl std::fmt::Display for FollowUpKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+/// One thing to do for a reference. Its words, id and the command that closes it are
+/// made when shown (`what`, `id`, `action`): a large program has hundreds of thousands of
+/// follow-ups, most of them only counted.
+#[derive(Debug, Clone)]
 pub struct FollowUp {
     pub due: NaiveDate,
+    pub kind: FollowUpKind,
+    /// What opened it: an activity, or the reference on a day (see [`FollowUp::id`]).
+    pub opened_by: OpenedBy,
+    pub contact_id: CompactString,
+    pub name: Arc<str>,
+    pub account: Arc<str>,
+    pub request_id: Option<CompactString>,
+    /// What the words say beyond the kind.
+    pub about: About,
+}
+
+/// What opened a follow-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenedBy {
+    /// An activity (thank-you, feedback, prospect's feedback, loop closed): its id.
+    Activity(CompactString),
+    /// The reference on a day (check-in, appreciation, recommitment, break's end).
+    Day(NaiveDate),
+}
+
+/// The facts a follow-up's words name beyond its kind and reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    /// The activity it follows: its kind and day.
+    Activity(ActivityKind, NaiveDate),
+    /// The deal behind the request was decided so.
+    Decided(OpportunityStatus),
+    /// Activities in the last year.
+    Count(usize),
+    Nothing,
+}
+
+/// What closes a follow-up, as a typed action; `output::command_hint` writes it as the
+/// command line to type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Log a touch of `kind` for the contact (on the request, with a rating when asked).
+    LogCall {
+        contact_id: CompactString,
+        kind: ActivityKind,
+        request_id: Option<CompactString>,
+        rating: Option<Rating>,
+    },
+    /// Record the reference's yearly recommitment.
+    Recommit { contact_id: CompactString },
+}
+
+/// The rating a feedback touch records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rating {
+    Reference,
+    Prospect,
+}
+
+impl FollowUp {
     /// Stable: derived from what opened it (`thank-you:ACT-00042`,
     /// `check-in:C-1:2026-03-01`), so `followups done ID` closes this one and no other.
-    pub id: String,
-    pub kind: FollowUpKind,
-    pub contact_id: String,
-    pub name: String,
-    pub account: String,
-    pub request_id: Option<String>,
-    pub what: String,
-    /// The command that marks it done.
-    pub command: String,
+    pub fn id(&self) -> String {
+        let mut id = String::with_capacity(40);
+        self.write_id(&mut id);
+        id
+    }
+
+    fn write_id(&self, id: &mut String) {
+        use std::fmt::Write;
+        id.clear();
+        id.push_str(self.kind.as_str());
+        id.push(':');
+        match &self.opened_by {
+            OpenedBy::Activity(activity) => id.push_str(activity),
+            OpenedBy::Day(day) => {
+                let _ = write!(id, "{}:{day}", self.contact_id);
+            }
+        }
+    }
+
+    /// Whether `id` names this follow-up (without writing this one's id).
+    pub fn has_id(&self, id: &str) -> bool {
+        let Some((kind, rest)) = id.split_once(':') else {
+            return false;
+        };
+        if kind != self.kind.as_str() {
+            return false;
+        }
+        match &self.opened_by {
+            OpenedBy::Activity(activity) => rest == activity.as_str(),
+            OpenedBy::Day(day) => rest.rsplit_once(':').is_some_and(|(contact, date)| {
+                contact == self.contact_id.as_str() && date.parse::<NaiveDate>().ok() == Some(*day)
+            }),
+        }
+    }
+
+    /// What to do, in words.
+    pub fn what(&self) -> String {
+        let name = &self.name;
+        match (self.kind, self.about, &self.opened_by) {
+            (FollowUpKind::ThankYou, About::Activity(kind, day), _) => {
+                format!("thank {name} for the {kind} on {day}")
+            }
+            (FollowUpKind::Feedback, About::Activity(kind, day), _) => {
+                format!("ask {name} how the {kind} on {day} went")
+            }
+            (FollowUpKind::ProspectFeedback, About::Activity(kind, _), _) => {
+                format!("ask the prospect, through the rep, how the {kind} with {name} went")
+            }
+            (FollowUpKind::LoopClosed, About::Decided(status), _) => {
+                format!("tell {name} the deal was {status} (close the loop)")
+            }
+            (FollowUpKind::CheckIn, _, _) => format!("quarterly check-in with {name} (strategic)"),
+            (FollowUpKind::Appreciation, About::Count(n), _) => {
+                format!("send appreciation: {n} activities in the last year")
+            }
+            (FollowUpKind::Recommit, _, OpenedBy::Day(since)) => {
+                format!("yearly recommitment (last on {since})")
+            }
+            (FollowUpKind::BreakEnds, _, OpenedBy::Day(until)) => {
+                format!("break ends on {until}: welcome {name} back")
+            }
+            (kind, _, _) => format!("{kind} for {name}"),
+        }
+    }
+
+    /// What closes it.
+    pub fn action(&self) -> Action {
+        let contact_id = self.contact_id.clone();
+        let log = |kind, rating| Action::LogCall {
+            contact_id: contact_id.clone(),
+            kind,
+            request_id: self.request_id.clone(),
+            rating,
+        };
+        match self.kind {
+            FollowUpKind::ThankYou => log(ActivityKind::ThankYou, None),
+            FollowUpKind::Feedback => log(ActivityKind::Feedback, Some(Rating::Reference)),
+            FollowUpKind::ProspectFeedback => log(ActivityKind::Feedback, Some(Rating::Prospect)),
+            FollowUpKind::LoopClosed => log(ActivityKind::LoopClosed, None),
+            FollowUpKind::CheckIn | FollowUpKind::BreakEnds => Action::LogCall {
+                contact_id,
+                kind: ActivityKind::CheckIn,
+                request_id: None,
+                rating: None,
+            },
+            FollowUpKind::Appreciation => Action::LogCall {
+                contact_id,
+                kind: ActivityKind::Gift,
+                request_id: None,
+                rating: None,
+            },
+            FollowUpKind::Recommit => Action::Recommit { contact_id },
+        }
+    }
+
+    /// Orders as the ids' text would, without writing them: the kinds' names (none is the
+    /// start of another), then the activity's id, or the contact's id, ':' and the day.
+    fn cmp_id(&self, other: &FollowUp) -> Ordering {
+        let kinds = self.kind.as_str().cmp(other.kind.as_str());
+        if kinds != Ordering::Equal {
+            return kinds;
+        }
+        match (&self.opened_by, &other.opened_by) {
+            (OpenedBy::Activity(a), OpenedBy::Activity(b)) => a.as_str().cmp(b.as_str()),
+            (OpenedBy::Day(a), OpenedBy::Day(b)) => {
+                let (x, y) = (self.contact_id.as_bytes(), other.contact_id.as_bytes());
+                if x == y {
+                    return a.cmp(b);
+                }
+                let common = x.len().min(y.len());
+                if x[..common] != y[..common] {
+                    return x[..common].cmp(&y[..common]);
+                }
+                // "C1:..." against "C10:...": the ':' and the day take part.
+                let (da, db) = (a.to_string(), b.to_string());
+                x.iter()
+                    .chain(b":")
+                    .chain(da.as_bytes())
+                    .cmp(y.iter().chain(b":").chain(db.as_bytes()))
+            }
+            // One kind is opened one way.
+            _ => self.id().cmp(&other.id()),
+        }
+    }
 }
+
+impl Ord for FollowUp {
+    fn cmp(&self, other: &FollowUp) -> Ordering {
+        self.due
+            .cmp(&other.due)
+            .then_with(|| self.cmp_id(other))
+            .then_with(|| self.contact_id.cmp(&other.contact_id))
+            .then_with(|| self.request_id.cmp(&other.request_id))
+    }
+}
+
+impl PartialOrd for FollowUp {
+    fn partial_cmp(&self, other: &FollowUp) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for FollowUp {
+    fn eq(&self, other: &FollowUp) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for FollowUp {}
 
 fn touch_after(done: &[&Done], kind: ActivityKind, from: NaiveDate) -> bool {
     done.iter().any(|d| d.kind == kind && d.date >= from)
@@ -157,8 +357,38 @@ fn closed_by<'d>(counted: &[&&Done], touches: impl Iterator<Item = &'d Done>) ->
     closed
 }
 
-/// Every open follow-up, as of `today`, ordered by due date.
-pub fn open(
+/// What the follow-up rules read for a program (or one reference): the members, their
+/// activities and touches from [`reach_start`], the outcomes of their requests, and the
+/// snoozes.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub members: Vec<Member>,
+    pub done: Vec<Done>,
+    pub outcomes: Vec<Outcome>,
+    pub snoozes: FxHashMap<String, NaiveDate>,
+}
+
+/// The first day whose activities the rules read: `followup.reach_days` before today
+/// (appreciation, which looks back a year, reaches the furthest). `followups`,
+/// `roster show`, `log-call` and `status` all read from here, so they list the same.
+pub fn reach_start(policy: &Policy, today: NaiveDate) -> NaiveDate {
+    today - Duration::days(policy.followup_reach_days)
+}
+
+/// Every open follow-up, as of `today`, snoozes applied, ordered by due date.
+pub fn open(inputs: &Inputs, policy: &Policy, today: NaiveDate) -> Vec<FollowUp> {
+    let mut list = open_unsnoozed(
+        &inputs.members,
+        &inputs.done,
+        &inputs.outcomes,
+        policy,
+        today,
+    );
+    apply_snoozes(&mut list, &inputs.snoozes);
+    list
+}
+
+fn open_unsnoozed(
     members: &[Member],
     done: &[Done],
     outcomes: &[Outcome],
@@ -166,11 +396,12 @@ pub fn open(
     today: NaiveDate,
 ) -> Vec<FollowUp> {
     let mut out = Vec::new();
+    let reach = reach_start(policy, today);
     // Each member's activities and each request's outcome, found by hash once: looking
     // them up by scanning made a large program quadratic (90k references and 550k
     // activities took nine minutes).
     let mut by_contact: FxHashMap<&str, Vec<&Done>> = FxHashMap::default();
-    for d in done {
+    for d in done.iter().filter(|d| d.date >= reach) {
         by_contact.entry(d.contact_id.as_str()).or_default().push(d);
     }
     let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
@@ -184,27 +415,30 @@ pub fn open(
         // The follow-ups closed by a touch that names them.
         let named: rustc_hash::FxHashSet<&str> =
             mine.iter().filter_map(|d| d.closes.as_deref()).collect();
+        // The name and account are shared by the member's follow-ups, made at the first.
+        let mut shared: Option<(Arc<str>, Arc<str>)> = None;
         let mut push = |kind: FollowUpKind,
-                        opened_by: String,
+                        opened_by: OpenedBy,
                         due: NaiveDate,
-                        request: Option<&str>,
-                        what: String,
-                        command: String| {
-            let id = format!("{kind}:{opened_by}");
-            if named.contains(id.as_str()) {
+                        request: Option<&CompactString>,
+                        about: About| {
+            let (name, account) = shared
+                .get_or_insert_with(|| (Arc::from(m.name.as_str()), Arc::from(m.account.as_str())))
+                .clone();
+            let f = FollowUp {
+                due,
+                kind,
+                opened_by,
+                contact_id: CompactString::from(m.contact_id.as_str()),
+                name,
+                account,
+                request_id: request.cloned(),
+                about,
+            };
+            if !named.is_empty() && named.contains(f.id().as_str()) {
                 return;
             }
-            out.push(FollowUp {
-                due,
-                id,
-                kind,
-                contact_id: m.contact_id.clone(),
-                name: m.name.clone(),
-                account: m.account.clone(),
-                request_id: request.map(str::to_string),
-                what,
-                command,
-            });
+            out.push(f);
         };
         let counted: Vec<&&Done> = mine
             .iter()
@@ -229,36 +463,25 @@ pub fn open(
                 .filter(|d| d.kind == ActivityKind::LoopClosed),
         );
         for (i, a) in counted.iter().enumerate() {
-            let request_flag = a
-                .request_id
-                .as_ref()
-                .map(|r| format!(" --request {r}"))
-                .unwrap_or_default();
+            let by = || OpenedBy::Activity(a.activity_id.clone());
+            let about = About::Activity(a.kind, a.date);
             if !thanked[i] {
                 push(
                     FollowUpKind::ThankYou,
-                    a.activity_id.to_string(),
+                    by(),
                     a.date + Duration::days((policy.thank_hours / 24).max(1)),
-                    a.request_id.as_deref(),
-                    format!("thank {} for the {} on {}", m.name, a.kind, a.date),
-                    format!(
-                        "refprog log-call {} --kind thank-you{request_flag}",
-                        m.contact_id
-                    ),
+                    a.request_id.as_ref(),
+                    about,
                 );
             }
             let reference_heard = a.reference_rating.is_some() || heard[i];
             if !reference_heard {
                 push(
                     FollowUpKind::Feedback,
-                    a.activity_id.to_string(),
+                    by(),
                     a.date + Duration::days((policy.feedback_hours / 24).max(1)),
-                    a.request_id.as_deref(),
-                    format!("ask {} how the {} on {} went", m.name, a.kind, a.date),
-                    format!(
-                        "refprog log-call {} --kind feedback{request_flag} --reference-rating N",
-                        m.contact_id
-                    ),
+                    a.request_id.as_ref(),
+                    about,
                 );
             }
             if let Some(request) = &a.request_id {
@@ -271,17 +494,10 @@ pub fn open(
                 if !prospect_heard {
                     push(
                         FollowUpKind::ProspectFeedback,
-                        a.activity_id.to_string(),
+                        by(),
                         a.date + Duration::days((policy.prospect_hours / 24).max(1)),
-                        Some(request.as_str()),
-                        format!(
-                            "ask the prospect, through the rep, how the {} with {} went",
-                            a.kind, m.name
-                        ),
-                        format!(
-                            "refprog log-call {} --kind feedback --request {request} --prospect-rating N",
-                            m.contact_id
-                        ),
+                        Some(request),
+                        about,
                     );
                 }
                 if let Some(outcome) = outcome_of.get(request.as_str())
@@ -291,17 +507,10 @@ pub fn open(
                     if !looped[i] {
                         push(
                             FollowUpKind::LoopClosed,
-                            a.activity_id.to_string(),
+                            by(),
                             decided,
-                            Some(request.as_str()),
-                            format!(
-                                "tell {} the deal was {} (close the loop)",
-                                m.name, outcome.status
-                            ),
-                            format!(
-                                "refprog log-call {} --kind loop-closed --request {request}",
-                                m.contact_id
-                            ),
+                            Some(request),
+                            About::Decided(outcome.status),
                         );
                     }
                 }
@@ -318,11 +527,10 @@ pub fn open(
             if let Some(last) = last {
                 push(
                     FollowUpKind::CheckIn,
-                    format!("{}:{last}", m.contact_id),
+                    OpenedBy::Day(last),
                     last + Duration::days(policy.checkin_days),
                     None,
-                    format!("quarterly check-in with {} (strategic)", m.name),
-                    format!("refprog log-call {} --kind check-in", m.contact_id),
+                    About::Nothing,
                 );
             }
         }
@@ -343,35 +551,29 @@ pub fn open(
             {
                 push(
                     FollowUpKind::Appreciation,
-                    format!("{}:{reached}", m.contact_id),
+                    OpenedBy::Day(*reached),
                     *reached + Duration::days(7),
                     None,
-                    format!(
-                        "send appreciation: {} activities in the last year",
-                        this_year.len()
-                    ),
-                    format!("refprog log-call {} --kind gift", m.contact_id),
+                    About::Count(this_year.len()),
                 );
             }
         }
         if let Some(since) = m.recommitted_on.or(m.enrolled_on) {
             push(
                 FollowUpKind::Recommit,
-                format!("{}:{since}", m.contact_id),
+                OpenedBy::Day(since),
                 since + Duration::days(policy.recommit_days),
                 None,
-                format!("yearly recommitment (last on {since})"),
-                format!("refprog roster recommit {}", m.contact_id),
+                About::Nothing,
             );
         }
         if let Some(until) = m.break_until.filter(|u| *u >= today - Duration::days(7)) {
             push(
                 FollowUpKind::BreakEnds,
-                format!("{}:{until}", m.contact_id),
+                OpenedBy::Day(until),
                 until,
                 None,
-                format!("break ends on {until}: welcome {} back", m.name),
-                format!("refprog log-call {} --kind check-in", m.contact_id),
+                About::Nothing,
             );
         }
     }
@@ -381,9 +583,14 @@ pub fn open(
 }
 
 /// Moves each snoozed follow-up's due day to the snooze's day (never earlier).
-pub fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
+fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
+    if snoozes.is_empty() {
+        return;
+    }
+    let mut id = String::new();
     for f in list.iter_mut() {
-        if let Some(until) = snoozes.get(&f.id) {
+        f.write_id(&mut id);
+        if let Some(until) = snoozes.get(&id) {
             f.due = f.due.max(*until);
         }
     }
@@ -455,7 +662,7 @@ mod tests {
 
     fn whats(list: &[FollowUp]) -> Vec<String> {
         list.iter()
-            .map(|f| format!("{} {}", f.due, f.command))
+            .map(|f| format!("{} {}", f.due, crate::output::command_hint(&f.action())))
             .collect()
     }
 
@@ -463,7 +670,7 @@ mod tests {
     fn a_call_creates_thanks_and_feedback_and_a_thank_you_closes_one() {
         let policy = Policy::default();
         let done = vec![call("2026-11-20")];
-        let open_now = open(&[member()], &done, &[], &policy, day("2026-11-23"));
+        let open_now = open_unsnoozed(&[member()], &done, &[], &policy, day("2026-11-23"));
         assert_eq!(
             whats(&open_now),
             [
@@ -479,7 +686,7 @@ mod tests {
             request_id: None,
             ..call("2026-11-21")
         });
-        let after = open(&[member()], &thanked, &[], &policy, day("2026-11-23"));
+        let after = open_unsnoozed(&[member()], &thanked, &[], &policy, day("2026-11-23"));
         assert!(!whats(&after).iter().any(|w| w.contains("thank-you")));
     }
 
@@ -496,7 +703,7 @@ mod tests {
             status: OpportunityStatus::Won,
             close_date: Some(day("2026-11-10")),
         };
-        let list = open(&[member()], &done, &[outcome], &policy, day("2026-11-23"));
+        let list = open_unsnoozed(&[member()], &done, &[outcome], &policy, day("2026-11-23"));
         assert!(
             whats(&list).contains(
                 &"2026-11-10 refprog log-call C1 --kind loop-closed --request R1".to_string()
@@ -511,7 +718,7 @@ mod tests {
         let mut m = member();
         m.tier = Some(Tier::Strategic);
         m.break_until = Some(day("2026-11-26"));
-        let list = whats(&open(&[m], &[], &[], &policy, day("2026-11-23")));
+        let list = whats(&open_unsnoozed(&[m], &[], &[], &policy, day("2026-11-23")));
         assert!(
             list.contains(&"2026-08-30 refprog log-call C1 --kind check-in".to_string()),
             "{list:?}"
@@ -553,7 +760,7 @@ mod tests {
                 ..call("2026-09-02")
             }])
             .collect();
-        let list = whats(&open(
+        let list = whats(&open_unsnoozed(
             &[member()],
             &with_thanks,
             &[],
@@ -564,5 +771,73 @@ mod tests {
             list.contains(&"2026-09-08 refprog log-call C1 --kind gift".to_string()),
             "{list:?}"
         );
+    }
+
+    #[test]
+    fn follow_ups_sort_as_their_ids_read_without_writing_them() {
+        let f = |kind, contact: &str, opened_by| FollowUp {
+            due: day("2026-11-23"),
+            kind,
+            opened_by,
+            contact_id: contact.into(),
+            name: Arc::from("N"),
+            account: Arc::from("A"),
+            request_id: None,
+            about: About::Nothing,
+        };
+        let mut list = vec![
+            f(
+                FollowUpKind::Recommit,
+                "C10",
+                OpenedBy::Day(day("2026-01-01")),
+            ),
+            f(
+                FollowUpKind::Recommit,
+                "C1",
+                OpenedBy::Day(day("2026-02-01")),
+            ),
+            f(
+                FollowUpKind::Recommit,
+                "C1:",
+                OpenedBy::Day(day("2026-01-01")),
+            ),
+            f(
+                FollowUpKind::Recommit,
+                "C1",
+                OpenedBy::Day(day("2025-02-01")),
+            ),
+            f(
+                FollowUpKind::CheckIn,
+                "C2",
+                OpenedBy::Day(day("2026-01-01")),
+            ),
+            f(
+                FollowUpKind::ThankYou,
+                "C3",
+                OpenedBy::Activity("A10".into()),
+            ),
+            f(
+                FollowUpKind::ThankYou,
+                "C3",
+                OpenedBy::Activity("A1".into()),
+            ),
+            f(
+                FollowUpKind::Feedback,
+                "C3",
+                OpenedBy::Activity("A2".into()),
+            ),
+            f(
+                FollowUpKind::ProspectFeedback,
+                "C3",
+                OpenedBy::Activity("A2".into()),
+            ),
+        ];
+        let mut by_text = list.clone();
+        by_text.sort_by_key(|x| (x.due, x.id()));
+        list.sort();
+        let ids = |l: &[FollowUp]| l.iter().map(FollowUp::id).collect::<Vec<_>>();
+        assert_eq!(ids(&list), ids(&by_text));
+        assert!(list.iter().all(|x| x.has_id(&x.id())));
+        assert!(!list[0].has_id("recommit:C1:2026-02-01x"));
     }
 }

@@ -7,7 +7,9 @@ pub mod followups;
 pub mod matching;
 pub mod metrics;
 pub mod model;
+pub mod people;
 pub mod policy;
+pub mod records;
 pub mod score;
 pub mod segments;
 

@@ -297,6 +297,21 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A reference's answer to an ask.
+    Answer {
+        Yes = "yes" ["y", "accepted"],
+        Pass = "pass" ["no", "passed", "declined"],
+    }
+}
+
+/// A new request is submitted (as the schema's default says).
+impl Default for RequestStatus {
+    fn default() -> Self {
+        RequestStatus::Submitted
+    }
+}
+
 impl RequestStatus {
     /// The lifecycle: which steps a request in this status may take.
     pub fn can_become(self, next: RequestStatus) -> bool {

@@ -359,6 +359,18 @@ impl Policy {
         }
     }
 
+    /// When a member's yearly recommitment is due: `recommit_days` after they last
+    /// recommitted, or else enrolled; None for one who did neither.
+    pub fn recommit_due(
+        &self,
+        recommitted_on: Option<NaiveDate>,
+        enrolled_on: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        recommitted_on
+            .or(enrolled_on)
+            .map(|since| since + chrono::Duration::days(self.recommit_days))
+    }
+
     /// The first day of the rolling limit window that ends on `today`.
     pub fn window_start(&self, today: NaiveDate) -> NaiveDate {
         today - chrono::Duration::days(self.limit_window_days - 1)
@@ -843,5 +855,23 @@ mod tests {
         );
         assert_eq!(named.get("sector.Qubits").as_deref(), Some("technology"));
         assert!(!Policy::knows("sector."));
+    }
+
+    #[test]
+    fn recommitment_is_due_a_policy_year_after_the_last_one_or_the_enrolment() {
+        let policy = Policy::default();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        assert_eq!(policy.recommit_days, 365);
+        let enrolled = Some(day(1, 10));
+        let recommitted = Some(day(3, 1));
+        assert_eq!(
+            policy.recommit_due(recommitted, enrolled),
+            Some(day(3, 1) + chrono::Duration::days(365))
+        );
+        assert_eq!(
+            policy.recommit_due(None, enrolled),
+            Some(day(1, 10) + chrono::Duration::days(365))
+        );
+        assert_eq!(policy.recommit_due(None, None), None);
     }
 }

@@ -178,7 +178,7 @@ pub fn stage(options: &ImportOptions, progress: &mut dyn Progress) -> Result<Sta
 /// [`Mode::Check`], the same checks without writing). Returns the summary and the bad rows
 /// (the first [`SHOWN_ERRORS`]); the caller commits only if `summary.written`.
 pub fn apply(
-    tx: &rusqlite::Transaction<'_>,
+    tx: crate::store::Db<'_>,
     staged: Staged,
     mode: Mode,
     progress: &mut dyn Progress,
@@ -246,7 +246,7 @@ pub fn apply(
 /// Reads, validates and writes one input inside `tx` (stage, then apply): for callers
 /// that already hold a transaction and write one file (the demo).
 pub fn import(
-    tx: &rusqlite::Transaction<'_>,
+    tx: crate::store::Db<'_>,
     options: &ImportOptions,
     progress: &mut dyn Progress,
 ) -> Result<(Summary, Vec<BadRow>)> {
@@ -270,7 +270,7 @@ struct RowWriter<'c> {
 
 impl<'c> RowWriter<'c> {
     fn new(
-        tx: &'c rusqlite::Transaction<'_>,
+        tx: crate::store::Db<'c>,
         spec: &'static KindSpec,
         columns: &ColumnMap,
         present: &[bool],

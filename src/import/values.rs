@@ -465,45 +465,9 @@ pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
         .filter(|item| !item.is_empty())
 }
 
-/// Characters that make a spreadsheet run a cell as a formula when they are its first
-/// non-blank character (a spreadsheet skips leading spaces and line breaks).
-const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
-
-/// Characters that are themselves a trigger at the very start of a cell.
-const CONTROL_START: [char; 2] = ['\t', '\r'];
-
-/// Whether a spreadsheet would run this cell, looking past any leading quotes: a tab or
-/// carriage return first, or `=`, `+`, `-`, `@` as the first non-blank character. Leading
-/// quotes are skipped so that one more quote never changes the answer, which makes
-/// [`unescape_formula`] the exact inverse of [`escape_formula`].
-fn runs_as_formula(text: &str) -> bool {
-    let rest = text.trim_start_matches('\'');
-    rest.starts_with(CONTROL_START)
-        || rest
-            .trim_start_matches(|c: char| c == '\'' || c.is_whitespace())
-            .starts_with(FORMULA_START)
-}
-
-/// Neutralises a text cell for CSV and TSV (JSON stays raw): a leading `'` before anything
-/// a spreadsheet would run, including `' =HYPERLINK(..)'` and `"\n=cmd"`. Text that already
-/// starts with quotes before such a cell gets one more, so that [`unescape_formula`] gives
-/// back exactly the original.
-pub fn escape_formula(text: &str) -> std::borrow::Cow<'_, str> {
-    if runs_as_formula(text) {
-        format!("'{text}").into()
-    } else {
-        text.into()
-    }
-}
-
-/// The inverse of [`escape_formula`], applied to every imported text cell: one leading
-/// quote is dropped exactly where `escape_formula` would have added one.
-pub fn unescape_formula(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if runs_as_formula(text) => rest,
-        _ => text,
-    }
-}
+// The formula escaping of CSV cells and its inverse live in output, which writes the
+// cells; import reads them back with the same rule.
+pub use crate::output::{escape_formula, unescape_formula};
 
 #[cfg(test)]
 mod formula_tests {

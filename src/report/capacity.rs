@@ -26,7 +26,7 @@ struct Row {
 }
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let horizon = 90.0;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
@@ -57,7 +57,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         row.references += 1;
         row.capacity += policy.limit_for(tier) as f64 * share_free;
     }
-    for deal in store::scoring::open_deals(&store.conn, today, today + Duration::days(90))? {
+    for deal in store::scoring::open_deals(store.db(), today, today + Duration::days(90))? {
         rows.entry(segment(
             &sectors,
             &[],
@@ -70,7 +70,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         .deals += 1;
     }
     let (with_request, created) = store::reports::request_share(
-        &store.conn,
+        store.db(),
         today - Duration::days(policy.year_days - 1),
         today,
     )?;

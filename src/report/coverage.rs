@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
-use crate::cli::SegmentBy;
+use super::SegmentBy;
 use crate::domain::eligibility::{history_start, standing};
 use crate::domain::metrics::Rate;
 use crate::domain::segments::{SectorMap, SizeBand};
@@ -49,11 +49,11 @@ struct Row {
 }
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy]) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     let events =
-        store::scoring::events_by_contact(&store.conn, history_start(&policy, today), today)?;
+        store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
     for m in store::roster::members(store)? {
         let s = standing(
             &m.subject(),
@@ -79,7 +79,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     }
     // Every deal still to close names its segment, even beyond the 120 days.
     let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-    for deal in store::scoring::open_deals(&store.conn, today, last_day)? {
+    for deal in store::scoring::open_deals(store.db(), today, last_day)? {
         let Some(close) = deal.close_date else {
             continue;
         };
@@ -140,8 +140,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         ])?;
     }
     table.finish()?;
-    // Not freed: the process ends next (see utilization).
-    std::mem::forget(events);
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, events);
     out.note(format!(
         "coverage: {} of the segments with deals closing in 90 days have {target}+ available references (target.per_segment)",
         Rate::new(covered, with_demand).describe()

@@ -22,21 +22,23 @@ fn stamp(text: &Option<String>) -> Option<NaiveDateTime> {
 
 /// Approved: qualified, or taken any step past it. Declined: declined. Others are pending.
 fn approved(r: &RequestFacts) -> Option<bool> {
-    match RequestStatus::parse(&r.status) {
-        Some(RequestStatus::Declined) => Some(false),
-        Some(RequestStatus::Submitted) => None,
-        Some(RequestStatus::Cancelled) if r.qualified_at.is_none() && r.asked_at.is_none() => None,
+    match r.status {
+        RequestStatus::Declined => Some(false),
+        RequestStatus::Submitted => None,
+        RequestStatus::Cancelled if r.qualified_at.is_none() && r.asked_at.is_none() => None,
         _ => Some(true),
     }
 }
 
 fn fulfilled(r: &RequestFacts) -> bool {
-    r.scheduled_at.is_some() || r.status == "completed" || r.status == "scheduled"
+    r.scheduled_at.is_some()
+        || r.status == RequestStatus::Completed
+        || r.status == RequestStatus::Scheduled
 }
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
-    let requests = store::reports::requests(&store.conn, period.since, period.until)?;
+    let policy = store::policy::load(store.db())?;
+    let requests = store::reports::requests(store.db(), period.since, period.until)?;
     let mut m = Metrics::default();
     let n = requests.len() as u64;
     m.add(

@@ -24,7 +24,7 @@ fn spread(counts: BTreeMap<String, u64>) -> String {
 }
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let members = store::roster::members(store)?;
     // Active: enrolled, not opted out, and the account still a customer (the rule book: a
@@ -34,7 +34,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         .filter(|m| m.tier.is_some() && m.opted_out_on.is_none())
         .filter(|m| m.account_status != Some(AccountStatus::Churned))
         .collect();
-    let customers = store::reports::active_customers(&store.conn)?.max(0) as u64;
+    let customers = store::reports::active_customers(store.db())?.max(0) as u64;
     let mut m = Metrics::default();
     let total = active.len() as u64;
     m.add(
@@ -159,7 +159,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         Some("0".to_string()),
         Some(if overdue == 0 { "met" } else { "not met" }),
     );
-    // Not freed: the process ends next (see utilization).
-    std::mem::forget(members);
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, members);
     m.print(out)
 }

@@ -11,7 +11,7 @@ use crate::output::Out;
 use crate::store::{self, Store};
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
-    let deals = store::reports::closed_deals(&store.conn, period.since, period.until)?;
+    let deals = store::reports::closed_deals(store.db(), period.since, period.until)?;
     let mut m = Metrics::default();
     let mut rates = Vec::new();
     for (label, with) in [("with a reference", true), ("without", false)] {

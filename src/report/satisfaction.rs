@@ -9,7 +9,7 @@ use crate::output::Out;
 use crate::store::{self, Store};
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
-    let (reference, prospect) = store::reports::ratings(&store.conn, period.since, period.until)?;
+    let (reference, prospect) = store::reports::ratings(store.db(), period.since, period.until)?;
     let mut m = Metrics::default();
     let show = |ratings: &[i64]| {
         nps(ratings).map_or("n/a".to_string(), |(score, _)| format!("{score:.0}"))
@@ -46,7 +46,7 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
         None,
         None,
     );
-    let (yes, answered) = store::reports::ask_answers(&store.conn, period.since, period.until)?;
+    let (yes, answered) = store::reports::ask_answers(store.db(), period.since, period.until)?;
     let rate = Rate::new(yes, answered);
     m.add(
         "asks",

@@ -15,10 +15,10 @@ use chrono::{Duration, NaiveDate};
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
-use crate::commands::roster::activity_sparkline;
 use crate::domain::eligibility::{Reason, history_start, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
+use crate::output::activity_sparkline;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::reports::Windows;
 use crate::store::{self, Store};
@@ -40,7 +40,7 @@ pub const COLUMNS: [Column; 13] = [
 ];
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let windows = Windows {
         quarter_from: quarter_start(today),
         window_from: policy.window_start(today),
@@ -54,12 +54,12 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     // load (an ask and its call once, a pass too), as match and the limits do. All time
     // is the counted activities plus the asks no activity fulfilled.
     let events = store::scoring::events_by_contact(
-        &store.conn,
+        store.db(),
         windows.year_from.min(history_start(&policy, today)),
         today,
     )?;
-    let unfulfilled = store::roster::unfulfilled_asks(&store.conn, today)?;
-    let answers = store::reports::answers_by_contact(&store.conn, today)?;
+    let unfulfilled = store::roster::unfulfilled_asks(store.db(), today)?;
+    let answers = store::reports::answers_by_contact(store.db(), today)?;
     // A table with --wide adds the sparkline of each reference's last 12 months (as
     // roster show draws it); CSV and JSON keep their columns (a cron contract).
     let sparkline = out.format == Format::Table && out.view.wide;
@@ -68,7 +68,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     if sparkline {
         columns.insert(12, Column::text("last_12_months"));
         let year = today - Duration::days(366);
-        for done in store::roster::done(&store.conn, None, year, today)? {
+        for done in store::roster::done(store.db(), None, year, today)? {
             if done.kind.counts_against_limit() {
                 by_month.entry(done.contact_id).or_default().push(done.date);
             }
@@ -137,8 +137,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         }
         row
     })?;
-    // The process ends next: freeing a hundred thousand members and their load one by one
-    // would only add a tenth of the report's time at exit.
-    std::mem::forget((members, events, answers, unfulfilled));
+    // Left to the process's end, unless more reports follow (see `let_go`).
+    super::let_go(store, (members, events, answers, unfulfilled));
     Ok(())
 }

@@ -836,9 +836,9 @@ fn care(html: &mut String, r: &Review) {
             .map(|x| {
                 vec![
                     x.due.to_string(),
-                    x.name.clone(),
-                    x.account.clone(),
-                    x.what.clone(),
+                    x.name.to_string(),
+                    x.account.to_string(),
+                    x.what(),
                 ]
             })
             .collect()

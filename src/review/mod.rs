@@ -32,6 +32,7 @@ use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::{AccountStatus, Tier};
 use crate::domain::policy::load_in_window;
 use crate::output::{Format, Out};
+use crate::report::Period;
 use crate::store::{self, Store};
 
 /// What `--period` names, resolved against `--as-of` by [`Span::resolve`].
@@ -86,8 +87,121 @@ impl Span {
     }
 }
 
-/// One row of a report as its JSON output gives it.
-pub type Row = serde_json::Map<String, Value>;
+/// One row of a report as its JSON output gives it: the values in the order of the
+/// table's column names, which its rows share (a hundred thousand rows of a report would
+/// otherwise each carry their own copy of every name).
+#[derive(Debug, Clone)]
+pub struct Row {
+    columns: Arc<Vec<String>>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The value of the column `key`, if the row has one.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let i = self.columns.iter().position(|c| c == key)?;
+        self.values.get(i)
+    }
+}
+
+/// A column name as JSON writes it: borrowed from the bytes when it has no escapes.
+#[derive(serde::Deserialize)]
+struct Key<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+
+/// Reads a JSON array of objects into rows sharing one list of column names.
+struct TableSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TableSeed {
+    type Value = Vec<Row>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Row>, D::Error> {
+        d.deserialize_seq(TableVisitor)
+    }
+}
+
+struct TableVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TableVisitor {
+    type Value = Vec<Row>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Row>, A::Error> {
+        let mut columns: Arc<Vec<String>> = Arc::new(Vec::new());
+        let mut rows = Vec::new();
+        while let Some(values) = seq.next_element_seed(RowSeed(&mut columns))? {
+            rows.push(Row {
+                columns: columns.clone(),
+                values,
+            });
+        }
+        Ok(rows)
+    }
+}
+
+/// One object of the array: its values placed by the shared column names (a name not
+/// seen before is added).
+struct RowSeed<'c>(&'c mut Arc<Vec<String>>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Vec<Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
+    type Value = Vec<Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a row (an object)")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<Value>, A::Error> {
+        let mut values = vec![Value::Null; self.0.len()];
+        while let Some(Key(key)) = map.next_key::<Key>()? {
+            let i = match self.0.iter().position(|c| *c == key) {
+                Some(i) => i,
+                None => {
+                    Arc::make_mut(self.0).push(key.into_owned());
+                    values.push(Value::Null);
+                    self.0.len() - 1
+                }
+            };
+            values[i] = map.next_value()?;
+        }
+        Ok(values)
+    }
+}
+
+/// A report's JSON: one array of rows, or one object with an array per section (report
+/// fulfillment) given as the metrics first, then the others by name.
+struct TablesSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TablesSeed {
+    type Value = Vec<Vec<Row>>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(TablesVisitor)
+    }
+}
+
+struct TablesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TablesVisitor {
+    type Value = Vec<Vec<Row>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of rows, or an object of sections")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(vec![TableVisitor.visit_seq(seq)?])
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut sections: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+        while let Some(Key(name)) = map.next_key::<Key>()? {
+            sections.insert(name.into_owned(), map.next_value_seed(TableSeed)?);
+        }
+        let mut tables: Vec<Vec<Row>> = sections.remove("metrics").into_iter().collect();
+        tables.extend(sections.into_values());
+        Ok(tables)
+    }
+}
 
 /// A command's output, read back: its tables in order, and the command line that prints
 /// them as text.
@@ -184,15 +298,14 @@ impl Write for Buffer {
     }
 }
 
-/// Runs `refprog ARGS` (a report or `request list`) on this store as of `today` with
-/// `--format json`, and reads its tables back.
-pub fn capture(store: &mut Store, today: NaiveDate, args: &[&str]) -> Result<Captured> {
-    let (command, cli) = parse(today, args)?;
-    capture_with(command, |out| match &cli.command {
-        Command::Report(a) => crate::report::run(a, store, out, today),
-        Command::Request(a) => crate::commands::request::run(a, store, out, today),
-        _ => bail!("the review reads reports and request list this way, not '{args:?}'"),
-    })
+/// Runs a report into a buffer as JSON and reads its tables back, under the command line
+/// that prints it as text (`refprog --as-of D ARGS`).
+fn report(
+    today: NaiveDate,
+    args: &[&str],
+    run: impl FnOnce(&mut Out) -> Result<()>,
+) -> Result<Captured> {
+    capture_with(format!("refprog --as-of {today} {}", args.join(" ")), run)
 }
 
 /// The command line `refprog ARGS` as of `today`, parsed as refprog parses it.
@@ -222,35 +335,17 @@ pub fn capture_with(
             .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
     );
     let mut tables = Vec::new();
-    let mut arrays = Vec::new();
-    for value in serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>() {
-        match value.with_context(|| format!("reading '{command}'"))? {
-            Value::Array(items) => arrays.push(items),
-            // One object with a member per section (report fulfillment): the metrics
-            // first, then the others.
-            Value::Object(mut sections) => {
-                if let Some(Value::Array(items)) = sections.remove("metrics") {
-                    arrays.push(items);
-                }
-                for (_, section) in sections {
-                    if let Value::Array(items) = section {
-                        arrays.push(items);
-                    }
-                }
-            }
-            _ => bail!("'{command}' did not print a JSON array"),
+    let mut reader = serde_json::Deserializer::from_slice(&bytes);
+    loop {
+        use serde::de::DeserializeSeed;
+        // Whitespace between documents, then the end.
+        if bytes.is_empty() || reader.end().is_ok() {
+            break;
         }
-    }
-    for items in arrays {
-        tables.push(
-            items
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::Object(row) => Some(row),
-                    _ => None,
-                })
-                .collect(),
-        );
+        let read = TablesSeed
+            .deserialize(&mut reader)
+            .with_context(|| format!("reading '{command}'"))?;
+        tables.extend(read);
     }
     Ok(Captured { command, tables })
 }
@@ -349,7 +444,8 @@ pub struct Review {
     pub stale: Vec<FollowUp>,
     pub tier1: Captured,
     pub develop: Captured,
-    pub requests: Captured,
+    /// Every request, as `request list` prints them (the digest's requests past the SLA).
+    pub requests: Vec<store::requests::RequestRow>,
     pub months: Vec<Month>,
     /// Open deals with a reference at work on them: (count, amount in cents).
     pub pipeline: (u64, i64),
@@ -411,23 +507,34 @@ pub fn gather(
     // Six analyses read the members: once is enough (the command writes nothing and reads
     // one snapshot).
     store.keep_members();
-    let policy = store::policy::load(&store.conn)?;
+    let policy = store::policy::load(store.db())?;
     let (since, until) = span.resolve(today, policy.year_days);
     let (s, u) = (since.to_string(), until.to_string());
-    let period = ["--since", s.as_str(), "--until", u.as_str()];
-    let report = |name: &'static str| -> Vec<&str> {
-        let mut args = vec!["report", name];
-        args.extend(period);
-        args
-    };
-    let impact = capture(store, today, &report("impact"))?;
-    let fulfillment = capture(store, today, &report("fulfillment"))?;
-    let health = capture(store, today, &["report", "health"])?;
-    let coverage = capture(store, today, &["report", "coverage"])?;
-    let capacity = capture(store, today, &["report", "capacity"])?;
-    let utilization = capture(store, today, &["report", "utilization"])?;
+    let period = Period { since, until };
+    let during =
+        |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
+    let impact = report(today, &during("impact"), |out| {
+        crate::report::impact::run(store, out, period)
+    })?;
+    let fulfillment = report(today, &during("fulfillment"), |out| {
+        crate::report::fulfillment::run(store, out, period)
+    })?;
+    let health = report(today, &["report", "health"], |out| {
+        crate::report::health::run(store, out, today)
+    })?;
+    let coverage = report(today, &["report", "coverage"], |out| {
+        crate::report::coverage::run(store, out, today, &[])
+    })?;
+    let capacity = report(today, &["report", "capacity"], |out| {
+        crate::report::capacity::run(store, out, today)
+    })?;
+    let utilization = report(today, &["report", "utilization"], |out| {
+        crate::report::utilization::run(store, out, today)
+    })?;
     // `followups --all` and `followups --stale` list one computation's two halves.
-    let open = crate::commands::followups::open(store, &policy, today)?;
+    let inputs = store::followups::everyone(store, &policy, today)?;
+    let open = crate::domain::followups::open(&inputs, &policy, today);
+    drop(inputs);
     let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {
@@ -447,28 +554,37 @@ pub fn gather(
             list(&["score", "--label", "develop", "--top", "10"])?,
         );
         // Not freed: the page is written next and the process ends (see score).
-        std::mem::forget(scored);
-        std::mem::forget(gathered);
+        drop(scored);
+        drop(gathered);
         lists
     } else {
         (Captured::none(), Captured::none())
     };
+    // The digest's requests past the SLA: from the rows `request list` prints.
     let requests = if page {
-        Captured::none()
+        Vec::new()
     } else {
-        capture(store, today, &["request", "list"])?
+        store::requests::list(store.db(), None)?
     };
     let mut trend = Vec::new();
     for (first, last) in months(since, until).into_iter().filter(|_| page) {
         let (f, l) = (first.to_string(), last.to_string());
         let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
+        let month = Period {
+            since: first,
+            until: last,
+        };
         trend.push(Month {
             label: first.format("%Y-%m").to_string(),
-            fulfillment: capture(store, today, &args("fulfillment"))?,
-            satisfaction: capture(store, today, &args("satisfaction"))?,
+            fulfillment: report(today, &args("fulfillment"), |out| {
+                crate::report::fulfillment::run(store, out, month)
+            })?,
+            satisfaction: report(today, &args("satisfaction"), |out| {
+                crate::report::satisfaction::run(store, out, month)
+            })?,
         });
     }
-    let pipeline = store::reports::open_pipeline_with_reference(&store.conn, today)?;
+    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .into_iter()
         .filter(|m| {
@@ -487,11 +603,11 @@ pub fn gather(
         })
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
-    let accounts = store::reports::active_customers(&store.conn)?;
+    let accounts = store::reports::active_customers(store.db())?;
     // Records after the as-of day are invisible, whatever the period says.
     let last = until.min(today);
     let period_units = if page {
-        store::scoring::events_by_contact(&store.conn, since, last)?
+        store::scoring::events_by_contact(store.db(), since, last)?
     } else {
         Default::default()
     };
@@ -698,17 +814,16 @@ impl Review {
 
     /// Requests still waiting for a scheduled reference (not scheduled, completed, declined
     /// or cancelled) submitted more than `fulfillment.sla_hours` before the as-of day.
-    pub fn past_sla(&self) -> Vec<&Row> {
+    pub fn past_sla(&self) -> Vec<&store::requests::RequestRow> {
         let today = self.as_of;
         self.requests
-            .table(0)
             .iter()
             .filter(|r| {
                 let waiting = !matches!(
-                    text(r, "status").as_str(),
+                    r.status.as_str(),
                     "scheduled" | "completed" | "declined" | "cancelled"
                 );
-                let submitted = text(r, "submitted_on").parse::<NaiveDate>().ok();
+                let submitted = r.submitted_on;
                 waiting
                     && submitted.is_some_and(|day| {
                         day <= today && (today - day).num_days() * 24 > self.sla_hours

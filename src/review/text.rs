@@ -147,11 +147,11 @@ pub fn digest(r: &Review, markdown: bool) -> String {
             &mut out,
             format!(
                 "{} {} (rep {}, submitted {}, {})",
-                text(row, "request_id"),
-                text(row, "prospect"),
-                text(row, "rep"),
-                text(row, "submitted_on"),
-                text(row, "status")
+                row.request_id,
+                row.prospect,
+                row.rep.as_deref().unwrap_or(""),
+                row.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
+                row.status
             ),
         );
     }

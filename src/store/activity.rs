@@ -1,7 +1,8 @@
 //! Activities one at a time, as `refprog activity` lists, changes and removes them.
 
 use anyhow::Result;
-use rusqlite::Connection;
+
+use super::Db;
 
 /// One recorded activity with its contact's name.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -41,7 +42,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
 
 /// Activities up to `until`, newest first, of one contact or request when given.
 pub fn list(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: Option<&str>,
     request_id: Option<&str>,
     until: &str,
@@ -56,13 +57,13 @@ pub fn list(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get(conn: &Connection, activity_id: &str) -> Result<Option<ActivityRow>> {
+pub fn get(Db { conn }: Db<'_>, activity_id: &str) -> Result<Option<ActivityRow>> {
     let mut statement = conn.prepare(&format!("{SELECT} WHERE a.activity_id = ?1"))?;
     let mut rows = statement.query_map([activity_id], row)?;
     Ok(rows.next().transpose()?)
 }
 
-pub fn delete(conn: &Connection, activity_id: &str) -> Result<usize> {
+pub fn delete(Db { conn }: Db<'_>, activity_id: &str) -> Result<usize> {
     Ok(conn.execute(
         "DELETE FROM activities WHERE activity_id = ?1",
         [activity_id],
@@ -70,7 +71,7 @@ pub fn delete(conn: &Connection, activity_id: &str) -> Result<usize> {
 }
 
 /// Writes every field of an activity `activity edit` may change (its id stays).
-pub fn update(conn: &Connection, a: &ActivityRow) -> Result<usize> {
+pub fn update(Db { conn }: Db<'_>, a: &ActivityRow) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE activities SET contact_id = ?2, request_id = ?3, kind = ?4, date = ?5, minutes = ?6,
             override_reason = ?7, notes = ?8, reference_rating = ?9, prospect_rating = ?10

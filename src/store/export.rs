@@ -1,8 +1,9 @@
 //! Reads every row of a kind in canonical order (by CRM id), streaming.
 
 use anyhow::Result;
-use rusqlite::Connection;
-use rusqlite::types::Value;
+use rusqlite::types::ValueRef;
+
+use super::{Db, Value};
 
 use crate::import::spec::KindSpec;
 
@@ -17,7 +18,7 @@ pub fn dated_by(table: &str) -> Option<&'static str> {
 }
 
 /// How many rows of `spec` are dated after `as_of` (those `each_row` leaves out).
-pub fn count_after(conn: &Connection, spec: &KindSpec, as_of: &str) -> Result<i64> {
+pub fn count_after(Db { conn }: Db<'_>, spec: &KindSpec, as_of: &str) -> Result<i64> {
     let Some(column) = dated_by(spec.table) else {
         return Ok(0);
     };
@@ -28,10 +29,10 @@ pub fn count_after(conn: &Connection, spec: &KindSpec, as_of: &str) -> Result<i6
 /// Calls `each` with the stored columns of every row of `spec`, ordered by its id; with
 /// `as_of`, only the rows dated on or before it (undated rows stay).
 pub fn each_row(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     spec: &KindSpec,
     as_of: Option<&str>,
-    mut each: impl FnMut(&[Value]) -> Result<()>,
+    mut each: impl FnMut(&[Value<'_>]) -> Result<()>,
 ) -> Result<()> {
     let columns: Vec<&str> = spec.stored().filter_map(|(_, f)| f.column).collect();
     let filter = match (as_of, dated_by(spec.table)) {
@@ -54,7 +55,15 @@ pub fn each_row(
     while let Some(row) = rows.next()? {
         values.clear();
         for i in 0..columns.len() {
-            values.push(row.get::<_, Value>(i)?);
+            values.push(match row.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::Int(n),
+                ValueRef::Real(r) => Value::Real(r),
+                // refprog stores no blobs; one put there by another program reads as text.
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    Value::Text(String::from_utf8_lossy(t).into_owned().into())
+                }
+            });
         }
         each(&values)?;
     }

@@ -14,6 +14,8 @@
 
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Db;
 use serde_json::{Map, Value};
 
 /// Tables that are the bookkeeping of the history itself, never recorded.
@@ -85,7 +87,7 @@ fn json_of(prefix: &str, columns: &[String]) -> String {
 /// Called at the start of each transaction of a recorded command: the first one adds the
 /// `changes` row and installs the triggers (both roll back with a failed transaction).
 /// Returns true when it did, so [`rolled_back`] can forget them.
-pub fn begin(conn: &Connection, recording: &mut Recording) -> Result<bool> {
+pub fn begin(Db { conn }: Db<'_>, recording: &mut Recording) -> Result<bool> {
     if recording.change.is_some() {
         return Ok(false);
     }
@@ -131,7 +133,7 @@ pub fn begin(conn: &Connection, recording: &mut Recording) -> Result<bool> {
 
 /// Before a recorded transaction commits: a change that wrote nothing (a dry run, a
 /// refusal) leaves no `changes` row behind, so `undo` never lands on an empty change.
-pub fn before_commit(conn: &Connection, recording: &mut Recording) -> Result<()> {
+pub fn before_commit(Db { conn }: Db<'_>, recording: &mut Recording) -> Result<()> {
     if let Some(change) = recording.change {
         let empty: bool = conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM history WHERE change_id = ?1)",
@@ -196,7 +198,7 @@ fn object(text: Option<String>) -> Result<Option<Map<String, Value>>> {
 }
 
 /// The newest change made by hand that is not undone yet.
-pub fn last(conn: &Connection) -> Result<Option<Change>> {
+pub fn last(Db { conn }: Db<'_>) -> Result<Option<Change>> {
     let Some((id, command, line, at)) = conn
         .query_row(
             "SELECT id, command, line, at FROM changes WHERE undone_at IS NULL
@@ -244,7 +246,7 @@ pub struct Listed {
 }
 
 /// The changes made by hand, newest first.
-pub fn list(conn: &Connection) -> Result<Vec<Listed>> {
+pub fn list(Db { conn }: Db<'_>) -> Result<Vec<Listed>> {
     let mut statement = conn.prepare(
         "SELECT c.id, c.at, c.command, c.line,
                 (SELECT count(*) FROM history h WHERE h.change_id = c.id), c.undone_at
@@ -264,7 +266,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Listed>> {
 }
 
 /// How many changes made by hand were undone.
-pub fn undone(conn: &Connection) -> Result<i64> {
+pub fn undone(Db { conn }: Db<'_>) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM changes WHERE undone_at IS NOT NULL",
         [],
@@ -303,7 +305,7 @@ pub struct Conflict {
 /// Reverts `change` in the open transaction `conn`: newest row first, each checked to be
 /// as the change left it. Returns the first row changed since, and writes nothing then
 /// (the caller rolls back).
-pub fn revert(conn: &Connection, change: &Change, undone_at: &str) -> Result<Option<Conflict>> {
+pub fn revert(Db { conn }: Db<'_>, change: &Change, undone_at: &str) -> Result<Option<Conflict>> {
     for row in change.rows.iter().rev() {
         let now = current(conn, &row.table, row.row_id)?;
         // Compared on the columns the change knew: a column a later migration added is
@@ -423,7 +425,7 @@ fn json_path(column: &str) -> String {
 }
 
 /// A contact's name, for the words of an undo.
-pub fn contact_name(conn: &Connection, contact_id: &str) -> Result<Option<String>> {
+pub fn contact_name(Db { conn }: Db<'_>, contact_id: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT name FROM contacts WHERE contact_id = ?1",
@@ -445,7 +447,7 @@ pub struct Import {
 }
 
 /// Records an import (in the import's own transaction).
-pub fn record_import(conn: &Connection, i: &Import) -> Result<()> {
+pub fn record_import(Db { conn }: Db<'_>, i: &Import) -> Result<()> {
     conn.execute(
         "INSERT INTO imports (kind, at, file, rows, inserted, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![i.kind, i.at, i.file, i.rows, i.inserted, i.updated],
@@ -455,7 +457,7 @@ pub fn record_import(conn: &Connection, i: &Import) -> Result<()> {
 }
 
 /// The newest import of each kind, in the order kinds depend on each other.
-pub fn last_imports(conn: &Connection) -> Result<Vec<Import>> {
+pub fn last_imports(Db { conn }: Db<'_>) -> Result<Vec<Import>> {
     let mut statement = conn.prepare(
         "SELECT kind, at, file, rows, inserted, updated FROM imports
          WHERE id IN (SELECT max(id) FROM imports GROUP BY kind)

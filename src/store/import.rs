@@ -15,6 +15,8 @@
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Statement};
 
+use super::Db;
+
 use super::Value;
 use crate::import::spec::{Kind, KindSpec};
 
@@ -70,7 +72,7 @@ impl<'c> Upserter<'c> {
     /// Prepares the statements for `spec`; `present[f]` says whether the file gives field f
     /// (only those are updated on an existing row).
     pub fn new(
-        conn: &'c Connection,
+        Db { conn }: Db<'c>,
         spec: &KindSpec,
         present: &[bool],
         mode: Mode,
@@ -240,7 +242,7 @@ pub struct DeferredIndexes {
 /// transaction, so a failed import gets them back) when `table` is empty; the UNIQUE
 /// indexes the upsert relies on stay. The definitions are read back from the schema, so
 /// nothing here restates the migrations.
-pub fn defer_indexes(conn: &Connection, spec: &KindSpec, mode: Mode) -> Result<DeferredIndexes> {
+pub fn defer_indexes(Db { conn }: Db<'_>, spec: &KindSpec, mode: Mode) -> Result<DeferredIndexes> {
     if mode == Mode::Check {
         return Ok(DeferredIndexes { sql: Vec::new() });
     }
@@ -268,7 +270,7 @@ pub fn defer_indexes(conn: &Connection, spec: &KindSpec, mode: Mode) -> Result<D
 
 impl DeferredIndexes {
     /// Builds the dropped indexes again.
-    pub fn rebuild(self, conn: &Connection) -> Result<()> {
+    pub fn rebuild(self, Db { conn }: Db<'_>) -> Result<()> {
         if self.sql.is_empty() {
             return Ok(());
         }
@@ -290,7 +292,7 @@ pub struct Exists<'c> {
 
 impl<'c> Exists<'c> {
     /// In check mode, an id a checked (not written) file of this run would insert counts too.
-    pub fn new(conn: &'c Connection, kind: Kind, mode: Mode) -> Result<Exists<'c>> {
+    pub fn new(Db { conn }: Db<'c>, kind: Kind, mode: Mode) -> Result<Exists<'c>> {
         let spec = kind.spec();
         let mut sql = format!(
             "SELECT 1 FROM {} WHERE {} = ?1",
@@ -323,7 +325,7 @@ pub struct Firmographics<'c> {
 const FIRMOGRAPHICS: [&str; 4] = ["industry", "employees", "country", "region"];
 
 impl<'c> Firmographics<'c> {
-    pub fn new(conn: &'c Connection) -> Result<Firmographics<'c>> {
+    pub fn new(Db { conn }: Db<'c>) -> Result<Firmographics<'c>> {
         Ok(Firmographics {
             statement: conn.prepare(
                 "SELECT industry, employees, country, region FROM accounts WHERE account_id = ?1",
@@ -382,7 +384,7 @@ impl<'c> Firmographics<'c> {
 
 /// Fills the blank firmographics of every deal whose account is known, after an import of
 /// accounts or deals (a deal may come before its account); returns how many deals changed.
-pub fn fill_deals_from_accounts(conn: &Connection) -> Result<u64> {
+pub fn fill_deals_from_accounts(Db { conn }: Db<'_>) -> Result<u64> {
     let changed = conn.execute(
         "UPDATE opportunities SET
              industry = coalesce(opportunities.industry, a.industry),

@@ -4,7 +4,9 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{params_from_iter, types::Value};
+
+use super::Db;
 
 use crate::domain::eligibility::history_start;
 use crate::domain::matching::Candidate;
@@ -19,7 +21,7 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
 /// The distinct industries of the customer base (to choose which may match). It hops from
 /// one industry to the next along `accounts_by_industry`: a few dozen index seeks instead
 /// of reading every account (15 % of `match`'s time at 100k accounts).
-pub fn industries(conn: &Connection) -> Result<Vec<String>> {
+pub fn industries(Db { conn }: Db<'_>) -> Result<Vec<String>> {
     let mut statement = conn.prepare(
         "WITH RECURSIVE next(industry) AS (
              SELECT min(industry) FROM accounts WHERE industry IS NOT NULL
@@ -95,7 +97,7 @@ pub enum Scope<'a> {
 }
 
 /// The contacts in `scope` with their accounts; their history is filled by [`History`].
-pub fn candidates(conn: &Connection, scope: Scope<'_>) -> Result<Vec<Candidate>> {
+pub fn candidates(Db { conn }: Db<'_>, scope: Scope<'_>) -> Result<Vec<Candidate>> {
     let (filter, mut values): (String, Vec<Value>) = match scope {
         Scope::Enrolled => ("c.tier IS NOT NULL".to_string(), Vec::new()),
         Scope::Near {
@@ -161,7 +163,7 @@ pub struct History<'c> {
 impl<'c> History<'c> {
     /// The history as of `today`: nothing dated later is read.
     pub fn new(
-        conn: &'c Connection,
+        Db { conn }: Db<'c>,
         prospect: &str,
         policy: &Policy,
         today: NaiveDate,
@@ -264,19 +266,19 @@ impl<'c> History<'c> {
 
 /// One contact, enrolled or not, with its history.
 pub fn one(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: &str,
     prospect: &str,
     policy: &Policy,
     today: NaiveDate,
 ) -> Result<Option<Candidate>> {
-    let Some(mut candidate) = candidates(conn, Scope::Contact(contact_id))?
+    let Some(mut candidate) = candidates(Db { conn }, Scope::Contact(contact_id))?
         .into_iter()
         .next()
     else {
         return Ok(None);
     };
-    History::new(conn, prospect, policy, today)?.fill(&mut candidate)?;
+    History::new(Db { conn }, prospect, policy, today)?.fill(&mut candidate)?;
     Ok(Some(candidate))
 }
 
@@ -290,7 +292,7 @@ pub struct BriefExtra {
     pub milestone_date: Option<String>,
 }
 
-pub fn brief_extra(conn: &Connection, contact_id: &str) -> Result<BriefExtra> {
+pub fn brief_extra(Db { conn }: Db<'_>, contact_id: &str) -> Result<BriefExtra> {
     let list = |text: Option<String>| -> Vec<String> {
         text.unwrap_or_default()
             .split(';')

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod export;
+pub mod followups;
 pub mod history;
 pub mod import;
 pub mod lookup;
@@ -29,7 +30,8 @@ use rusqlite::{Connection, OpenFlags, ToSql};
 
 /// An open refprog database.
 pub struct Store {
-    pub(crate) conn: Connection,
+    /// Private to `store`: every other module reads and writes through [`Db`].
+    conn: Connection,
     path: PathBuf,
     /// Read-only connections whose read transaction sees the same commit as `conn`'s
     /// (see [`Store::begin_snapshot`]), lent to threads by [`Store::reader`].
@@ -39,7 +41,7 @@ pub struct Store {
     recording: Option<history::Recording>,
     /// The program's members, read once and lent as copies to every analysis of one
     /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
-    pub(crate) kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
+    kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
     /// Whether this open made the database file (a failed command removes it again).
     created: bool,
 }
@@ -51,13 +53,25 @@ pub struct Reader<'a> {
     pool: &'a std::sync::Mutex<Vec<Connection>>,
 }
 
-impl std::ops::Deref for Reader<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
-            .as_ref()
-            .expect("a lent reader holds its connection until dropped")
+impl Reader<'_> {
+    /// The handle the store's queries read through, on this lent connection.
+    pub fn db(&self) -> Db<'_> {
+        Db {
+            conn: self
+                .conn
+                .as_ref()
+                .expect("a lent reader holds its connection until dropped"),
+        }
     }
+}
+
+/// What the store's queries take: one of the store's connections (its own, a lent
+/// [`Reader`]'s, or the one a transaction runs on), got from [`Store::db`], [`Reader::db`]
+/// or [`Store::in_transaction`]. It is `Copy`, so a caller passes it to as many queries as
+/// it likes; the connection inside is private to `store`, so no SQL is written outside it.
+#[derive(Clone, Copy)]
+pub struct Db<'a> {
+    conn: &'a Connection,
 }
 
 impl Drop for Reader<'_> {
@@ -87,6 +101,36 @@ impl ToSql for Value<'_> {
         }))
     }
 }
+
+/// The domain's words are stored as their canonical spelling and read back as the type
+/// (the schema's CHECK constraints keep any other text out), so no caller parses a
+/// status string again.
+macro_rules! stored_as_text {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_str().as_bytes())))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$t>::parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("'{text}' is not a {}", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    )+};
+}
+
+stored_as_text!(
+    crate::domain::model::RequestStatus,
+    crate::domain::model::RoleLevel,
+    crate::domain::model::Answer
+);
 
 /// The database path when neither `--db` nor `REFPROG_DB` names one:
 /// `$XDG_DATA_HOME/refprog/refprog.db`, else `~/.local/share/refprog/refprog.db`.
@@ -351,6 +395,11 @@ pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
 }
 
 impl Store {
+    /// The handle the store's queries read and write through, on this store's connection.
+    pub fn db(&self) -> Db<'_> {
+        Db { conn: &self.conn }
+    }
+
     /// Whether this open created the database file.
     pub fn created(&self) -> bool {
         self.created
@@ -440,7 +489,6 @@ impl Store {
         Ok(())
     }
 
-    /// Reads this connection through the memory map (see [`MMAP_BYTES`]).
     /// From now on [`roster::members`] reads the members once and gives copies: for a
     /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
     /// and writes nothing.
@@ -448,6 +496,13 @@ impl Store {
         self.kept_members = Some(std::sync::OnceLock::new());
     }
 
+    /// Whether this command runs several analyses on one snapshot ([`Store::keep_members`]):
+    /// each then frees what it read rather than leaving it to the process's end.
+    pub fn runs_several(&self) -> bool {
+        self.kept_members.is_some()
+    }
+
+    /// Reads this connection through the memory map (see `MMAP_BYTES`).
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(())
@@ -619,7 +674,7 @@ impl Store {
     /// rolled back otherwise.
     pub fn in_transaction<T>(
         &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool)>,
+        work: impl FnOnce(Db<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
         // A command that began a read snapshot and then writes: the snapshot ends here, so
         // the write sees (and is checked against) the latest committed state.
@@ -635,13 +690,13 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let began = match self.recording.as_mut() {
-            Some(recording) => history::begin(&tx, recording)?,
+            Some(recording) => history::begin(Db { conn: &tx }, recording)?,
             None => false,
         };
-        let done = work(&tx).and_then(|(value, commit)| {
+        let done = work(Db { conn: &tx }).and_then(|(value, commit)| {
             if commit {
                 if let Some(recording) = self.recording.as_mut() {
-                    history::before_commit(&tx, recording)?;
+                    history::before_commit(Db { conn: &tx }, recording)?;
                 }
                 tx.commit().context("cannot commit")?;
             }
@@ -660,14 +715,11 @@ impl Store {
 
     /// Runs `work` in a read transaction (one snapshot), always rolled back. It never takes
     /// the write lock: `work` may write only to TEMP tables (an import's dry run does).
-    pub fn in_read_transaction<T>(
-        &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub fn in_read_transaction<T>(&mut self, work: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
-        work(&tx)
+        work(Db { conn: &tx })
     }
 }
 

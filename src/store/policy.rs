@@ -2,14 +2,16 @@
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::params;
+
+use super::Db;
 
 use crate::domain::policy::Policy;
 
 /// The policy in force: defaults with every stored change applied.
-pub fn load(conn: &Connection) -> Result<Policy> {
+pub fn load(Db { conn }: Db<'_>) -> Result<Policy> {
     let mut policy = Policy::default();
-    for (key, value, _) in changes(conn)? {
+    for (key, value, _) in changes(Db { conn })? {
         if let Err(expected) = policy.set_unchecked(&key, &value) {
             bail!(
                 "the stored policy value {key} = '{value}' is not valid ({expected}); fix it with \
@@ -26,14 +28,14 @@ pub fn load(conn: &Connection) -> Result<Policy> {
 }
 
 /// The stored changes: key, value, and the day it was set.
-pub fn changes(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+pub fn changes(Db { conn }: Db<'_>) -> Result<Vec<(String, String, String)>> {
     let mut statement = conn.prepare("SELECT key, value, set_on FROM policy ORDER BY key")?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect::<rusqlite::Result<_>>()
         .context("reading the policy")
 }
 
-pub fn set(conn: &Connection, key: &str, value: &str, today: NaiveDate) -> Result<()> {
+pub fn set(Db { conn }: Db<'_>, key: &str, value: &str, today: NaiveDate) -> Result<()> {
     conn.execute(
         "INSERT INTO policy (key, value, set_on) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_on = excluded.set_on",
@@ -43,7 +45,7 @@ pub fn set(conn: &Connection, key: &str, value: &str, today: NaiveDate) -> Resul
 }
 
 /// Removes the change to `key`, or every change; returns how many there were.
-pub fn reset(conn: &Connection, key: Option<&str>) -> Result<usize> {
+pub fn reset(Db { conn }: Db<'_>, key: Option<&str>) -> Result<usize> {
     Ok(match key {
         Some(key) => conn.execute("DELETE FROM policy WHERE key = ?1", [key])?,
         None => conn.execute("DELETE FROM policy", [])?,

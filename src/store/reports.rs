@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::NaiveDate;
 use compact_str::CompactString;
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{params_from_iter, types::Value};
+
+use super::Db;
 use rustc_hash::FxHashMap;
 
 use super::Store;
@@ -105,16 +107,16 @@ pub fn activity_counts(
     let counted = match store.reader() {
         Some(reader) => std::thread::scope(|scope| -> Result<_> {
             let late =
-                scope.spawn(move || count_range(&reader, index, windows, late_from, late_to));
-            let early = count_range(&store.conn, index, windows, early_from, early_to)?;
+                scope.spawn(move || count_range(reader.db(), index, windows, late_from, late_to));
+            let early = count_range(store.db(), index, windows, early_from, early_to)?;
             let late = late
                 .join()
                 .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
             Ok([early, late])
         })?,
         None => [
-            count_range(&store.conn, index, windows, early_from, early_to)?,
-            count_range(&store.conn, index, windows, late_from, late_to)?,
+            count_range(store.db(), index, windows, early_from, early_to)?,
+            count_range(store.db(), index, windows, late_from, late_to)?,
         ],
     };
     let mut last = vec![0u32; contacts.len()];
@@ -152,7 +154,7 @@ pub fn activity_counts(
 
 /// The counts of the activities dated `from..=to`, and each contact's last day (YYYYMMDD).
 fn count_range(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     index: &FxHashMap<CompactString, usize>,
     windows: Windows,
     from: NaiveDate,
@@ -186,7 +188,7 @@ fn count_range(
     Ok((out, last))
 }
 
-pub fn active_customers(conn: &Connection) -> Result<i64> {
+pub fn active_customers(Db { conn }: Db<'_>) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM accounts WHERE status = 'active'",
         [],
@@ -200,7 +202,7 @@ pub struct RequestFacts {
     pub request_id: String,
     pub rep: Option<String>,
     pub submitted_on: Option<NaiveDate>,
-    pub status: String,
+    pub status: crate::domain::model::RequestStatus,
     /// Time stamps of the first step of each kind.
     pub submitted_at: Option<String>,
     pub qualified_at: Option<String>,
@@ -209,7 +211,7 @@ pub struct RequestFacts {
     pub opportunity_status: Option<String>,
 }
 
-pub fn requests(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
+pub fn requests(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
     let mut statement = conn.prepare(
         "SELECT r.request_id, r.rep, r.submitted_on, r.status,
                 (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted' AND substr(e.at, 1, 10) <= ?2),
@@ -247,7 +249,11 @@ pub struct ClosedDeal {
 
 /// Opportunities closed won or lost within `from..=to`; "with a reference" when a
 /// reference activity was logged on one of its requests.
-pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<ClosedDeal>> {
+pub fn closed_deals(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ClosedDeal>> {
     let kinds = counted_kinds();
     let marks = (3..3 + kinds.len())
         .map(|i| format!("?{i}"))
@@ -280,7 +286,7 @@ pub fn closed_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result
 /// (count, amount in cents). The few deals with a reference are looked up by id (`+`
 /// keeps SQLite from reading every open deal through the status index instead: 0.2 s at
 /// 100k accounts).
-pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Result<(u64, i64)> {
+pub fn open_pipeline_with_reference(Db { conn }: Db<'_>, today: NaiveDate) -> Result<(u64, i64)> {
     let kinds = counted_kinds();
     let marks = (2..2 + kinds.len())
         .map(|i| format!("?{i}"))
@@ -300,7 +306,11 @@ pub fn open_pipeline_with_reference(conn: &Connection, today: NaiveDate) -> Resu
 }
 
 /// Ratings given on activities dated within `from..=to`: (reference's, prospect's).
-pub fn ratings(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(Vec<i64>, Vec<i64>)> {
+pub fn ratings(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<i64>, Vec<i64>)> {
     let mut statement = conn.prepare(
         "SELECT reference_rating, prospect_rating FROM activities
          WHERE +date BETWEEN ?1 AND ?2 AND (reference_rating IS NOT NULL OR prospect_rating IS NOT NULL)",
@@ -319,7 +329,7 @@ pub fn ratings(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(Vec
 }
 
 /// Asks made within `from..=to`: (answered yes, answered).
-pub fn ask_answers(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
+pub fn ask_answers(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
     Ok(conn.query_row(
         "SELECT count(*) FILTER (WHERE answer = 'yes'), count(answer) FROM asks WHERE asked_on BETWEEN ?1 AND ?2",
         [from.to_string(), to.to_string()],
@@ -328,7 +338,7 @@ pub fn ask_answers(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
 }
 
 /// Opportunities created within `from..=to`, and how many of them had a request.
-pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
+pub fn request_share(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<(u64, u64)> {
     Ok(conn.query_row(
         "SELECT count(*) FILTER (WHERE o.opportunity_id IN (SELECT opportunity_id FROM requests WHERE opportunity_id IS NOT NULL)), count(*)
          FROM opportunities o WHERE o.created_on BETWEEN ?1 AND ?2",
@@ -340,7 +350,7 @@ pub fn request_share(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
 /// Every ask's answer record up to `until` (the answers given by then), per contact (for
 /// the fatigue flag).
 pub fn answers_by_contact(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     until: NaiveDate,
 ) -> Result<HashMap<String, Vec<crate::domain::policy::AnswerRecord>>> {
     let mut statement = conn.prepare(

@@ -4,7 +4,9 @@
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use compact_str::CompactString;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
+
+use super::Db;
 use rustc_hash::FxHashMap;
 
 use super::Store;
@@ -176,7 +178,7 @@ fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountFields> {
 
 /// One contact with its membership and account; None when there is no such contact (or
 /// its account is missing).
-pub fn member(conn: &Connection, contact_id: &str) -> Result<Option<MemberRow>> {
+pub fn member(Db { conn }: Db<'_>, contact_id: &str) -> Result<Option<MemberRow>> {
     let Some(mut row) = conn
         .query_row(
             &format!("{SELECT} WHERE contact_id = ?1"),
@@ -223,7 +225,7 @@ pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
 }
 
 fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
-    let read_accounts = |conn: &rusqlite::Connection| -> Result<_> {
+    let read_accounts = |Db { conn }: Db<'_>| -> Result<_> {
         let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
         let mut rows = statement.query([])?;
         let mut accounts: FxHashMap<CompactString, AccountFields> = FxHashMap::default();
@@ -246,14 +248,14 @@ fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
     // one (Store::begin_snapshot); otherwise one after the other.
     let (rows, accounts) = match store.reader() {
         Some(reader) => std::thread::scope(|scope| -> Result<_> {
-            let accounts = scope.spawn(move || read_accounts(&reader));
+            let accounts = scope.spawn(move || read_accounts(reader.db()));
             let rows = read_contacts()?;
             let accounts = accounts
                 .join()
                 .map_err(|_| anyhow::anyhow!("reading the accounts failed"))??;
             Ok((rows, accounts))
         })?,
-        None => (read_contacts()?, read_accounts(&store.conn)?),
+        None => (read_contacts()?, read_accounts(store.db())?),
     };
     let members = rows
         .into_iter()
@@ -295,7 +297,7 @@ impl Field {
     }
 }
 
-pub fn set(conn: &Connection, contact_id: &str, field: Field, value: Option<&str>) -> Result<()> {
+pub fn set(Db { conn }: Db<'_>, contact_id: &str, field: Field, value: Option<&str>) -> Result<()> {
     conn.execute(
         &format!(
             "UPDATE contacts SET {} = ?2 WHERE contact_id = ?1",
@@ -306,25 +308,84 @@ pub fn set(conn: &Connection, contact_id: &str, field: Field, value: Option<&str
     Ok(())
 }
 
-/// Sets one membership field and keeps the change in the history (old value to new).
-#[allow(clippy::too_many_arguments)]
-pub fn change(
-    conn: &Connection,
-    contact_id: &str,
-    at: &str,
-    field: Field,
-    value: Option<&str>,
-    event: &str,
-    old: Option<&str>,
-    note: Option<&str>,
-) -> Result<()> {
-    set(conn, contact_id, field, value)?;
-    record(conn, contact_id, at, event, old, value, note)
+/// One change to a member's standing in the program, with the value it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new tier for an enrolled member.
+    Tier { from: Option<Tier>, to: Tier },
+    /// A break until a day.
+    Break {
+        from: Option<NaiveDate>,
+        until: NaiveDate,
+    },
+    /// Back from a break before its end.
+    Resume { from: Option<NaiveDate> },
+    /// Out of the program for good (the history keeps the tier they had).
+    OptOut { tier: Option<Tier>, on: NaiveDate },
+    /// Recommitted to the program on a day.
+    Recommit {
+        from: Option<NaiveDate>,
+        on: NaiveDate,
+    },
+}
+
+impl Change {
+    /// The field it sets, its new value as stored, the history's word for it and the
+    /// value the history keeps as the old one.
+    fn parts(self) -> (Field, Option<String>, &'static str, Option<String>) {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        match self {
+            Change::Tier { from, to } => (
+                Field::Tier,
+                Some(to.as_str().to_string()),
+                "tier",
+                from.map(|t| t.as_str().to_string()),
+            ),
+            Change::Break { from, until } => {
+                (Field::BreakUntil, day(Some(until)), "break", day(from))
+            }
+            Change::Resume { from } => (Field::BreakUntil, None, "resume", day(from)),
+            Change::OptOut { tier, on } => (
+                Field::OptedOutOn,
+                day(Some(on)),
+                "opt-out",
+                tier.map(|t| t.as_str().to_string()),
+            ),
+            Change::Recommit { from, on } => {
+                (Field::RecommittedOn, day(Some(on)), "recommit", day(from))
+            }
+        }
+    }
+}
+
+/// A membership change as the history keeps it: whose, when (a [`crate::stamp`]), what,
+/// and an optional note (an opt-out's reason, the follow-up it closed).
+#[derive(Debug, Clone, Copy)]
+pub struct MembershipChange<'a> {
+    pub contact_id: &'a str,
+    pub at: &'a str,
+    pub change: Change,
+    pub note: Option<&'a str>,
+}
+
+/// Makes one membership change and keeps it in the history (old value to new).
+pub fn change(db: Db<'_>, c: &MembershipChange<'_>) -> Result<()> {
+    let (field, value, event, old) = c.change.parts();
+    set(db, c.contact_id, field, value.as_deref())?;
+    record(
+        db,
+        c.contact_id,
+        c.at,
+        event,
+        old.as_deref(),
+        value.as_deref(),
+        c.note,
+    )
 }
 
 /// Keeps a membership change.
 pub fn record(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: &str,
     at: &str,
     event: &str,
@@ -348,7 +409,7 @@ pub struct MembershipEvent {
     pub note: Option<String>,
 }
 
-pub fn history(conn: &Connection, contact_id: &str) -> Result<Vec<MembershipEvent>> {
+pub fn history(Db { conn }: Db<'_>, contact_id: &str) -> Result<Vec<MembershipEvent>> {
     let mut statement = conn.prepare(
         "SELECT at, event, old_value, new_value, note FROM membership_events WHERE contact_id = ?1 ORDER BY at, id",
     )?;
@@ -367,7 +428,7 @@ pub fn history(conn: &Connection, contact_id: &str) -> Result<Vec<MembershipEven
 /// Every activity and touch of a contact (all of them when `contact_id` is None) dated
 /// `from..=until` (as of `until`, nothing later exists).
 pub fn done(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: Option<&str>,
     from: NaiveDate,
     until: NaiveDate,
@@ -418,7 +479,7 @@ pub fn done(
 /// A contact's asks and counted activities up to `until` (as of that day, nothing later
 /// exists): its load events.
 pub fn load_events(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: &str,
     until: NaiveDate,
 ) -> Result<Vec<LoadEvent>> {
@@ -436,7 +497,7 @@ pub fn load_events(
             });
         }
     }
-    for d in done(conn, Some(contact_id), NaiveDate::MIN, until)? {
+    for d in done(Db { conn }, Some(contact_id), NaiveDate::MIN, until)? {
         if d.kind.counts_against_limit() {
             events.push(LoadEvent {
                 contact_id: d.contact_id,
@@ -452,7 +513,7 @@ pub fn load_events(
 /// The asks in flight on `until`, by contact id (one contact's when `contact_id` is given):
 /// asked by then, not answered by then, on a request not closed by then.
 pub fn pending_asks(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: Option<&str>,
     until: NaiveDate,
 ) -> Result<FxHashMap<String, Vec<PendingAsk>>> {
@@ -485,7 +546,11 @@ pub fn pending_asks(
 }
 
 /// A contact's asks up to `until`, with the answers given by then.
-pub fn answers(conn: &Connection, contact_id: &str, until: NaiveDate) -> Result<Vec<AnswerRecord>> {
+pub fn answers(
+    Db { conn }: Db<'_>,
+    contact_id: &str,
+    until: NaiveDate,
+) -> Result<Vec<AnswerRecord>> {
     let mut statement = conn.prepare(
         "SELECT asked_on, CASE WHEN answered_on <= ?2 THEN answered_on END,
                 CASE WHEN answered_on IS NULL OR answered_on <= ?2 THEN answer END
@@ -514,7 +579,7 @@ pub fn answers(conn: &Connection, contact_id: &str, until: NaiveDate) -> Result<
 
 /// The outcome of the deal behind each request that has one, as of `until`: a deal that
 /// closes later is still open then.
-pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
+pub fn outcomes(Db { conn }: Db<'_>, until: NaiveDate) -> Result<Vec<Outcome>> {
     let mut statement = conn.prepare(
         "SELECT r.request_id, CASE WHEN o.close_date > ?1 THEN 'open' ELSE o.status END, o.close_date
          FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id",
@@ -543,7 +608,7 @@ pub fn outcomes(conn: &Connection, until: NaiveDate) -> Result<Vec<Outcome>> {
 /// The outcomes of the deals behind the requests that `done` names, and only those: what
 /// one contact's follow-ups need, read by primary key, so a command about one contact
 /// costs what its activities need, not what the program holds.
-pub fn outcomes_for(conn: &Connection, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
+pub fn outcomes_for(Db { conn }: Db<'_>, done: &[Done], until: NaiveDate) -> Result<Vec<Outcome>> {
     let mut statement = conn.prepare_cached(
         "SELECT CASE WHEN o.close_date > ?2 THEN 'open' ELSE o.status END, o.close_date
          FROM requests r JOIN opportunities o ON o.opportunity_id = r.opportunity_id
@@ -591,7 +656,7 @@ pub struct NewActivity<'a> {
 }
 
 /// Writes an activity with the next free id of the form ACT-00042; returns the id.
-pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String> {
+pub fn insert_activity(Db { conn }: Db<'_>, a: &NewActivity<'_>) -> Result<String> {
     let mut n: i64 =
         conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM activities", [], |r| {
             r.get(0)
@@ -621,7 +686,7 @@ pub fn insert_activity(conn: &Connection, a: &NewActivity<'_>) -> Result<String>
 }
 
 /// The snoozed follow-ups: id -> the day they are due again.
-pub fn snoozes(conn: &Connection) -> Result<FxHashMap<String, NaiveDate>> {
+pub fn snoozes(Db { conn }: Db<'_>) -> Result<FxHashMap<String, NaiveDate>> {
     let mut statement = conn.prepare("SELECT followup_id, until FROM followup_snoozes")?;
     let mut rows = statement.query([])?;
     let mut out = FxHashMap::default();
@@ -634,7 +699,7 @@ pub fn snoozes(conn: &Connection) -> Result<FxHashMap<String, NaiveDate>> {
 }
 
 /// Snoozes a follow-up until a day (replacing an earlier snooze).
-pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -> Result<()> {
+pub fn snooze(Db { conn }: Db<'_>, id: &str, until: NaiveDate, today: NaiveDate) -> Result<()> {
     conn.execute(
         "INSERT INTO followup_snoozes (followup_id, until, set_on) VALUES (?1, ?2, ?3)
          ON CONFLICT (followup_id) DO UPDATE SET until = excluded.until, set_on = excluded.set_on",
@@ -650,7 +715,7 @@ pub fn snooze(conn: &Connection, id: &str, until: NaiveDate, today: NaiveDate) -
 /// The activity is looked up by its request: left to itself SQLite searches the contact's
 /// activities for each of the contact's asks, quadratic for a busy reference (4,717 asks
 /// and 7,899 activities of one demo contact at 100k accounts: 11 s instead of 0.1 s).
-pub fn unfulfilled_asks(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
+pub fn unfulfilled_asks(Db { conn }: Db<'_>, until: NaiveDate) -> Result<FxHashMap<String, i64>> {
     let counted: Vec<String> = ActivityKind::ALL
         .iter()
         .filter(|k| k.counts_against_limit())
@@ -715,7 +780,7 @@ mod tests {
         conn.execute_batch("COMMIT").expect("commit");
         let until = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
         let started = std::time::Instant::now();
-        let unfulfilled = unfulfilled_asks(conn, until).expect("query");
+        let unfulfilled = unfulfilled_asks(store.db(), until).expect("query");
         let took = started.elapsed();
         assert_eq!(unfulfilled.get("C1"), Some(&(n / 2)));
         assert!(

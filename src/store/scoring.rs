@@ -5,6 +5,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use compact_str::CompactString;
 use rusqlite::Connection;
+
+use super::Db;
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
@@ -18,7 +20,7 @@ const ACCOUNT_COLUMNS: &str = "SELECT account_id, name, industry, employees, cou
  FROM accounts";
 
 /// Every account, without the per-contact figures (yes answers, load).
-pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
+pub fn accounts(Db { conn }: Db<'_>) -> Result<Vec<AccountFacts>> {
     let capacity: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
         r.get(0)
     })?;
@@ -32,7 +34,7 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountFacts>> {
 }
 
 /// The account `account_id`, without the per-contact figures; None when there is none.
-pub fn account(conn: &Connection, account_id: &str) -> Result<Option<AccountFacts>> {
+pub fn account(Db { conn }: Db<'_>, account_id: &str) -> Result<Option<AccountFacts>> {
     let mut statement = conn.prepare(&format!("{ACCOUNT_COLUMNS} WHERE account_id = ?1"))?;
     let mut rows = statement.query([account_id])?;
     Ok(match rows.next()? {
@@ -75,7 +77,7 @@ fn account_facts(row: &rusqlite::Row<'_>) -> Result<AccountFacts> {
 /// borrowed from the row, from the index that holds them
 /// (`opportunities_by_status_close`, widened by migration 0009) without a seek into the table.
 pub fn each_open_deal(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     from: NaiveDate,
     to: NaiveDate,
     mut f: impl FnMut(DealFacts<'_>),
@@ -102,7 +104,7 @@ pub fn each_open_deal(
 }
 
 /// The opportunities still open that close within `from..=to`.
-pub fn open_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Deal>> {
+pub fn open_deals(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<Deal>> {
     let mut statement = conn.prepare(
         "SELECT industry, employees, country, region, use_case, amount_cents, close_date
          FROM opportunities WHERE status = 'open' AND close_date BETWEEN ?1 AND ?2",
@@ -123,7 +125,7 @@ pub fn open_deals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<V
 
 /// The asks, and the activities of kinds that count against the limits, dated within
 /// `from..=to`.
-pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
+pub fn load_events(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
     let mut events = Vec::new();
     read_load_events(
         conn,
@@ -137,7 +139,7 @@ pub fn load_events(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<
 
 /// [`load_events`] of one contact, read through the contact's indexes.
 pub fn contact_load_events(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     contact_id: &str,
     from: NaiveDate,
     to: NaiveDate,
@@ -193,12 +195,12 @@ fn read_load_events(
 
 /// [`load_events`], grouped by contact id.
 pub fn events_by_contact(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<FxHashMap<CompactString, Vec<LoadEvent>>> {
     let mut by: FxHashMap<CompactString, Vec<LoadEvent>> = FxHashMap::default();
-    for event in load_events(conn, from, to)? {
+    for event in load_events(Db { conn }, from, to)? {
         match by.get_mut(&event.contact_id) {
             Some(list) => list.push(event),
             None => {
@@ -210,7 +212,7 @@ pub fn events_by_contact(
 }
 
 /// Asks answered yes by `until` (as of that day), per contact.
-pub fn yes_answers(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<String, u32>> {
+pub fn yes_answers(Db { conn }: Db<'_>, until: NaiveDate) -> Result<FxHashMap<String, u32>> {
     let mut statement = conn.prepare(
         "SELECT contact_id, count(*) FROM asks
          WHERE answer = 'yes' AND coalesce(answered_on, asked_on) <= ?1 GROUP BY contact_id",
@@ -220,7 +222,7 @@ pub fn yes_answers(conn: &Connection, until: NaiveDate) -> Result<FxHashMap<Stri
 }
 
 /// Asks answered yes by `until` (as of that day) by one contact.
-pub fn contact_yes_answers(conn: &Connection, contact_id: &str, until: NaiveDate) -> Result<u32> {
+pub fn contact_yes_answers(Db { conn }: Db<'_>, contact_id: &str, until: NaiveDate) -> Result<u32> {
     Ok(conn.query_row(
         "SELECT count(*) FROM asks
          WHERE contact_id = ?1 AND answer = 'yes' AND coalesce(answered_on, asked_on) <= ?2",
@@ -242,7 +244,7 @@ pub struct ContactRow<'r> {
 /// The smallest and the largest row id of the contacts ((1, 0) when there are none). Two
 /// subqueries, because SQLite reads `min` and `max` of a rowid from the ends of the table
 /// only when a query has one of them: both in one query scanned every contact.
-pub fn contact_rows(conn: &Connection) -> Result<(i64, i64)> {
+pub fn contact_rows(Db { conn }: Db<'_>) -> Result<(i64, i64)> {
     Ok(conn.query_row(
         "SELECT coalesce((SELECT min(id) FROM contacts), 1),
                 coalesce((SELECT max(id) FROM contacts), 0)",
@@ -254,7 +256,7 @@ pub fn contact_rows(conn: &Connection) -> Result<(i64, i64)> {
 /// Calls `f` with every contact whose row id is in `rows`, in storage order, without
 /// copying its texts.
 pub fn each_contact(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     rows: std::ops::RangeInclusive<i64>,
     f: impl FnMut(ContactRow<'_>),
 ) -> Result<()> {
@@ -268,7 +270,7 @@ pub fn each_contact(
 
 /// Calls `f` with every contact of the account `account_id`, in storage order.
 pub fn each_contact_of(
-    conn: &Connection,
+    Db { conn }: Db<'_>,
     account_id: &str,
     f: impl FnMut(ContactRow<'_>),
 ) -> Result<()> {
