@@ -389,3 +389,125 @@ fn brief_for_the_reference_and_the_prospect() {
         "pricing is not repeated: {value}"
     );
 }
+
+/// A program of 90 accounts in two sectors, sizes from none to 20,000, every tier and
+/// level, some accounts churned or escalated and some contacts busy, generated from a
+/// fixed seed.
+fn generated_program() -> Workdir {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut pick = |n: usize| -> usize {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let industries = [
+        "Healthcare",
+        "Hospital & Health Care",
+        "Banking",
+        "Insurance",
+    ];
+    let sizes = [
+        "", "0", "1", "3", "40", "90", "200", "450", "1000", "2400", "5000", "20000",
+    ];
+    let places = [
+        ("United States", "Illinois"),
+        ("United States", "Texas"),
+        ("Germany", "Bavaria"),
+    ];
+    let use_cases = ["Claims automation", "Patient intake", "Fraud detection"];
+    let levels = ["c-level", "vp", "director", "manager", "individual"];
+    let tiers = ["strategic", "standard", "standard", "new", "logo", ""];
+    let mut accounts = String::from(
+        "account_id,name,industry,employees,country,region,customer_since,status,health,nps,use_case,secondary_use_cases,escalation\n",
+    );
+    let mut contacts =
+        String::from("contact_id,account_id,name,role_level,tier,willing,enrolled_on\n");
+    let mut activities = String::from("activity_id,contact_id,kind,date\n");
+    for a in 0..90 {
+        let (country, region) = places[pick(places.len())];
+        let status = if pick(12) == 0 { "churned" } else { "active" };
+        let escalation = if pick(15) == 0 { "yes" } else { "no" };
+        accounts.push_str(&format!(
+            "A{a:03},Account {a},{},{},{country},{region},2020-01-01,{status},{},{},{},{},{escalation}\n",
+            industries[pick(industries.len())],
+            sizes[pick(sizes.len())],
+            30 + pick(70),
+            pick(11),
+            use_cases[pick(use_cases.len())],
+            use_cases[pick(use_cases.len())],
+        ));
+        for c in 0..1 + pick(3) {
+            let id = format!("C{a:03}-{c}");
+            contacts.push_str(&format!(
+                "{id},A{a:03},Person {a} {c},{},{},call;case-study,2024-01-01\n",
+                levels[pick(levels.len())],
+                tiers[pick(tiers.len())],
+            ));
+            for k in 0..pick(4) {
+                activities.push_str(&format!(
+                    "X{a:03}-{c}-{k},{id},call,2026-{:02}-{:02}\n",
+                    6 + pick(5),
+                    1 + pick(28)
+                ));
+            }
+        }
+    }
+    let work = Workdir::new();
+    work.import("accounts", &accounts);
+    work.import("contacts", &contacts);
+    work.import("activities", &activities);
+    work
+}
+
+/// The rows of `match ... --format csv` without the rank column.
+fn rows_of(work: &Workdir, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--as-of", AS_OF, "match", "--format", "csv"];
+    all.extend_from_slice(args);
+    let csv = work.run(&all).ok();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            r.iter().skip(1).collect::<Vec<_>>().join(",")
+        })
+        .collect()
+}
+
+/// `match` reads first only the references that could be excellent (same industry, size
+/// and level) and stops there when its top is excellent: for every request it must show
+/// the very rows of the full ranking (`--include-poor`, which judges everyone), poor ones
+/// left out.
+#[test]
+fn the_top_is_the_full_rankings_top_whichever_references_are_read() {
+    let work = generated_program();
+    let mut compared = 0;
+    for industry in ["Healthcare", "Banking"] {
+        for employees in ["", "1", "500", "3000"] {
+            for role in ["", "vp", "manager"] {
+                for (deal, top) in [("20000", "1"), ("200000", "3")] {
+                    let mut args = vec!["--prospect", "Oracle Co", "--industry", industry];
+                    args.extend(["--deal-size", deal, "--use-case", "Fraud detection"]);
+                    if !employees.is_empty() {
+                        args.extend(["--employees", employees]);
+                    }
+                    if !role.is_empty() {
+                        args.extend(["--role-level", role]);
+                    }
+                    let mut everyone = args.clone();
+                    everyone.extend(["--include-poor", "--top", "1000"]);
+                    let expected: Vec<String> = rows_of(&work, &everyone)
+                        .into_iter()
+                        .filter(|row| row.split(',').nth(4) != Some("poor"))
+                        .take(top.parse().expect("top"))
+                        .collect();
+                    args.extend(["--top", top]);
+                    assert_eq!(rows_of(&work, &args), expected, "{args:?}");
+                    compared += usize::from(!expected.is_empty());
+                }
+            }
+        }
+    }
+    assert!(compared > 30, "only {compared} requests found candidates");
+}

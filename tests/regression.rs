@@ -76,3 +76,36 @@ fn a_percentage_under_one_survives_export_and_import() {
         .ok();
     assert_eq!(second.run(&["export", "accounts"]).ok(), exported);
 }
+
+/// An account of 0 employees (as a CRM writes an unknown headcount) was never offered for
+/// a request of 5 or more, though the size rule counts it as 1 and grades it good within
+/// 5x: `match` read only the accounts from employees/5 up, which left 0 out.
+#[test]
+fn an_account_of_zero_employees_is_read_as_the_size_rule_grades_it() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,customer_since,health,nps\n\
+         A-0,Zero Co,Healthcare,0,2020-01-01,90,10\n",
+    );
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,role_level,tier,willing\nC-0,A-0,Ana Zero,vp,standard,call\n",
+    );
+    let csv = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "match",
+            "--industry",
+            "Healthcare",
+            "--employees",
+            "5",
+            "--format",
+            "csv",
+            "--columns",
+            "contact_id,size",
+        ])
+        .ok();
+    assert_eq!(csv, "contact_id,size\nC-0,good\n");
+}

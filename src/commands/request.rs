@@ -35,7 +35,7 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
         }
         RequestAction::Decline { request_id, reason } => {
             store.in_transaction(|tx| {
-                status_of(tx, request_id, RequestStatus::Declined, "decline")?;
+                requests::status_for_step(tx, request_id, RequestStatus::Declined, "decline")?;
                 requests::set_status(
                     tx,
                     request_id,
@@ -73,26 +73,6 @@ pub fn run(args: &RequestArgs, store: &mut Store, out: &mut Out, today: NaiveDat
     }
 }
 
-/// The request's status, if it may become `next`; otherwise the error that says why not.
-pub fn status_of(
-    conn: crate::store::Db<'_>,
-    id: &str,
-    next: RequestStatus,
-    verb: &str,
-) -> Result<RequestStatus> {
-    let Some(request) = requests::get(conn, id)? else {
-        bail!("no request '{id}' (see 'refprog request list')");
-    };
-    let current = request.status;
-    if !current.can_become(next) {
-        bail!(
-            "cannot {verb} request {id}: it is {current}{}",
-            if current.is_closed() { " (closed)" } else { "" }
-        );
-    }
-    Ok(current)
-}
-
 fn step(
     store: &mut Store,
     id: &str,
@@ -103,7 +83,7 @@ fn step(
     verb: &str,
 ) -> Result<()> {
     store.in_transaction(|tx| {
-        status_of(tx, id, next, verb)?;
+        requests::status_for_step(tx, id, next, verb)?;
         requests::set_status(tx, id, next, &stamp(today), contact, note)?;
         Ok(((), true))
     })
@@ -348,8 +328,8 @@ fn request_differences(old: &RequestRow, new: &RequestRow) -> Vec<String> {
         .collect()
 }
 
-/// A request row from the flags (for `request add` and an ad-hoc match).
-pub fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow {
+/// A request row from the flags of `request add`.
+fn to_row(fields: &RequestFields, id: &str, today: NaiveDate) -> RequestRow {
     RequestRow {
         request_id: id.to_string(),
         opportunity_id: fields.opportunity.clone(),
@@ -511,7 +491,7 @@ fn answer(
     };
     let verb = "record an answer to";
     let moved = store.in_transaction(|tx| {
-        status_of(tx, id, next, verb)?;
+        requests::status_for_step(tx, id, next, verb)?;
         let asks = requests::asks(tx, id)?;
         let Some(ask) = asks.iter().find(|a| a.contact_id == contact) else {
             bail!("cannot {verb} request {id}: {contact} was not asked (ask with 'refprog match {id} --ask {contact}')");

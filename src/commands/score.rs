@@ -45,11 +45,9 @@ pub fn gather(
     let read_other = |conn: crate::store::Db<'_>| -> Result<_> {
         let voices = Voices::load(conn, from, today)?;
         let end = crate::domain::dates::add_days(today, horizon_days);
-        let deals = store::scoring::open_deals(conn, today, end)?;
-        Ok((
-            voices,
-            Demand::new(&deals, today, horizon_days, sectors_ref),
-        ))
+        let mut demand = Demand::empty(today, horizon_days);
+        store::scoring::each_open_deal(conn, today, end, |deal| demand.add(deal, sectors_ref))?;
+        Ok((voices, demand))
     };
     let read_accounts = || -> Result<_> {
         let accounts = store::scoring::accounts(store.db())?;
@@ -138,8 +136,8 @@ pub fn gather_one(
         }
     }
     let end = crate::domain::dates::add_days(today, horizon_days);
-    let deals = store::scoring::open_deals(conn, today, end)?;
-    let demand = Demand::new(&deals, today, horizon_days, &sectors);
+    let mut demand = Demand::empty(today, horizon_days);
+    store::scoring::each_open_deal(conn, today, end, |deal| demand.add(deal, &sectors))?;
     Ok(Some(GatheredOne {
         account,
         best,

@@ -218,18 +218,7 @@ pub fn grade_criteria(
         }
     }
     if let (Some(wanted), Some(theirs)) = (need.employees, c.employees) {
-        let (low, high) = (
-            wanted.min(theirs).max(1) as f64,
-            wanted.max(theirs).max(1) as f64,
-        );
-        let ratio = high / low;
-        let grade = if ratio <= policy.size_excellent {
-            Grade::Excellent
-        } else if ratio <= policy.size_good {
-            Grade::Good
-        } else {
-            Grade::Poor
-        };
+        let (grade, ratio) = size_grade(wanted, theirs, policy);
         add(
             "size",
             grade,
@@ -281,11 +270,7 @@ pub fn grade_criteria(
             .filter(|t| !t.is_empty())
             .unwrap_or(theirs.as_str());
         let gap = wanted.rank() - theirs.rank();
-        let grade = match gap {
-            ..=0 => Grade::Excellent,
-            1 => Grade::Good,
-            _ => Grade::Poor,
-        };
+        let grade = role_grade(wanted, theirs);
         let wanted = wanted.words();
         let why = match gap {
             0 => format!("{title} for a {wanted}"),
@@ -362,6 +347,44 @@ pub fn grade_criteria(
         }
     }
     criteria
+}
+
+/// The size criterion: how an account of `theirs` employees fits a request of `wanted`
+/// (the larger over the smaller, each counted as at least one), and that ratio.
+pub fn size_grade(wanted: i64, theirs: i64, policy: &Policy) -> (Grade, f64) {
+    let (low, high) = (
+        wanted.min(theirs).max(1) as f64,
+        wanted.max(theirs).max(1) as f64,
+    );
+    let ratio = high / low;
+    let grade = if ratio <= policy.size_excellent {
+        Grade::Excellent
+    } else if ratio <= policy.size_good {
+        Grade::Good
+    } else {
+        Grade::Poor
+    };
+    (grade, ratio)
+}
+
+/// The employees between which an account is within `factor` of `wanted` as
+/// [`size_grade`] compares them: a range one wider at each end (and open below when it
+/// reaches one, as a size of zero counts as one), so a query bounded by it leaves out no
+/// such account.
+pub fn employees_within(wanted: i64, factor: f64) -> (i64, i64) {
+    let wanted = wanted.max(1) as f64;
+    let low = (wanted / factor).floor() as i64 - 1;
+    let high = ((wanted * factor).ceil() as i64).saturating_add(1);
+    (if low <= 1 { i64::MIN } else { low }, high)
+}
+
+/// The role criterion: the same level or higher is excellent, one level lower good.
+pub fn role_grade(wanted: RoleLevel, theirs: RoleLevel) -> Grade {
+    match wanted.rank() - theirs.rank() {
+        ..=0 => Grade::Excellent,
+        1 => Grade::Good,
+        _ => Grade::Poor,
+    }
 }
 
 fn health_words(health: Option<i64>, nps: Option<i64>) -> String {

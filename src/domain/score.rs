@@ -67,6 +67,34 @@ pub struct Deal {
     pub close_date: Option<NaiveDate>,
 }
 
+impl Deal {
+    /// The deal as [`Demand::add`] reads it.
+    pub fn facts(&self) -> DealFacts<'_> {
+        DealFacts {
+            industry: self.industry.as_deref(),
+            employees: self.employees,
+            country: self.country.as_deref(),
+            region: self.region.as_deref(),
+            use_case: self.use_case.as_deref(),
+            amount_cents: self.amount_cents,
+            close_date: self.close_date,
+        }
+    }
+}
+
+/// An open deal as demand reads it, its texts borrowed from wherever they were read (a
+/// row of the store: fifty thousand deals are tallied per `score` without a copy each).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DealFacts<'a> {
+    pub industry: Option<&'a str>,
+    pub employees: Option<i64>,
+    pub country: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub use_case: Option<&'a str>,
+    pub amount_cents: i64,
+    pub close_date: Option<NaiveDate>,
+}
+
 /// Count and amount of deals sharing one attribute value.
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {
@@ -85,6 +113,9 @@ impl Tally {
 #[derive(Debug, Default)]
 pub struct Demand {
     pub horizon_days: i64,
+    /// The first and the last closing day tallied.
+    from: NaiveDate,
+    to: NaiveDate,
     total: Tally,
     // Keyed by squashed values; a place by "country|region".
     industry: FxHashMap<String, Tally>,
@@ -115,11 +146,15 @@ pub struct Fit {
 const FIT_WEIGHTS: [f64; 4] = [0.40, 0.25, 0.15, 0.20];
 
 /// Adds a deal's amount under the squashed texts, unless one of them is missing or empty.
-fn tally(map: &mut FxHashMap<String, Tally>, parts: &[Option<&str>], amount: f64) {
-    let Some(parts) = parts.iter().copied().collect::<Option<Vec<&str>>>() else {
+fn tally<const N: usize>(
+    map: &mut FxHashMap<String, Tally>,
+    parts: [Option<&str>; N],
+    amount: f64,
+) {
+    if parts.iter().any(Option::is_none) {
         return;
-    };
-    with_squashed(&parts, |key| {
+    }
+    with_squashed(&parts.map(Option::unwrap_or_default), |key| {
         if key.split('|').any(str::is_empty) {
             return;
         }
@@ -135,11 +170,13 @@ fn tally(map: &mut FxHashMap<String, Tally>, parts: &[Option<&str>], amount: f64
 }
 
 /// The tally under the squashed texts; nothing when a text is missing.
-fn tallied(map: &FxHashMap<String, Tally>, parts: &[Option<&str>]) -> Tally {
-    match parts.iter().copied().collect::<Option<Vec<&str>>>() {
-        Some(parts) => with_squashed(&parts, |key| map.get(key).copied().unwrap_or_default()),
-        None => Tally::default(),
+fn tallied<const N: usize>(map: &FxHashMap<String, Tally>, parts: [Option<&str>; N]) -> Tally {
+    if parts.iter().any(Option::is_none) {
+        return Tally::default();
     }
+    with_squashed(&parts.map(Option::unwrap_or_default), |key| {
+        map.get(key).copied().unwrap_or_default()
+    })
 }
 
 impl Demand {
@@ -150,50 +187,63 @@ impl Demand {
         horizon_days: i64,
         sectors: &SectorMap,
     ) -> Demand {
-        let end = today + chrono::Duration::days(horizon_days);
-        let mut demand = Demand {
-            horizon_days,
-            ..Demand::default()
-        };
+        let mut demand = Demand::empty(today, horizon_days);
         for deal in deals {
-            let Some(close) = deal.close_date else {
-                continue;
-            };
-            if close < today || close > end {
-                continue;
-            }
-            let amount = deal.amount_cents as f64;
-            demand.total.add(amount);
-            let named = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
-            for (known, named) in demand.known.iter_mut().zip([
-                named(&deal.industry),
-                deal.employees.is_some(),
-                named(&deal.country) || named(&deal.region),
-                named(&deal.use_case),
-            ]) {
-                *known += u64::from(named);
-            }
-            tally(&mut demand.industry, &[deal.industry.as_deref()], amount);
-            if let Some(group) = deal.industry.as_deref().and_then(|i| sectors.group(i)) {
-                demand
+            demand.add(deal.facts(), sectors);
+        }
+        demand
+    }
+
+    /// No deals yet: [`Demand::add`] tallies those closing from `today` to
+    /// `today + horizon_days`.
+    pub fn empty(today: NaiveDate, horizon_days: i64) -> Demand {
+        Demand {
+            horizon_days,
+            from: today,
+            to: today + chrono::Duration::days(horizon_days),
+            ..Demand::default()
+        }
+    }
+
+    /// Tallies one deal, when it closes within the horizon.
+    pub fn add(&mut self, deal: DealFacts<'_>, sectors: &SectorMap) {
+        let Some(close) = deal.close_date else {
+            return;
+        };
+        if close < self.from || close > self.to {
+            return;
+        }
+        let amount = deal.amount_cents as f64;
+        self.total.add(amount);
+        let named = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
+        for (known, named) in self.known.iter_mut().zip([
+            named(deal.industry),
+            deal.employees.is_some(),
+            named(deal.country) || named(deal.region),
+            named(deal.use_case),
+        ]) {
+            *known += u64::from(named);
+        }
+        tally(&mut self.industry, [deal.industry], amount);
+        if let Some(group) = deal.industry.and_then(|i| sectors.group(i)) {
+            match self.sector.get_mut(group) {
+                Some(t) => t.add(amount),
+                None => self
                     .sector
                     .entry(group.to_string())
                     .or_default()
-                    .add(amount);
+                    .add(amount),
             }
-            if let Some(employees) = deal.employees {
-                demand
-                    .band
-                    .entry(SizeBand::of(employees))
-                    .or_default()
-                    .add(amount);
-            }
-            let (country, region) = (deal.country.as_deref(), deal.region.as_deref());
-            tally(&mut demand.place, &[country, region], amount);
-            tally(&mut demand.country, &[country], amount);
-            tally(&mut demand.use_case, &[deal.use_case.as_deref()], amount);
         }
-        demand
+        if let Some(employees) = deal.employees {
+            self.band
+                .entry(SizeBand::of(employees))
+                .or_default()
+                .add(amount);
+        }
+        tally(&mut self.place, [deal.country, deal.region], amount);
+        tally(&mut self.country, [deal.country], amount);
+        tally(&mut self.use_case, [deal.use_case], amount);
     }
 
     pub fn deals(&self) -> u64 {
@@ -219,7 +269,7 @@ impl Demand {
             )
         };
         let get = |map: &FxHashMap<String, Tally>, k: &Option<CompactString>| -> Tally {
-            tallied(map, &[k.as_deref()])
+            tallied(map, [k.as_deref()])
         };
         let blend = |exact: Tally, wider: Tally| -> (f64, f64) {
             let (ec, ea) = share(exact);
@@ -242,7 +292,7 @@ impl Demand {
         );
         let place = tallied(
             &self.place,
-            &[account.country.as_deref(), account.region.as_deref()],
+            [account.country.as_deref(), account.region.as_deref()],
         );
         let region = blend(place, get(&self.country, &account.country));
         let use_case = share(get(&self.use_case, &account.use_case));

@@ -86,10 +86,11 @@ pub enum Scope<'a> {
     /// Every enrolled contact.
     Enrolled,
     /// Enrolled contacts of accounts in these industries and, when given, with employees in
-    /// the range (or unknown).
+    /// the range (or unknown), and of a role level other than `not_roles`.
     Near {
         industries: &'a [String],
         employees: Option<(i64, i64)>,
+        not_roles: &'a [RoleLevel],
     },
     /// One contact, enrolled or not.
     Contact(&'a str),
@@ -102,16 +103,32 @@ pub fn candidates(Db { conn }: Db<'_>, scope: Scope<'_>) -> Result<Vec<Candidate
         Scope::Near {
             industries,
             employees,
+            not_roles,
         } => {
+            let marks = |n: usize| vec!["?"; n].join(", ");
             let mut filter = format!(
                 "c.tier IS NOT NULL AND a.industry IN ({})",
-                vec!["?"; industries.len()].join(", ")
+                marks(industries.len())
             );
             let mut values: Vec<Value> =
                 industries.iter().map(|n| Value::Text(n.clone())).collect();
+            // Both read from `accounts_by_industry` before the account's row.
             if let Some((low, high)) = employees {
                 filter.push_str(" AND (a.employees IS NULL OR a.employees BETWEEN ? AND ?)");
                 values.extend([Value::Integer(low), Value::Integer(high)]);
+            }
+            // Left out by the levels they are not (a spelling the store does not expect
+            // stays in: the rules read it).
+            if !not_roles.is_empty() {
+                filter.push_str(&format!(
+                    " AND c.role_level NOT IN ({})",
+                    marks(not_roles.len())
+                ));
+                values.extend(
+                    not_roles
+                        .iter()
+                        .map(|r| Value::Text(r.as_str().to_string())),
+                );
             }
             (filter, values)
         }

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_prospect_index",
         include_str!("../../migrations/0008_prospect_index.sql"),
     ),
+    (
+        "0009_read_indexes",
+        include_str!("../../migrations/0009_read_indexes.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).

@@ -1,6 +1,6 @@
 //! Requests, their time-stamped lifecycle, and the asks put to references.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rusqlite::{OptionalExtension, params};
 
 use super::Db;
@@ -308,4 +308,26 @@ pub fn was_approved(Db { conn }: Db<'_>, id: &str) -> Result<bool> {
         [id],
         |r| r.get(0),
     )?)
+}
+
+/// The status of request `id`, if the lifecycle ([`RequestStatus::can_become`]) lets it
+/// take the step to `next`; otherwise the error that says why not. Read inside the
+/// transaction that takes the step (`request` and `match --ask` both do).
+pub fn status_for_step(
+    db: Db<'_>,
+    id: &str,
+    next: RequestStatus,
+    verb: &str,
+) -> Result<RequestStatus> {
+    let Some(request) = get(db, id)? else {
+        bail!("no request '{id}' (see 'refprog request list')");
+    };
+    let current = request.status;
+    if !current.can_become(next) {
+        bail!(
+            "cannot {verb} request {id}: it is {current}{}",
+            if current.is_closed() { " (closed)" } else { "" }
+        );
+    }
+    Ok(current)
 }

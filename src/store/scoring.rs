@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
 use crate::domain::policy::LoadEvent;
-use crate::domain::score::{AccountFacts, Deal};
+use crate::domain::score::{AccountFacts, Deal, DealFacts};
 
 use super::stored_date as day;
 
@@ -71,6 +71,36 @@ fn account_facts(row: &rusqlite::Row<'_>) -> Result<AccountFacts> {
         yes_answers: 0,
         load: 0,
     })
+}
+
+/// Calls `f` with every opportunity still open that closes within `from..=to`, its texts
+/// borrowed from the row, from the index that holds them
+/// (`opportunities_by_status_close`, widened by migration 0009) without a seek into the table.
+pub fn each_open_deal(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(DealFacts<'_>),
+) -> Result<()> {
+    let mut statement = conn.prepare(
+        "SELECT industry, employees, country, region, use_case, amount_cents, close_date
+         FROM opportunities WHERE status = 'open' AND close_date BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = statement.query([from.to_string(), to.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let text =
+            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+        f(DealFacts {
+            industry: text(0)?,
+            employees: row.get(1)?,
+            country: text(2)?,
+            region: text(3)?,
+            use_case: text(4)?,
+            amount_cents: row.get::<_, Option<i64>>(5)?.unwrap_or(0),
+            close_date: day(row.get_ref(6)?),
+        });
+    }
+    Ok(())
 }
 
 /// The opportunities still open that close within `from..=to`.
@@ -211,10 +241,13 @@ pub struct ContactRow<'r> {
     pub opted_out: bool,
 }
 
-/// The smallest and the largest row id of the contacts ((1, 0) when there are none).
+/// The smallest and the largest row id of the contacts ((1, 0) when there are none). Two
+/// subqueries, because SQLite reads `min` and `max` of a rowid from the ends of the table
+/// only when a query has one of them: both in one query scanned every contact.
 pub fn contact_rows(Db { conn }: Db<'_>) -> Result<(i64, i64)> {
     Ok(conn.query_row(
-        "SELECT coalesce(min(id), 1), coalesce(max(id), 0) FROM contacts",
+        "SELECT coalesce((SELECT min(id) FROM contacts), 1),
+                coalesce((SELECT max(id) FROM contacts), 0)",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
