@@ -822,6 +822,17 @@ pub struct ReportArgs {
     pub by: Vec<SegmentBy>,
 }
 
+impl From<&ScoreArgs> for crate::report::score::Filter {
+    fn from(args: &ScoreArgs) -> Self {
+        crate::report::score::Filter {
+            top: args.top,
+            label: args.label,
+            industry: args.industry.clone(),
+            min_score: args.min_score,
+        }
+    }
+}
+
 impl From<&ReportArgs> for crate::report::Options {
     fn from(args: &ReportArgs) -> Self {
         crate::report::Options {
