@@ -22,7 +22,7 @@ use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{
-    AccountStatus, Milestone, RoleLevel, Signal, Tier, squash, with_squashed,
+    AccountStatus, Milestone, RoleLevel, Signal, Tier, country_name, squash, with_squashed,
 };
 use crate::domain::policy::Policy;
 use crate::domain::segments::{SectorMap, SizeBand};
@@ -241,8 +241,9 @@ impl Demand {
                 .or_default()
                 .add(amount);
         }
-        tally(&mut self.place, [deal.country, deal.region], amount);
-        tally(&mut self.country, [deal.country], amount);
+        let country = deal.country.map(country_name);
+        tally(&mut self.place, [country, deal.region], amount);
+        tally(&mut self.country, [country], amount);
         tally(&mut self.use_case, [deal.use_case], amount);
     }
 
@@ -290,11 +291,9 @@ impl Demand {
                 .and_then(|e| self.band.get(&SizeBand::of(e)).copied())
                 .unwrap_or_default(),
         );
-        let place = tallied(
-            &self.place,
-            [account.country.as_deref(), account.region.as_deref()],
-        );
-        let region = blend(place, get(&self.country, &account.country));
+        let country = account.country.as_deref().map(country_name);
+        let place = tallied(&self.place, [country, account.region.as_deref()]);
+        let region = blend(place, tallied(&self.country, [country]));
         let use_case = share(get(&self.use_case, &account.use_case));
         let blind = self.known.map(|n| n == 0);
         let mut parts = [industry, size, region, use_case];
