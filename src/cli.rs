@@ -38,7 +38,8 @@ pub struct Cli {
     pub format: Option<Format>,
 
     /// Write the data to FILE instead of stdout: complete or not at all (a temporary file
-    /// beside it is renamed when done), never the database or an input
+    /// beside it is renamed when done), never the database or an input. FILE's name says
+    /// the format (.csv, .tsv, .json), or --format does; if both, they agree
     #[arg(long, global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
