@@ -136,7 +136,7 @@ pub fn gather_one(
         }
     }
     let end = crate::domain::dates::add_days(today, horizon_days);
-    let mut demand = Demand::empty(today, horizon_days);
+    let mut demand = Demand::for_account(today, horizon_days, &account, &sectors);
     store::scoring::each_open_deal(conn, today, end, |deal| demand.add(deal, &sectors))?;
     Ok(Some(GatheredOne {
         account,
