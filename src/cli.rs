@@ -392,6 +392,33 @@ fn parse_kind(text: &str) -> Result<crate::domain::model::ActivityKind, String> 
         .ok_or_else(|| format!("'{text}': expected {}", ActivityKind::expected()))
 }
 
+/// Which requests `request list --status` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every request not closed yet.
+    Open,
+    /// The requests in this one status.
+    Is(crate::domain::model::RequestStatus),
+}
+
+impl StatusFilter {
+    pub fn admits(self, status: crate::domain::model::RequestStatus) -> bool {
+        match self {
+            StatusFilter::Open => !status.is_closed(),
+            StatusFilter::Is(wanted) => status == wanted,
+        }
+    }
+}
+
+fn parse_status_filter(text: &str) -> Result<StatusFilter, String> {
+    if text.trim().eq_ignore_ascii_case("open") {
+        return Ok(StatusFilter::Open);
+    }
+    parse_status(text)
+        .map(StatusFilter::Is)
+        .map_err(|e| format!("{e}, or open (every request not closed)"))
+}
+
 fn parse_status(text: &str) -> Result<crate::domain::model::RequestStatus, String> {
     use crate::domain::model::RequestStatus;
     RequestStatus::parse(text)
@@ -405,7 +432,7 @@ Examples:
       --rep 'Jordan Blake' --role-level c-level --use-case 'Claims automation' \\
       --questions 'How long did rollout take?' --needed-by 2026-12-01
   refprog request edit REQ-00001 --needed-by 2026-12-04 --stage Proposal
-  refprog request list --status submitted
+  refprog request list --status open       # not declined, completed or cancelled
   refprog request show REQ-00001
   refprog request approve REQ-00001
   refprog request decline REQ-00002 --reason 'stage too early: demo first'
@@ -431,9 +458,10 @@ pub enum RequestAction {
     Edit(Box<RequestEditArgs>),
     /// List requests, newest first
     List {
-        /// Only requests in this status
-        #[arg(long, value_parser = parse_status)]
-        status: Option<crate::domain::model::RequestStatus>,
+        /// Only requests in this status; 'open' for every request not closed yet (not
+        /// declined, completed or cancelled: what `status` counts as open)
+        #[arg(long, value_parser = parse_status_filter, value_name = "STATUS")]
+        status: Option<StatusFilter>,
     },
     /// One request with its whole history
     Show {

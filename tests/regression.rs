@@ -161,3 +161,85 @@ fn a_country_written_another_way_is_the_same_country() {
     let stdout = matched("Canada");
     assert!(!stdout.contains(",excellent,"), "{stdout}");
 }
+
+/// `request list --status open` listed only the submitted requests ('open' was a word for
+/// submitted) while `status` counted every request not closed as open: the two now agree.
+#[test]
+fn request_list_open_is_what_status_counts_as_open() {
+    let work = Workdir::new();
+    work.run(&["--quiet", "--as-of", "2026-11-23", "demo"]).ok();
+    let listed = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "list",
+            "--status",
+            "open",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let statuses: Vec<&str> = listed
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit(',').next())
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|s| !["declined", "completed", "cancelled"].contains(s)),
+        "{listed}"
+    );
+    let status = work
+        .run(&["--as-of", "2026-11-23", "status", "--format", "json"])
+        .ok();
+    let json: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let open = json
+        .pointer("/status")
+        .and_then(|f| f.as_array())
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["fact"] == "requests open")
+                .map(|r| r["value"].clone())
+        })
+        .unwrap_or_else(|| panic!("no 'requests open' in {status}"));
+    assert_eq!(
+        open.as_f64(),
+        Some(statuses.len() as f64),
+        "{listed}\n{status}"
+    );
+    // Submitted is one status among the open ones.
+    assert!(statuses.contains(&"matched"), "{listed}");
+    // A status that is no status names 'open' among what is accepted.
+    let stderr = work.run(&["request", "list", "--status", "bogus"]).fails(2);
+    assert!(stderr.contains("or open"), "{stderr}");
+}
+
+/// After `refprog demo` (which builds demo.db beside the default database), the next
+/// command without --db said only "no refprog database at .../refprog.db": it now names the
+/// demo's database and the command that opens it.
+#[test]
+fn a_missing_database_beside_the_demo_points_to_the_demo() {
+    let work = Workdir::new();
+    let demo = work.path("demo.db");
+    let demo_text = demo.to_str().expect("path");
+    work.run(&[
+        "--quiet",
+        "--db",
+        demo_text,
+        "--as-of",
+        "2026-11-23",
+        "demo",
+    ])
+    .ok();
+    let missing = work.path("refprog.db");
+    let stderr = work
+        .run(&["--db", missing.to_str().expect("path"), "status"])
+        .fails(1);
+    assert!(
+        stderr.contains(&format!("refprog --db {demo_text} status")),
+        "{stderr}"
+    );
+    assert!(!missing.exists(), "status created {missing:?}");
+}

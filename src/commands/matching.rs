@@ -398,8 +398,13 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     }
     table.finish()?;
     if let (Format::Table, Some(r), Some((_, best))) = (out.format, &stored, shown.first()) {
+        let wide = if out.view.wide {
+            ""
+        } else {
+            " (all reasons: --wide)"
+        };
         out.note(format!(
-            "next: refprog match {} --ask {} (all reasons: --wide)",
+            "next: refprog match {} --ask {}{wide}",
             r.request_id, best.contact_id
         ));
     }

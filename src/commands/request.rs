@@ -5,7 +5,7 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use crate::cli::{RequestAction, RequestArgs, RequestEditArgs, RequestFields};
+use crate::cli::{RequestAction, RequestArgs, RequestEditArgs, RequestFields, StatusFilter};
 use crate::domain::matching::warnings;
 use crate::domain::model::{ActivityKind, Answer, RequestStatus};
 use crate::import::values::format_money_cents;
@@ -365,8 +365,16 @@ fn money(cents: Option<i64>) -> Cell {
     cents.map_or(Cell::Null, |c| Cell::Decimal(format_money_cents(c)))
 }
 
-fn list(store: &mut Store, out: &mut Out, status: Option<RequestStatus>) -> Result<()> {
-    let rows = requests::list(store.db(), status)?;
+fn list(store: &mut Store, out: &mut Out, status: Option<StatusFilter>) -> Result<()> {
+    let rows = match status {
+        Some(StatusFilter::Is(one)) => requests::list(store.db(), Some(one))?,
+        Some(filter) => {
+            let mut rows = requests::list(store.db(), None)?;
+            rows.retain(|r| filter.admits(r.status));
+            rows
+        }
+        None => requests::list(store.db(), None)?,
+    };
     let mut table = out.rows(&[
         Column::id("request_id"),
         Column::date("submitted_on").wide(),

@@ -180,7 +180,19 @@ enum Found {
     SqliteFile,
 }
 
-fn no_database(shown: &std::path::Display<'_>) -> anyhow::Error {
+fn no_database(path: &Path) -> anyhow::Error {
+    let shown = path.display();
+    // `refprog demo` without --db builds demo.db beside the default database: say so to
+    // whoever runs the next command without --db.
+    let demo = path.with_file_name("demo.db");
+    if demo != path && path.file_name().is_some() && demo.is_file() {
+        return anyhow::anyhow!(
+            "no refprog database at {shown}; the demo's is {}: refprog --db {} status \
+             (or set REFPROG_DB; `refprog import` creates a database of your own)",
+            demo.display(),
+            demo.display()
+        );
+    }
     anyhow::anyhow!(
         "no refprog database at {shown} (set --db or REFPROG_DB; `refprog import` or `refprog demo` creates one)"
     )
@@ -421,7 +433,7 @@ impl Store {
         let shown = path.display();
         let mut created = false;
         match (inspect(path)?, create) {
-            (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(&shown)),
+            (Found::Nothing | Found::EmptyFile, Create::No) => return Err(no_database(path)),
             (Found::Nothing, Create::Load) => return Store::load_new(path),
             (Found::Nothing, Create::Yes) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -462,7 +474,7 @@ impl Store {
             .map_err(|e| explain(e, Some(path)))
             .with_context(|| format!("database '{shown}'"))?;
         if fresh && create == Create::No {
-            return Err(no_database(&shown));
+            return Err(no_database(path));
         }
         owner_only(path)?;
         if fresh {
