@@ -620,6 +620,7 @@ pub struct LogCallArgs {
     /// When (default: --as-of, or today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub date: Option<NaiveDate>,
+    /// How long it took, in minutes (fulfilment and the reference's time given)
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100_000))]
     pub minutes: Option<i64>,
     /// How the reference rated the experience, 0-10
@@ -628,6 +629,7 @@ pub struct LogCallArgs {
     /// How the prospect rated it, 0-10
     #[arg(long, value_parser = parse_rating)]
     pub prospect_rating: Option<i64>,
+    /// A note kept with the activity (on one line)
     #[arg(long, value_parser = parse_name)]
     pub notes: Option<String>,
     /// Record it even if a limit refuses it, with this reason (shown in reports)
@@ -694,8 +696,10 @@ pub enum RosterAction {
     Break {
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
+        /// The last day of the break
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of, conflicts_with = "days")]
         until: Option<NaiveDate>,
+        /// The break's length in days, from --as-of (or today)
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
         days: Option<i64>,
     },
@@ -982,6 +986,7 @@ pub struct ActivityEditArgs {
     /// When
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub date: Option<NaiveDate>,
+    /// How long it took, in minutes (fulfilment and the reference's time given)
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..=100_000))]
     pub minutes: Option<i64>,
     /// How the reference rated the experience, 0-10
@@ -990,6 +995,7 @@ pub struct ActivityEditArgs {
     /// How the prospect rated it, 0-10
     #[arg(long, value_parser = parse_rating)]
     pub prospect_rating: Option<i64>,
+    /// A note kept with the activity
     #[arg(long)]
     pub notes: Option<String>,
     /// Keep the change even if a limit refuses it, with this reason (shown in reports)

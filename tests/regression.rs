@@ -243,3 +243,54 @@ fn a_missing_database_beside_the_demo_points_to_the_demo() {
     );
     assert!(!missing.exists(), "status created {missing:?}");
 }
+
+/// A step the lifecycle does not allow said only "it is submitted": it now says where the
+/// request can go from there, so the step to take first is plain.
+#[test]
+fn a_refused_step_says_where_the_request_can_go() {
+    let work = program();
+    let added = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "add",
+            "--prospect",
+            "Initech",
+            "--industry",
+            "Manufacturing",
+            "--employees",
+            "2000",
+            "--deal-size",
+            "150000",
+            "--stage",
+            "Proposal",
+            "--rep",
+            "Jordan Blake",
+            "--use-case",
+            "Inventory planning",
+            "--quiet",
+        ])
+        .ok();
+    let id = added
+        .split_whitespace()
+        .next()
+        .expect("the new request's id");
+    let stderr = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "answer",
+            id,
+            "C-HEALTH-CFO",
+            "--yes",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains(&format!(
+            "cannot record an answer to request {id}: it is submitted, and from submitted it can become"
+        )) && stderr.contains("asked"),
+        "{stderr}"
+    );
+}

@@ -324,9 +324,19 @@ pub fn status_for_step(
     };
     let current = request.status;
     if !current.can_become(next) {
+        if current.is_closed() {
+            bail!("cannot {verb} request {id}: it is {current} (closed)");
+        }
+        // Say where it can go from here, so the step to take first is plain.
+        let steps: Vec<&str> = RequestStatus::ALL
+            .iter()
+            .filter(|s| current.can_become(**s))
+            .map(|s| s.as_str())
+            .collect();
         bail!(
-            "cannot {verb} request {id}: it is {current}{}",
-            if current.is_closed() { " (closed)" } else { "" }
+            "cannot {verb} request {id}: it is {current}, and from {current} it can become {} \
+             (see 'refprog request --help' for the lifecycle)",
+            steps.join(", ")
         );
     }
     Ok(current)
