@@ -320,6 +320,86 @@ fn another_programs_database_is_refused_untouched_whatever_its_version() {
     assert_eq!(id, 0x5250_4447);
 }
 
+/// The files of another program's database as that program left them when it was killed
+/// mid-way: copied while its connection is still open, so no close finishes anything.
+/// `wal`: its last transactions only in the -wal; otherwise a transaction half-written
+/// into the file, with the rollback -journal beside it.
+fn left_by_a_killed_program(work: &Workdir, name: &str, wal: bool) -> Vec<std::path::PathBuf> {
+    let live = work.path(&format!("live-{name}"));
+    let conn = rusqlite::Connection::open(&live).expect("open");
+    if wal {
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');
+             PRAGMA user_version = 1;",
+        )
+        .expect("write");
+    } else {
+        conn.execute_batch(
+            "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');
+             PRAGMA user_version = 1; PRAGMA cache_size = 1; BEGIN;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO notes SELECT printf('%0200d', i) FROM n;
+             UPDATE notes SET body = 'changed' WHERE rowid = 1;",
+        )
+        .expect("write");
+    }
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let from = work.path(&format!("live-{name}{suffix}"));
+        if from.exists() {
+            let to = work.path(&format!("{name}{suffix}"));
+            std::fs::copy(&from, &to).expect("copy");
+            files.push(to);
+        }
+    }
+    drop(conn);
+    let side = if wal { "-wal" } else { "-journal" };
+    assert!(
+        files.iter().any(|f| f.to_string_lossy().ends_with(side)),
+        "no {side} left: {files:?}"
+    );
+    files
+}
+
+/// Issue 15 finding 3, continued: another program's database left with its last
+/// transactions in a -wal file (or half a transaction and its -journal), as a killed
+/// program leaves it, was refused with "refprog left it untouched", but refprog's
+/// read-write open had written the -wal into the file and deleted it (or rolled the
+/// journal back: 438,272 bytes became 8,192). Now it is identified on a read-only
+/// connection: the database and its -wal or -journal stay byte for byte.
+#[test]
+fn another_programs_database_left_mid_transaction_is_refused_untouched() {
+    let work = Workdir::new();
+    let csv = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    for (name, wal) in [("hot-wal.db", true), ("hot-journal.db", false)] {
+        let files = left_by_a_killed_program(&work, name, wal);
+        // The -shm is SQLite's index of the -wal, rebuilt by any reader: not the data.
+        let data: Vec<_> = files
+            .iter()
+            .filter(|f| !f.to_string_lossy().ends_with("-shm"))
+            .collect();
+        let before: Vec<Vec<u8>> = data.iter().map(|f| std::fs::read(f).expect("read")).collect();
+        let path = work.path(name);
+        let path = path.to_str().expect("path");
+        for args in [
+            vec!["--db", path, "import", "accounts", csv.to_str().expect("csv")],
+            vec!["--db", path, "report", "utilization"],
+            vec!["--db", path, "backup", "/nonexistent/b.db"],
+        ] {
+            let stderr = work.run(&args).fails(1);
+            assert!(stderr.contains("another program"), "{name}: {stderr}");
+        }
+        for (file, bytes) in data.iter().zip(&before) {
+            assert!(
+                std::fs::read(file).ok().as_ref() == Some(bytes),
+                "{name}: {} was changed or removed",
+                file.display()
+            );
+        }
+    }
+}
+
 /// Issue 15 finding 6 / issue 18: a pre-existing empty file given to import becomes a
 /// database readable by its owner only; a read command given it creates nothing.
 #[test]

@@ -239,6 +239,60 @@ fn inspect(path: &Path) -> Result<Found> {
     Ok(Found::SqliteFile)
 }
 
+/// A program killed mid-way leaves its last transactions in a -wal file, or half of one
+/// written into the database with the rollback -journal beside it. SQLite's first
+/// read-write connection writes the -wal into the file (or rolls the journal back) and its
+/// close deletes the side files: done to another program's database, that changes it
+/// before refprog can tell whose it is. So a database with a -wal or -journal beside it
+/// that does not carry refprog's mark in its header is identified first on a read-only
+/// connection, which changes neither the file nor its -wal or -journal.
+fn unfinished_is_ours(path: &Path) -> Result<()> {
+    let beside = |suffix: &str| {
+        let mut side = path.as_os_str().to_os_string();
+        side.push(suffix);
+        std::fs::metadata(PathBuf::from(side)).is_ok_and(|m| m.len() > 0)
+    };
+    if !beside("-wal") && !beside("-journal") {
+        return Ok(());
+    }
+    if header_application_id(path) == Some(migrate::APPLICATION_ID) {
+        return Ok(());
+    }
+    let shown = path.display();
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(anyhow::Error::from)
+    .map_err(|e| explain(e, Some(path)))
+    .with_context(|| format!("cannot open the database '{shown}'"))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    match migrate::identify(&conn) {
+        Ok(_) => Ok(()),
+        // A hot journal: only a read-write connection may roll it back.
+        Err(e)
+            if e.chain()
+                .filter_map(|c| c.downcast_ref::<rusqlite::Error>())
+                .any(|c| c.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly)) =>
+        {
+            bail!(
+                "database '{shown}': it is a SQLite database with an unfinished transaction (a -journal file beside it) and without refprog's mark, so probably another program's; refprog left it untouched (check --db or REFPROG_DB; if it is a refprog database from before 2026, open it once with the sqlite3 shell to finish the transaction)"
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("database '{shown}'")),
+    }
+}
+
+/// The application id in the database header (bytes 68-71, big-endian), read from the file
+/// without SQLite; None when the file is shorter than a header.
+fn header_application_id(path: &Path) -> Option<i64> {
+    let mut header = [0u8; 72];
+    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    Some(i64::from(i32::from_be_bytes([
+        header[68], header[69], header[70], header[71],
+    ])))
+}
+
 /// The database holds customer names and emails: readable by its owner only, whoever
 /// created the file.
 fn owner_only(path: &Path) -> Result<()> {
@@ -438,7 +492,8 @@ impl Store {
                     .with_context(|| format!("cannot create the database '{shown}'"))?;
                 created = true;
             }
-            (Found::EmptyFile | Found::SqliteFile, _) => {}
+            (Found::SqliteFile, _) => unfinished_is_ours(path)?,
+            (Found::EmptyFile, _) => {}
         }
         let conn = Connection::open_with_flags(
             path,
