@@ -671,6 +671,80 @@ fn a_full_disk_or_file_limit_is_said_in_words_and_changes_nothing() {
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
 
+/// Issue 15 finding 6: on a disk with nothing left, every command (even `score`, for
+/// which SQLite must create the -shm file) said "writing to the disk ... failed: it may be
+/// full, or failing". A real full file system here: a 1 MiB tmpfs mounted in a mount
+/// namespace of its own (`unshare -m`, or `unshare -rm` where user namespaces allow it
+/// without root), filled to the last byte. Each command says the disk is full, exits 1,
+/// and the database stays byte for byte; once there is room again, it reads as before.
+#[test]
+fn a_real_full_disk_is_said_to_be_full_and_changes_nothing() {
+    let work = Workdir::new();
+    let disk = work.path("disk");
+    std::fs::create_dir(&disk).expect("mount point");
+    let csv = work.write("small.csv", "account_id,name\nA-1,Acme\n");
+    let script = r#"
+set -u
+mount -t tmpfs -o size=1m tmpfs "$DISK" || exit 97
+"$BIN" --db "$DISK/refprog.db" --quiet import accounts "$CSV" || exit 98
+dd if=/dev/zero of="$DISK/filler" bs=4k 2>/dev/null
+cp "$DISK/refprog.db" "$OUT/before.db"
+n=0
+for args in "score" "report utilization" "import accounts $CSV" "log-call A-1 --kind call" "export accounts --out $DISK/a.csv"; do
+    n=$((n + 1))
+    "$BIN" --db "$DISK/refprog.db" --as-of 2026-11-23 $args > /dev/null 2> "$OUT/$n.err"
+    echo $? > "$OUT/$n.code"
+    cmp -s "$DISK/refprog.db" "$OUT/before.db" || echo "$args" >> "$OUT/changed"
+done
+rm "$DISK/filler"
+"$BIN" --db "$DISK/refprog.db" export accounts > "$OUT/after.csv" || exit 99
+"#;
+    let mut ran = None;
+    for unshare in [&["-m"][..], &["-r", "-m"][..]] {
+        let output = std::process::Command::new("unshare")
+            .args(unshare)
+            .args(["sh", "-c", script])
+            .env("DISK", &disk)
+            .env("BIN", env!("CARGO_BIN_EXE_refprog"))
+            .env("CSV", &csv)
+            .env("OUT", work.path(""))
+            .output()
+            .expect("unshare");
+        if output.status.code() != Some(97) && output.status.code() != Some(1) {
+            ran = Some(output);
+            break;
+        }
+    }
+    let output = ran.expect(
+        "this test mounts a 1 MiB tmpfs in a mount namespace of its own: run it as root or where user namespaces are allowed",
+    );
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let commands = 5;
+    for n in 1..=commands {
+        let code = std::fs::read_to_string(work.path(&format!("{n}.code"))).expect("code");
+        let stderr = std::fs::read_to_string(work.path(&format!("{n}.err"))).expect("stderr");
+        assert_eq!(code.trim(), "1", "command {n}: {stderr}");
+        assert!(
+            stderr.contains("is full") && stderr.contains("nothing was changed"),
+            "command {n}: {stderr}"
+        );
+        assert!(!stderr.contains("may be full"), "command {n}: {stderr}");
+        assert!(!stderr.contains("panicked"), "command {n}: {stderr}");
+    }
+    assert!(
+        !work.path("changed").exists(),
+        "changed the database: {}",
+        std::fs::read_to_string(work.path("changed")).unwrap_or_default()
+    );
+    let after = std::fs::read_to_string(work.path("after.csv")).expect("after");
+    assert!(after.contains("\nA-1,Acme,"), "{after}");
+}
+
 /// Runs refprog as the owner of the database: as root (which ignores permissions, as the
 /// tests run in CI) the child drops to `nobody`, who owns the database file for the test.
 fn run_as_owner(work: &Workdir, args: &[&str]) -> util::Run {

@@ -344,6 +344,41 @@ pub fn file_size_limit() -> Option<u64> {
     None
 }
 
+/// Below this many free bytes a failed write is put down to a full disk: SQLite reports a
+/// -shm file it could not grow, or a write it could not make, as an I/O error, not as
+/// SQLITE_FULL, so on a disk with nothing left every command (even `score`, which must
+/// create the -shm) failed with "it may be full, or failing".
+const NEARLY_FULL_BYTES: u64 = 1 << 20;
+
+/// The bytes this process may still write on the file system holding `path` (its folder
+/// when it does not exist); None when the system does not say.
+fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let target = if path.exists() { path } else { folder };
+        let name = std::ffi::CString::new(target.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs writes into the zeroed struct it is given, which lives on this
+        // stack, and reads the NUL-terminated path, which outlives the call.
+        let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(name.as_ptr(), &mut stats) } != 0 {
+            return None;
+        }
+        // The field types differ between systems.
+        #[allow(clippy::useless_conversion)]
+        return Some(u64::from(stats.f_bavail).saturating_mul(u64::from(stats.f_frsize)));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// What kind of write that found no room an error is, as the OS or SQLite reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum NoRoom {
@@ -429,6 +464,14 @@ pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
                 "a file grew past the largest the file system allows: write somewhere else, {again}"
             ),
             (NoRoom::Cut, None) => format!("{disk} is full: free some space, {again}"),
+            (NoRoom::WriteFailed, None)
+                if path
+                    .and_then(free_bytes)
+                    .is_some_and(|free| free < NEARLY_FULL_BYTES) =>
+            {
+                let free = path.and_then(free_bytes).unwrap_or(0);
+                format!("{disk} is full ({free} bytes free): free some space, {again}")
+            }
             _ => format!(
                 "writing to {disk} failed: it may be full, or failing; free some space or check the disk, {again}"
             ),
