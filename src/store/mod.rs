@@ -161,6 +161,9 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// (270 MB instead of 46 MB re-importing a million accounts).
 const MMAP_BYTES: i64 = 64 << 20;
 
+/// How long a command waits for another's write lock before it gives up.
+const BUSY_WAIT: Duration = Duration::from_secs(10);
+
 /// Whether opening may create the database: only `import` and `demo` do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Create {
@@ -266,7 +269,7 @@ fn unfinished_is_ours(path: &Path) -> Result<()> {
     .map_err(anyhow::Error::from)
     .map_err(|e| explain(e, Some(path)))
     .with_context(|| format!("cannot open the database '{shown}'"))?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_WAIT)?;
     match migrate::identify(&conn) {
         Ok(_) => Ok(()),
         // A hot journal: only a read-write connection may roll it back.
@@ -287,7 +290,10 @@ fn unfinished_is_ours(path: &Path) -> Result<()> {
 /// without SQLite; None when the file is shorter than a header.
 fn header_application_id(path: &Path) -> Option<i64> {
     let mut header = [0u8; 72];
-    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
     Some(i64::from(i32::from_be_bytes([
         header[68], header[69], header[70], header[71],
     ])))
@@ -478,6 +484,22 @@ pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
         };
         return error.context(DiskWords(words));
     }
+    let busy = error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .any(|e| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            )
+        });
+    if busy {
+        // SQLite's own words ("database is locked") read like a damaged file.
+        return error.context(DiskWords(format!(
+            "the database is busy: another command (a large import, say) has held its write lock for over {} s; nothing was changed: run the command again when it is done",
+            BUSY_WAIT.as_secs()
+        )));
+    }
     let Some(path) = path else {
         return error;
     };
@@ -545,7 +567,7 @@ impl Store {
         .map_err(anyhow::Error::from)
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -606,7 +628,7 @@ impl Store {
         .map_err(anyhow::Error::from)
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot create the database '{shown}'"))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -754,7 +776,7 @@ impl Store {
                 self.path.display()
             )
         })?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(conn)
     }
@@ -920,14 +942,14 @@ impl Store {
         let tx = match began {
             Ok(tx) => tx,
             Err(e) => {
-                self.conn.busy_timeout(Duration::from_secs(10))?;
+                self.conn.busy_timeout(BUSY_WAIT)?;
                 if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
                     return Ok(None);
                 }
                 return Err(e.into());
             }
         };
-        tx.busy_timeout(Duration::from_secs(10))?;
+        tx.busy_timeout(BUSY_WAIT)?;
         let (value, commit) = work(Db { conn: &tx })?;
         if commit {
             tx.commit().context("cannot commit")?;
