@@ -425,6 +425,46 @@ const CASES: &[Case] = &[
     case(&["backup", "{dir}/existing.db"], 1, "already exists"),
     case(&["backup", "{dir}/fifo"], 1, "already exists"),
     case(&["backup", ""], 2, "a value is required"),
+    // An output through a symlink to a device or a pipe (`--out /dev/stdout`) replaced the
+    // link with a regular file (as root, /dev/stdout itself); refused now, the link kept.
+    case(
+        &["report", "utilization", "--out", "{dir}/to-null"],
+        1,
+        "is a symlink to something that is not a regular file",
+    ),
+    case(
+        &["review", "--html", "{dir}/to-fifo"],
+        1,
+        "is a symlink to something that is not a regular file",
+    ),
+    case(
+        &["report", "utilization", "--out", "{db}-journal"],
+        1,
+        "one of the database's own files",
+    ),
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--skip-bad",
+            "--rejects",
+            "{dir}/to-null",
+        ],
+        "account_id,name,nps\nA-1,Acme,11\n",
+        "is a symlink to something that is not a regular file",
+    ),
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--out",
+            "{dir}/in.csv",
+        ],
+        "account_id,name\nA-1,Acme\n",
+        "an input of this command",
+    ),
     // Imports.
     import(
         &["import", "accounts", "{dir}/in.csv"],
@@ -524,6 +564,8 @@ fn hostile_inputs_are_refused_cleanly_and_change_nothing() {
     assert!(status.success());
     std::os::unix::fs::symlink(format!("{dir}/nowhere.db"), format!("{dir}/dangling"))
         .expect("symlink");
+    std::os::unix::fs::symlink("/dev/null", format!("{dir}/to-null")).expect("symlink");
+    std::os::unix::fs::symlink(format!("{dir}/fifo"), format!("{dir}/to-fifo")).expect("symlink");
     for (name, version) in [("other.db", 0), ("other_v1.db", 1)] {
         let conn = rusqlite::Connection::open(format!("{dir}/{name}")).expect("other");
         conn.execute_batch(&format!(
@@ -582,6 +624,12 @@ fn hostile_inputs_are_refused_cleanly_and_change_nothing() {
     for (name, bytes) in &others {
         if std::fs::read(format!("{dir}/{name}")).expect("read") != *bytes {
             failures.push(format!("{name} was changed"));
+        }
+    }
+    for link in ["to-null", "to-fifo", "dangling"] {
+        let meta = std::fs::symlink_metadata(format!("{dir}/{link}")).expect("link");
+        if !meta.file_type().is_symlink() {
+            failures.push(format!("the symlink {link} was replaced"));
         }
     }
     assert!(
