@@ -786,6 +786,35 @@ fn a_write_lock_held_too_long_is_said_in_words() {
     assert!(work.db_bytes() == before, "the database changed");
 }
 
+/// docs/reference.md's cron line (`report utilization --format csv > FILE`) rests on "exit
+/// code 0 means the CSV is complete": a write to standard output that fails (here
+/// /dev/full, a disk with no room) must not exit 0.
+#[test]
+fn a_failed_write_to_standard_output_never_exits_0() {
+    let work = util::program();
+    for args in [
+        vec!["report", "utilization", "--format", "csv"],
+        vec!["export", "accounts"],
+        vec!["score", "--format", "csv"],
+        vec!["request", "list", "--format", "json"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["--as-of", "2026-11-23"])
+            .args(&args)
+            .stdout(full)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("is full"), "{args:?}: {stderr}");
+    }
+}
+
 /// Runs refprog as the owner of the database: as root (which ignores permissions, as the
 /// tests run in CI) the child drops to `nobody`, who owns the database file for the test.
 fn run_as_owner(work: &Workdir, args: &[&str]) -> util::Run {
