@@ -38,7 +38,8 @@ pub struct Cli {
     pub format: Option<Format>,
 
     /// Write the data to FILE instead of stdout: complete or not at all (a temporary file
-    /// beside it is renamed when done), never the database or an input
+    /// beside it is renamed when done), never the database or an input. FILE's name says
+    /// the format (.csv, .tsv, .json), or --format does; if both, they agree
     #[arg(long, global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -820,6 +821,17 @@ pub struct ReportArgs {
     /// Coverage: also split segments by region and/or use case (repeatable)
     #[arg(long, value_enum)]
     pub by: Vec<SegmentBy>,
+}
+
+impl From<&ScoreArgs> for crate::report::score::Filter {
+    fn from(args: &ScoreArgs) -> Self {
+        crate::report::score::Filter {
+            top: args.top,
+            label: args.label,
+            industry: args.industry.clone(),
+            min_score: args.min_score,
+        }
+    }
 }
 
 impl From<&ReportArgs> for crate::report::Options {

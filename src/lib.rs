@@ -275,7 +275,37 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
         0o666,
         "the --out file",
     )?;
+    // The format is the file's name or --format's, and the two agree: a table in a file
+    // named .xlsx, or JSON in one named .csv, is a file the next program cannot read.
+    let named = Format::of_file(target);
+    let shown = target.display();
+    match (cli.format, named) {
+        (None, None) => {
+            return Err(UsageError(format!(
+                "--out {shown}: the file's name does not say its format; name it .csv, .tsv \
+                 or .json, or give --format csv|tsv|json (--format table writes the \
+                 terminal's text)"
+            ))
+            .into());
+        }
+        (Some(given), Some(named)) if given != named => {
+            return Err(UsageError(format!(
+                "--format {} but --out {shown} is named as {}: make them agree",
+                format_word(given),
+                format_word(named)
+            ))
+            .into());
+        }
+        _ => {}
+    }
     Ok(Some(file))
+}
+
+/// A format as `--format` takes it.
+fn format_word(format: Format) -> String {
+    clap::ValueEnum::to_possible_value(&format)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// A wrong use of the command line found after parsing (exit code 2, like clap's own).

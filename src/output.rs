@@ -895,6 +895,34 @@ fn width_of(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
+/// `text` split where a line of `width` columns ends: at the last space that keeps more
+/// than half the width, else at the width; the rest without its leading blanks. All of
+/// it, and nothing after, when it fits.
+fn split_at_width(text: &str, width: usize) -> (&str, &str) {
+    if width_of(text) <= width {
+        return (text, "");
+    }
+    let mut used = 0;
+    let mut end = 0;
+    let mut space = None;
+    for (at, c) in text.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        if c == ' ' && used > width / 2 {
+            space = Some(at);
+        }
+        used += w;
+        end = at + c.len_utf8();
+    }
+    let (head, tail) = match space {
+        Some(at) => (&text[..at], &text[at..]),
+        None => (&text[..end], &text[end..]),
+    };
+    (head.trim_end(), tail.trim_start())
+}
+
 /// `text` cut to `width` display columns, ending in `…` when cut.
 fn cut(text: &str, width: usize) -> Cow<'_, str> {
     if width_of(text) <= width {
@@ -1059,18 +1087,40 @@ fn layout(
             line.push(':');
             print(&mut line, out)?;
         }
-        for (k, &i) in inline.iter().enumerate() {
-            if k > 0 {
-                line.push_str("  ");
-            }
-            pad(&mut line, &row[i], i, widths[i]);
-        }
-        print(&mut line, out)?;
         let under: Vec<&str> = below
             .iter()
             .map(|&i| row[i].as_str())
             .filter(|t| !t.is_empty())
             .collect();
+        // Long text too wide for its column goes on in the row's second line, under
+        // itself, when that line is free (a row takes at most two lines).
+        let mut rest: Vec<(usize, usize, &str)> = Vec::new();
+        let mut at = 0;
+        for (k, &i) in inline.iter().enumerate() {
+            if k > 0 {
+                line.push_str("  ");
+                at += GAP;
+            }
+            if fit.is_some() && under.is_empty() && kinds[i] == Kind::Long {
+                let (head, tail) = split_at_width(&row[i], widths[i]);
+                pad(&mut line, head, i, widths[i]);
+                if !tail.is_empty() {
+                    rest.push((at, widths[i], tail));
+                }
+            } else {
+                pad(&mut line, &row[i], i, widths[i]);
+            }
+            at += widths[i];
+        }
+        print(&mut line, out)?;
+        if !rest.is_empty() {
+            for (start, width, tail) in rest {
+                let fill = start.saturating_sub(width_of(&line));
+                line.extend(std::iter::repeat_n(' ', fill));
+                line.push_str(&cut(tail, width));
+            }
+            print(&mut line, out)?;
+        }
         if let (false, Some(width)) = (under.is_empty(), fit) {
             line.extend(std::iter::repeat_n(' ', INDENT));
             line.push_str(&cut(&under.join(" — "), width.saturating_sub(INDENT)));
@@ -1241,6 +1291,59 @@ mod tests {
         drop(out);
         let bytes = sink.0.lock().expect("lock").clone();
         String::from_utf8(bytes).expect("utf-8")
+    }
+
+    /// A table of a long-text column and a number, laid out `width` columns wide.
+    fn table_at(width: usize, long: &str, below: Option<&str>) -> String {
+        let sink = Shared::default();
+        let mut out = Out::to(Format::Table, false, Box::new(sink.clone()));
+        out.view.width = Some(width);
+        let mut columns = vec![Column::long("segment"), Column::number("available")];
+        let mut cells = vec![Cell::from(long), Cell::Int(3)];
+        if let Some(text) = below {
+            columns.push(Column::long("why").below());
+            cells.push(Cell::from(text));
+        }
+        let mut rows = out.rows(&columns).expect("rows");
+        rows.row(cells).expect("row");
+        rows.finish().expect("finish");
+        drop(out);
+        let bytes = sink.0.lock().expect("lock").clone();
+        String::from_utf8(bytes).expect("utf-8")
+    }
+
+    #[test]
+    fn long_text_too_wide_goes_on_under_itself_on_the_second_line() {
+        let text = table_at(
+            60,
+            "manufacturing and industrials / mid-market (200-999)",
+            None,
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{text}");
+        // Every word is shown, the first line broken at a space, nothing cut.
+        assert!(!text.contains('…'), "{text}");
+        let words: Vec<&str> = lines[1..]
+            .iter()
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        assert_eq!(
+            words.join(" "),
+            "manufacturing and industrials / mid-market 3 (200-999)",
+            "{text}"
+        );
+        assert!(lines[2].starts_with("(200-999)"), "{text}");
+        // Text that fits stays on one line.
+        assert_eq!(table_at(40, "technology / small", None).lines().count(), 2);
+        // A row whose second line holds its below text keeps to two lines: cut instead.
+        let text = table_at(
+            40,
+            "manufacturing and industrials / mid-market",
+            Some("why"),
+        );
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(text.lines().nth(1).expect("row").contains('…'), "{text}");
     }
 
     #[test]

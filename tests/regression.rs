@@ -109,3 +109,55 @@ fn an_account_of_zero_employees_is_read_as_the_size_rule_grades_it() {
         .ok();
     assert_eq!(csv, "contact_id,size\nC-0,good\n");
 }
+
+/// A reference whose account says "USA" was graded poor on geography for a deal in the
+/// "United States" (and so hidden from the default list): countries were compared as typed.
+/// One country written several ways is now one country, for match and for score's fit.
+#[test]
+fn a_country_written_another_way_is_the_same_country() {
+    let work = Workdir::new();
+    let accounts = work.write(
+        "accounts.csv",
+        "account_id,name,industry,employees,country,region,status,health,nps,adoption,use_case\n\
+         A-1,Acme Ohio,Manufacturing,2000,USA,Ohio,active,90,10,85,Inventory planning\n",
+    );
+    let contacts = work.write(
+        "contacts.csv",
+        "contact_id,account_id,name,title,role_level,tier,enrolled_on\n\
+         C-1,A-1,Dana Scully,VP Operations,vp,standard,2026-01-05\n",
+    );
+    for (kind, file) in [("accounts", &accounts), ("contacts", &contacts)] {
+        let run = work.run(&["import", kind, file.to_str().expect("path")]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let matched = |country: &str| {
+        work.run(&[
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "csv",
+            "match",
+            "--prospect",
+            "Initech",
+            "--industry",
+            "Manufacturing",
+            "--employees",
+            "2000",
+            "--use-case",
+            "Inventory planning",
+            "--country",
+            country,
+            "--region",
+            "Ohio",
+        ])
+        .ok()
+    };
+    for country in ["United States", "US", "U.S.A.", "usa"] {
+        let stdout = matched(country);
+        assert!(stdout.contains("C-1,"), "{country}: {stdout}");
+        assert!(stdout.contains(",excellent,"), "{country}: {stdout}");
+    }
+    // A country that is not the same stays another country.
+    let stdout = matched("Canada");
+    assert!(!stdout.contains(",excellent,"), "{stdout}");
+}

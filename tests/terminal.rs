@@ -470,6 +470,54 @@ fn out_writes_the_whole_file_or_none() {
     assert!(stderr.contains("database"), "{stderr}");
 }
 
+/// An --out file whose name says no format, or another format than --format, is refused
+/// (exit 2) and nothing is written: a table in "u.xlsx" was written with exit 0.
+#[test]
+fn out_names_its_format_and_agrees_with_format() {
+    let work = demo();
+    let run = |name: &str, format: Option<&str>| {
+        let target = work.path(name);
+        let mut args = vec!["--as-of", AS_OF, "report", "utilization"];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        args.extend(["--out", target.to_str().expect("path")]);
+        (work.run(&args), target)
+    };
+    let (refused, target) = run("u.xlsx", None);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(".csv, .tsv or .json"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!target.exists());
+    let (refused, target) = run("u.csv", Some("json"));
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--format json but --out"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!target.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(work.path(""))
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Said either way, or both ways alike, it is written.
+    for (name, format) in [
+        ("u.txt", Some("table")),
+        ("v.json", None),
+        ("w.tsv", Some("tsv")),
+    ] {
+        let (written, target) = run(name, format);
+        assert_eq!(written.code, 0, "{name}: {}", written.stderr);
+        assert!(target.exists(), "{name}");
+    }
+}
+
 /// `status --format json` as of AS_OF, and a reader of its facts by name.
 fn status_json(work: &Workdir) -> (serde_json::Value, impl Fn(&str) -> serde_json::Value) {
     let json = work

@@ -444,6 +444,18 @@ impl fmt::Display for PendingAsk {
     }
 }
 
+/// An active reference: enrolled in a tier, not opted out, and the account still a
+/// customer (a churned account's people are no references). What health counts against
+/// the targets and what the review's renewal watch covers; whether an active reference is
+/// free on a day is [`decide`]'s question.
+pub fn is_active_reference(
+    tier: Option<Tier>,
+    opted_out_on: Option<NaiveDate>,
+    status: Option<AccountStatus>,
+) -> bool {
+    tier.is_some() && opted_out_on.is_none() && status != Some(AccountStatus::Churned)
+}
+
 /// The kind of activity "available" means: a reference call.
 pub const USUAL_ASK: ActivityKind = ActivityKind::Call;
 
@@ -473,6 +485,24 @@ pub fn standing(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_active_reference_is_enrolled_not_opted_out_and_still_a_customer() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert!(is_active_reference(Some(Tier::Standard), None, None));
+        assert!(is_active_reference(
+            Some(Tier::Strategic),
+            None,
+            Some(AccountStatus::Active)
+        ));
+        assert!(!is_active_reference(None, None, None));
+        assert!(!is_active_reference(Some(Tier::Standard), Some(day), None));
+        assert!(!is_active_reference(
+            Some(Tier::Standard),
+            None,
+            Some(AccountStatus::Churned)
+        ));
+    }
     use super::*;
 
     fn day(text: &str) -> NaiveDate {

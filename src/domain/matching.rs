@@ -20,7 +20,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::eligibility::{self, Reason, Subject, Verdict};
-use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier, squash};
+use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier, country_name, squash};
 use crate::domain::policy::{LoadEvent, Policy};
 use crate::domain::segments::{IndustryMatch, SectorMap};
 
@@ -283,7 +283,7 @@ pub fn grade_criteria(
     if let Some(wanted) = need.country.as_deref().filter(|s| !s.trim().is_empty()) {
         let country = c.country.as_deref().unwrap_or_default();
         let region = c.region.as_deref().unwrap_or_default();
-        let same_country = squash(country) == squash(wanted);
+        let same_country = squash(country_name(country)) == squash(country_name(wanted));
         let wanted_region = need.region.as_deref().filter(|s| !s.trim().is_empty());
         let grade = match (same_country, wanted_region) {
             (false, _) => Grade::Poor,

@@ -14,6 +14,60 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
+/// The name a country goes by in the rule book: CRMs and people write one country several
+/// ways (Salesforce's picklist "United States", its ISO code "US", a typed "USA" or
+/// "U.S.A."), and a reference in "USA" is in the same country as a deal in "United
+/// States". The common spellings of the countries a CRM export names most are read as
+/// one name; anything else is itself.
+pub fn country_name(text: &str) -> &str {
+    const NAMES: &[(&str, &[&str])] = &[
+        (
+            "United States",
+            &[
+                "us",
+                "usa",
+                "unitedstates",
+                "unitedstatesofamerica",
+                "america",
+            ],
+        ),
+        (
+            "United Kingdom",
+            &[
+                "uk",
+                "gb",
+                "gbr",
+                "unitedkingdom",
+                "greatbritain",
+                "britain",
+            ],
+        ),
+        ("Canada", &["ca", "can", "canada"]),
+        ("Germany", &["de", "deu", "germany", "deutschland"]),
+        ("France", &["fr", "fra", "france"]),
+        (
+            "Netherlands",
+            &["nl", "nld", "netherlands", "thenetherlands", "holland"],
+        ),
+        ("Ireland", &["ie", "irl", "ireland"]),
+        ("Australia", &["au", "aus", "australia"]),
+        ("India", &["in", "ind", "india"]),
+        ("Japan", &["jp", "jpn", "japan"]),
+        ("Spain", &["es", "esp", "spain", "espana", "españa"]),
+        ("Mexico", &["mx", "mex", "mexico", "méxico"]),
+        ("Brazil", &["br", "bra", "brazil", "brasil"]),
+        (
+            "United Arab Emirates",
+            &["ae", "are", "uae", "unitedarabemirates"],
+        ),
+    ];
+    let key = squash(text);
+    NAMES
+        .iter()
+        .find(|(_, spellings)| spellings.contains(&key.as_str()))
+        .map_or(text, |(name, _)| name)
+}
+
 /// Calls `f` with the texts squashed and joined by '|' (which [`squash`] never leaves in a
 /// text), without allocating for short ASCII texts: the lookup key of a map keyed by
 /// squashed values, made a hundred thousand times by `score`.
@@ -341,6 +395,28 @@ impl RequestStatus {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_country_written_several_ways_is_one_country() {
+        for spelling in [
+            "USA",
+            "U.S.A.",
+            "US",
+            "united states",
+            "United States of America",
+        ] {
+            assert_eq!(country_name(spelling), "United States", "{spelling}");
+        }
+        for spelling in ["UK", "Great Britain", "GB", "United Kingdom"] {
+            assert_eq!(country_name(spelling), "United Kingdom", "{spelling}");
+        }
+        assert_eq!(country_name("Deutschland"), "Germany");
+        // Anything else is itself, and a region is no country.
+        assert_eq!(country_name("Ohio"), "Ohio");
+        assert_eq!(country_name("England"), "England");
+        assert_eq!(country_name("Narnia"), "Narnia");
+        assert_eq!(country_name(""), "");
+    }
     use super::*;
 
     #[test]

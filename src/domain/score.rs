@@ -22,7 +22,8 @@ use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{
-    AccountStatus, Milestone, RoleLevel, Signal, Tier, squash, with_squashed,
+    AccountStatus, Milestone, RoleLevel, Signal, Tier, country_name, squash, squash_eq,
+    with_squashed,
 };
 use crate::domain::policy::Policy;
 use crate::domain::segments::{SectorMap, SizeBand};
@@ -126,6 +127,64 @@ pub struct Demand {
     use_case: FxHashMap<String, Tally>,
     /// Deals that name an industry, a size, a place, a use case (in [`FIT_WEIGHTS`] order).
     known: [u64; 4],
+    /// When set, only the deals that share a key with this one account are tallied by
+    /// attribute (the totals still count every deal): what `score --explain` needs.
+    focus: Option<Focus>,
+}
+
+/// The texts one account is looked up by in [`Demand::fit`]. A deal is tallied under the
+/// account's key when its texts squash to the account's, each part; a key [`tally`] never
+/// makes (a text missing or squashed to nothing) is left out, as its lookup finds nothing.
+#[derive(Debug, Default)]
+struct Focus {
+    industry: Option<Vec<String>>,
+    sector: Option<String>,
+    band: Option<SizeBand>,
+    place: Option<Vec<String>>,
+    country: Option<Vec<String>>,
+    use_case: Option<Vec<String>>,
+}
+
+impl Focus {
+    fn of(account: &AccountFacts, sectors: &SectorMap) -> Focus {
+        Focus {
+            industry: key([account.industry.as_deref()]),
+            sector: account
+                .industry
+                .as_deref()
+                .and_then(|i| sectors.group(i))
+                .map(str::to_string),
+            band: account.employees.map(SizeBand::of),
+            place: key([
+                account.country.as_deref().map(country_name),
+                account.region.as_deref(),
+            ]),
+            country: key([account.country.as_deref().map(country_name)]),
+            use_case: key([account.use_case.as_deref()]),
+        }
+    }
+}
+
+/// The account's texts, when [`tally`] could add a deal under their key (each present and
+/// not squashed to nothing).
+fn key<const N: usize>(parts: [Option<&str>; N]) -> Option<Vec<String>> {
+    parts
+        .iter()
+        .map(|p| p.filter(|p| !squash(p).is_empty()).map(str::to_string))
+        .collect()
+}
+
+/// Whether [`tally`] adds a deal with these texts under the key of the account's texts
+/// `wanted`: each part squashes alike (the key joins the squashed parts with '|', which
+/// squashing never leaves), compared without making the key.
+fn keyed<const N: usize>(parts: [Option<&str>; N], wanted: &Option<Vec<String>>) -> bool {
+    let Some(wanted) = wanted else {
+        return false;
+    };
+    parts
+        .iter()
+        .zip(wanted)
+        .all(|(part, wanted)| part.is_some_and(|part| squash_eq(part, wanted)))
 }
 
 /// The parts of ICP fit, as shares of the pipeline (0-1).
@@ -205,6 +264,22 @@ impl Demand {
         }
     }
 
+    /// No deals yet, and only `account` to be fitted: [`Demand::add`] tallies by attribute
+    /// only the deals that share a key with it, without a map entry per value of the
+    /// pipeline, so `score --explain` costs a comparison per deal. Its [`Demand::fit`] of
+    /// `account` is the same as a full tally's; of another account it is not.
+    pub fn for_account(
+        today: NaiveDate,
+        horizon_days: i64,
+        account: &AccountFacts,
+        sectors: &SectorMap,
+    ) -> Demand {
+        Demand {
+            focus: Some(Focus::of(account, sectors)),
+            ..Demand::empty(today, horizon_days)
+        }
+    }
+
     /// Tallies one deal, when it closes within the horizon.
     pub fn add(&mut self, deal: DealFacts<'_>, sectors: &SectorMap) {
         let Some(close) = deal.close_date else {
@@ -224,6 +299,39 @@ impl Demand {
         ]) {
             *known += u64::from(named);
         }
+        let country = deal.country.map(country_name);
+        if let Some(focus) = &self.focus {
+            // The same tallies as below, kept only under the account's own keys.
+            if keyed([deal.industry], &focus.industry) {
+                tally(&mut self.industry, [deal.industry], amount);
+            }
+            if let Some(wanted) = &focus.sector
+                && deal.industry.and_then(|i| sectors.group(i)) == Some(wanted.as_str())
+            {
+                match self.sector.get_mut(wanted.as_str()) {
+                    Some(t) => t.add(amount),
+                    None => self.sector.entry(wanted.clone()).or_default().add(amount),
+                }
+            }
+            if let Some(employees) = deal.employees
+                && focus.band == Some(SizeBand::of(employees))
+            {
+                self.band
+                    .entry(SizeBand::of(employees))
+                    .or_default()
+                    .add(amount);
+            }
+            if keyed([country, deal.region], &focus.place) {
+                tally(&mut self.place, [country, deal.region], amount);
+            }
+            if keyed([country], &focus.country) {
+                tally(&mut self.country, [country], amount);
+            }
+            if keyed([deal.use_case], &focus.use_case) {
+                tally(&mut self.use_case, [deal.use_case], amount);
+            }
+            return;
+        }
         tally(&mut self.industry, [deal.industry], amount);
         if let Some(group) = deal.industry.and_then(|i| sectors.group(i)) {
             match self.sector.get_mut(group) {
@@ -241,8 +349,8 @@ impl Demand {
                 .or_default()
                 .add(amount);
         }
-        tally(&mut self.place, [deal.country, deal.region], amount);
-        tally(&mut self.country, [deal.country], amount);
+        tally(&mut self.place, [country, deal.region], amount);
+        tally(&mut self.country, [country], amount);
         tally(&mut self.use_case, [deal.use_case], amount);
     }
 
@@ -290,11 +398,9 @@ impl Demand {
                 .and_then(|e| self.band.get(&SizeBand::of(e)).copied())
                 .unwrap_or_default(),
         );
-        let place = tallied(
-            &self.place,
-            [account.country.as_deref(), account.region.as_deref()],
-        );
-        let region = blend(place, get(&self.country, &account.country));
+        let country = account.country.as_deref().map(country_name);
+        let place = tallied(&self.place, [country, account.region.as_deref()]);
+        let region = blend(place, tallied(&self.country, [country]));
         let use_case = share(get(&self.use_case, &account.use_case));
         let blind = self.known.map(|n| n == 0);
         let mut parts = [industry, size, region, use_case];
@@ -1034,6 +1140,69 @@ mod tests {
             ..far
         };
         assert_eq!(Demand::new(&[later], today(), 90, &sectors).deals(), 0);
+    }
+
+    #[test]
+    fn a_demand_for_one_account_fits_it_as_the_whole_tally_does() {
+        // Texts that squash alike, to nothing, outside ASCII, missing; sizes in each band;
+        // deals past the horizon. The focused tally must give the very same figures.
+        let sectors = SectorMap::new(&[]);
+        let texts = [
+            None,
+            Some(""),
+            Some(" - "),
+            Some("Banking"),
+            Some("banking!"),
+            Some("Insurance"),
+            Some("Zürich Bänking"),
+            Some("ZÜRICH bänking"),
+        ];
+        let places = [None, Some("United States"), Some("united-states"), Some("")];
+        let sizes = [
+            None,
+            Some(50),
+            Some(199),
+            Some(200),
+            Some(800),
+            Some(40_000),
+        ];
+        let mut deals = Vec::new();
+        for i in 0..400_usize {
+            let text = |k: usize| texts[(i * k + i / 7) % texts.len()].map(str::to_string);
+            let place = |k: usize| places[(i * k + i / 3) % places.len()].map(str::to_string);
+            deals.push(Deal {
+                industry: text(3),
+                employees: sizes[(i * 5 + i / 11) % sizes.len()],
+                country: place(1),
+                region: place(7).map(|p| p.replace("States", "Texas")),
+                use_case: text(5),
+                amount_cents: (i as i64 * 7_919) % 100_003,
+                close_date: Some(today() + chrono::Duration::days((i as i64 * 13) % 120)),
+            });
+        }
+        let whole = Demand::new(&deals, today(), 90, &sectors);
+        for (n, deal) in deals.iter().enumerate().take(60) {
+            let account = AccountFacts {
+                industry: deal.industry.as_deref().map(Into::into),
+                employees: deal.employees,
+                country: deal.country.as_deref().map(Into::into),
+                region: deal.region.as_deref().map(Into::into),
+                use_case: texts[n % texts.len()].map(Into::into),
+                ..happy()
+            };
+            let mut one = Demand::for_account(today(), 90, &account, &sectors);
+            for deal in &deals {
+                one.add(deal.facts(), &sectors);
+            }
+            assert_eq!(one.deals(), whole.deals());
+            assert_eq!(
+                one.fit(&account, &sectors, 0.125),
+                whole.fit(&account, &sectors, 0.125),
+                "{account:?}"
+            );
+        }
+        // The whole tally found matches to compare (else the test would prove nothing).
+        assert!(whole.fit(&happy(), &sectors, 0.125).industry.0 > 0.0);
     }
 
     #[test]

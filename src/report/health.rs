@@ -7,8 +7,9 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use super::{Metrics, pct};
+use crate::domain::eligibility::is_active_reference;
 use crate::domain::metrics::{Rate, meets, quarter_start};
-use crate::domain::model::{AccountStatus, Tier};
+use crate::domain::model::Tier;
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::Out;
 use crate::store::reports::Windows;
@@ -27,12 +28,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let members = store::roster::members(store)?;
-    // Active: enrolled, not opted out, and the account still a customer (the rule book: a
-    // churned account's people are no references).
     let active: Vec<_> = members
         .iter()
-        .filter(|m| m.tier.is_some() && m.opted_out_on.is_none())
-        .filter(|m| m.account_status != Some(AccountStatus::Churned))
+        .filter(|m| is_active_reference(m.tier, m.opted_out_on, m.account_status))
         .collect();
     let customers = store::reports::active_customers(store.db())?.max(0) as u64;
     let mut m = Metrics::default();

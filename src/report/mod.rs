@@ -8,6 +8,7 @@ pub mod fulfillment;
 pub mod health;
 pub mod impact;
 pub mod satisfaction;
+pub mod score;
 pub mod utilization;
 
 use anyhow::Result;

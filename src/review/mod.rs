@@ -20,17 +20,17 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{Datelike, Duration, NaiveDate};
-use clap::Parser;
 use serde_json::Value;
 
-use crate::cli::{Cli, Command};
+use crate::domain::eligibility::is_active_reference;
 use crate::domain::followups::{FollowUp, FollowUpKind};
 use crate::domain::matching::renewal_caution;
 use crate::domain::metrics::{Rate, quarter_start};
-use crate::domain::model::{AccountStatus, Tier};
+use crate::domain::model::Tier;
 use crate::domain::policy::load_in_window;
+use crate::domain::score::Label;
 use crate::output::{Format, Out};
 use crate::report::Period;
 use crate::store::{self, Store};
@@ -308,14 +308,6 @@ fn report(
     capture_with(format!("refprog --as-of {today} {}", args.join(" ")), run)
 }
 
-/// The command line `refprog ARGS` as of `today`, parsed as refprog parses it.
-fn parse(today: NaiveDate, args: &[&str]) -> Result<(String, Cli)> {
-    let command = format!("refprog --as-of {today} {}", args.join(" "));
-    let cli = Cli::try_parse_from(std::iter::once("refprog").chain(args.iter().copied()))
-        .with_context(|| format!("the review's command line '{command}'"))?;
-    Ok((command, cli))
-}
-
 /// What `print` writes as `--format json` (the words of a table: `view.words`), read back
 /// as tables, under the name of the command that prints it.
 pub fn capture_with(
@@ -538,20 +530,24 @@ pub fn gather(
     let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {
-        let gathered = crate::commands::score::gather(store, &policy, today, policy.horizon_days)?;
+        let gathered = crate::report::score::gather(store, &policy, today, policy.horizon_days)?;
         let scored = gathered.score(&policy, today, None)?;
-        let list = |args: &[&str]| -> Result<Captured> {
-            let (command, cli) = parse(today, args)?;
-            let Command::Score(a) = &cli.command else {
-                bail!("'{command}' is no score command");
+        // Each list under the command line that prints it (`--label` takes the flag's word).
+        let list = |label: Label, flag: &str| -> Result<Captured> {
+            let top = 10;
+            let filter = crate::report::score::Filter {
+                top: Some(top),
+                label: Some(label),
+                ..Default::default()
             };
-            capture_with(command, |out| {
-                crate::commands::score::list(a, &scored, &policy, out)
+            let args = ["score", "--label", flag, "--top", &top.to_string()].join(" ");
+            report(today, &[&args], |out| {
+                crate::report::score::list(&filter, &scored, &policy, out)
             })
         };
         let lists = (
-            list(&["score", "--label", "tier-1", "--top", "10"])?,
-            list(&["score", "--label", "develop", "--top", "10"])?,
+            list(Label::Tier1Candidate, "tier-1")?,
+            list(Label::Develop, "develop")?,
         );
         // Not freed: the page is written next and the process ends (see score).
         drop(scored);
@@ -587,11 +583,7 @@ pub fn gather(
     let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .into_iter()
-        .filter(|m| {
-            m.tier.is_some()
-                && m.opted_out_on.is_none()
-                && m.account_status != Some(AccountStatus::Churned)
-        })
+        .filter(|m| is_active_reference(m.tier, m.opted_out_on, m.account_status))
         .filter_map(|m| {
             let day = renewal_caution(m.renewal_date, &policy, today)?;
             Some(Renewal {
