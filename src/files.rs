@@ -141,6 +141,19 @@ impl OutputFile {
             Ok(meta) if !meta.is_file() && !meta.file_type().is_symlink() => {
                 bail!("{what} '{shown}' is not a regular file: refprog writes only to files")
             }
+            // A symlink to a device, a pipe or a folder (`/dev/stdout`, `/dev/null`) would be
+            // replaced by a regular file: refused like the device itself. A symlink to a
+            // regular file, or to nothing, is replaced, never followed.
+            Ok(_) if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) => {
+                bail!(
+                    "{what} '{shown}' is a symlink to something that is not a regular file (a device, a pipe or a folder): refprog writes only to files, and will not replace the link{}",
+                    if what.contains("--out") {
+                        " (leave out --out to write to standard output)"
+                    } else {
+                        ""
+                    }
+                )
+            }
             _ => {}
         }
         let folder = match target.parent() {

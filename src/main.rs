@@ -36,7 +36,10 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let error = refprog::store::explain(error, None);
-            eprintln!("refprog: {error:#}");
+            eprintln!(
+                "refprog: {}",
+                refprog::domain::cut_long_values(&format!("{error:#}"))
+            );
             if error.downcast_ref::<refprog::UsageError>().is_some() {
                 ExitCode::from(2)
             } else {

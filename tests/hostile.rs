@@ -425,6 +425,46 @@ const CASES: &[Case] = &[
     case(&["backup", "{dir}/existing.db"], 1, "already exists"),
     case(&["backup", "{dir}/fifo"], 1, "already exists"),
     case(&["backup", ""], 2, "a value is required"),
+    // An output through a symlink to a device or a pipe (`--out /dev/stdout`) replaced the
+    // link with a regular file (as root, /dev/stdout itself); refused now, the link kept.
+    case(
+        &["report", "utilization", "--out", "{dir}/to-null"],
+        1,
+        "is a symlink to something that is not a regular file",
+    ),
+    case(
+        &["review", "--html", "{dir}/to-fifo"],
+        1,
+        "is a symlink to something that is not a regular file",
+    ),
+    case(
+        &["report", "utilization", "--out", "{db}-journal"],
+        1,
+        "one of the database's own files",
+    ),
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--skip-bad",
+            "--rejects",
+            "{dir}/to-null",
+        ],
+        "account_id,name,nps\nA-1,Acme,11\n",
+        "is a symlink to something that is not a regular file",
+    ),
+    import(
+        &[
+            "import",
+            "accounts",
+            "{dir}/in.csv",
+            "--out",
+            "{dir}/in.csv",
+        ],
+        "account_id,name\nA-1,Acme\n",
+        "an input of this command",
+    ),
     // Imports.
     import(
         &["import", "accounts", "{dir}/in.csv"],
@@ -524,6 +564,8 @@ fn hostile_inputs_are_refused_cleanly_and_change_nothing() {
     assert!(status.success());
     std::os::unix::fs::symlink(format!("{dir}/nowhere.db"), format!("{dir}/dangling"))
         .expect("symlink");
+    std::os::unix::fs::symlink("/dev/null", format!("{dir}/to-null")).expect("symlink");
+    std::os::unix::fs::symlink(format!("{dir}/fifo"), format!("{dir}/to-fifo")).expect("symlink");
     for (name, version) in [("other.db", 0), ("other_v1.db", 1)] {
         let conn = rusqlite::Connection::open(format!("{dir}/{name}")).expect("other");
         conn.execute_batch(&format!(
@@ -584,6 +626,12 @@ fn hostile_inputs_are_refused_cleanly_and_change_nothing() {
             failures.push(format!("{name} was changed"));
         }
     }
+    for link in ["to-null", "to-fifo", "dangling"] {
+        let meta = std::fs::symlink_metadata(format!("{dir}/{link}")).expect("link");
+        if !meta.file_type().is_symlink() {
+            failures.push(format!("the symlink {link} was replaced"));
+        }
+    }
     assert!(
         !std::path::Path::new(&format!("{dir}/missing")).exists(),
         "a folder was created"
@@ -612,6 +660,166 @@ fn a_huge_value_is_quoted_in_a_few_dozen_characters() {
     let run = work.run(&["request", "add", "--rep", &format!("{long}\n")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.len() < 500, "{} bytes", run.stderr.len());
+}
+
+/// Issue 15 finding 9, continued: a 100,000-character id or key given to `roster show`,
+/// `request show`, `policy set` or `activity edit` was echoed whole in "no contact '…'"
+/// (100 KB on stderr). Every error message now has each long value cut to a few dozen
+/// characters, with its full length.
+#[test]
+fn a_huge_argument_is_never_echoed_whole() {
+    let work = util::program();
+    let long = "Z".repeat(100_000);
+    let spaced = "Maya Okafor ".repeat(10_000);
+    for args in [
+        vec!["roster", "show", long.as_str()],
+        vec!["roster", "show", spaced.as_str()],
+        vec!["request", "show", long.as_str()],
+        vec!["policy", "set", long.as_str(), "1"],
+        vec!["policy", "set", "gap.min_days", long.as_str()],
+        vec!["activity", "edit", long.as_str(), "--kind", "call"],
+        vec!["followups", "done", long.as_str()],
+        vec!["log-call", long.as_str(), "--kind", "call"],
+    ] {
+        let run = work.run(&args);
+        assert!(
+            matches!(run.code, 1 | 2),
+            "{:?}: exit {}",
+            &args[..2],
+            run.code
+        );
+        assert!(
+            run.stderr.len() < 2_500,
+            "{:?}: {} bytes: {}",
+            &args[..2],
+            run.stderr.len(),
+            &run.stderr[..200]
+        );
+        assert!(!run.stderr.contains("panicked"), "{:?}", &args[..2]);
+    }
+}
+
+/// Issue 15 finding 7, end to end: a cell whose first non-blank character is a formula
+/// trigger (` =HYPERLINK("x")`, a line break then `=rep2`, a tab then `@SUM`), stored by
+/// `request add` or by another tool, gets its leading quote in every CSV and TSV output
+/// that shows it: `request list`, `export requests`, `report fulfillment`; JSON stays raw.
+#[test]
+fn formula_cells_after_blanks_are_escaped_in_every_delimited_output() {
+    let work = util::program();
+    let id = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "add",
+            "--prospect",
+            " =HYPERLINK(\"x\")",
+            "--industry",
+            "Banking",
+            "--employees",
+            "500",
+            "--deal-size",
+            "100000",
+            "--stage",
+            "Proposal",
+            "--rep",
+            "  @rep",
+            "--use-case",
+            " +1+1",
+        ])
+        .ok();
+    let id = id.trim();
+    let other = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "add",
+            "--prospect",
+            "Plain",
+            "--industry",
+            "Banking",
+            "--employees",
+            "500",
+            "--deal-size",
+            "100000",
+            "--stage",
+            "Proposal",
+            "--rep",
+            "Plain Rep",
+            "--use-case",
+            "Reporting",
+        ])
+        .ok();
+    let other = other.trim();
+    // Another tool (or an older refprog) stored blanks before the trigger.
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute(
+        "UPDATE requests SET prospect = char(9) || ' @SUM(1)', rep = char(10) || '=rep2', use_case = char(13) || char(10) || ' -2+3' WHERE request_id = ?1",
+        [other],
+    )
+    .expect("another tool's values");
+    drop(conn);
+    let triggers = ["=HYPERLINK", "@rep", "+1+1", "@SUM(1)", "=rep2", "-2+3"];
+    for args in [
+        vec!["request", "list", "--format", "csv"],
+        vec!["request", "list", "--format", "tsv"],
+        vec!["export", "requests"],
+        vec!["export", "requests", "--format", "tsv"],
+        vec![
+            "report",
+            "fulfillment",
+            "--section",
+            "by_rep",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "report",
+            "fulfillment",
+            "--section",
+            "by_rep",
+            "--format",
+            "tsv",
+        ],
+    ] {
+        let mut all = vec!["--as-of", "2026-11-23"];
+        all.extend(&args);
+        let text = work.run(&all).ok();
+        let delimiter = if args.contains(&"tsv") { b'\t' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut seen = 0;
+        for record in reader.records() {
+            for cell in record.expect("record").iter() {
+                let first = cell.trim_start();
+                if triggers.iter().any(|t| first.starts_with(t)) {
+                    panic!("{args:?}: unescaped cell {cell:?}");
+                }
+                if triggers.iter().any(|t| cell.contains(t)) {
+                    assert!(cell.starts_with('\''), "{args:?}: {cell:?}");
+                    seen += 1;
+                }
+            }
+        }
+        let expected = if args[0] == "report" { 2 } else { 6 };
+        assert_eq!(seen, expected, "{args:?}:\n{text}");
+    }
+    let json = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "request",
+            "show",
+            id,
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert!(json.contains("\"=HYPERLINK(\\\"x\\\")\""), "{json}");
 }
 
 mod dates_through_the_commands {

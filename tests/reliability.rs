@@ -320,6 +320,95 @@ fn another_programs_database_is_refused_untouched_whatever_its_version() {
     assert_eq!(id, 0x5250_4447);
 }
 
+/// The files of another program's database as that program left them when it was killed
+/// mid-way: copied while its connection is still open, so no close finishes anything.
+/// `wal`: its last transactions only in the -wal; otherwise a transaction half-written
+/// into the file, with the rollback -journal beside it.
+fn left_by_a_killed_program(work: &Workdir, name: &str, wal: bool) -> Vec<std::path::PathBuf> {
+    let live = work.path(&format!("live-{name}"));
+    let conn = rusqlite::Connection::open(&live).expect("open");
+    if wal {
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');
+             PRAGMA user_version = 1;",
+        )
+        .expect("write");
+    } else {
+        conn.execute_batch(
+            "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');
+             PRAGMA user_version = 1; PRAGMA cache_size = 1; BEGIN;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO notes SELECT printf('%0200d', i) FROM n;
+             UPDATE notes SET body = 'changed' WHERE rowid = 1;",
+        )
+        .expect("write");
+    }
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let from = work.path(&format!("live-{name}{suffix}"));
+        if from.exists() {
+            let to = work.path(&format!("{name}{suffix}"));
+            std::fs::copy(&from, &to).expect("copy");
+            files.push(to);
+        }
+    }
+    drop(conn);
+    let side = if wal { "-wal" } else { "-journal" };
+    assert!(
+        files.iter().any(|f| f.to_string_lossy().ends_with(side)),
+        "no {side} left: {files:?}"
+    );
+    files
+}
+
+/// Issue 15 finding 3, continued: another program's database left with its last
+/// transactions in a -wal file (or half a transaction and its -journal), as a killed
+/// program leaves it, was refused with "refprog left it untouched", but refprog's
+/// read-write open had written the -wal into the file and deleted it (or rolled the
+/// journal back: 438,272 bytes became 8,192). Now it is identified on a read-only
+/// connection: the database and its -wal or -journal stay byte for byte.
+#[test]
+fn another_programs_database_left_mid_transaction_is_refused_untouched() {
+    let work = Workdir::new();
+    let csv = work.write("a.csv", "account_id,name\nA-1,Acme\n");
+    for (name, wal) in [("hot-wal.db", true), ("hot-journal.db", false)] {
+        let files = left_by_a_killed_program(&work, name, wal);
+        // The -shm is SQLite's index of the -wal, rebuilt by any reader: not the data.
+        let data: Vec<_> = files
+            .iter()
+            .filter(|f| !f.to_string_lossy().ends_with("-shm"))
+            .collect();
+        let before: Vec<Vec<u8>> = data
+            .iter()
+            .map(|f| std::fs::read(f).expect("read"))
+            .collect();
+        let path = work.path(name);
+        let path = path.to_str().expect("path");
+        for args in [
+            vec![
+                "--db",
+                path,
+                "import",
+                "accounts",
+                csv.to_str().expect("csv"),
+            ],
+            vec!["--db", path, "report", "utilization"],
+            vec!["--db", path, "backup", "/nonexistent/b.db"],
+        ] {
+            let stderr = work.run(&args).fails(1);
+            assert!(stderr.contains("another program"), "{name}: {stderr}");
+        }
+        for (file, bytes) in data.iter().zip(&before) {
+            assert!(
+                std::fs::read(file).ok().as_ref() == Some(bytes),
+                "{name}: {} was changed or removed",
+                file.display()
+            );
+        }
+    }
+}
+
 /// Issue 15 finding 6 / issue 18: a pre-existing empty file given to import becomes a
 /// database readable by its owner only; a read command given it creates nothing.
 #[test]
@@ -589,6 +678,141 @@ fn a_full_disk_or_file_limit_is_said_in_words_and_changes_nothing() {
         .filter(|n| n.ends_with(".tmp") || n.contains(".tmp-"))
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// Issue 15 finding 6: on a disk with nothing left, every command (even `score`, for
+/// which SQLite must create the -shm file) said "writing to the disk ... failed: it may be
+/// full, or failing". A real full file system here: a 1 MiB tmpfs mounted in a mount
+/// namespace of its own (`unshare -m`, or `unshare -rm` where user namespaces allow it
+/// without root), filled to the last byte. Each command says the disk is full, exits 1,
+/// and the database stays byte for byte; once there is room again, it reads as before.
+#[test]
+fn a_real_full_disk_is_said_to_be_full_and_changes_nothing() {
+    let work = Workdir::new();
+    let disk = work.path("disk");
+    std::fs::create_dir(&disk).expect("mount point");
+    let csv = work.write("small.csv", "account_id,name\nA-1,Acme\n");
+    let script = r#"
+set -u
+mount -t tmpfs -o size=1m tmpfs "$DISK" || exit 97
+"$BIN" --db "$DISK/refprog.db" --quiet import accounts "$CSV" || exit 98
+dd if=/dev/zero of="$DISK/filler" bs=4k 2>/dev/null
+cp "$DISK/refprog.db" "$OUT/before.db"
+n=0
+for args in "score" "report utilization" "import accounts $CSV" "log-call A-1 --kind call" "export accounts --out $DISK/a.csv"; do
+    n=$((n + 1))
+    "$BIN" --db "$DISK/refprog.db" --as-of 2026-11-23 $args > /dev/null 2> "$OUT/$n.err"
+    echo $? > "$OUT/$n.code"
+    cmp -s "$DISK/refprog.db" "$OUT/before.db" || echo "$args" >> "$OUT/changed"
+done
+rm "$DISK/filler"
+"$BIN" --db "$DISK/refprog.db" export accounts > "$OUT/after.csv" || exit 99
+"#;
+    let mut ran = None;
+    for unshare in [&["-m"][..], &["-r", "-m"][..]] {
+        let output = std::process::Command::new("unshare")
+            .args(unshare)
+            .args(["sh", "-c", script])
+            .env("DISK", &disk)
+            .env("BIN", env!("CARGO_BIN_EXE_refprog"))
+            .env("CSV", &csv)
+            .env("OUT", work.path(""))
+            .output()
+            .expect("unshare");
+        if output.status.code() != Some(97) && output.status.code() != Some(1) {
+            ran = Some(output);
+            break;
+        }
+    }
+    let output = ran.expect(
+        "this test mounts a 1 MiB tmpfs in a mount namespace of its own: run it as root or where user namespaces are allowed",
+    );
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let commands = 5;
+    for n in 1..=commands {
+        let code = std::fs::read_to_string(work.path(&format!("{n}.code"))).expect("code");
+        let stderr = std::fs::read_to_string(work.path(&format!("{n}.err"))).expect("stderr");
+        assert_eq!(code.trim(), "1", "command {n}: {stderr}");
+        assert!(
+            stderr.contains("is full") && stderr.contains("nothing was changed"),
+            "command {n}: {stderr}"
+        );
+        assert!(!stderr.contains("may be full"), "command {n}: {stderr}");
+        assert!(!stderr.contains("panicked"), "command {n}: {stderr}");
+    }
+    assert!(
+        !work.path("changed").exists(),
+        "changed the database: {}",
+        std::fs::read_to_string(work.path("changed")).unwrap_or_default()
+    );
+    let after = std::fs::read_to_string(work.path("after.csv")).expect("after");
+    assert!(after.contains("\nA-1,Acme,"), "{after}");
+}
+
+/// Issue 15 finding 2, where it cannot be helped: a re-import of a million accounts holds
+/// the write lock for over 10 s while it writes them in one transaction (measured 14 s on
+/// two cores), and a log-call beside it gave up with SQLite's "database is locked: Error
+/// code 5", which reads like a damaged file. It says what happened now, and changes nothing.
+#[test]
+fn a_write_lock_held_too_long_is_said_in_words() {
+    let work = util::program();
+    let before = work.db_bytes();
+    let holder = rusqlite::Connection::open(&work.db).expect("open");
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE accounts SET name = name;")
+        .expect("take the write lock");
+    let stderr = work
+        .run(&[
+            "--as-of",
+            "2026-11-23",
+            "log-call",
+            "C-HEALTH-CFO",
+            "--kind",
+            "thank-you",
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains("the database is busy: another command")
+            && stderr.contains("nothing was changed"),
+        "{stderr}"
+    );
+    holder.execute_batch("ROLLBACK").expect("rollback");
+    drop(holder);
+    assert!(work.db_bytes() == before, "the database changed");
+}
+
+/// docs/reference.md's cron line (`report utilization --format csv > FILE`) rests on "exit
+/// code 0 means the CSV is complete": a write to standard output that fails (here
+/// /dev/full, a disk with no room) must not exit 0.
+#[test]
+fn a_failed_write_to_standard_output_never_exits_0() {
+    let work = util::program();
+    for args in [
+        vec!["report", "utilization", "--format", "csv"],
+        vec!["export", "accounts"],
+        vec!["score", "--format", "csv"],
+        vec!["request", "list", "--format", "json"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_refprog"))
+            .env("REFPROG_DB", &work.db)
+            .args(["--as-of", "2026-11-23"])
+            .args(&args)
+            .stdout(full)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("is full"), "{args:?}: {stderr}");
+    }
 }
 
 /// Runs refprog as the owner of the database: as root (which ignores permissions, as the

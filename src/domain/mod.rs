@@ -78,8 +78,79 @@ pub fn shorten_quotes(message: &str) -> String {
     out
 }
 
+/// A run without a blank longer than this in a message of refprog's own is a value, not
+/// a word or a path, and is cut by [`cut_long_values`].
+pub const LONG_RUN: usize = 256;
+/// A line of a message longer than this is cut by [`cut_long_values`].
+pub const LONG_LINE: usize = 2_000;
+
+/// The last net under every error message refprog prints (issue 15 finding 9): a message
+/// that quoted a value whole (`no contact 'ZZZ…'` given a 100,000-character argument) has
+/// each run of more than [`LONG_RUN`] characters without a blank cut to [`SHOWN_CHARS`],
+/// and each line to [`LONG_LINE`], with the full length said. Paths and words are far
+/// shorter and stay whole.
+pub fn cut_long_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * LONG_LINE));
+    for (index, line) in message.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let mut cut_line = String::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            let blank = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let (run, after) = rest.split_at(blank);
+            let length = run.chars().count();
+            if length > LONG_RUN {
+                cut_line.extend(run.chars().take(SHOWN_CHARS));
+                cut_line.push_str(&format!("… ({length} characters)"));
+            } else {
+                cut_line.push_str(run);
+            }
+            let next = after
+                .char_indices()
+                .find(|(_, c)| !c.is_whitespace())
+                .map_or(after.len(), |(i, _)| i);
+            cut_line.push_str(&after[..next]);
+            rest = &after[next..];
+        }
+        let length = cut_line.chars().count();
+        if length > LONG_LINE {
+            out.extend(cut_line.chars().take(LONG_LINE));
+            out.push_str(&format!("… (a line of {length} characters)"));
+        } else {
+            out.push_str(&cut_line);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cut_long_values_keeps_words_and_paths_and_cuts_values() {
+        let path = format!("/home/pm/{}/refprog.db", "reports".repeat(20));
+        let message = format!("cannot open '{path}': no such file\nsecond line");
+        assert_eq!(super::cut_long_values(&message), message);
+        let id = "Z".repeat(100_000);
+        let cut = super::cut_long_values(&format!("no contact '{id}' (see 'refprog roster list')"));
+        assert_eq!(
+            cut,
+            format!(
+                "no contact '{}… (100002 characters) (see 'refprog roster list')",
+                "Z".repeat(super::SHOWN_CHARS - 1)
+            )
+        );
+        let spaced = "Maya Okafor ".repeat(10_000);
+        let cut = super::cut_long_values(&format!("no contact '{spaced}'"));
+        assert!(cut.chars().count() < super::LONG_LINE + 40, "{}", cut.len());
+        assert!(
+            cut.ends_with("… (a line of 120013 characters)"),
+            "{}",
+            &cut[cut.len() - 60..]
+        );
+    }
+
     #[test]
     fn shown_quotes_a_few_dozen_characters() {
         assert_eq!(super::shown("Acme"), "Acme");

@@ -161,6 +161,9 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// (270 MB instead of 46 MB re-importing a million accounts).
 const MMAP_BYTES: i64 = 64 << 20;
 
+/// How long a command waits for another's write lock before it gives up.
+const BUSY_WAIT: Duration = Duration::from_secs(10);
+
 /// Whether opening may create the database: only `import` and `demo` do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Create {
@@ -251,6 +254,63 @@ fn inspect(path: &Path) -> Result<Found> {
     Ok(Found::SqliteFile)
 }
 
+/// A program killed mid-way leaves its last transactions in a -wal file, or half of one
+/// written into the database with the rollback -journal beside it. SQLite's first
+/// read-write connection writes the -wal into the file (or rolls the journal back) and its
+/// close deletes the side files: done to another program's database, that changes it
+/// before refprog can tell whose it is. So a database with a -wal or -journal beside it
+/// that does not carry refprog's mark in its header is identified first on a read-only
+/// connection, which changes neither the file nor its -wal or -journal.
+fn unfinished_is_ours(path: &Path) -> Result<()> {
+    let beside = |suffix: &str| {
+        let mut side = path.as_os_str().to_os_string();
+        side.push(suffix);
+        std::fs::metadata(PathBuf::from(side)).is_ok_and(|m| m.len() > 0)
+    };
+    if !beside("-wal") && !beside("-journal") {
+        return Ok(());
+    }
+    if header_application_id(path) == Some(migrate::APPLICATION_ID) {
+        return Ok(());
+    }
+    let shown = path.display();
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(anyhow::Error::from)
+    .map_err(|e| explain(e, Some(path)))
+    .with_context(|| format!("cannot open the database '{shown}'"))?;
+    conn.busy_timeout(BUSY_WAIT)?;
+    match migrate::identify(&conn) {
+        Ok(_) => Ok(()),
+        // A hot journal: only a read-write connection may roll it back.
+        Err(e)
+            if e.chain()
+                .filter_map(|c| c.downcast_ref::<rusqlite::Error>())
+                .any(|c| c.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly)) =>
+        {
+            bail!(
+                "database '{shown}': it is a SQLite database with an unfinished transaction (a -journal file beside it) and without refprog's mark, so probably another program's; refprog left it untouched (check --db or REFPROG_DB; if it is a refprog database from before 2026, open it once with the sqlite3 shell to finish the transaction)"
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("database '{shown}'")),
+    }
+}
+
+/// The application id in the database header (bytes 68-71, big-endian), read from the file
+/// without SQLite; None when the file is shorter than a header.
+fn header_application_id(path: &Path) -> Option<i64> {
+    let mut header = [0u8; 72];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
+    Some(i64::from(i32::from_be_bytes([
+        header[68], header[69], header[70], header[71],
+    ])))
+}
+
 /// The database holds customer names and emails: readable by its owner only, whoever
 /// created the file.
 fn owner_only(path: &Path) -> Result<()> {
@@ -300,6 +360,41 @@ pub fn file_size_limit() -> Option<u64> {
         }
     }
     None
+}
+
+/// Below this many free bytes a failed write is put down to a full disk: SQLite reports a
+/// -shm file it could not grow, or a write it could not make, as an I/O error, not as
+/// SQLITE_FULL, so on a disk with nothing left every command (even `score`, which must
+/// create the -shm) failed with "it may be full, or failing".
+const NEARLY_FULL_BYTES: u64 = 1 << 20;
+
+/// The bytes this process may still write on the file system holding `path` (its folder
+/// when it does not exist); None when the system does not say.
+fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let target = if path.exists() { path } else { folder };
+        let name = std::ffi::CString::new(target.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs writes into the zeroed struct it is given, which lives on this
+        // stack, and reads the NUL-terminated path, which outlives the call.
+        let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(name.as_ptr(), &mut stats) } != 0 {
+            return None;
+        }
+        // The field types differ between systems.
+        #[allow(clippy::useless_conversion)]
+        return Some(u64::from(stats.f_bavail).saturating_mul(u64::from(stats.f_frsize)));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// What kind of write that found no room an error is, as the OS or SQLite reports it.
@@ -387,11 +482,35 @@ pub fn explain(error: anyhow::Error, path: Option<&Path>) -> anyhow::Error {
                 "a file grew past the largest the file system allows: write somewhere else, {again}"
             ),
             (NoRoom::Cut, None) => format!("{disk} is full: free some space, {again}"),
+            (NoRoom::WriteFailed, None)
+                if path
+                    .and_then(free_bytes)
+                    .is_some_and(|free| free < NEARLY_FULL_BYTES) =>
+            {
+                let free = path.and_then(free_bytes).unwrap_or(0);
+                format!("{disk} is full ({free} bytes free): free some space, {again}")
+            }
             _ => format!(
                 "writing to {disk} failed: it may be full, or failing; free some space or check the disk, {again}"
             ),
         };
         return error.context(DiskWords(words));
+    }
+    let busy = error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .any(|e| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            )
+        });
+    if busy {
+        // SQLite's own words ("database is locked") read like a damaged file.
+        return error.context(DiskWords(format!(
+            "the database is busy: another command (a large import, say) has held its write lock for over {} s; nothing was changed: run the command again when it is done",
+            BUSY_WAIT.as_secs()
+        )));
     }
     let Some(path) = path else {
         return error;
@@ -450,7 +569,8 @@ impl Store {
                     .with_context(|| format!("cannot create the database '{shown}'"))?;
                 created = true;
             }
-            (Found::EmptyFile | Found::SqliteFile, _) => {}
+            (Found::SqliteFile, _) => unfinished_is_ours(path)?,
+            (Found::EmptyFile, _) => {}
         }
         let conn = Connection::open_with_flags(
             path,
@@ -459,7 +579,7 @@ impl Store {
         .map_err(anyhow::Error::from)
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot open the database '{shown}'"))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -520,7 +640,7 @@ impl Store {
         .map_err(anyhow::Error::from)
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot create the database '{shown}'"))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -668,7 +788,7 @@ impl Store {
                 self.path.display()
             )
         })?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(conn)
     }
@@ -834,14 +954,14 @@ impl Store {
         let tx = match began {
             Ok(tx) => tx,
             Err(e) => {
-                self.conn.busy_timeout(Duration::from_secs(10))?;
+                self.conn.busy_timeout(BUSY_WAIT)?;
                 if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
                     return Ok(None);
                 }
                 return Err(e.into());
             }
         };
-        tx.busy_timeout(Duration::from_secs(10))?;
+        tx.busy_timeout(BUSY_WAIT)?;
         let (value, commit) = work(Db { conn: &tx })?;
         if commit {
             tx.commit().context("cannot commit")?;
