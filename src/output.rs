@@ -479,6 +479,15 @@ impl Out {
         Ok(())
     }
 
+    /// Writes text to stdout wrapped at word boundaries to the terminal's width when
+    /// stdout is one (to a file or a pipe, as it is: one line per paragraph, for grep).
+    pub fn paragraph(&mut self, text: &str) -> Result<()> {
+        match self.view.width {
+            Some(width) => self.text(&wrap(text, width)),
+            None => self.text(text),
+        }
+    }
+
     /// Writes one JSON value to stdout.
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
         serde_json::to_writer_pretty(&mut self.stdout, value)?;

@@ -146,6 +146,7 @@ fn tables() -> Vec<Vec<&'static str>> {
     vec![
         vec!["score"],
         vec!["score", "--top", "5"],
+        vec!["score", "--explain", "D-A0171"],
         vec!["match", "D-SAMPLE"],
         vec!["match", "D-SAMPLE", "--show-excluded"],
         vec!["followups"],

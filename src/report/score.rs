@@ -451,7 +451,7 @@ pub fn explain(scored: &Scored, policy: &Policy, out: &mut Out) -> Result<()> {
         }));
     }
     if out.format == Format::Table {
-        out.text(&format!(
+        out.paragraph(&format!(
             "{} ({}): {} {:.1}\n{}\n\n",
             scored.account.name,
             scored.account.account_id,
