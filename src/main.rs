@@ -36,9 +36,13 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let error = refprog::store::explain(error, None);
+            // Wrapped at word boundaries on a terminal; one line to a file or a pipe.
             eprintln!(
-                "refprog: {}",
-                refprog::domain::cut_long_values(&format!("{error:#}"))
+                "{}",
+                refprog::output::wrap_for_stderr(&format!(
+                    "refprog: {}",
+                    refprog::domain::cut_long_values(&format!("{error:#}"))
+                ))
             );
             if error.downcast_ref::<refprog::UsageError>().is_some() {
                 ExitCode::from(2)

@@ -859,7 +859,7 @@ fn thousands(number: &str) -> String {
 
 /// A message wrapped at word boundaries to the width of the terminal on stderr, if it is
 /// one (a message to a file or a pipe stays one line, for grep).
-fn wrap_for_stderr(message: &str) -> String {
+pub fn wrap_for_stderr(message: &str) -> String {
     let Some(width) = io::stderr()
         .is_terminal()
         .then(|| terminal_size::terminal_size_of(io::stderr()))

@@ -811,3 +811,33 @@ fn status_counts_the_follow_ups_that_followups_lists() {
         "the demo has stale follow-ups"
     );
 }
+
+/// An error on a terminal is wrapped at word boundaries (a refusal ran on as 'strateg' /
+/// 'ic limit'); to a pipe it stays one line, for grep.
+#[test]
+fn errors_wrap_at_words_on_a_terminal_and_stay_one_line_in_a_pipe() {
+    let work = demo();
+    let args = [
+        "--as-of",
+        AS_OF,
+        "log-call",
+        "D-C00000",
+        "--request",
+        "D-R012",
+        "--dry-run",
+    ];
+    let (code, screen) = in_terminal(work, 80, &args);
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.lines().count() > 1, "{screen}");
+    for line in screen.lines() {
+        assert!(line.width() <= 80, "{line}\n\n{screen}");
+    }
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    let piped = work.run(&args);
+    assert_eq!(piped.code, 1);
+    let first = piped.stderr.lines().next().expect("a message");
+    assert!(first.width() > 80, "one line to a pipe: {}", piped.stderr);
+    // The same words either way: the terminal's lines break between them.
+    let pipe_words: Vec<&str> = piped.stderr.split_whitespace().collect();
+    assert_eq!(words, pipe_words, "{screen}");
+}
