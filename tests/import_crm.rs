@@ -196,7 +196,7 @@ fn ids_a_spreadsheet_turned_into_numbers_are_refused_and_nothing_changes() {
     assert!(
         stderr.contains(
             "hubspot_contacts_excel_resaved.csv:2: column 'Record ID': value '1.07677E+11': \
-             the id was turned into a number by a spreadsheet; re-export, or format the column as text"
+             expected the id as the CRM wrote it: the id was turned into a number by a spreadsheet; re-export, or format the column as text"
         ),
         "{stderr}"
     );

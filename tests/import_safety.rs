@@ -186,7 +186,7 @@ fn bad_exports_fail_with_the_line_column_value_and_expectation_and_change_nothin
         ),
         (
             "fixtures/bad/long_quoted_notes_accounts.csv",
-            "refprog: fixtures/bad/long_quoted_notes_accounts.csv:3: a record that begins here spans 1201 lines (at most 1000): expected a closing quote (a quote opened here is probably closed far too late); nothing was written\n",
+            "refprog: fixtures/bad/long_quoted_notes_accounts.csv:3: column 'name': value 'Notes Co': expected a closing quote within 1000 lines: the record that begins here spans 1201 lines (a quote opened here is probably closed far too late); nothing was written\n",
         ),
         (
             "fixtures/bad/excel_mixed_date_orders_accounts.csv",

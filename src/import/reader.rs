@@ -301,9 +301,23 @@ impl CsvSource {
         let line = record.position().map_or(start.line(), |p| p.line());
         let spanned = self.reader.position().line().saturating_sub(line);
         if spanned > MAX_RECORD_LINES {
+            // The field that holds the most line breaks is the one the quote opened.
+            let column = (0..record.len())
+                .max_by_key(|&i| {
+                    let field = record.get(i).unwrap_or_default();
+                    (
+                        field.iter().filter(|&&b| b == b'\n').count(),
+                        usize::MAX - i,
+                    )
+                })
+                .unwrap_or_default();
+            let field = record.get(column).unwrap_or_default();
+            let first_line = field.split(|&b| b == b'\n').next().unwrap_or_default();
             bail!(
-                "{}:{line}: a record that begins here spans {spanned} lines (at most {MAX_RECORD_LINES}): expected a closing quote (a quote opened here is probably closed far too late); nothing was written",
-                self.name
+                "{}:{line}: {}: value '{}': expected a closing quote within {MAX_RECORD_LINES} lines: the record that begins here spans {spanned} lines (a quote opened here is probably closed far too late); nothing was written",
+                self.name,
+                self.column_name(column),
+                shorten(String::from_utf8_lossy(first_line).trim_end()),
             );
         }
         if let Some(column) = record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
