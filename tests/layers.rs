@@ -105,11 +105,6 @@ fn no_command_imports_another_command() {
         found,
         &[
             (
-                "src/commands/matching.rs",
-                "request",
-                "status_of and to_row belong below both commands (helper speed, issue 13)",
-            ),
-            (
                 "src/commands/import.rs",
                 "import_many",
                 "one subcommand, import, in two files",
