@@ -266,6 +266,28 @@ fn two_stray_quotes_fail_at_the_first_even_with_skip_bad_and_real_multi_line_cel
     assert!(stderr.contains("accounts: 2 read, 2 inserted"), "{stderr}");
 }
 
+/// Two Salesforce report exports joined with `cat`: the second header row, after its own
+/// byte-order mark, is named as a repeated header (it was read as a row of bad numbers).
+#[test]
+fn a_header_repeated_with_its_byte_order_mark_is_named() {
+    let work = roster();
+    let one = std::fs::read("fixtures/exports/salesforce_report_accounts.csv").expect("fixture");
+    assert!(
+        one.starts_with(b"\xef\xbb\xbf"),
+        "the report export has a BOM"
+    );
+    let file = work.path("joined.csv");
+    std::fs::write(&file, [one.as_slice(), one.as_slice()].concat()).expect("write");
+    let before = sha256(&work.db);
+    let stderr = import(&work, file.to_str().expect("path"), &[], 1);
+    assert!(
+        stderr.contains("joined.csv:7: the header row appears again here (two exports joined?): remove this line"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("value 'Employees'"), "{stderr}");
+    assert_eq!(sha256(&work.db), before);
+}
+
 /// Issue 12: an encoding failure is the whole file's problem; --skip-bad used to import
 /// the rows that happened to decode.
 #[test]
