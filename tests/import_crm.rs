@@ -196,7 +196,7 @@ fn ids_a_spreadsheet_turned_into_numbers_are_refused_and_nothing_changes() {
     assert!(
         stderr.contains(
             "hubspot_contacts_excel_resaved.csv:2: column 'Record ID': value '1.07677E+11': \
-             the id was turned into a number by a spreadsheet; re-export, or format the column as text"
+             expected the id as the CRM wrote it: the id was turned into a number by a spreadsheet; re-export, or format the column as text"
         ),
         "{stderr}"
     );
@@ -708,4 +708,62 @@ fn a_contact_associated_with_several_companies_is_refused() {
         ),
         "{stderr}"
     );
+}
+
+/// A README command line: words, and '...' quoting a phrase.
+fn readme_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// README's CRM exports block (a Salesforce weekly export folder, then HubSpot's companies
+/// and contacts exports) is what refprog prints, run into a database of its own.
+#[test]
+fn readme_crm_exports_block_is_what_refprog_prints() {
+    let readme = include_str!("../README.md");
+    let marker = "```console crm-exports\n";
+    let start = readme
+        .find(marker)
+        .expect("README shows CRM exports going in")
+        + marker.len();
+    let block = &readme[start..start + readme[start..].find("```").expect("closed block")];
+    let work = Workdir::new();
+    let mut steps: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ refprog ") {
+            steps.push((command.to_string(), String::new()));
+        } else if let Some((_, expected)) = steps.last_mut() {
+            expected.push_str(line);
+            expected.push('\n');
+        }
+    }
+    assert_eq!(steps.len(), 2, "a Salesforce folder and HubSpot files");
+    assert!(steps[0].0.contains("salesforce_weekly") && steps[1].0.contains("hubspot_contacts"));
+    for (command, expected) in steps {
+        let args = readme_words(&command);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = work.run(&args);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        assert_eq!(
+            format!("{}{}", run.stdout, run.stderr),
+            expected,
+            "README shows otherwise: {command}"
+        );
+    }
 }

@@ -181,8 +181,12 @@ fn bad_exports_fail_with_the_line_column_value_and_expectation_and_change_nothin
             "refprog: fixtures/bad/excel_unclosed_quote_accounts.csv:8: column 'name': value 'Contoso Europe,Banking,107': expected a closing quote: the quote opened on this line is never closed, so every line after it would be read into this one field; nothing was written\n",
         ),
         (
+            "fixtures/bad/excel_two_stray_quotes_accounts.csv",
+            "refprog: fixtures/bad/excel_two_stray_quotes_accounts.csv:4: column 'name': value 'Fabrikam Displays,Retail,103': expected a closing quote on the same line: the quote opened on this line closes on line 8, so lines 5 to 8 (each a whole row) would be read into this one field; nothing was written\n",
+        ),
+        (
             "fixtures/bad/long_quoted_notes_accounts.csv",
-            "refprog: fixtures/bad/long_quoted_notes_accounts.csv:3: a record that begins here spans 1201 lines (at most 1000): expected a closing quote (a quote opened here is probably closed far too late); nothing was written\n",
+            "refprog: fixtures/bad/long_quoted_notes_accounts.csv:3: column 'name': value 'Notes Co': expected a closing quote within 1000 lines: the record that begins here spans 1201 lines (a quote opened here is probably closed far too late); nothing was written\n",
         ),
         (
             "fixtures/bad/excel_mixed_date_orders_accounts.csv",
@@ -231,6 +235,56 @@ fn a_stray_quote_fails_at_its_line_even_with_skip_bad() {
         stderr.contains("excel_unclosed_quote_accounts.csv:8: column 'name'"),
         "{stderr}"
     );
+    assert_eq!(sha256(&work.db), before);
+}
+
+/// Issue 12: a quote typed at the start of one cell and another at the end of a cell four
+/// lines later made one name of five rows; the import said 8 of 12 rows, exit 0. A real
+/// multi-line cell (a Salesforce street address) still imports.
+#[test]
+fn two_stray_quotes_fail_at_the_first_even_with_skip_bad_and_real_multi_line_cells_import() {
+    let work = roster();
+    let before = sha256(&work.db);
+    let stderr = import(
+        &work,
+        "fixtures/bad/excel_two_stray_quotes_accounts.csv",
+        &["--skip-bad"],
+        1,
+    );
+    assert!(
+        stderr.contains("excel_two_stray_quotes_accounts.csv:4: column 'name': value 'Fabrikam Displays,Retail,103': expected a closing quote on the same line"),
+        "{stderr}"
+    );
+    assert_eq!(sha256(&work.db), before);
+    let file = work.write(
+        "streets.csv",
+        "\"Id\",\"Name\",\"Industry\",\"BillingStreet\",\"NumberOfEmployees\"\r\n\
+         \"001Dn00000Zz1AaIAJ\",\"Street One\",\"Retail\",\"1 Main St\r\nSuite 4, Floor 2\",\"10\"\r\n\
+         \"001Dn00000Zz1AbIAJ\",\"Street Two\",\"Retail\",\"2 High St\",\"20\"\r\n",
+    );
+    let stderr = import(&work, file.to_str().expect("path"), &["--dry-run"], 0);
+    assert!(stderr.contains("accounts: 2 read, 2 inserted"), "{stderr}");
+}
+
+/// Two Salesforce report exports joined with `cat`: the second header row, after its own
+/// byte-order mark, is named as a repeated header (it was read as a row of bad numbers).
+#[test]
+fn a_header_repeated_with_its_byte_order_mark_is_named() {
+    let work = roster();
+    let one = std::fs::read("fixtures/exports/salesforce_report_accounts.csv").expect("fixture");
+    assert!(
+        one.starts_with(b"\xef\xbb\xbf"),
+        "the report export has a BOM"
+    );
+    let file = work.path("joined.csv");
+    std::fs::write(&file, [one.as_slice(), one.as_slice()].concat()).expect("write");
+    let before = sha256(&work.db);
+    let stderr = import(&work, file.to_str().expect("path"), &[], 1);
+    assert!(
+        stderr.contains("joined.csv:7: the header row appears again here (two exports joined?): remove this line"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("value 'Employees'"), "{stderr}");
     assert_eq!(sha256(&work.db), before);
 }
 

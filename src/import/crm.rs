@@ -110,8 +110,7 @@ pub fn is_spreadsheet_number(text: &str) -> bool {
 pub const NOT_A_CONTACT: &str = "a lead, not a contact";
 
 /// Why an id cell cannot be used, in words for the person who exported it.
-pub const SPREADSHEET_NUMBER: &str =
-    "the id was turned into a number by a spreadsheet; re-export, or format the column as text";
+pub const SPREADSHEET_NUMBER: &str = "expected the id as the CRM wrote it: the id was turned into a number by a spreadsheet; re-export, or format the column as text";
 
 /// What a CRM's account `Type` (Salesforce: Prospect, Customer - Direct, Channel Partner /
 /// Reseller, Other; HubSpot: Prospect, Partner, Reseller, Vendor, Other) or HubSpot

@@ -843,9 +843,17 @@ impl RowParser<'_> {
         let staging = |e: std::io::Error| {
             anyhow::Error::new(e).context("cannot write the import's temporary file")
         };
+        // A header repeated by joining two exports (`cat a.csv b.csv`) may begin with the
+        // second file's byte-order mark, which leaves the first cell's quotes in its text.
         let is_header = |i: usize, field: &[u8]| {
-            std::str::from_utf8(field)
-                .is_ok_and(|t| t.trim().eq_ignore_ascii_case(&self.headers[i]))
+            std::str::from_utf8(field).is_ok_and(|t| {
+                let t = t.trim();
+                let t = match t.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.trim().trim_matches('"'),
+                    None => t,
+                };
+                t.eq_ignore_ascii_case(&self.headers[i])
+            })
         };
         if record.len() == self.headers.len()
             && record.get(0).is_some_and(|f| is_header(0, f))

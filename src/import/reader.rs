@@ -37,6 +37,8 @@ pub struct CsvSource {
     /// The last record read, when its last field holds a line break: the line it began
     /// on, the field's index and the start of its text (what a quote never closed gives).
     last: Option<(u64, usize, String)>,
+    /// The field delimiter, to tell rows a stray quote swallowed.
+    delimiter: u8,
 }
 
 /// The most bytes one field may hold: far above any real CRM cell (a quoted field that
@@ -230,6 +232,7 @@ impl CsvSource {
             reader,
             guard,
             last: None,
+            delimiter,
         };
         if cr_only {
             source.notes.push(
@@ -298,9 +301,23 @@ impl CsvSource {
         let line = record.position().map_or(start.line(), |p| p.line());
         let spanned = self.reader.position().line().saturating_sub(line);
         if spanned > MAX_RECORD_LINES {
+            // The field that holds the most line breaks is the one the quote opened.
+            let column = (0..record.len())
+                .max_by_key(|&i| {
+                    let field = record.get(i).unwrap_or_default();
+                    (
+                        field.iter().filter(|&&b| b == b'\n').count(),
+                        usize::MAX - i,
+                    )
+                })
+                .unwrap_or_default();
+            let field = record.get(column).unwrap_or_default();
+            let first_line = field.split(|&b| b == b'\n').next().unwrap_or_default();
             bail!(
-                "{}:{line}: a record that begins here spans {spanned} lines (at most {MAX_RECORD_LINES}): expected a closing quote (a quote opened here is probably closed far too late); nothing was written",
-                self.name
+                "{}:{line}: {}: value '{}': expected a closing quote within {MAX_RECORD_LINES} lines: the record that begins here spans {spanned} lines (a quote opened here is probably closed far too late); nothing was written",
+                self.name,
+                self.column_name(column),
+                shorten(String::from_utf8_lossy(first_line).trim_end()),
             );
         }
         if let Some(column) = record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
@@ -314,6 +331,9 @@ impl CsvSource {
                 MAX_FIELD_BYTES >> 20
             );
         }
+        if spanned > 1 {
+            self.refuse_swallowed_rows(record, line)?;
+        }
         self.last = None;
         if spanned > 1
             && let Some(last) = record.len().checked_sub(1)
@@ -325,6 +345,50 @@ impl CsvSource {
             self.last = Some((line, last, value));
         }
         Ok(true)
+    }
+
+    /// A quote typed at the start of a cell and another typed at the end of a cell lines
+    /// later (`"Fabrikam`, then `Monitors 27"`) make one field of the rows between them, and
+    /// the record still has as many fields as the header: a silent loss. Refused when the
+    /// record's one multi-line field, cut at its line breaks, leaves every line of the file
+    /// it spans with exactly the header's number of fields (each line a row of its own).
+    fn refuse_swallowed_rows(&self, record: &csv::ByteRecord, line: u64) -> Result<()> {
+        let width = self.headers.len();
+        if width < 2 || record.len() != width {
+            return Ok(());
+        }
+        let mut multi = record
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.contains(&b'\n'));
+        let (Some((column, field)), None) = (multi.next(), multi.next()) else {
+            return Ok(());
+        };
+        let delimiters = |text: &[u8]| text.iter().filter(|&&b| b == self.delimiter).count();
+        let pieces: Vec<&[u8]> = field.split(|&b| b == b'\n').collect();
+        let last = pieces.len() - 1;
+        let whole_rows = pieces.iter().enumerate().all(|(i, piece)| {
+            let mut fields = delimiters(piece) + 1;
+            if i == 0 {
+                fields += column;
+            }
+            if i == last {
+                fields += width - column - 1;
+            }
+            fields == width
+        });
+        if whole_rows {
+            let value = shorten(String::from_utf8_lossy(pieces[0]).trim_end());
+            bail!(
+                "{}:{line}: {}: value '{value}': expected a closing quote on the same line: the quote opened on this line closes on line {}, so lines {} to {} (each a whole row) would be read into this one field; nothing was written",
+                self.name,
+                self.column_name(column),
+                line + last as u64,
+                line + 1,
+                line + last as u64
+            );
+        }
+        Ok(())
     }
 
     fn column_name(&self, column: usize) -> String {
