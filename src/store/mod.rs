@@ -544,6 +544,34 @@ impl Store {
         self.created
     }
 
+    /// A read-write connection to the file at `file`, with the busy wait, as the store of
+    /// the database at `path` (the same path, or the new file a first import loads).
+    fn connect(
+        file: &Path,
+        path: &Path,
+        verb: &str,
+        created: bool,
+        loading: Option<crate::files::OutputFile>,
+    ) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            file,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(anyhow::Error::from)
+        .map_err(|e| explain(e, Some(path)))
+        .with_context(|| format!("cannot {verb} the database '{}'", path.display()))?;
+        conn.busy_timeout(BUSY_WAIT)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            readers: std::sync::Mutex::new(Vec::new()),
+            recording: None,
+            kept_members: None,
+            created,
+            loading,
+        })
+    }
+
     /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
     /// migrates it to the current schema. Anything that is not a refprog database (another
     /// program's SQLite file, whatever its version; a file of another kind; a pipe) is
@@ -572,23 +600,7 @@ impl Store {
             (Found::SqliteFile, _) => unfinished_is_ours(path)?,
             (Found::EmptyFile, _) => {}
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(anyhow::Error::from)
-        .map_err(|e| explain(e, Some(path)))
-        .with_context(|| format!("cannot open the database '{shown}'"))?;
-        conn.busy_timeout(BUSY_WAIT)?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            readers: std::sync::Mutex::new(Vec::new()),
-            recording: None,
-            kept_members: None,
-            created,
-            loading: None,
-        };
+        let mut store = Store::connect(path, path, "open", created, None)?;
         // Check what the file is before anything writes to it.
         let fresh = migrate::identify(&store.conn)
             .map_err(|e| explain(e, Some(path)))
@@ -633,23 +645,8 @@ impl Store {
             "the database",
         )
         .map_err(|e| explain(e, Some(path)))?;
-        let conn = Connection::open_with_flags(
-            file.temp_path(),
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(anyhow::Error::from)
-        .map_err(|e| explain(e, Some(path)))
-        .with_context(|| format!("cannot create the database '{shown}'"))?;
-        conn.busy_timeout(BUSY_WAIT)?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            readers: std::sync::Mutex::new(Vec::new()),
-            recording: None,
-            kept_members: None,
-            created: true,
-            loading: Some(file),
-        };
+        let temp = file.temp_path().to_path_buf();
+        let mut store = Store::connect(&temp, path, "create", true, Some(file))?;
         store
             .conn
             .execute_batch(
