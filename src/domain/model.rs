@@ -61,11 +61,27 @@ pub fn country_name(text: &str) -> &str {
             &["ae", "are", "uae", "unitedarabemirates"],
         ),
     ];
-    let key = squash(text);
-    NAMES
-        .iter()
-        .find(|(_, spellings)| spellings.contains(&key.as_str()))
-        .map_or(text, |(name, _)| name)
+    let find = |key: &str| {
+        NAMES
+            .iter()
+            .find(|(_, spellings)| spellings.contains(&key))
+            .map_or(text, |(name, _)| name)
+    };
+    // Squashed on the stack: score asks this of every deal in the pipeline. No spelling is
+    // longer than the buffer; a text that squashes longer is none of them.
+    if !text.is_ascii() {
+        return find(&squash(text));
+    }
+    let mut key = [0u8; 24];
+    let mut n = 0;
+    for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == key.len() {
+            return text;
+        }
+        key[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    find(std::str::from_utf8(&key[..n]).unwrap_or_default())
 }
 
 /// Calls `f` with the texts squashed and joined by '|' (which [`squash`] never leaves in a
