@@ -178,6 +178,19 @@ macro_rules! vocabulary {
                 let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
                 crate::domain::model::one_of(&names)
             }
+
+            /// The other words [`Self::parse`] reads, with the value each means:
+            /// "gold = strategic; silver = standard" (empty when there are none).
+            pub fn synonyms() -> String {
+                let mut said: Vec<String> = Vec::new();
+                $(
+                    let words: &[&str] = &[$($synonym),*];
+                    if !words.is_empty() {
+                        said.push(format!("{} = {}", words.join(", "), $canonical));
+                    }
+                )+
+                said.join("; ")
+            }
         }
 
         impl fmt::Display for $name {
@@ -501,6 +514,14 @@ mod tests {
     #[test]
     fn expected_lists_canonical_values() {
         assert_eq!(Tier::expected(), "strategic, standard, new or logo");
+        // The other words each value is read from, as docs/import.md lists them.
+        let synonyms = Tier::synonyms();
+        assert!(
+            synonyms.contains("champion, gold = strategic"),
+            "{synonyms}"
+        );
+        assert!(synonyms.contains("silver = standard"), "{synonyms}");
+        assert_eq!(Tier::parse("Gold"), Some(Tier::Strategic));
     }
 
     #[test]

@@ -87,6 +87,20 @@ impl Vocab {
         }
     }
 
+    /// The other words read as its values (see the vocabulary's `synonyms`).
+    pub fn synonyms(self) -> String {
+        match self {
+            Vocab::Tier => Tier::synonyms(),
+            Vocab::RoleLevel => RoleLevel::synonyms(),
+            Vocab::ActivityKind => ActivityKind::synonyms(),
+            Vocab::AccountStatus => AccountStatus::synonyms(),
+            Vocab::Milestone => Milestone::synonyms(),
+            Vocab::OpportunityStatus => OpportunityStatus::synonyms(),
+            Vocab::RequestStatus => RequestStatus::synonyms(),
+            Vocab::Signal => Signal::synonyms(),
+        }
+    }
+
     pub fn expected(self) -> String {
         match self {
             Vocab::Tier => Tier::expected(),
@@ -735,7 +749,10 @@ mod tests {
                     Type::Bool => "yes/no".to_string(),
                     Type::List => "list".to_string(),
                     Type::ListOf(vocab) => format!("list of: {}", vocab.expected()),
-                    Type::Choice(vocab) => format!("one of: {}", vocab.expected()),
+                    Type::Choice(vocab) => match vocab.synonyms() {
+                        words if words.is_empty() => format!("one of: {}", vocab.expected()),
+                        words => format!("one of: {} (also read: {words})", vocab.expected()),
+                    },
                 };
                 let mut name = format!("`{}`", field.name);
                 if field.required {
