@@ -279,8 +279,13 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
     // named .xlsx, or JSON in one named .csv, is a file the next program cannot read.
     let named = Format::of_file(target);
     let shown = target.display();
+    // A digest, a brief or the demo's tour is a text, whatever the file is named.
+    let text = matches!(
+        cli.command,
+        Command::Digest(_) | Command::Brief(_) | Command::Demo(_)
+    );
     match (cli.format, named) {
-        (None, None) => {
+        (None, None) if !text => {
             return Err(UsageError(format!(
                 "--out {shown}: the file's name does not say its format; name it .csv, .tsv \
                  or .json, or give --format csv|tsv|json (--format table writes the \

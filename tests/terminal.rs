@@ -507,6 +507,23 @@ fn out_names_its_format_and_agrees_with_format() {
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A digest is a text: any name will do.
+    let digest = work.path("digest.md");
+    let written = work.run(&[
+        "--as-of",
+        AS_OF,
+        "digest",
+        "--markdown",
+        "--out",
+        digest.to_str().expect("path"),
+    ]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert!(
+        std::fs::read_to_string(&digest)
+            .expect("digest")
+            .contains('#'),
+        "a markdown digest"
+    );
     // Said either way, or both ways alike, it is written.
     for (name, format) in [
         ("u.txt", Some("table")),
