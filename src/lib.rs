@@ -279,10 +279,11 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
     // named .xlsx, or JSON in one named .csv, is a file the next program cannot read.
     let named = Format::of_file(target);
     let shown = target.display();
-    // A digest, a brief or the demo's tour is a text, whatever the file is named.
+    // A digest, a brief or the demo's tour is a text, whatever the file is named; export
+    // writes CSV unless told otherwise. Only a table meant for the terminal is refused.
     let text = matches!(
         cli.command,
-        Command::Digest(_) | Command::Brief(_) | Command::Demo(_)
+        Command::Digest(_) | Command::Brief(_) | Command::Demo(_) | Command::Export(_)
     );
     match (cli.format, named) {
         (None, None) if !text => {

@@ -524,6 +524,21 @@ fn out_names_its_format_and_agrees_with_format() {
             .contains('#'),
         "a markdown digest"
     );
+    // export writes CSV whatever the name, as before.
+    let exported = work.path("accounts.dat");
+    let export = work.run(&[
+        "export",
+        "accounts",
+        "--out",
+        exported.to_str().expect("path"),
+    ]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(
+        std::fs::read_to_string(&exported)
+            .expect("export")
+            .starts_with("account_id,"),
+        "CSV"
+    );
     // Said either way, or both ways alike, it is written.
     for (name, format) in [
         ("u.txt", Some("table")),
