@@ -373,7 +373,7 @@ fn salesforce_task_types_are_not_load_and_blank_kinds_list_their_values() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("Task.csv:2: column 'Type': value 'Call': a Salesforce task or event type"),
+        stderr.contains("Task.csv:2: column 'Type': value 'Call': a sales activity type (a Salesforce task or event, a HubSpot activity)"),
         "{stderr}"
     );
     assert_eq!(work.db_bytes(), before);
@@ -766,4 +766,72 @@ fn readme_crm_exports_block_is_what_refprog_prints() {
             "README shows otherwise: {command}"
         );
     }
+}
+
+/// A Salesforce activities report (field labels, not the Data Export's API names) and a
+/// HubSpot activity export were read without a word: their Type Call and Email became
+/// reference calls and emails, load against the contact's limit. They are a rep's own work,
+/// read only through --map-value, as in the Data Export; a custom Reference Call still reads.
+#[test]
+fn activity_reports_of_salesforce_and_hubspot_are_a_reps_work_until_mapped() {
+    let work = Workdir::new();
+    for (kind, file) in [
+        ("accounts", "salesforce_weekly/Account.csv"),
+        ("contacts", "salesforce_weekly/Contact.csv"),
+    ] {
+        work.run(&["--quiet", "import", kind, &fixture(file)]).ok();
+    }
+    let before = work.db_bytes();
+    let stderr = work
+        .run(&[
+            "import",
+            "activities",
+            &fixture("salesforce_report_tasks.csv"),
+        ])
+        .fails(1);
+    assert!(
+        stderr.contains(
+            "salesforce_report_tasks.csv:2: column 'Type': value 'Call': a sales activity type"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--map-value 'kind:Call=check-in' --map-value 'kind:Email=check-in'"),
+        "{stderr}"
+    );
+    assert_eq!(work.db_bytes(), before, "a refused import changes nothing");
+    work.run(&[
+        "import",
+        "activities",
+        &fixture("salesforce_report_tasks.csv"),
+        "--map-value",
+        "kind:Call=check-in",
+        "--map-value",
+        "kind:Email=check-in",
+    ])
+    .ok();
+    let kinds: Vec<String> = export(&work, "activities")
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(kinds, ["check-in", "check-in", "call"], "{kinds:?}");
+
+    let hubspot = Workdir::new();
+    hubspot
+        .run(&[
+            "--quiet",
+            "import",
+            &fixture("hubspot_companies.csv"),
+            &fixture("hubspot_contacts.csv"),
+        ])
+        .ok();
+    let before = hubspot.db_bytes();
+    let stderr = hubspot
+        .run(&["import", "activities", &fixture("hubspot_activities.csv")])
+        .fails(1);
+    assert!(
+        stderr.contains("column 'Activity Type': value 'Meeting': a sales activity type"),
+        "{stderr}"
+    );
+    assert_eq!(hubspot.db_bytes(), before);
 }

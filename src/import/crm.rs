@@ -146,12 +146,14 @@ pub fn account_status(text: &str) -> Option<AccountStatus> {
     AccountStatus::parse(text)
 }
 
-/// The standard `Type` values of Salesforce tasks and events. They name what a sales rep
+/// The standard `Type` values of Salesforce tasks and events (and HubSpot's activity types). They name what a sales rep
 /// did with the contact (a call, an email, a meeting), not what the contact did for a
 /// prospect: read as a reference call they would count against the contact's limit. They
 /// are read only through `--map-value`.
-pub const SALES_ACTIVITY_TYPES: [&str; 10] = [
+pub const SALES_ACTIVITY_TYPES: [&str; 11] = [
     "Call",
+    // HubSpot's activity types beside Call, Email, Meeting and Task.
+    "Note",
     "Email",
     "Meeting",
     "Other",
@@ -163,13 +165,31 @@ pub const SALES_ACTIVITY_TYPES: [&str; 10] = [
     "Task",
 ];
 
-/// True for the headers of a Salesforce task or event export (Data Export, Data Loader).
+/// True for the headers of a CRM's export of its sales activities, whose `Type` names what
+/// a rep did: a Salesforce task or event export (Data Export and Data Loader name the
+/// columns by API name, a report by label: "Activity ID", "Subject", "Task Subtype") or a
+/// HubSpot activity export ("Body preview", "Call and meeting duration"). The labels are
+/// compared as written, so refprog's own `activity_id` is not one of them; "Activity Type"
+/// alone is no sign (a reference program's own export of its activities uses it too).
 pub fn is_salesforce_activity_export(headers: &[String]) -> bool {
-    headers.iter().any(|h| {
-        ["WhoId", "TaskSubtype", "EventSubtype", "ActivityDateTime"]
-            .iter()
-            .any(|name| h.trim().eq_ignore_ascii_case(name))
-    })
+    const NAMES: [&str; 10] = [
+        // Salesforce Data Export and Data Loader.
+        "WhoId",
+        "TaskSubtype",
+        "EventSubtype",
+        "ActivityDateTime",
+        // Salesforce reports of activities, tasks and events.
+        "Activity ID",
+        "Subject",
+        "Task Subtype",
+        "Event Subtype",
+        // HubSpot's activity exports.
+        "Body preview",
+        "Call and meeting duration",
+    ];
+    headers
+        .iter()
+        .any(|h| NAMES.iter().any(|name| h.trim().eq_ignore_ascii_case(name)))
 }
 
 /// True for a standard Salesforce task or event type.
@@ -199,7 +219,7 @@ pub fn problem(field: &Field, text: &str, sales_activities: bool) -> Option<Stri
             })
         }
         Type::Choice(Vocab::ActivityKind) if sales_activities && is_sales_activity_type(text) => Some(
-            "a Salesforce task or event type: what a sales rep did, not what the contact did for a prospect"
+            "a sales activity type (a Salesforce task or event, a HubSpot activity): what a sales rep did, not what the contact did for a prospect"
                 .to_string(),
         ),
         _ => None,
