@@ -90,8 +90,13 @@ pub fn run(cli: Cli) -> Result<()> {
         store::Create::No => Vec::new(),
     };
     let mut store = Store::open(&path, create)?;
-    let result = run_on(&cli, &mut store, &mut out).and_then(|()| store.finish());
-    if result.is_err() && store.created() {
+    let result = match run_on(&cli, &mut store, &mut out) {
+        // A reader that stopped reading (`refprog demo | head`) ends the output, not the
+        // command: what was written stays, and the exit is 0 (main).
+        Err(error) if is_broken_pipe(&error) => store.finish().and(Err(error)),
+        result => result.and_then(|()| store.finish()),
+    };
+    if result.as_ref().is_err_and(|e| !is_broken_pipe(e)) && store.created() {
         drop(store);
         remove_created(&path, &folders);
     }
@@ -344,4 +349,23 @@ pub fn stamp(today: NaiveDate) -> String {
 /// The `--as-of` date, or today's date on this machine.
 pub fn today_or(as_of: Option<NaiveDate>) -> NaiveDate {
     as_of.unwrap_or_else(|| now().date())
+}
+
+/// `refprog export accounts | head` closing the pipe early is not an error, whichever
+/// writer met it: the CSV writer and serde_json wrap the I/O error in their own (and
+/// serde_json's `source` skips it), so each is asked for the kind it wraps.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    error.chain().any(|cause| {
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            return e.kind() == BrokenPipe;
+        }
+        if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            return matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+        }
+        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            return e.io_error_kind() == Some(BrokenPipe);
+        }
+        false
+    })
 }

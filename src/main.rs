@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     };
     match refprog::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if refprog::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let error = refprog::store::explain(error, None);
             // Wrapped at word boundaries on a terminal; one line to a file or a pipe.
@@ -51,23 +51,4 @@ fn main() -> ExitCode {
             }
         }
     }
-}
-
-/// `refprog export accounts | head` closing the pipe early is not an error, whichever
-/// writer met it: the CSV writer and serde_json wrap the I/O error in their own (and
-/// serde_json's `source` skips it), so each is asked for the kind it wraps.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    use std::io::ErrorKind::BrokenPipe;
-    error.chain().any(|cause| {
-        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
-            return e.kind() == BrokenPipe;
-        }
-        if let Some(e) = cause.downcast_ref::<csv::Error>() {
-            return matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
-        }
-        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
-            return e.io_error_kind() == Some(BrokenPipe);
-        }
-        false
-    })
 }

@@ -123,3 +123,38 @@ fn demo_refuses_a_database_that_holds_data() {
         "{stderr}"
     );
 }
+
+/// `refprog demo | head -2` left no database and exited 0: the tour's write to the closed
+/// pipe failed, and the database the demo had built was removed as a failed command's.
+/// The reader stopping ends the output, not the command: the database stays, exit 0.
+#[test]
+fn a_demo_whose_reader_stops_reading_keeps_its_database() {
+    use std::process::{Command, Stdio};
+    let work = Workdir::new();
+    let db = work.path("demo.db");
+    let db_text = db.to_str().expect("path");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refprog"))
+        .args(["--db", db_text, "--as-of", "2026-11-23", "demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refprog");
+    // The reader is gone before the first line (written only after the build).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(db.exists(), "no database left: {stderr}");
+    let status = work
+        .run(&[
+            "--db",
+            db_text,
+            "--as-of",
+            "2026-11-23",
+            "status",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(status.contains("accounts,300"), "{status}");
+}
