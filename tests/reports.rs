@@ -385,3 +385,53 @@ fn utilization_counts_around_a_date_that_is_not_iso() {
         "{csv}"
     );
 }
+
+/// The weekly cron CSV flagged only the references over their limit: those exactly at it
+/// (1 of 1), whom roster and status count "at limit", had no flag, so a filter on flags
+/// missed them. Over or at the limit, utilization's flags and status now count the same.
+#[test]
+fn utilization_flags_everyone_status_counts_at_the_limit() {
+    let work = Workdir::new();
+    work.run(&["--quiet", "--as-of", "2026-11-30", "demo"]).ok();
+    let csv = work
+        .run(&[
+            "--as-of",
+            "2026-11-30",
+            "report",
+            "utilization",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let flagged = csv
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let flags = l.rsplit(',').next().unwrap_or_default();
+            flags
+                .split(';')
+                .any(|f| f == "over-limit" || f == "at-limit")
+        })
+        .count();
+    assert!(
+        csv.contains(",at-limit"),
+        "the demo has someone at the limit:\n{csv}"
+    );
+    let status = work
+        .run(&[
+            "--as-of",
+            "2026-11-30",
+            "status",
+            "--format",
+            "csv",
+            "--section",
+            "status",
+        ])
+        .ok();
+    let at_limit: usize = status
+        .lines()
+        .find_map(|l| l.strip_prefix("references at their limit,"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in {status}"));
+    assert_eq!(flagged, at_limit, "{csv}\n{status}");
+}

@@ -109,6 +109,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         }
         for reason in &s.verdict.reasons {
             match reason {
+                // At the limit, not over it: what roster and status call "at limit".
+                Reason::LimitReached { .. } if !flags.contains(&"over-limit") => {
+                    flags.push("at-limit")
+                }
                 Reason::Churned { .. } => flags.push("churned"),
                 Reason::Escalation { .. } => flags.push("escalation"),
                 _ => {}
