@@ -428,7 +428,8 @@ fn utilization_flags_an_override_while_it_is_in_the_window() {
     let row = utilization_row(&work, "2026-03-10", "S");
     // this_quarter, last_90_days, last_365_days, all_time, last_activity, flags
     assert_eq!(row[5..10], ["2", "2", "2", "2", "2026-03-05"], "{row:?}");
-    assert_eq!(row[12], "override", "{row:?}");
+    // 2 of 2: at the limit too.
+    assert_eq!(row[12], "override;at-limit", "{row:?}");
     // 2026-06-03 is 90 days on: the window starts on 2026-03-06, after the override.
     let row = utilization_row(&work, "2026-06-03", "S");
     assert_eq!(row[5..10], ["0", "0", "2", "2", "2026-03-05"], "{row:?}");
