@@ -1048,7 +1048,20 @@ fn brief_caution_dry_run_refusal_and_snooze_checks() {
 #[test]
 fn roster_show_lists_the_follow_ups_followups_lists() {
     let work = roster();
-    at(&work, "2024-06-01", &["log-call", "S", "--kind", "email"]).ok();
+    // Before S was enrolled (2026-01-01): the rule book refuses it unless overridden.
+    at(
+        &work,
+        "2024-06-01",
+        &[
+            "log-call",
+            "S",
+            "--kind",
+            "email",
+            "--override",
+            "history from the CRM",
+        ],
+    )
+    .ok();
     at(&work, "2026-03-01", &["log-call", "S"]).ok();
     at(
         &work,
@@ -1100,5 +1113,83 @@ fn roster_show_lists_the_follow_ups_followups_lists() {
     assert!(
         !from_roster.iter().any(|(id, _)| id.ends_with("ACT-00001")),
         "{from_roster:?}"
+    );
+}
+
+/// As of a day before a reference was enrolled, `roster list` called them available and
+/// `match` offered them; an opt-out dated later already counted. Enrolments and opt-outs
+/// are dated records: as of D, those after D have not happened.
+#[test]
+fn as_of_a_day_before_an_enrolment_the_reference_is_not_there_yet() {
+    let work = Workdir::new();
+    work.import(
+        "accounts",
+        "account_id,name,industry,employees,country,region,status,health,nps,adoption,use_case\n\
+         A-1,Acme Retail,Retail,2000,United States,Ohio,active,90,10,85,Inventory planning\n\
+         A-2,Bolt Retail,Retail,2100,United States,Ohio,active,90,10,85,Inventory planning\n",
+    );
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,title,role_level,tier,enrolled_on,opted_out_on\n\
+         C-LATE,A-1,Dana Late,VP Operations,vp,standard,2026-06-01,\n\
+         C-LEFT,A-2,Eli Left,VP Operations,vp,standard,2025-01-01,2026-06-01\n",
+    );
+    let listed = |day: &str| {
+        work.run(&[
+            "--as-of",
+            day,
+            "roster",
+            "list",
+            "--available",
+            "--format",
+            "csv",
+        ])
+        .ok()
+    };
+    let matched = |day: &str| {
+        work.run(&[
+            "--as-of",
+            day,
+            "--format",
+            "csv",
+            "match",
+            "--prospect",
+            "Initech",
+            "--industry",
+            "Retail",
+            "--employees",
+            "2000",
+            "--use-case",
+            "Inventory planning",
+        ])
+        .ok()
+    };
+    // Before June: Dana is not in the program yet, Eli has not left.
+    let (roster, offered) = (listed("2026-03-01"), matched("2026-03-01"));
+    assert!(
+        !roster.contains("C-LATE") && roster.contains("C-LEFT"),
+        "{roster}"
+    );
+    assert!(
+        !offered.contains("C-LATE") && offered.contains("C-LEFT"),
+        "{offered}"
+    );
+    // From June: the other way round.
+    let (roster, offered) = (listed("2026-07-01"), matched("2026-07-01"));
+    assert!(
+        roster.contains("C-LATE") && !roster.contains("C-LEFT"),
+        "{roster}"
+    );
+    assert!(
+        offered.contains("C-LATE") && !offered.contains("C-LEFT"),
+        "{offered}"
+    );
+    // roster show says why, in words.
+    let shown = work
+        .run(&["--as-of", "2026-03-01", "roster", "show", "C-LATE"])
+        .ok();
+    assert!(
+        shown.contains("not in the program yet: enrolled on 2026-06-01"),
+        "{shown}"
     );
 }

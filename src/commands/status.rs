@@ -43,7 +43,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
     for m in &members {
-        if m.tier.is_none() || m.opted_out_on.is_some() {
+        if m.tier.is_none() || m.opted_out_on.is_some_and(|on| on <= today) {
             continue;
         }
         let mine = events

@@ -26,6 +26,9 @@ pub struct Subject<'a> {
     /// The activities the reference will do; empty means the usual (calls and emails).
     pub willing: &'a [ActivityKind],
     pub break_until: Option<NaiveDate>,
+    /// The day the contact joined the program: before it, no reference yet.
+    pub enrolled_on: Option<NaiveDate>,
+    /// The day the contact left the program: from it on, no reference.
     pub opted_out_on: Option<NaiveDate>,
     pub status: Option<AccountStatus>,
     pub escalation: bool,
@@ -39,6 +42,10 @@ pub enum Reason {
         on: NaiveDate,
     },
     NotEnrolled,
+    /// Enrolled on a day after the date asked about (`--as-of` in the past).
+    NotYetEnrolled {
+        on: NaiveDate,
+    },
     LogoOnly,
     Churned {
         account: String,
@@ -82,6 +89,7 @@ impl Reason {
         match self {
             Reason::OptedOut { on } => format!("opted out {on}"),
             Reason::NotEnrolled => "not enrolled".to_string(),
+            Reason::NotYetEnrolled { on } => format!("enrolled {on}"),
             Reason::LogoOnly => "logo only".to_string(),
             Reason::Churned { .. } => "account churned".to_string(),
             Reason::NotACustomer { .. } => "not a customer".to_string(),
@@ -100,6 +108,7 @@ impl Reason {
             self,
             Reason::OptedOut { .. }
                 | Reason::NotEnrolled
+                | Reason::NotYetEnrolled { .. }
                 | Reason::LogoOnly
                 | Reason::Churned { .. }
                 | Reason::NotACustomer { .. }
@@ -121,6 +130,9 @@ impl fmt::Display for Reason {
         match self {
             Reason::OptedOut { on } => write!(f, "opted out on {on}"),
             Reason::NotEnrolled => write!(f, "not enrolled in the program"),
+            Reason::NotYetEnrolled { on } => {
+                write!(f, "not in the program yet: enrolled on {on}")
+            }
             Reason::LogoOnly => write!(f, "logo tier: name and logo use only, no calls"),
             Reason::Churned { account } => write!(f, "{account} has churned"),
             Reason::NotACustomer { account } => {
@@ -339,7 +351,9 @@ pub fn decide(
             next_eligible: next,
         };
     }
-    if let Some(on) = subject.opted_out_on {
+    // As of a day, only what happened by then: an opt-out or an enrolment dated later
+    // has not happened yet.
+    if let Some(on) = subject.opted_out_on.filter(|on| *on <= date) {
         reasons.push(Reason::OptedOut { on });
     }
     let Some(tier) = subject.tier else {
@@ -349,6 +363,10 @@ pub fn decide(
             next_eligible: next,
         };
     };
+    if let Some(on) = subject.enrolled_on.filter(|on| *on > date) {
+        reasons.push(Reason::NotYetEnrolled { on });
+        next = next.max(on);
+    }
     if tier == Tier::Logo {
         reasons.push(Reason::LogoOnly);
     }
@@ -448,12 +466,11 @@ impl fmt::Display for PendingAsk {
 /// customer (a churned account's people are no references). What health counts against
 /// the targets and what the review's renewal watch covers; whether an active reference is
 /// free on a day is [`decide`]'s question.
-pub fn is_active_reference(
-    tier: Option<Tier>,
-    opted_out_on: Option<NaiveDate>,
-    status: Option<AccountStatus>,
-) -> bool {
-    tier.is_some() && opted_out_on.is_none() && status != Some(AccountStatus::Churned)
+pub fn is_active_reference(subject: &Subject<'_>, date: NaiveDate) -> bool {
+    subject.tier.is_some()
+        && subject.enrolled_on.is_none_or(|on| on <= date)
+        && subject.opted_out_on.is_none_or(|on| on > date)
+        && subject.status != Some(AccountStatus::Churned)
 }
 
 /// The kind of activity "available" means: a reference call.
@@ -486,23 +503,6 @@ pub fn standing(
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn an_active_reference_is_enrolled_not_opted_out_and_still_a_customer() {
-        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        assert!(is_active_reference(Some(Tier::Standard), None, None));
-        assert!(is_active_reference(
-            Some(Tier::Strategic),
-            None,
-            Some(AccountStatus::Active)
-        ));
-        assert!(!is_active_reference(None, None, None));
-        assert!(!is_active_reference(Some(Tier::Standard), Some(day), None));
-        assert!(!is_active_reference(
-            Some(Tier::Standard),
-            None,
-            Some(AccountStatus::Churned)
-        ));
-    }
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
@@ -524,10 +524,46 @@ mod tests {
             tier: Some(tier),
             willing: &[],
             break_until: None,
+            enrolled_on: None,
             opted_out_on: None,
             status: Some(AccountStatus::Active),
             escalation: false,
         }
+    }
+
+    #[test]
+    fn an_active_reference_is_enrolled_not_opted_out_and_still_a_customer_on_the_day() {
+        let on = day("2026-06-01");
+        let mut s = subject(Tier::Standard);
+        assert!(is_active_reference(&s, on));
+        s.status = Some(AccountStatus::Churned);
+        assert!(!is_active_reference(&s, on));
+        let mut s = subject(Tier::Standard);
+        s.tier = None;
+        assert!(!is_active_reference(&s, on));
+        // Dated facts count from their day: before an enrolment, no reference yet; before
+        // an opt-out, still one.
+        let mut s = subject(Tier::Standard);
+        s.enrolled_on = Some(day("2026-07-01"));
+        assert!(!is_active_reference(&s, on));
+        assert!(is_active_reference(&s, day("2026-07-01")));
+        let mut s = subject(Tier::Standard);
+        s.opted_out_on = Some(day("2026-07-01"));
+        assert!(is_active_reference(&s, on));
+        assert!(!is_active_reference(&s, day("2026-07-01")));
+    }
+
+    #[test]
+    fn as_of_a_day_before_the_enrolment_or_the_opt_out_they_have_not_happened() {
+        let mut s = subject(Tier::Standard);
+        s.enrolled_on = Some(day("2026-07-01"));
+        let r = reasons(&s, &[], "2026-06-01");
+        assert_eq!(r, ["not in the program yet: enrolled on 2026-07-01"]);
+        assert!(reasons(&s, &[], "2026-07-01").is_empty());
+        let mut s = subject(Tier::Standard);
+        s.opted_out_on = Some(day("2026-07-01"));
+        assert!(reasons(&s, &[], "2026-06-30").is_empty());
+        assert_eq!(reasons(&s, &[], "2026-07-01"), ["opted out on 2026-07-01"]);
     }
 
     fn reasons(s: &Subject<'_>, events: &[LoadEvent], date: &str) -> Vec<String> {

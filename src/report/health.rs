@@ -30,7 +30,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let members = store::roster::members(store)?;
     let active: Vec<_> = members
         .iter()
-        .filter(|m| is_active_reference(m.tier, m.opted_out_on, m.account_status))
+        .filter(|m| is_active_reference(&m.subject(), today))
         .collect();
     let customers = store::reports::active_customers(store.db())?.max(0) as u64;
     let mut m = Metrics::default();
@@ -132,7 +132,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         None,
         None,
     );
-    let opted = members.iter().filter(|m| m.opted_out_on.is_some()).count() as u64;
+    let opted = members
+        .iter()
+        .filter(|m| m.opted_out_on.is_some_and(|on| on <= today))
+        .count() as u64;
     m.add(
         "retention",
         "opt-out rate",

@@ -101,7 +101,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         if m.break_until.is_some_and(|u| u >= today) {
             flags.push("on-break");
         }
-        if m.opted_out_on.is_some() {
+        if m.opted_out_on.is_some_and(|on| on <= today) {
             flags.push("opted-out");
         }
         if c.overrides > 0 {

@@ -583,7 +583,7 @@ pub fn gather(
     let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .into_iter()
-        .filter(|m| is_active_reference(m.tier, m.opted_out_on, m.account_status))
+        .filter(|m| is_active_reference(&m.subject(), today))
         .filter_map(|m| {
             let day = renewal_caution(m.renewal_date, &policy, today)?;
             Some(Renewal {

@@ -37,7 +37,7 @@ pub fn industries(Db { conn }: Db<'_>) -> Result<Vec<String>> {
 const SELECT: &str =
     "SELECT c.contact_id, c.name, c.title, c.account_id, a.name, c.role_level, c.tier, c.willing,
         c.break_until, c.opted_out_on, a.industry, a.employees, a.country, a.region, a.use_case,
-        a.secondary_use_cases, a.status, a.escalation, a.health, a.nps, a.renewal_date
+        a.secondary_use_cases, a.status, a.escalation, a.health, a.nps, a.renewal_date, c.enrolled_on
      FROM contacts c JOIN accounts a ON a.account_id = c.account_id";
 
 fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
@@ -77,6 +77,7 @@ fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
         health: r.get(18)?,
         nps: r.get(19)?,
         renewal_date: date(r.get(20)?),
+        enrolled_on: date(r.get(21)?),
         ..Candidate::default()
     })
 }

@@ -77,6 +77,7 @@ impl MemberRow {
             tier: self.tier,
             willing: &self.willing,
             break_until: self.break_until,
+            enrolled_on: self.enrolled_on,
             opted_out_on: self.opted_out_on,
             status: self.account_status,
             escalation: self.escalation,
