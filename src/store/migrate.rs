@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_read_indexes",
         include_str!("../../migrations/0009_read_indexes.sql"),
     ),
+    (
+        "0010_enrolled_index",
+        include_str!("../../migrations/0010_enrolled_index.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
