@@ -489,6 +489,7 @@ pub enum RequestAction {
     Answer {
         #[arg(value_parser = parse_name)]
         request_id: String,
+        /// The contact asked (its id: see refprog request show)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// They said yes
@@ -671,8 +672,10 @@ pub struct RosterArgs {
 pub enum RosterAction {
     /// Enroll a contact in the program
     Enroll {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
+        /// strategic, standard, new or logo (limits per 90 days: refprog policy)
         #[arg(long, value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
         /// Activities they are willing to do, separated by ',' or ';'
@@ -687,13 +690,16 @@ pub enum RosterAction {
     },
     /// Change a reference's tier
     SetTier {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
+        /// strategic, standard, new or logo
         #[arg(value_parser = parse_tier)]
         tier: crate::domain::model::Tier,
     },
     /// Give a reference a break (default: break.days from the policy)
     Break {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         /// The last day of the break
@@ -705,11 +711,13 @@ pub enum RosterAction {
     },
     /// End a break now
     Resume {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
     },
     /// Take a contact out of the program for good
     OptOut {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
         #[arg(long, value_parser = parse_name)]
@@ -717,6 +725,7 @@ pub enum RosterAction {
     },
     /// Record the yearly recommitment
     Recommit {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
     },
@@ -730,6 +739,7 @@ pub enum RosterAction {
     },
     /// One reference: membership, load, limits, history, fatigue, open follow-ups
     Show {
+        /// The contact: id, email or name (see refprog roster list)
         #[arg(value_parser = crate::import::crm::id_arg)]
         contact_id: String,
     },
