@@ -294,3 +294,35 @@ fn a_refused_step_says_where_the_request_can_go() {
         "{stderr}"
     );
 }
+
+/// A weekly re-import whose tier cell went blank took the reference out of the program with
+/// nothing said but "1 updated". The import now names who left the program that way.
+#[test]
+fn a_blank_tier_in_a_re_import_says_who_left_the_program() {
+    let work = Workdir::new();
+    work.import("accounts", "account_id,name\nA-1,Acme\n");
+    work.import(
+        "contacts",
+        "contact_id,account_id,name,tier\nC-1,A-1,Farah,standard\nC-2,A-1,Gil,strategic\nC-3,A-1,Hal,\n",
+    );
+    let file = work.write(
+        "contacts2.csv",
+        "contact_id,account_id,name,tier\nC-1,A-1,Farah,\nC-2,A-1,Gil,strategic\nC-3,A-1,Hal,\n",
+    );
+    let run = work.run(&["import", "contacts", file.to_str().expect("path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("1 reference(s) left the program: their tier is blank in")
+            && run.stderr.contains(": C-1 ("),
+        "{}",
+        run.stderr
+    );
+    // The same file again: nobody leaves, nothing said.
+    let again = work.run(&["import", "contacts", file.to_str().expect("path")]);
+    assert!(
+        !again.stderr.contains("left the program"),
+        "{}",
+        again.stderr
+    );
+}

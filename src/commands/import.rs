@@ -72,6 +72,14 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             kind.as_str()
         );
     }
+    // Who is enrolled before a contacts import into a database that has some: a blank tier
+    // cell clears a contact's tier, and the import says who left the program that way.
+    let enrolled_before =
+        if kind == crate::import::spec::Kind::Contacts && !store.is_loading() && !options.dry_run {
+            Some(crate::store::roster::enrolled_ids(store.db())?)
+        } else {
+            None
+        };
     let mut progress = Reporter::new(&options, store, out.quiet)?;
     let result = if store.is_loading() {
         // A new database nobody else sees: read on one thread while this one writes.
@@ -140,6 +148,29 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         out.warn(format!("{error:#}"));
     }
 
+    if let (Some(before), true) = (&enrolled_before, summary.written) {
+        let after = crate::store::roster::enrolled_ids(store.db())?;
+        let left: Vec<&String> = before
+            .iter()
+            .filter(|id| after.binary_search(id).is_err())
+            .collect();
+        if !left.is_empty() {
+            let shown: Vec<&str> = left.iter().take(10).map(|id| id.as_str()).collect();
+            out.warn(format!(
+                "{} reference(s) left the program: their tier is blank in {}: {}{} (a blank \
+                 tier means not enrolled; to keep one, give its tier in the file or run \
+                 refprog roster enroll ID --tier TIER)",
+                left.len(),
+                summary.file,
+                shown.join(", "),
+                if left.len() > shown.len() {
+                    format!(" and {} more", left.len() - shown.len())
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
     for bad in &shown {
         for reason in &bad.reasons {
             eprintln!("{}:{}: {reason}", summary.file, bad.line);

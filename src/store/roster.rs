@@ -179,6 +179,14 @@ fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountFields> {
 
 /// One contact with its membership and account; None when there is no such contact (or
 /// its account is missing).
+/// The ids of the contacts enrolled in a tier, sorted.
+pub fn enrolled_ids(Db { conn }: Db<'_>) -> Result<Vec<String>> {
+    let mut statement =
+        conn.prepare("SELECT contact_id FROM contacts WHERE tier IS NOT NULL ORDER BY contact_id")?;
+    let rows = statement.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn member(Db { conn }: Db<'_>, contact_id: &str) -> Result<Option<MemberRow>> {
     let Some(mut row) = conn
         .query_row(
