@@ -325,4 +325,21 @@ fn a_blank_tier_in_a_re_import_says_who_left_the_program() {
         "{}",
         again.stderr
     );
+    // Several files at once (a folder's export) say it too.
+    let accounts = work.write("accounts.csv", "account_id,name\nA-1,Acme\n");
+    let contacts = work.write(
+        "contacts.csv",
+        "contact_id,account_id,name,tier\nC-1,A-1,Farah,\nC-2,A-1,Gil,\nC-3,A-1,Hal,\n",
+    );
+    let both = work.run(&[
+        "import",
+        accounts.to_str().expect("path"),
+        contacts.to_str().expect("path"),
+    ]);
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    assert!(
+        both.stderr.contains("1 reference(s) left the program") && both.stderr.contains(": C-2 ("),
+        "{}",
+        both.stderr
+    );
 }

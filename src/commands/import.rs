@@ -40,6 +40,54 @@ pub fn log(
     )
 }
 
+/// Who is enrolled before a contacts import into a database that has contacts: a blank
+/// tier cell clears a contact's tier, and [`say_who_left`] names who left the program so.
+pub fn enrolled_before(
+    store: &Store,
+    imports_contacts: bool,
+    dry_run: bool,
+) -> Result<Option<Vec<String>>> {
+    if !imports_contacts || dry_run || store.is_loading() {
+        return Ok(None);
+    }
+    crate::store::roster::enrolled_ids(store.db()).map(Some)
+}
+
+/// After a contacts import was written: warns of the references whose tier it cleared.
+pub fn say_who_left(
+    store: &Store,
+    before: Option<&[String]>,
+    file: &str,
+    out: &mut Out,
+) -> Result<()> {
+    let Some(before) = before else {
+        return Ok(());
+    };
+    let after = crate::store::roster::enrolled_ids(store.db())?;
+    let left: Vec<&str> = before
+        .iter()
+        .filter(|id| after.binary_search(id).is_err())
+        .map(String::as_str)
+        .collect();
+    if left.is_empty() {
+        return Ok(());
+    }
+    let shown = &left[..left.len().min(10)];
+    out.warn(format!(
+        "{} reference(s) left the program: their tier is blank in {file}: {}{} (a blank tier \
+         means not enrolled; to keep one, give its tier in the file or run refprog roster \
+         enroll ID --tier TIER)",
+        left.len(),
+        shown.join(", "),
+        if left.len() > shown.len() {
+            format!(" and {} more", left.len() - shown.len())
+        } else {
+            String::new()
+        }
+    ));
+    Ok(())
+}
+
 pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let read = ReadOptions {
         delimiter: args.delimiter,
@@ -72,14 +120,11 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             kind.as_str()
         );
     }
-    // Who is enrolled before a contacts import into a database that has some: a blank tier
-    // cell clears a contact's tier, and the import says who left the program that way.
-    let enrolled_before =
-        if kind == crate::import::spec::Kind::Contacts && !store.is_loading() && !options.dry_run {
-            Some(crate::store::roster::enrolled_ids(store.db())?)
-        } else {
-            None
-        };
+    let enrolled_before = enrolled_before(
+        store,
+        kind == crate::import::spec::Kind::Contacts,
+        options.dry_run,
+    )?;
     let mut progress = Reporter::new(&options, store, out.quiet)?;
     let result = if store.is_loading() {
         // A new database nobody else sees: read on one thread while this one writes.
@@ -148,28 +193,8 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         out.warn(format!("{error:#}"));
     }
 
-    if let (Some(before), true) = (&enrolled_before, summary.written) {
-        let after = crate::store::roster::enrolled_ids(store.db())?;
-        let left: Vec<&String> = before
-            .iter()
-            .filter(|id| after.binary_search(id).is_err())
-            .collect();
-        if !left.is_empty() {
-            let shown: Vec<&str> = left.iter().take(10).map(|id| id.as_str()).collect();
-            out.warn(format!(
-                "{} reference(s) left the program: their tier is blank in {}: {}{} (a blank \
-                 tier means not enrolled; to keep one, give its tier in the file or run \
-                 refprog roster enroll ID --tier TIER)",
-                left.len(),
-                summary.file,
-                shown.join(", "),
-                if left.len() > shown.len() {
-                    format!(" and {} more", left.len() - shown.len())
-                } else {
-                    String::new()
-                }
-            ));
-        }
+    if summary.written {
+        say_who_left(store, enrolled_before.as_deref(), &summary.file, out)?;
     }
     for bad in &shown {
         for reason in &bad.reasons {

@@ -91,6 +91,8 @@ pub fn run(
         );
     }
     check_maps_fit(args, &plan)?;
+    let contacts = plan.files.iter().any(|(k, _)| *k == Kind::Contacts);
+    let enrolled_before = super::import::enrolled_before(store, contacts, args.dry_run)?;
     let mut progress = Rejects::new(args, &plan, store)?;
 
     // 1. Read and validate every file (no database). A whole-file problem stops here.
@@ -158,6 +160,14 @@ pub fn run(
     }
     if let Err(error) = progress.commit() {
         out.warn(format!("{error:#}"));
+    }
+    if !check && results.iter().all(|(summary, _)| summary.written) {
+        let files: Vec<&str> = results
+            .iter()
+            .filter(|(s, _)| s.kind == "contacts")
+            .map(|(s, _)| s.file.as_str())
+            .collect();
+        super::import::say_who_left(store, enrolled_before.as_deref(), &files.join(", "), out)?;
     }
 
     // 3. Report: each file's bad rows and notes, then its one summary line.
