@@ -47,14 +47,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man(args) => return commands::man::run(args),
         _ => {}
     }
-    let default_format = match cli.command {
-        Command::Export(_) => Format::Csv,
-        _ => Format::Table,
-    };
     let format = cli
         .format
         .or_else(|| cli.out.as_deref().and_then(Format::of_file))
-        .unwrap_or(default_format);
+        .unwrap_or(default_format(&cli.command));
     let mut out = Out::new(format, cli.quiet);
     out.view.wide = cli.wide;
     out.view.columns = cli.columns.clone();
@@ -284,14 +280,15 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
     // named .xlsx, or JSON in one named .csv, is a file the next program cannot read.
     let named = Format::of_file(target);
     let shown = target.display();
-    // A digest, a brief or the demo's tour is a text, whatever the file is named; export
-    // writes CSV unless told otherwise. Only a table meant for the terminal is refused.
+    // A digest, a brief or the demo's tour is a text, whatever the file is named; a command
+    // whose default is a data format (export's CSV) writes that. Only a table meant for the
+    // terminal is refused.
     let text = matches!(
         cli.command,
-        Command::Digest(_) | Command::Brief(_) | Command::Demo(_) | Command::Export(_)
+        Command::Digest(_) | Command::Brief(_) | Command::Demo(_)
     );
     match (cli.format, named) {
-        (None, None) if !text => {
+        (None, None) if !text && default_format(&cli.command) == Format::Table => {
             return Err(UsageError(format!(
                 "--out {shown}: the file's name does not say its format; name it .csv, .tsv \
                  or .json, or give --format csv|tsv|json (--format table writes the \
@@ -310,6 +307,14 @@ fn output_file(cli: &Cli, db: &std::path::Path) -> Result<Option<files::OutputFi
         _ => {}
     }
     Ok(Some(file))
+}
+
+/// The format a command writes when neither --format nor the --out file's name says one.
+fn default_format(command: &Command) -> Format {
+    match command {
+        Command::Export(_) => Format::Csv,
+        _ => Format::Table,
+    }
 }
 
 /// A format as `--format` takes it.
