@@ -40,6 +40,24 @@ pub fn log(
     )
 }
 
+/// What a single-file import gives: its summary and the bad rows it shows.
+type Imported = (crate::import::Summary, Vec<BadRow>);
+
+/// The end of a single-file import's transaction: a written import goes in the imports
+/// log; the result, and whether to commit.
+fn logged(
+    tx: crate::store::Db<'_>,
+    summary: crate::import::Summary,
+    shown: Vec<BadRow>,
+    today: NaiveDate,
+) -> Result<(Imported, bool)> {
+    let written = summary.written;
+    if written {
+        log(tx, &summary, today)?;
+    }
+    Ok(((summary, shown), written))
+}
+
 /// Who is enrolled before a contacts import into a database that has contacts: a blank
 /// tier cell clears a contact's tier, and [`say_who_left`] names who left the program so.
 pub fn enrolled_before(
@@ -140,11 +158,7 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
             if summary.written || options.dry_run {
                 progress.finish_rejects()?;
             }
-            let written = summary.written;
-            if written {
-                log(tx, &summary, today)?;
-            }
-            Ok(((summary, shown), written))
+            logged(tx, summary, shown, today)
         })
     } else if let Some(done) = pipelined(&options, store, &mut progress, today)? {
         Ok(done)
@@ -172,11 +186,7 @@ pub fn run(args: &ImportArgs, store: &mut Store, out: &mut Out, today: NaiveDate
                 let (summary, shown) =
                     crate::import::apply(tx, staged, Mode::Write, &mut progress)?;
                 progress.finish_rejects()?;
-                let written = summary.written;
-                if written {
-                    log(tx, &summary, today)?;
-                }
-                Ok(((summary, shown), written))
+                logged(tx, summary, shown, today)
             })
         }
     };
@@ -288,7 +298,7 @@ fn pipelined(
     store: &mut Store,
     progress: &mut Reporter,
     today: NaiveDate,
-) -> Result<Option<(crate::import::Summary, Vec<BadRow>)>> {
+) -> Result<Option<Imported>> {
     let file = options
         .path
         .as_deref()
@@ -305,10 +315,7 @@ fn pipelined(
             return Ok((None, false));
         };
         progress.finish_rejects()?;
-        let written = summary.written;
-        if written {
-            log(tx, &summary, today)?;
-        }
+        let ((summary, shown), written) = logged(tx, summary, shown, today)?;
         Ok((Some((summary, shown)), written))
     });
     store.set_import_mode(false).ok();

@@ -154,14 +154,15 @@ pub fn run(
     };
     store.set_import_mode(false).ok();
     let results = result?;
-    if !check && results.iter().all(|(summary, _)| summary.written) {
+    let written = !check && results.iter().all(|(summary, _)| summary.written);
+    if written {
         // A new database is put at its path now, before anything says it was written.
         store.finish()?;
     }
     if let Err(error) = progress.commit() {
         out.warn(format!("{error:#}"));
     }
-    if !check && results.iter().all(|(summary, _)| summary.written) {
+    if written {
         let files: Vec<&str> = results
             .iter()
             .filter(|(s, _)| s.kind == "contacts")
