@@ -5,7 +5,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::domain::eligibility::{Reason, history_start, standing};
+use crate::domain::eligibility::{Reason, history_start, opted_out_by, standing};
 use crate::domain::followups;
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store, migrate, roster};
@@ -43,7 +43,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
     for m in &members {
-        if m.tier.is_none() || m.opted_out_on.is_some_and(|on| on <= today) {
+        if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
             continue;
         }
         let mine = events

@@ -353,7 +353,7 @@ pub fn decide(
     }
     // As of a day, only what happened by then: an opt-out or an enrolment dated later
     // has not happened yet.
-    if let Some(on) = subject.opted_out_on.filter(|on| *on <= date) {
+    if let Some(on) = opted_out_by(subject.opted_out_on, date) {
         reasons.push(Reason::OptedOut { on });
     }
     let Some(tier) = subject.tier else {
@@ -462,6 +462,12 @@ impl fmt::Display for PendingAsk {
     }
 }
 
+/// The day a contact opted out, if it was by `date` (as of a day, a later opt-out has not
+/// happened yet).
+pub fn opted_out_by(opted_out_on: Option<NaiveDate>, date: NaiveDate) -> Option<NaiveDate> {
+    opted_out_on.filter(|on| *on <= date)
+}
+
 /// An active reference: enrolled in a tier, not opted out, and the account still a
 /// customer (a churned account's people are no references). What health counts against
 /// the targets and what the review's renewal watch covers; whether an active reference is
@@ -469,7 +475,7 @@ impl fmt::Display for PendingAsk {
 pub fn is_active_reference(subject: &Subject<'_>, date: NaiveDate) -> bool {
     subject.tier.is_some()
         && subject.enrolled_on.is_none_or(|on| on <= date)
-        && subject.opted_out_on.is_none_or(|on| on > date)
+        && opted_out_by(subject.opted_out_on, date).is_none()
         && subject.status != Some(AccountStatus::Churned)
 }
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use super::{Metrics, pct};
-use crate::domain::eligibility::is_active_reference;
+use crate::domain::eligibility::{is_active_reference, opted_out_by};
 use crate::domain::metrics::{Rate, meets, quarter_start};
 use crate::domain::model::Tier;
 use crate::domain::segments::{SectorMap, SizeBand};
@@ -134,7 +134,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     );
     let opted = members
         .iter()
-        .filter(|m| m.opted_out_on.is_some_and(|on| on <= today))
+        .filter(|m| opted_out_by(m.opted_out_on, today).is_some())
         .count() as u64;
     m.add(
         "retention",

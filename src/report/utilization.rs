@@ -15,7 +15,7 @@ use chrono::{Duration, NaiveDate};
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
-use crate::domain::eligibility::{Reason, history_start, standing};
+use crate::domain::eligibility::{Reason, history_start, opted_out_by, standing};
 use crate::domain::metrics::quarter_start;
 use crate::domain::policy::{AnswerRecord, fatigue_signals, load_in_window};
 use crate::output::activity_sparkline;
@@ -101,7 +101,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         if m.break_until.is_some_and(|u| u >= today) {
             flags.push("on-break");
         }
-        if m.opted_out_on.is_some_and(|on| on <= today) {
+        if opted_out_by(m.opted_out_on, today).is_some() {
             flags.push("opted-out");
         }
         if c.overrides > 0 {
