@@ -249,6 +249,68 @@ fn the_page_figures_equal_the_text_reports() {
     );
 }
 
+/// The trend reads a period's ratings in one pass and splits them by month: each month's
+/// row is `report satisfaction` and `report fulfillment` of that month (first and last
+/// months clamped to the period).
+#[test]
+fn each_trend_month_is_the_text_reports_of_that_month() {
+    let work = demo();
+    let html = page(&work, &[]);
+    let months = [
+        ("2026-08", "2026-08-26", "2026-08-31"),
+        ("2026-09", "2026-09-01", "2026-09-30"),
+        ("2026-10", "2026-10-01", "2026-10-31"),
+        ("2026-11", "2026-11-01", AS_OF),
+    ];
+    let mut rated = 0;
+    for (label, since, until) in months {
+        let during = ["--since", since, "--until", until];
+        let satisfaction = json(&work, &[&["report", "satisfaction"][..], &during].concat());
+        let fulfillment = json(&work, &[&["report", "fulfillment"][..], &during].concat());
+        let (nps, nps_n) = metric(&satisfaction, "references", "reference NPS");
+        let (average, average_n) = metric(&satisfaction, "prospects", "average prospect rating");
+        let (requests, _) = metric(&fulfillment, "requests", "received");
+        let (rate, _) = metric(&fulfillment, "requests", "fulfilment rate");
+        rated += nps_n.parse::<i64>().expect("n");
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "n/a".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let start = format!("<tr><td>{label}</td>");
+        let at = html
+            .find(&start)
+            .unwrap_or_else(|| panic!("no trend row for {label}"));
+        let row = &html[at + start.len()..];
+        let row = &row[..row.find("</tr>").expect("the row ends")];
+        let cells: Vec<&str> = row
+            .split("</td>")
+            .filter_map(|c| c.strip_prefix("<td class=\"num\">"))
+            .collect();
+        assert_eq!(cells.len(), 6, "{label}: {row}");
+        assert_eq!(cells[0], requests, "{label} requests");
+        // The page gives the rate in words: "66.7 % (2 of 3)".
+        let rate = if rate.is_empty() {
+            "n/a".to_string()
+        } else {
+            format!("{rate} %")
+        };
+        assert!(
+            cells[1].starts_with(&rate),
+            "{label} fulfilment: {} vs {rate}",
+            cells[1]
+        );
+        assert_eq!(
+            cells[2..],
+            [shown(&nps), nps_n, shown(&average), average_n],
+            "{label} satisfaction"
+        );
+    }
+    assert!(rated > 0, "the demo's period has ratings");
+}
+
 #[test]
 fn the_digest_in_markdown_has_headings_and_bullets() {
     let work = demo();

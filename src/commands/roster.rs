@@ -298,7 +298,7 @@ fn list(
         Column::date("enrolled_on").wide(),
         Column::date("recommit_due").wide(),
     ])?;
-    for m in roster::members(store)? {
+    for m in roster::members(store)?.iter() {
         if tier.is_some_and(|t| m.tier != Some(t)) {
             continue;
         }

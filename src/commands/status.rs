@@ -42,7 +42,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let events =
         store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
-    for m in &members {
+    for m in members.iter() {
         if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
             continue;
         }

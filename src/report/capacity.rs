@@ -30,7 +30,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let sectors = SectorMap::new(&policy.sectors);
     let horizon = 90.0;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    for m in store::roster::members(store)? {
+    for m in store::roster::members(store)?.iter() {
         // The rule book's lasting reasons (opted out, not enrolled, logo only, churned, open
         // escalation) leave no capacity; a break takes its days off below.
         let verdict = decide(&m.subject(), USUAL_ASK, today, &[], None, &policy);

@@ -54,7 +54,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     let events =
         store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
-    for m in store::roster::members(store)? {
+    for m in store::roster::members(store)?.iter() {
         let s = standing(
             &m.subject(),
             events

@@ -10,6 +10,18 @@ use crate::store::{self, Store};
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
     let (reference, prospect) = store::reports::ratings(store.db(), period.since, period.until)?;
+    print(store, out, period, &reference, &prospect)
+}
+
+/// The report of `period` from its ratings (reference's, prospect's), read by the caller:
+/// the review reads a year of months' ratings in one pass and prints each month with this.
+pub fn print(
+    store: &Store,
+    out: &mut Out,
+    period: Period,
+    reference: &[i64],
+    prospect: &[i64],
+) -> Result<()> {
     let mut m = Metrics::default();
     let show = |ratings: &[i64]| {
         nps(ratings).map_or("n/a".to_string(), |(score, _)| format!("{score:.0}"))
@@ -17,7 +29,7 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
     m.add(
         "references",
         "reference NPS (their ratings of the experience)",
-        show(&reference),
+        show(reference),
         Some(reference.len() as u64),
         None,
         None,
@@ -25,7 +37,7 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
     m.add(
         "prospects",
         "prospect NPS (their ratings of the call)",
-        show(&prospect),
+        show(prospect),
         Some(prospect.len() as u64),
         None,
         None,

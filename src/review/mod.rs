@@ -488,6 +488,11 @@ impl Captured {
 }
 
 /// Gathers the review of `since..=until` as of `today`, what `audience` shows of it.
+///
+/// The analyses are independent reads of one snapshot: they run in two halves of about
+/// equal time, the second on another thread with its own connection to the same snapshot
+/// ([`Store::sibling`]), so the page takes the time of the longer half. Without a second
+/// connection (a long import held writers off), both halves run here, one after the other.
 pub fn gather(
     store: &mut Store,
     today: NaiveDate,
@@ -501,8 +506,78 @@ pub fn gather(
     store.keep_members();
     let policy = store::policy::load(store.db())?;
     let (since, until) = span.resolve(today, policy.year_days);
-    let (s, u) = (since.to_string(), until.to_string());
-    let period = Period { since, until };
+    let asked = Asked {
+        policy: &policy,
+        today,
+        period: Period { since, until },
+        page,
+    };
+    let (first, second) = match store.sibling() {
+        Some(mut other) => std::thread::scope(|scope| -> Result<_> {
+            let second = scope.spawn(|| second_half(&mut other, &asked));
+            let first = first_half(store, &asked);
+            let second = second
+                .join()
+                .map_err(|_| anyhow::anyhow!("the review's second half stopped unexpectedly"))?;
+            Ok((first?, second?))
+        })?,
+        None => (first_half(store, &asked)?, second_half(store, &asked)?),
+    };
+    Ok(Review {
+        as_of: today,
+        since,
+        until,
+        impact: first.impact,
+        fulfillment: first.fulfillment,
+        health: second.health,
+        coverage: second.coverage,
+        capacity: second.capacity,
+        utilization: second.utilization,
+        followups: first.followups,
+        stale: first.stale,
+        tier1: first.tier1,
+        develop: first.develop,
+        requests: first.requests,
+        months: first.months,
+        pipeline: first.pipeline,
+        renewals: second.renewals,
+        period_units: second.period_units,
+        renewal_days: policy.renewal_caution_days,
+        sla_hours: policy.sla_hours,
+        accounts: first.accounts,
+    })
+}
+
+/// What both halves of the review are asked.
+struct Asked<'p> {
+    policy: &'p crate::domain::policy::Policy,
+    today: NaiveDate,
+    period: Period,
+    page: bool,
+}
+
+/// The impact, the trend, the score lists, the follow-ups and the requests.
+struct FirstHalf {
+    impact: Captured,
+    tier1: Captured,
+    develop: Captured,
+    fulfillment: Captured,
+    followups: Vec<FollowUp>,
+    stale: Vec<FollowUp>,
+    requests: Vec<store::requests::RequestRow>,
+    months: Vec<Month>,
+    pipeline: (u64, i64),
+    accounts: i64,
+}
+
+fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
+    let Asked {
+        policy,
+        today,
+        period,
+        page,
+    } = *asked;
+    let (s, u) = (period.since.to_string(), period.until.to_string());
     let during =
         |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
     let impact = report(today, &during("impact"), |out| {
@@ -511,6 +586,101 @@ pub fn gather(
     let fulfillment = report(today, &during("fulfillment"), |out| {
         crate::report::fulfillment::run(store, out, period)
     })?;
+    // The trend before the follow-ups, which wait for the members the other half reads.
+    let spans = if page {
+        self::months(period.since, period.until)
+    } else {
+        Vec::new()
+    };
+    let ratings = store::reports::ratings_in(store.db(), &spans)?;
+    let mut months = Vec::new();
+    for (&(first, last), (reference, prospect)) in spans.iter().zip(&ratings) {
+        let (f, l) = (first.to_string(), last.to_string());
+        let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
+        let month = Period {
+            since: first,
+            until: last,
+        };
+        months.push(Month {
+            label: first.format("%Y-%m").to_string(),
+            fulfillment: report(today, &args("fulfillment"), |out| {
+                crate::report::fulfillment::run(store, out, month)
+            })?,
+            satisfaction: report(today, &args("satisfaction"), |out| {
+                crate::report::satisfaction::print(store, out, month, reference, prospect)
+            })?,
+        });
+    }
+    drop(ratings);
+    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
+    let accounts = store::reports::active_customers(store.db())?;
+    // The digest's requests past the SLA: from the rows `request list` prints.
+    let requests = if page {
+        Vec::new()
+    } else {
+        store::requests::list(store.db(), None)?
+    };
+    // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
+    let (tier1, develop) = if page {
+        let gathered = crate::report::score::gather(store, policy, today, policy.horizon_days)?;
+        let scored = gathered.score(policy, today, None)?;
+        // Each list under the command line that prints it (`--label` takes the flag's word).
+        let list = |label: Label, flag: &str| -> Result<Captured> {
+            let top = 10;
+            let filter = crate::report::score::Filter {
+                top: Some(top),
+                label: Some(label),
+                ..Default::default()
+            };
+            let args = ["score", "--label", flag, "--top", &top.to_string()].join(" ");
+            report(today, &[&args], |out| {
+                crate::report::score::list(&filter, &scored, policy, out)
+            })
+        };
+        (
+            list(Label::Tier1Candidate, "tier-1")?,
+            list(Label::Develop, "develop")?,
+        )
+    } else {
+        (Captured::none(), Captured::none())
+    };
+    // `followups --all` and `followups --stale` list one computation's two halves.
+    let inputs = store::followups::everyone(store, policy, today)?;
+    let open = crate::domain::followups::open(&inputs, policy, today);
+    drop(inputs);
+    let (followups, stale) = crate::domain::followups::split_stale(open, policy, today);
+    Ok(FirstHalf {
+        impact,
+        tier1,
+        develop,
+        fulfillment,
+        followups,
+        stale,
+        requests,
+        months,
+        pipeline,
+        accounts,
+    })
+}
+
+/// The references: health, coverage, capacity, utilization, renewals and
+/// each reference's load in the period.
+struct SecondHalf {
+    health: Captured,
+    coverage: Captured,
+    capacity: Captured,
+    utilization: Captured,
+    renewals: Vec<Renewal>,
+    period_units: BTreeMap<String, i64>,
+}
+
+fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
+    let Asked {
+        policy,
+        today,
+        period,
+        page,
+    } = *asked;
     let health = report(today, &["report", "health"], |out| {
         crate::report::health::run(store, out, today)
     })?;
@@ -523,115 +693,41 @@ pub fn gather(
     let utilization = report(today, &["report", "utilization"], |out| {
         crate::report::utilization::run(store, out, today)
     })?;
-    // `followups --all` and `followups --stale` list one computation's two halves.
-    let inputs = store::followups::everyone(store, &policy, today)?;
-    let open = crate::domain::followups::open(&inputs, &policy, today);
-    drop(inputs);
-    let (followups, stale) = crate::domain::followups::split_stale(open, &policy, today);
-    // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
-    let (tier1, develop) = if page {
-        let gathered = crate::report::score::gather(store, &policy, today, policy.horizon_days)?;
-        let scored = gathered.score(&policy, today, None)?;
-        // Each list under the command line that prints it (`--label` takes the flag's word).
-        let list = |label: Label, flag: &str| -> Result<Captured> {
-            let top = 10;
-            let filter = crate::report::score::Filter {
-                top: Some(top),
-                label: Some(label),
-                ..Default::default()
-            };
-            let args = ["score", "--label", flag, "--top", &top.to_string()].join(" ");
-            report(today, &[&args], |out| {
-                crate::report::score::list(&filter, &scored, &policy, out)
-            })
-        };
-        let lists = (
-            list(Label::Tier1Candidate, "tier-1")?,
-            list(Label::Develop, "develop")?,
-        );
-        // Not freed: the page is written next and the process ends (see score).
-        drop(scored);
-        drop(gathered);
-        lists
-    } else {
-        (Captured::none(), Captured::none())
-    };
-    // The digest's requests past the SLA: from the rows `request list` prints.
-    let requests = if page {
-        Vec::new()
-    } else {
-        store::requests::list(store.db(), None)?
-    };
-    let mut trend = Vec::new();
-    for (first, last) in months(since, until).into_iter().filter(|_| page) {
-        let (f, l) = (first.to_string(), last.to_string());
-        let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
-        let month = Period {
-            since: first,
-            until: last,
-        };
-        trend.push(Month {
-            label: first.format("%Y-%m").to_string(),
-            fulfillment: report(today, &args("fulfillment"), |out| {
-                crate::report::fulfillment::run(store, out, month)
-            })?,
-            satisfaction: report(today, &args("satisfaction"), |out| {
-                crate::report::satisfaction::run(store, out, month)
-            })?,
-        });
-    }
-    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
-        .into_iter()
+        .iter()
         .filter(|m| is_active_reference(&m.subject(), today))
         .filter_map(|m| {
-            let day = renewal_caution(m.renewal_date, &policy, today)?;
+            let day = renewal_caution(m.renewal_date, policy, today)?;
             Some(Renewal {
-                contact_id: m.contact_id,
-                name: m.name,
-                account: m.account,
+                contact_id: m.contact_id.clone(),
+                name: m.name.clone(),
+                account: m.account.clone(),
                 day,
             })
         })
         .collect();
     renewals.sort_by(|a, b| a.day.cmp(&b.day).then(a.contact_id.cmp(&b.contact_id)));
-    let accounts = store::reports::active_customers(store.db())?;
     // Records after the as-of day are invisible, whatever the period says.
-    let last = until.min(today);
+    let last = period.until.min(today);
     let period_units = if page {
-        store::scoring::events_by_contact(store.db(), since, last)?
+        store::scoring::events_by_contact(store.db(), period.since, last)?
     } else {
         Default::default()
     };
     let period_units = period_units
         .into_iter()
         .map(|(contact, events)| {
-            let units = load_in_window(&events, since, last);
+            let units = load_in_window(&events, period.since, last);
             (contact.to_string(), i64::from(units))
         })
         .collect();
-    Ok(Review {
-        as_of: today,
-        since,
-        until,
-        impact,
-        fulfillment,
+    Ok(SecondHalf {
         health,
         coverage,
         capacity,
         utilization,
-        followups,
-        stale,
-        tier1,
-        develop,
-        requests,
-        months: trend,
-        pipeline,
         renewals,
         period_units,
-        renewal_days: policy.renewal_caution_days,
-        sla_hours: policy.sla_hours,
-        accounts,
     })
 }
 

@@ -41,13 +41,19 @@ pub struct Store {
     recording: Option<history::Recording>,
     /// The program's members, read once and lent as copies to every analysis of one
     /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
-    kept_members: Option<std::sync::OnceLock<Vec<roster::MemberRow>>>,
+    /// Shared with the store's [`Store::sibling`]s, which read the same snapshot.
+    kept_members: Option<KeptMembers>,
     /// Whether this open made the database file (a failed command removes it again).
     created: bool,
     /// A database that did not exist, loaded in a new file beside its path and put in
     /// place by [`Store::finish`] (see [`Create::Load`]).
     loading: Option<crate::files::OutputFile>,
 }
+
+/// The members read once for a command that runs several analyses: empty until the first
+/// analysis reads them (while it reads, another thread asking waits rather than reading
+/// them too).
+pub(crate) type KeptMembers = std::sync::Arc<std::sync::Mutex<Option<roster::Members>>>;
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
 /// it goes back to the store when dropped.
@@ -714,7 +720,24 @@ impl Store {
     /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
     /// and writes nothing.
     pub fn keep_members(&mut self) {
-        self.kept_members = Some(std::sync::OnceLock::new());
+        self.kept_members = Some(KeptMembers::default());
+    }
+
+    /// A store of its own for another thread of this command, on a second connection of
+    /// the same snapshot (taken from those [`Store::begin_snapshot`] opened) and sharing
+    /// the kept members; None when there is no such connection (the caller then runs the
+    /// work on this store). It only reads: it records nothing and creates nothing.
+    pub fn sibling(&self) -> Option<Store> {
+        let conn = self.readers.lock().ok()?.pop()?;
+        Some(Store {
+            conn,
+            path: self.path.clone(),
+            readers: std::sync::Mutex::new(Vec::new()),
+            recording: None,
+            kept_members: self.kept_members.clone(),
+            created: false,
+            loading: None,
+        })
     }
 
     /// Whether this command runs several analyses on one snapshot ([`Store::keep_members`]):

@@ -221,17 +221,23 @@ pub fn member(Db { conn }: Db<'_>, contact_id: &str) -> Result<Option<MemberRow>
 /// take two B-tree descents per member, four times slower (measured in bench/).
 ///
 /// Once [`Store::keep_members`] was called, the first call's rows are kept and later
-/// calls get a copy.
-pub fn members(store: &Store) -> Result<Vec<MemberRow>> {
+/// calls share them.
+pub fn members(store: &Store) -> Result<Members> {
     let Some(kept) = &store.kept_members else {
-        return read_members(store);
+        return Ok(Members::new(read_members(store)?));
     };
-    if let Some(rows) = kept.get() {
+    let mut kept = kept
+        .lock()
+        .map_err(|_| anyhow::anyhow!("another analysis failed while reading the members"))?;
+    if let Some(rows) = kept.as_ref() {
         return Ok(rows.clone());
     }
-    let rows = read_members(store)?;
-    Ok(kept.get_or_init(|| rows).clone())
+    let rows = Members::new(read_members(store)?);
+    Ok(kept.insert(rows).clone())
 }
+
+/// The members [`members`] read, shared (not copied) by the analyses of one snapshot.
+pub type Members = std::sync::Arc<Vec<MemberRow>>;
 
 fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
     let read_accounts = |Db { conn }: Db<'_>| -> Result<_> {
