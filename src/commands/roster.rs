@@ -321,7 +321,7 @@ fn list(
             Cell::from(s.verdict.next_eligible.to_string()),
             Cell::from(status_words(
                 &s,
-                &m,
+                m,
                 pending.get(&m.contact_id).map_or(&[][..], Vec::as_slice),
                 policy,
                 today,
