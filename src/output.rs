@@ -429,6 +429,18 @@ pub struct Out {
     pub view: View,
     stdout: BufWriter<Dest>,
     sections: Sections,
+    /// Result sets kept as values instead of written (see [`Out::capture`]).
+    captured: Option<Vec<CapturedSet>>,
+}
+
+/// One result set an [`Out::capture`] kept: each row's values as `--format json` gives
+/// them, in the order of `columns`.
+#[derive(Debug, Clone, Default)]
+pub struct CapturedSet {
+    /// The section's name (`Out::section`), None for a plain result set.
+    pub section: Option<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<serde_json::Value>>,
 }
 
 impl Out {
@@ -449,7 +461,26 @@ impl Out {
             view: View::default(),
             stdout: BufWriter::with_capacity(64 * 1024, dest),
             sections: Sections::default(),
+            captured: None,
         }
+    }
+
+    /// An output that keeps its result sets as the values `--format json` would write
+    /// (rows, sections, the choice of words over numbers) instead of writing and reading
+    /// them back: the review page takes every report this way. Anything else (text, raw
+    /// JSON) goes to `writer`.
+    pub fn capture(quiet: bool, writer: Box<dyn Write>) -> Out {
+        let mut out = Out::to(Format::Json, quiet, writer);
+        out.captured = Some(Vec::new());
+        out
+    }
+
+    /// The result sets kept so far (see [`Out::capture`]), in the order they began.
+    pub fn take_captured(&mut self) -> Vec<CapturedSet> {
+        self.captured
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Sends the data to `file` instead of stdout (`--out`); [`Out::finish`] completes it.
@@ -535,6 +566,7 @@ impl Out {
                         skip = true;
                     }
                 }
+                Format::Json if self.captured.is_some() => {}
                 Format::Json => {
                     self.stdout.write_all(if first { b"{\n" } else { b",\n" })?;
                     serde_json::to_writer(&mut self.stdout, name)?;
@@ -554,6 +586,14 @@ impl Out {
         let out = &mut self.stdout;
         let sink = if skip {
             Sink::Skip
+        } else if let Some(sets) = &mut self.captured {
+            sets.push(CapturedSet {
+                section: section.map(str::to_string),
+                columns: headers.clone(),
+                rows: Vec::new(),
+            });
+            let last = sets.len() - 1;
+            Sink::Capture(&mut sets[last].rows)
         } else {
             match format {
                 Format::Table => Sink::Table(Vec::new(), out),
@@ -643,6 +683,17 @@ impl Out {
                 .collect(),
             None => columns.iter().map(|c| c.name.to_string()).collect(),
         };
+        if let Some(sets) = &mut self.captured {
+            // Kept as the JSON below would write them.
+            sets.push(CapturedSet {
+                section: None,
+                rows: (0..count)
+                    .map(|i| picked(&row(i), &pick).iter().map(Cell::json).collect())
+                    .collect(),
+                columns: names,
+            });
+            return Ok(());
+        }
         let half = count / 2;
         let (row, names, pick) = (&row, &names, &pick);
         std::thread::scope(|scope| {
@@ -742,6 +793,8 @@ const PARALLEL_ROWS: usize = 1024;
 
 enum Sink<'o> {
     Table(Vec<Vec<Cell>>, &'o mut Stdout),
+    /// Rows kept as values (see [`Out::capture`]).
+    Capture(&'o mut Vec<Vec<serde_json::Value>>),
     Csv(Box<csv::Writer<&'o mut Stdout>>),
     Json {
         first: bool,
@@ -779,6 +832,9 @@ impl Rows<'_> {
                 write_json_row(out, &self.headers, &picked(&cells, &self.pick), *first)?;
                 *first = false;
             }
+            Sink::Capture(rows) => {
+                rows.push(picked(&cells, &self.pick).iter().map(Cell::json).collect())
+            }
             Sink::Skip => {}
         }
         Ok(())
@@ -798,6 +854,7 @@ impl Rows<'_> {
                 }
             }
             Sink::Csv(mut writer) => writer.flush()?,
+            Sink::Capture(_) => {}
             Sink::Json { first, out } => {
                 out.write_all(json_close(first))?;
                 out.flush()?;

@@ -401,8 +401,14 @@ fn open_unsnoozed(
     // them up by scanning made a large program quadratic (90k references and 550k
     // activities took nine minutes).
     let mut by_contact: FxHashMap<&str, Vec<&Done>> = FxHashMap::default();
+    by_contact.reserve(members.len());
     for d in done.iter().filter(|d| d.date >= reach) {
         by_contact.entry(d.contact_id.as_str()).or_default().push(d);
+    }
+    // Each member's in the order they happened (the whole program's come in the order
+    // they are stored: a few per member sort much faster than half a million at once).
+    for mine in by_contact.values_mut() {
+        mine.sort_unstable_by(|a, b| (a.date, &a.activity_id).cmp(&(b.date, &b.activity_id)));
     }
     let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
     for o in outcomes {

@@ -31,7 +31,7 @@ use crate::domain::metrics::{Rate, quarter_start};
 use crate::domain::model::Tier;
 use crate::domain::policy::load_in_window;
 use crate::domain::score::Label;
-use crate::output::{Format, Out};
+use crate::output::Out;
 use crate::report::Period;
 use crate::store::{self, Store};
 
@@ -255,6 +255,15 @@ impl Metric {
     }
 }
 
+/// A text cell, borrowed: "" when the cell is not text (the page reads every one of a
+/// hundred thousand rows' tier, flags and id without copying them).
+pub fn word<'r>(row: &'r Row, key: &str) -> &'r str {
+    match row.get(key) {
+        Some(Value::String(s)) => s,
+        _ => "",
+    }
+}
+
 /// A cell as text: strings as they are, numbers as JSON writes them, null as "".
 pub fn text(row: &Row, key: &str) -> String {
     match row.get(key) {
@@ -308,17 +317,21 @@ fn report(
     capture_with(format!("refprog --as-of {today} {}", args.join(" ")), run)
 }
 
-/// What `print` writes as `--format json` (the words of a table: `view.words`), read back
-/// as tables, under the name of the command that prints it.
+/// What `print` writes as `--format json` (the words of a table: `view.words`), as
+/// tables, under the name of the command that prints it. The result sets are kept as the
+/// values JSON would carry ([`Out::capture`]), not written and parsed back: a hundred
+/// thousand rows of utilization cost a tenth of a second each way. Anything else the
+/// command writes is read back as JSON, after them.
 pub fn capture_with(
     command: String,
     print: impl FnOnce(&mut Out) -> Result<()>,
 ) -> Result<Captured> {
     let buffer = Buffer::default();
-    let mut out = Out::to(Format::Json, true, Box::new(buffer.clone()));
+    let mut out = Out::capture(true, Box::new(buffer.clone()));
     out.view.words = true;
     print(&mut out)?;
     out.flush()?;
+    let mut tables = kept_tables(out.take_captured());
     drop(out);
     let bytes = std::mem::take(
         &mut *buffer
@@ -326,7 +339,6 @@ pub fn capture_with(
             .lock()
             .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
     );
-    let mut tables = Vec::new();
     let mut reader = serde_json::Deserializer::from_slice(&bytes);
     loop {
         use serde::de::DeserializeSeed;
@@ -340,6 +352,58 @@ pub fn capture_with(
         tables.extend(read);
     }
     Ok(Captured { command, tables })
+}
+
+/// The kept result sets as the JSON reader gives them: plain sets in order; sections as
+/// one object (a name once, its last set), the metrics first, then the others by name.
+/// A column name given twice keeps its first place and its last value, as a JSON object
+/// does.
+fn kept_tables(sets: Vec<crate::output::CapturedSet>) -> Vec<Vec<Row>> {
+    let rows_of = |set: crate::output::CapturedSet| -> Vec<Row> {
+        let mut columns: Vec<String> = Vec::new();
+        let mut place = Vec::with_capacity(set.columns.len());
+        for name in set.columns {
+            match columns.iter().position(|c| *c == name) {
+                Some(i) => place.push(i),
+                None => {
+                    place.push(columns.len());
+                    columns.push(name);
+                }
+            }
+        }
+        let unique = columns.len() == place.len();
+        let columns = Arc::new(columns);
+        set.rows
+            .into_iter()
+            .map(|values| Row {
+                columns: columns.clone(),
+                values: if unique {
+                    values
+                } else {
+                    let mut kept = vec![Value::Null; columns.len()];
+                    for (value, &i) in values.into_iter().zip(&place) {
+                        kept[i] = value;
+                    }
+                    kept
+                },
+            })
+            .collect()
+    };
+    let mut tables = Vec::new();
+    let mut sections: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    for set in sets {
+        match set.section.clone() {
+            Some(name) => {
+                sections.insert(name, rows_of(set));
+            }
+            None => tables.push(rows_of(set)),
+        }
+    }
+    if !sections.is_empty() {
+        tables.extend(sections.remove("metrics"));
+        tables.extend(sections.into_values());
+    }
+    tables
 }
 
 /// One month of the trend.
@@ -812,8 +876,8 @@ impl Review {
             .table(0)
             .iter()
             .filter_map(|r| {
-                let tier = Tier::parse(&text(r, "tier"))?;
-                let flags = text(r, "flags");
+                let tier = Tier::parse(word(r, "tier"))?;
+                let flags = word(r, "flags");
                 if flags.split(';').any(|f| f == "opted-out" || f == "churned") {
                     return None;
                 }
@@ -840,9 +904,9 @@ impl Review {
             .utilization
             .table(0)
             .iter()
-            .filter(|x| !text(x, "tier").is_empty())
+            .filter(|x| !word(x, "tier").is_empty())
             .filter_map(|x| {
-                let units = *self.period_units.get(&text(x, "contact_id"))?;
+                let units = *self.period_units.get(word(x, "contact_id"))?;
                 (units > 0).then_some((units, x))
             })
             .collect();
@@ -851,7 +915,7 @@ impl Review {
                 .cmp(a_units)
                 .then(int(b, "last_90_days").cmp(&int(a, "last_90_days")))
                 .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
-                .then(text(a, "contact_id").cmp(&text(b, "contact_id")))
+                .then(word(a, "contact_id").cmp(word(b, "contact_id")))
         });
         top.truncate(10);
         top
@@ -862,7 +926,7 @@ impl Review {
         self.utilization
             .table(0)
             .iter()
-            .filter(|r| text(r, "flags").split(';').any(|f| f == flag))
+            .filter(|r| word(r, "flags").split(';').any(|f| f == flag))
             .collect()
     }
 

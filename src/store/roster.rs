@@ -441,7 +441,9 @@ pub fn history(Db { conn }: Db<'_>, contact_id: &str) -> Result<Vec<MembershipEv
 }
 
 /// Every activity and touch of a contact (all of them when `contact_id` is None) dated
-/// `from..=until` (as of `until`, nothing later exists).
+/// `from..=until` (as of `until`, nothing later exists). One contact's come in the order
+/// they happened (date, then id); everyone's in the order they are stored (the follow-up
+/// rules put each member's in order).
 pub fn done(
     Db { conn }: Db<'_>,
     contact_id: Option<&str>,
@@ -484,9 +486,6 @@ pub fn done(
             prospect_rating: r.get(6)?,
             closes: r.get(7)?,
         });
-    }
-    if contact_id.is_none() {
-        out.sort_unstable_by(|a, b| (a.date, &a.activity_id).cmp(&(b.date, &b.activity_id)));
     }
     Ok(out)
 }
