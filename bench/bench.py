@@ -237,6 +237,14 @@ def analyses(n, folder, rows):
     rows.append(paired("roster list", "sqlite3 reading the members", read("members"), cmd("roster", "list")))
     rows.append(paired("followups", "sqlite3 reading a year of activities", read("followups"),
                        cmd("followups")))
+    # The review page runs every analysis above: its anchor reads what they all read.
+    page = os.path.join(DATA, "review.html")
+    every = " ".join(READS[k] for k in ["score", "utilization", "health", "coverage", "capacity",
+                                        "fulfillment", "impact", "satisfaction", "followups"])
+    rows.append(paired("review --html (the whole page)", "sqlite3 reading what every report reads",
+                       lambda i: sqlite(db, every.format(as_of=AS_OF)),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "--quiet", "review", "--html", page],
+                       setup=lambda i: fresh(page)))
 
 
 def small(rows):

@@ -108,6 +108,14 @@ impl Cell {
             Cell::Text(t) => serde_json::Value::String(t.clone()),
         }
     }
+
+    /// [`Cell::json`], taking the cell's text rather than copying it.
+    fn into_json(self) -> serde_json::Value {
+        match self {
+            Cell::Text(t) => serde_json::Value::String(t),
+            other => other.json(),
+        }
+    }
 }
 
 /// What a column holds, which decides how a table lays it out.
@@ -688,7 +696,10 @@ impl Out {
             sets.push(CapturedSet {
                 section: None,
                 rows: (0..count)
-                    .map(|i| picked(&row(i), &pick).iter().map(Cell::json).collect())
+                    .map(|i| match &pick {
+                        None => row(i).into_iter().map(Cell::into_json).collect(),
+                        Some(_) => picked(&row(i), &pick).iter().map(Cell::json).collect(),
+                    })
                     .collect(),
                 columns: names,
             });
@@ -832,9 +843,10 @@ impl Rows<'_> {
                 write_json_row(out, &self.headers, &picked(&cells, &self.pick), *first)?;
                 *first = false;
             }
-            Sink::Capture(rows) => {
-                rows.push(picked(&cells, &self.pick).iter().map(Cell::json).collect())
-            }
+            Sink::Capture(rows) => rows.push(match &self.pick {
+                None => cells.into_iter().map(Cell::into_json).collect(),
+                Some(_) => picked(&cells, &self.pick).iter().map(Cell::json).collect(),
+            }),
             Sink::Skip => {}
         }
         Ok(())

@@ -603,12 +603,12 @@ pub fn gather(
         develop: first.develop,
         requests: first.requests,
         months: first.months,
-        pipeline: first.pipeline,
+        pipeline: second.pipeline,
         renewals: second.renewals,
         period_units: second.period_units,
         renewal_days: policy.renewal_caution_days,
         sla_hours: policy.sla_hours,
-        accounts: first.accounts,
+        accounts: second.accounts,
     })
 }
 
@@ -630,8 +630,6 @@ struct FirstHalf {
     stale: Vec<FollowUp>,
     requests: Vec<store::requests::RequestRow>,
     months: Vec<Month>,
-    pipeline: (u64, i64),
-    accounts: i64,
 }
 
 fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
@@ -676,8 +674,6 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
         });
     }
     drop(ratings);
-    let pipeline = store::reports::open_pipeline_with_reference(store.db(), today)?;
-    let accounts = store::reports::active_customers(store.db())?;
     // The digest's requests past the SLA: from the rows `request list` prints.
     let requests = if page {
         Vec::new()
@@ -722,14 +718,14 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
         stale,
         requests,
         months,
-        pipeline,
-        accounts,
     })
 }
 
-/// The references: health, coverage, capacity, utilization, renewals and
-/// each reference's load in the period.
+/// The pipeline with a reference, the active customers, and the references: health,
+/// coverage, capacity, utilization, renewals and each reference's load in the period.
 struct SecondHalf {
+    pipeline: (u64, i64),
+    accounts: i64,
     health: Captured,
     coverage: Captured,
     capacity: Captured,
@@ -786,6 +782,8 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
         })
         .collect();
     Ok(SecondHalf {
+        pipeline: store::reports::open_pipeline_with_reference(store.db(), today)?,
+        accounts: store::reports::active_customers(store.db())?,
         health,
         coverage,
         capacity,
