@@ -776,7 +776,7 @@ fn care(html: &mut String, r: &Review) {
     let care = r.care();
     let overdue: u64 = care.by_kind.values().map(|v| v.0).sum();
     let due: u64 = care.by_kind.values().map(|v| v.1).sum();
-    if r.load_classes().is_empty() && care.by_kind.is_empty() {
+    if !r.has_active_references() && care.by_kind.is_empty() {
         missing(
             html,
             "No references enrolled, so nothing to follow up: enroll references (refprog roster enroll) and log their activities (refprog log-call).",

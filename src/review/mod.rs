@@ -793,6 +793,27 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     })
 }
 
+/// A utilization row's tier and load class, None when it is no active reference (not
+/// enrolled, opted out, churned).
+fn load_class(r: &Row) -> Option<(Tier, LoadClass)> {
+    let tier = Tier::parse(word(r, "tier"))?;
+    let flags = word(r, "flags");
+    if flags.split(';').any(|f| f == "opted-out" || f == "churned") {
+        return None;
+    }
+    let (load, limit) = (int(r, "last_90_days"), int(r, "limit"));
+    let class = if load > limit {
+        LoadClass::Over
+    } else if load == 0 {
+        LoadClass::Idle
+    } else if load == limit {
+        LoadClass::AtLimit
+    } else {
+        LoadClass::Below
+    };
+    Some((tier, class))
+}
+
 /// A follow-up's kind in the care section's words.
 pub fn care_kind(kind: FollowUpKind) -> &'static str {
     match kind {
@@ -845,11 +866,20 @@ impl Review {
         let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
         let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
         let today = self.as_of;
+        // Counted by kind first (a few hundred thousand follow-ups), named after.
+        let mut counts: Vec<(FollowUpKind, (u64, u64))> = Vec::new();
         for f in self.followups.iter().chain(&self.stale) {
             if f.due > today {
                 continue;
             }
-            let entry = by_kind.entry(care_kind(f.kind)).or_default();
+            let at = match counts.iter().position(|(kind, _)| *kind == f.kind) {
+                Some(at) => at,
+                None => {
+                    counts.push((f.kind, (0, 0)));
+                    counts.len() - 1
+                }
+            };
+            let entry = &mut counts[at].1;
             entry.1 += 1;
             if f.due < today {
                 entry.0 += 1;
@@ -859,6 +889,11 @@ impl Review {
                 FollowUpKind::Recommit => recommitments_due.push(f.clone()),
                 _ => {}
             }
+        }
+        for (kind, (overdue, due)) in counts {
+            let entry = by_kind.entry(care_kind(kind)).or_default();
+            entry.0 += overdue;
+            entry.1 += due;
         }
         Care {
             by_kind,
@@ -873,50 +908,47 @@ impl Review {
         self.utilization
             .table(0)
             .iter()
-            .filter_map(|r| {
-                let tier = Tier::parse(word(r, "tier"))?;
-                let flags = word(r, "flags");
-                if flags.split(';').any(|f| f == "opted-out" || f == "churned") {
-                    return None;
-                }
-                let (load, limit) = (int(r, "last_90_days"), int(r, "limit"));
-                let class = if load > limit {
-                    LoadClass::Over
-                } else if load == 0 {
-                    LoadClass::Idle
-                } else if load == limit {
-                    LoadClass::AtLimit
-                } else {
-                    LoadClass::Below
-                };
-                Some((tier, class, r))
-            })
+            .filter_map(|r| load_class(r).map(|(tier, class)| (tier, class, r)))
             .collect()
+    }
+
+    /// Whether any reference is active (has a load class), found at the first.
+    pub fn has_active_references(&self) -> bool {
+        self.utilization
+            .table(0)
+            .iter()
+            .any(|r| load_class(r).is_some())
     }
 
     /// The ten references with the most units of load in the period (enrolled, with
     /// their utilization row), busiest first; ties by the last 90 days, the last year,
     /// then the contact id. Each with its units in the period.
     pub fn top_of_period(&self) -> Vec<(i64, &Row)> {
-        let mut top: Vec<(i64, &Row)> = self
+        // Each row's sort key read once (tens of thousands of references were busy in the
+        // period), and only the first ten put in order.
+        let mut top: Vec<((i64, i64, i64), &str, &Row)> = self
             .utilization
             .table(0)
             .iter()
             .filter(|x| !word(x, "tier").is_empty())
             .filter_map(|x| {
-                let units = *self.period_units.get(word(x, "contact_id"))?;
-                (units > 0).then_some((units, x))
+                let id = word(x, "contact_id");
+                let units = *self.period_units.get(id)?;
+                let busy = (units, int(x, "last_90_days"), int(x, "last_365_days"));
+                (units > 0).then_some((busy, id, x))
             })
             .collect();
-        top.sort_by(|(a_units, a), (b_units, b)| {
-            b_units
-                .cmp(a_units)
-                .then(int(b, "last_90_days").cmp(&int(a, "last_90_days")))
-                .then(int(b, "last_365_days").cmp(&int(a, "last_365_days")))
-                .then(word(a, "contact_id").cmp(word(b, "contact_id")))
-        });
-        top.truncate(10);
-        top
+        // Busiest first; ties by the contact id.
+        let order = |a: &((i64, i64, i64), &str, &Row), b: &((i64, i64, i64), &str, &Row)| {
+            b.0.cmp(&a.0).then(a.1.cmp(b.1))
+        };
+        const SHOWN: usize = 10;
+        if top.len() > SHOWN {
+            top.select_nth_unstable_by(SHOWN - 1, order);
+            top.truncate(SHOWN);
+        }
+        top.sort_by(order);
+        top.into_iter().map(|(busy, _, x)| (busy.0, x)).collect()
     }
 
     /// References carrying `flag` in the utilization report.
