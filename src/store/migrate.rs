@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_enrolled_index",
         include_str!("../../migrations/0010_enrolled_index.sql"),
     ),
+    (
+        "0011_one_record_reads",
+        include_str!("../../migrations/0011_one_record_reads.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
