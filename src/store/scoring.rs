@@ -230,7 +230,6 @@ pub fn refresh_pipeline(Db { conn }: Db<'_>) -> Result<()> {
         }
     }
     flush(&day, &mut groups, &texts)?;
-    drop(flush);
     conn.execute("UPDATE pipeline_state SET current = 1 WHERE id = 1", [])?;
     Ok(())
 }
