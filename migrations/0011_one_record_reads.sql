@@ -8,7 +8,8 @@
 -- The index is keyed as before.
 DROP INDEX accounts_by_industry;
 CREATE INDEX accounts_by_industry
-    ON accounts (industry, employees, use_case, health, nps, country, region, account_id);
+    ON accounts (industry, employees, use_case, secondary_use_cases, health, nps, country, region,
+                 account_id);
 
 -- `score --explain` fits one account to the open pipeline closing within the horizon: the
 -- shares need the count and amount of every deal of that window (300k at a million

@@ -215,7 +215,7 @@ fn best_of(
             employees,
             not_roles,
         } => {
-            let mut sketch = matching::account_sketch(need);
+            let mut sketch = matching::account_sketch();
             let set = |slot: &mut Option<String>, value: Option<&str>| match value {
                 Some(v) => {
                     let s = slot.get_or_insert_with(String::new);
@@ -227,6 +227,10 @@ fn best_of(
             store::matching::each_account(store.db(), industries, employees, |a| {
                 set(&mut sketch.industry, a.industry);
                 set(&mut sketch.use_case, a.use_case);
+                sketch.secondary_use_cases.clear();
+                sketch
+                    .secondary_use_cases
+                    .extend(a.secondary_use_cases().map(str::to_string));
                 set(&mut sketch.country, a.country);
                 set(&mut sketch.region, a.region);
                 sketch.employees = a.employees;

@@ -543,16 +543,13 @@ pub fn rank_bound(
 }
 
 /// A candidate standing for every enrolled contact of one account, before they are read:
-/// what depends on the contact or its history, and what the account's row alone tells
-/// (its secondary use cases, its renewal), is at its best for `need` (the role asked for or
-/// higher, the use case asked for among the secondary ones, never used, no load, not
-/// strategic, no renewal near), so its [`rank_bound`] is at least as good as any of
-/// theirs. The caller fills in the account's industry, size, use case, place, health and
-/// NPS.
-pub fn account_sketch(need: &Need) -> Candidate {
+/// what depends on the contact or its history is at its best (the highest role, never
+/// used, no load, not strategic), and so is the account's renewal (none near), so its
+/// [`rank_bound`] is at least as good as any of theirs. The caller fills in the account's
+/// industry, size, use cases, place, health and NPS.
+pub fn account_sketch() -> Candidate {
     Candidate {
         role_level: Some(RoleLevel::CLevel),
-        secondary_use_cases: need.use_case.iter().cloned().collect(),
         ..Candidate::default()
     }
 }

@@ -40,13 +40,16 @@ const SELECT: &str =
         a.secondary_use_cases, a.status, a.escalation, a.health, a.nps, a.renewal_date, c.enrolled_on
      FROM contacts c JOIN accounts a ON a.account_id = c.account_id";
 
+/// The items of a ';'-joined list as stored.
+fn list_items(text: Option<&str>) -> impl Iterator<Item = &str> {
+    text.unwrap_or_default()
+        .split(';')
+        .filter(|s| !s.is_empty())
+}
+
 fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
     let list = |text: Option<String>| -> Vec<String> {
-        text.unwrap_or_default()
-            .split(';')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+        list_items(text.as_deref()).map(str::to_string).collect()
     };
     Ok(Candidate {
         contact_id: r.get(0)?,
@@ -123,10 +126,18 @@ pub struct AccountRow<'r> {
     pub industry: Option<&'r str>,
     pub employees: Option<i64>,
     pub use_case: Option<&'r str>,
+    /// As stored (';'-joined): see [`AccountRow::secondary_use_cases`].
+    secondary_use_cases: Option<&'r str>,
     pub health: Option<i64>,
     pub nps: Option<i64>,
     pub country: Option<&'r str>,
     pub region: Option<&'r str>,
+}
+
+impl<'r> AccountRow<'r> {
+    pub fn secondary_use_cases(&self) -> impl Iterator<Item = &'r str> {
+        list_items(self.secondary_use_cases)
+    }
 }
 
 /// Calls `f` with every account in `industries` with employees in the range, when given,
@@ -140,7 +151,8 @@ pub fn each_account(
 ) -> Result<()> {
     let marks = vec!["?"; industries.len()].join(", ");
     let select = format!(
-        "SELECT account_id, industry, employees, use_case, health, nps, country, region
+        "SELECT account_id, industry, employees, use_case, health, nps, country, region,
+                secondary_use_cases
          FROM accounts WHERE industry IN ({marks})"
     );
     // A range of the index each, where one query with an OR read every size of the
@@ -172,6 +184,7 @@ pub fn each_account(
                 nps: row.get(5)?,
                 country: text(6)?,
                 region: text(7)?,
+                secondary_use_cases: text(8)?,
             });
         }
     }
