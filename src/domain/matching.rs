@@ -960,4 +960,115 @@ mod tests {
             "an approved request needs no approval"
         );
     }
+
+    /// Candidates that differ on every criterion, each history and tier: what ranking
+    /// before reading history (rank_bound) and before reading contacts (account_sketch)
+    /// is checked on.
+    fn varied() -> Vec<Candidate> {
+        let mut all = Vec::new();
+        for i in 0..240_usize {
+            let mut c = candidate();
+            c.contact_id = format!("C{i:03}");
+            c.industry = [
+                Some("Healthcare"),
+                Some("Hospital & Health Care"),
+                Some("Banking"),
+                None,
+            ][i % 4]
+                .map(str::to_string);
+            c.employees = [Some(1000), Some(2600), Some(4000), Some(9000), None][i % 5];
+            c.use_case = [
+                Some("Claims automation"),
+                Some("Claims intake"),
+                Some("Billing"),
+                None,
+            ][i / 4 % 4]
+                .map(str::to_string);
+            c.secondary_use_cases = if i % 3 == 0 {
+                vec!["Claims automation".to_string()]
+            } else {
+                Vec::new()
+            };
+            c.role_level = [
+                Some(RoleLevel::CLevel),
+                Some(RoleLevel::Director),
+                Some(RoleLevel::Individual),
+                None,
+            ][i / 3 % 4];
+            c.country = [Some("United States"), Some("USA"), Some("Canada"), None][i / 5 % 4]
+                .map(str::to_string);
+            c.region = [Some("Illinois"), Some("Ohio")][i / 7 % 2].map(str::to_string);
+            c.health = [Some(90), Some(60), Some(40), None][i / 2 % 4];
+            c.nps = [Some(10), Some(7), Some(3), None][i / 11 % 4];
+            c.tier = [Some(Tier::Strategic), Some(Tier::Standard), Some(Tier::New)][i % 3];
+            c.load = (i % 3) as u32;
+            c.last_used = [None, Some(ago(10)), Some(ago(35)), Some(ago(400))][i / 13 % 4];
+            c.renewal_date = [None, Some(ago(-20))][i / 17 % 2];
+            all.push(c);
+        }
+        all
+    }
+
+    #[test]
+    fn rank_bound_is_the_rank_key_of_the_grade() {
+        let sectors = SectorMap::new(&[]);
+        let policy = Policy::default();
+        let mut needs = vec![need()];
+        needs.push(Need {
+            deal_size_cents: Some(100),
+            region: None,
+            role_level: None,
+            ..need()
+        });
+        needs.push(Need {
+            industry: None,
+            employees: None,
+            country: None,
+            use_case: None,
+            ..need()
+        });
+        for need in &needs {
+            for c in varied() {
+                let graded = grade(need, &c, &sectors, &policy, today());
+                assert_eq!(
+                    rank_bound(need, &c, &sectors, &policy, today()),
+                    rank_key(&graded, &c, today()),
+                    "{c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_account_sketch_ranks_no_worse_than_any_of_its_contacts() {
+        let sectors = SectorMap::new(&[]);
+        let policy = Policy::default();
+        let small_deal = Need {
+            deal_size_cents: Some(100),
+            ..need()
+        };
+        let mut below = 0;
+        for need in [need(), small_deal] {
+            for c in varied() {
+                // The sketch of the contact's account: its account's columns, nothing else.
+                let sketch = Candidate {
+                    industry: c.industry.clone(),
+                    employees: c.employees,
+                    use_case: c.use_case.clone(),
+                    secondary_use_cases: c.secondary_use_cases.clone(),
+                    country: c.country.clone(),
+                    region: c.region.clone(),
+                    health: c.health,
+                    nps: c.nps,
+                    ..account_sketch()
+                };
+                let bound = rank_bound(&need, &sketch, &sectors, &policy, today());
+                let key = rank_key(&grade(&need, &c, &sectors, &policy, today()), &c, today());
+                assert!(bound <= key, "{bound:?} > {key:?}");
+                below += usize::from(bound.grade() < key.grade());
+            }
+        }
+        // The contacts' role, history, tier and renewal do rank some of them lower.
+        assert!(below > 0);
+    }
 }
