@@ -594,6 +594,25 @@ fn the_top_read_as_far_as_needed_is_the_top_of_everyone_judged() {
             "--top",
             "1",
         ],
+        // No industry: every account ranked first, or (nothing an account decides but its
+        // industry) every contact read at once.
+        &[
+            "--use-case",
+            "Claims automation",
+            "--employees",
+            "800",
+            "--top",
+            "6",
+        ],
+        &[
+            "--country",
+            "Canada",
+            "--region",
+            "Ontario",
+            "--role-level",
+            "director",
+        ],
+        &["--role-level", "vp", "--top", "4"],
     ];
     let candidates = |args: Vec<&str>| -> serde_json::Value {
         let json = work.run(&args).ok();

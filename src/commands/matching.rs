@@ -209,12 +209,24 @@ fn best_of(
                 candidates.push(c);
             }
         };
-    let not_roles: &[RoleLevel] = match scope {
+    // Every enrolled contact, or those of the accounts in some industries and of a size.
+    // Ranking every account first pays when the need names something an account decides
+    // besides its industry (its size, use case or place): else nearly every account could
+    // reach the top, and reading their contacts in one pass costs less (at 1M accounts, a
+    // need of only a role level and a kind: 5 s at once, 6 s account by account).
+    let named = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let accounts_decide = need.employees.is_some() || named(&need.use_case) || named(&need.country);
+    let accounts = match scope {
+        Scope::Enrolled if accounts_decide => Some((None, None, &[][..])),
         Scope::Near {
             industries,
             employees,
             not_roles,
-        } => {
+        } => Some((Some(industries), employees, not_roles)),
+        _ => None,
+    };
+    let not_roles: &[RoleLevel] = match accounts {
+        Some((industries, employees, not_roles)) => {
             let mut sketch = matching::account_sketch();
             let set = |slot: &mut Option<String>, value: Option<&str>| match value {
                 Some(v) => {
@@ -243,7 +255,7 @@ fn best_of(
             })?;
             not_roles
         }
-        scope => {
+        None => {
             let read = store::matching::candidates(store.db(), scope)?;
             queue_candidates(read, &mut candidates, &mut queue);
             &[]

@@ -140,21 +140,26 @@ impl<'r> AccountRow<'r> {
     }
 }
 
-/// Calls `f` with every account in `industries` with employees in the range, when given,
-/// or unknown: the accounts whose enrolled contacts [`Scope::Near`] reads, read from
-/// `accounts_by_industry`, which holds these columns (migration 0011), not the table.
+/// Calls `f` with every account in `industries` (every account: None) with employees in
+/// the range, when given, or unknown: the accounts whose enrolled contacts [`Scope::Near`]
+/// ([`Scope::Enrolled`]) reads, read from `accounts_by_industry`, which holds these
+/// columns (migration 0011), not the table.
 pub fn each_account(
     Db { conn }: Db<'_>,
-    industries: &[String],
+    industries: Option<&[String]>,
     employees: Option<(i64, i64)>,
     mut f: impl FnMut(AccountRow<'_>),
 ) -> Result<()> {
-    let marks = vec!["?"; industries.len()].join(", ");
-    let select = format!(
-        "SELECT account_id, industry, employees, use_case, health, nps, country, region,
+    let columns = "SELECT account_id, industry, employees, use_case, health, nps, country, region,
                 secondary_use_cases
-         FROM accounts WHERE industry IN ({marks})"
-    );
+         FROM accounts";
+    let select = match industries {
+        Some(industries) => format!(
+            "{columns} WHERE industry IN ({})",
+            vec!["?"; industries.len()].join(", ")
+        ),
+        None => format!("{columns} INDEXED BY accounts_by_industry WHERE 1"),
+    };
     // A range of the index each, where one query with an OR read every size of the
     // industry.
     let queries = match employees {
@@ -165,7 +170,11 @@ pub fn each_account(
         None => vec![select],
     };
     for (i, sql) in queries.iter().enumerate() {
-        let mut values: Vec<Value> = industries.iter().map(|n| Value::Text(n.clone())).collect();
+        let mut values: Vec<Value> = industries
+            .unwrap_or_default()
+            .iter()
+            .map(|n| Value::Text(n.clone()))
+            .collect();
         if let (0, Some((low, high))) = (i, employees) {
             values.extend([Value::Integer(low), Value::Integer(high)]);
         }
