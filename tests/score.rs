@@ -275,6 +275,73 @@ fn best_contact_and_load_span_both_halves_of_the_contacts() {
 #[test]
 fn explain_of_one_account_agrees_with_the_full_score() {
     let work = program();
+    assert_explain_agrees(&work);
+}
+
+/// Whether the pipeline's sums that `score --explain` reads (migration 0011) are current.
+fn pipeline_current(work: &Workdir) -> bool {
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.query_row("SELECT current FROM pipeline_state", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .expect("pipeline_state")
+        == 1
+}
+
+/// Explain reads the pipeline's sums, kept beside the deals: a change to the deals made
+/// outside refprog (sqlite3) marks them stale and explain reads the deals one by one as
+/// before; refprog's next write sums them again; an import that changes deals does too.
+/// Each time, explain agrees with the full score, which reads the deals one by one.
+#[test]
+fn explain_agrees_with_the_full_score_however_the_deals_change() {
+    let work = program();
+    let score = || {
+        work.run(&["--as-of", AS_OF, "score", "--format", "csv"])
+            .ok()
+    };
+    assert!(pipeline_current(&work));
+    let before = score();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    conn.execute_batch(
+        "UPDATE opportunities SET industry = 'Banking', amount_cents = amount_cents * 3
+          WHERE opportunity_id IN ('O-1', 'O-3');
+         DELETE FROM opportunities WHERE opportunity_id = 'O-2';
+         INSERT INTO opportunities (opportunity_id, industry, employees, country, region,
+                                    use_case, amount_cents, close_date, status)
+         VALUES ('O-NEW', 'Healthcare', 40, 'USA', 'Texas', 'Billing', 5000000, '2026-12-01', 'open');",
+    )
+    .expect("change the deals");
+    drop(conn);
+    assert!(
+        !pipeline_current(&work),
+        "a change from outside marks the sums stale"
+    );
+    let changed = score();
+    assert_ne!(before, changed, "the change moves the scores");
+    assert_explain_agrees(&work);
+    work.run(&["--quiet", "policy", "set", "score.horizon_days", "120"])
+        .ok();
+    assert!(
+        pipeline_current(&work),
+        "refprog's next write sums them again"
+    );
+    work.run(&["--quiet", "policy", "reset", "score.horizon_days"])
+        .ok();
+    assert_eq!(score(), changed);
+    assert_explain_agrees(&work);
+    // A re-import that changes a deal: the sums follow within the import.
+    let deals = std::fs::read_to_string(util::root().join("fixtures/program/opportunities.csv"))
+        .expect("fixture")
+        .replace("Fraud detection", "Claims automation");
+    work.import("opportunities", &deals);
+    assert!(pipeline_current(&work));
+    assert_ne!(score(), changed, "the import moves the scores");
+    assert_explain_agrees(&work);
+}
+
+/// Every account of the full score, explained one by one, has the same label, composite,
+/// reason and best contact.
+fn assert_explain_agrees(work: &Workdir) {
     let csv = work
         .run(&["--as-of", AS_OF, "score", "--format", "csv"])
         .ok();

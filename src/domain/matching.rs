@@ -20,7 +20,9 @@
 use chrono::NaiveDate;
 
 use crate::domain::eligibility::{self, Reason, Subject, Verdict};
-use crate::domain::model::{AccountStatus, ActivityKind, RoleLevel, Tier, country_name, squash};
+use crate::domain::model::{
+    AccountStatus, ActivityKind, RoleLevel, Tier, country_name, squash, squash_eq,
+};
 use crate::domain::policy::{LoadEvent, Policy};
 use crate::domain::segments::{IndustryMatch, SectorMap};
 
@@ -192,75 +194,80 @@ pub fn grade_criteria(
     policy: &Policy,
     today: NaiveDate,
 ) -> Vec<Criterion> {
-    let mut criteria = Vec::new();
-    let mut add = |name, grade, why: String| criteria.push(Criterion { name, grade, why });
+    criteria(need, c, sectors, policy, today, true)
+}
+
+/// [`grade_criteria`]; without `words`, each criterion's words are left empty (ranking
+/// thousands of candidates before reading their history needs only the grades).
+fn criteria(
+    need: &Need,
+    c: &Candidate,
+    sectors: &SectorMap,
+    policy: &Policy,
+    today: NaiveDate,
+    words: bool,
+) -> Vec<Criterion> {
+    let mut criteria = Vec::with_capacity(7);
+    let mut add = |name, grade, why: &dyn Fn() -> String| {
+        criteria.push(Criterion {
+            name,
+            grade,
+            why: if words { why() } else { String::new() },
+        })
+    };
     if let Some(wanted) = need.industry.as_deref().filter(|s| !s.trim().is_empty()) {
         let theirs = c.industry.as_deref().unwrap_or_default();
         match sectors.industry_match(wanted, theirs) {
-            IndustryMatch::Same => add(
-                "industry",
-                Grade::Excellent,
-                format!("same industry ({theirs})"),
-            ),
-            IndustryMatch::SameSector => add(
-                "industry",
-                Grade::Good,
+            IndustryMatch::Same => add("industry", Grade::Excellent, &|| {
+                format!("same industry ({theirs})")
+            }),
+            IndustryMatch::SameSector => add("industry", Grade::Good, &|| {
                 format!(
                     "{theirs}, same sector ({}) as {wanted}",
                     sectors.group(wanted).unwrap_or("?")
-                ),
-            ),
+                )
+            }),
             IndustryMatch::Different if theirs.is_empty() => {
-                add("industry", Grade::Poor, "industry unknown".to_string())
+                add("industry", Grade::Poor, &|| "industry unknown".to_string())
             }
-            IndustryMatch::Different => {
-                add("industry", Grade::Poor, format!("{theirs}, not {wanted}"))
-            }
+            IndustryMatch::Different => add("industry", Grade::Poor, &|| {
+                format!("{theirs}, not {wanted}")
+            }),
         }
     }
     if let (Some(wanted), Some(theirs)) = (need.employees, c.employees) {
         let (grade, ratio) = size_grade(wanted, theirs, policy);
-        add(
-            "size",
-            grade,
+        add("size", grade, &|| {
             format!(
                 "{} vs {} employees ({:.1}x)",
                 fmt_thousands(theirs),
                 fmt_thousands(wanted),
                 ratio
-            ),
-        );
+            )
+        });
     }
     if let Some(wanted) = need.use_case.as_deref().filter(|s| !s.trim().is_empty()) {
         let primary = c.use_case.as_deref().unwrap_or_default();
-        if squash(primary) == squash(wanted) {
-            add(
-                "use_case",
-                Grade::Excellent,
-                format!("same use case ({primary})"),
-            );
-        } else if c
-            .secondary_use_cases
-            .iter()
-            .any(|u| squash(u) == squash(wanted))
-        {
-            add(
-                "use_case",
-                Grade::Good,
-                format!("{wanted} is a secondary use case"),
-            );
+        if squash_eq(primary, wanted) {
+            add("use_case", Grade::Excellent, &|| {
+                format!("same use case ({primary})")
+            });
+        } else if c.secondary_use_cases.iter().any(|u| squash_eq(u, wanted)) {
+            add("use_case", Grade::Good, &|| {
+                format!("{wanted} is a secondary use case")
+            });
         } else if same_family(primary, wanted)
             || c.secondary_use_cases.iter().any(|u| same_family(u, wanted))
         {
-            add(
-                "use_case",
-                Grade::Good,
-                format!("{primary}, same family as {wanted}"),
-            );
+            add("use_case", Grade::Good, &|| {
+                format!("{primary}, same family as {wanted}")
+            });
         } else if primary.is_empty() {
-            add("use_case", Grade::Poor, "use case unknown".to_string());
+            add("use_case", Grade::Poor, &|| "use case unknown".to_string());
         } else {
-            add("use_case", Grade::Poor, format!("{primary}, not {wanted}"));
+            add("use_case", Grade::Poor, &|| {
+                format!("{primary}, not {wanted}")
+            });
         }
     }
     if let Some(wanted) = need.role_level {
@@ -273,23 +280,22 @@ pub fn grade_criteria(
         let gap = wanted.rank() - theirs.rank();
         let grade = role_grade(wanted, theirs);
         let wanted = wanted.words();
-        let why = match gap {
+        add("role", grade, &|| match gap {
             0 => format!("{title} for a {wanted}"),
             ..0 => format!("{title}, senior to the {wanted} asked for"),
             1 => format!("{title}, one level below the {wanted} asked for"),
             _ => format!("{title}, {gap} levels below the {wanted} asked for"),
-        };
-        add("role", grade, why);
+        });
     }
     if let Some(wanted) = need.country.as_deref().filter(|s| !s.trim().is_empty()) {
         let country = c.country.as_deref().unwrap_or_default();
         let region = c.region.as_deref().unwrap_or_default();
-        let same_country = squash(country_name(country)) == squash(country_name(wanted));
+        let same_country = squash_eq(country_name(country), country_name(wanted));
         let wanted_region = need.region.as_deref().filter(|s| !s.trim().is_empty());
         let grade = match (same_country, wanted_region) {
             (false, _) => Grade::Poor,
             (true, None) => Grade::Excellent,
-            (true, Some(r)) if squash(r) == squash(region) => Grade::Excellent,
+            (true, Some(r)) if squash_eq(r, region) => Grade::Excellent,
             (true, Some(_)) => Grade::Good,
         };
         let place = if region.is_empty() {
@@ -297,44 +303,37 @@ pub fn grade_criteria(
         } else {
             format!("{region}, {country}")
         };
-        add(
-            "geography",
-            grade,
+        add("geography", grade, &|| {
             if place.is_empty() {
                 "location unknown".to_string()
             } else {
                 format!("in {place}")
-            },
-        );
+            }
+        });
     }
-    let (grade, why) = match (c.health, c.nps) {
-        (h, n)
-            if h.is_some_and(|h| h < policy.unhealthy_below)
-                || n.is_some_and(|n| n <= policy.detractor_to) =>
-        {
-            (
-                Grade::Poor,
-                format!("account unhealthy ({})", health_words(h, n)),
-            )
-        }
-        (h, n)
-            if h.is_some_and(|h| h >= policy.healthy_from)
-                || n.is_some_and(|n| n >= policy.promoter_from) =>
-        {
-            (
-                Grade::Excellent,
-                format!("healthy account ({})", health_words(h, n)),
-            )
-        }
-        (None, None) => (Grade::Good, "no health or NPS data".to_string()),
-        (h, n) => (
-            Grade::Good,
-            format!("neutral sentiment ({})", health_words(h, n)),
-        ),
-    };
-    add("availability", grade, why);
+    let (h, n) = (c.health, c.nps);
+    if h.is_some_and(|h| h < policy.unhealthy_below) || n.is_some_and(|n| n <= policy.detractor_to)
+    {
+        add("availability", Grade::Poor, &|| {
+            format!("account unhealthy ({})", health_words(h, n))
+        });
+    } else if h.is_some_and(|h| h >= policy.healthy_from)
+        || n.is_some_and(|n| n >= policy.promoter_from)
+    {
+        add("availability", Grade::Excellent, &|| {
+            format!("healthy account ({})", health_words(h, n))
+        });
+    } else if (h, n) == (None, None) {
+        add("availability", Grade::Good, &|| {
+            "no health or NPS data".to_string()
+        });
+    } else {
+        add("availability", Grade::Good, &|| {
+            format!("neutral sentiment ({})", health_words(h, n))
+        });
+    }
     match c.last_used {
-        None => add("recency", Grade::Excellent, "never used".to_string()),
+        None => add("recency", Grade::Excellent, &|| "never used".to_string()),
         Some(last) => {
             let days = (today - last).num_days();
             let grade = if days >= policy.gap_preferred_days {
@@ -344,7 +343,7 @@ pub fn grade_criteria(
             } else {
                 Grade::Poor
             };
-            add("recency", grade, format!("last used {days} days ago"));
+            add("recency", grade, &|| format!("last used {days} days ago"));
         }
     }
     criteria
@@ -478,6 +477,22 @@ pub fn grade(
     today: NaiveDate,
 ) -> Graded {
     let criteria = grade_criteria(need, c, sectors, policy, today);
+    let (grade, score) = overall(&criteria, policy);
+    Graded {
+        contact_id: c.contact_id.clone(),
+        grade,
+        score,
+        criteria,
+        limit: c.tier.map_or(0, |t| policy.limit_for(t)),
+        next_eligible: c.verdict(need, policy, today).next_eligible,
+        saved_for_bigger_deals: saved_for_bigger_deals(need, c, policy),
+        renewal_caution: renewal_caution(c.renewal_date, policy, today),
+    }
+}
+
+/// The grade (the worst of the criteria) and the weighted score (0-100) of graded
+/// criteria.
+fn overall(criteria: &[Criterion], policy: &Policy) -> (Grade, f64) {
     let grade = criteria
         .iter()
         .map(|c| c.grade)
@@ -494,18 +509,48 @@ pub fn grade(
     } else {
         0.0
     };
+    (grade, score)
+}
+
+/// Under the deal-size threshold, strategic references wait behind everyone else.
+fn saved_for_bigger_deals(need: &Need, c: &Candidate, policy: &Policy) -> bool {
     let small_deal = need
         .deal_size_cents
         .is_some_and(|cents| cents < policy.min_deal_size * 100);
-    Graded {
-        contact_id: c.contact_id.clone(),
+    small_deal && c.tier == Some(Tier::Strategic)
+}
+
+/// The rank key of a candidate, as [`rank_key`] of its [`grade`] gives it, without the
+/// words of each criterion and the rule book's next eligible day, which the key does not
+/// hold: ranking thousands of candidates before reading their history needs only this.
+pub fn rank_bound(
+    need: &Need,
+    c: &Candidate,
+    sectors: &SectorMap,
+    policy: &Policy,
+    today: NaiveDate,
+) -> RankKey {
+    let (grade, score) = overall(&criteria(need, c, sectors, policy, today, false), policy);
+    RankKey {
+        saved_for_bigger_deals: saved_for_bigger_deals(need, c, policy),
         grade,
+        renewal_caution: renewal_caution(c.renewal_date, policy, today).is_some(),
         score,
-        criteria,
-        limit: c.tier.map_or(0, |t| policy.limit_for(t)),
-        next_eligible: c.verdict(need, policy, today).next_eligible,
-        saved_for_bigger_deals: small_deal && c.tier == Some(Tier::Strategic),
-        renewal_caution: renewal_caution(c.renewal_date, policy, today),
+        load: c.load,
+        idle_days: idle_days(c, today),
+        contact_id: c.contact_id.clone(),
+    }
+}
+
+/// A candidate standing for every enrolled contact of one account, before they are read:
+/// what depends on the contact or its history is at its best (the highest role, never
+/// used, no load, not strategic), and so is the account's renewal (none near), so its
+/// [`rank_bound`] is at least as good as any of theirs. The caller fills in the account's
+/// industry, size, use cases, place, health and NPS.
+pub fn account_sketch() -> Candidate {
+    Candidate {
+        role_level: Some(RoleLevel::CLevel),
+        ..Candidate::default()
     }
 }
 
@@ -570,8 +615,19 @@ pub fn rank_key(graded: &Graded, c: &Candidate, today: NaiveDate) -> RankKey {
         renewal_caution: graded.renewal_caution.is_some(),
         score: graded.score,
         load: c.load,
-        idle_days: c.last_used.map_or(i64::MAX, |d| (today - d).num_days()),
+        idle_days: idle_days(c, today),
         contact_id: c.contact_id.clone(),
+    }
+}
+
+/// Days since the candidate was last used; never used is the longest.
+fn idle_days(c: &Candidate, today: NaiveDate) -> i64 {
+    c.last_used.map_or(i64::MAX, |d| (today - d).num_days())
+}
+
+impl RankKey {
+    pub fn grade(&self) -> Grade {
+        self.grade
     }
 }
 
@@ -903,5 +959,116 @@ mod tests {
             warnings(Some(4_000_000), true, None, 0, None, &policy, today()).is_empty(),
             "an approved request needs no approval"
         );
+    }
+
+    /// Candidates that differ on every criterion, each history and tier: what ranking
+    /// before reading history (rank_bound) and before reading contacts (account_sketch)
+    /// is checked on.
+    fn varied() -> Vec<Candidate> {
+        let mut all = Vec::new();
+        for i in 0..240_usize {
+            let mut c = candidate();
+            c.contact_id = format!("C{i:03}");
+            c.industry = [
+                Some("Healthcare"),
+                Some("Hospital & Health Care"),
+                Some("Banking"),
+                None,
+            ][i % 4]
+                .map(str::to_string);
+            c.employees = [Some(1000), Some(2600), Some(4000), Some(9000), None][i % 5];
+            c.use_case = [
+                Some("Claims automation"),
+                Some("Claims intake"),
+                Some("Billing"),
+                None,
+            ][i / 4 % 4]
+                .map(str::to_string);
+            c.secondary_use_cases = if i % 3 == 0 {
+                vec!["Claims automation".to_string()]
+            } else {
+                Vec::new()
+            };
+            c.role_level = [
+                Some(RoleLevel::CLevel),
+                Some(RoleLevel::Director),
+                Some(RoleLevel::Individual),
+                None,
+            ][i / 3 % 4];
+            c.country = [Some("United States"), Some("USA"), Some("Canada"), None][i / 5 % 4]
+                .map(str::to_string);
+            c.region = [Some("Illinois"), Some("Ohio")][i / 7 % 2].map(str::to_string);
+            c.health = [Some(90), Some(60), Some(40), None][i / 2 % 4];
+            c.nps = [Some(10), Some(7), Some(3), None][i / 11 % 4];
+            c.tier = [Some(Tier::Strategic), Some(Tier::Standard), Some(Tier::New)][i % 3];
+            c.load = (i % 3) as u32;
+            c.last_used = [None, Some(ago(10)), Some(ago(35)), Some(ago(400))][i / 13 % 4];
+            c.renewal_date = [None, Some(ago(-20))][i / 17 % 2];
+            all.push(c);
+        }
+        all
+    }
+
+    #[test]
+    fn rank_bound_is_the_rank_key_of_the_grade() {
+        let sectors = SectorMap::new(&[]);
+        let policy = Policy::default();
+        let mut needs = vec![need()];
+        needs.push(Need {
+            deal_size_cents: Some(100),
+            region: None,
+            role_level: None,
+            ..need()
+        });
+        needs.push(Need {
+            industry: None,
+            employees: None,
+            country: None,
+            use_case: None,
+            ..need()
+        });
+        for need in &needs {
+            for c in varied() {
+                let graded = grade(need, &c, &sectors, &policy, today());
+                assert_eq!(
+                    rank_bound(need, &c, &sectors, &policy, today()),
+                    rank_key(&graded, &c, today()),
+                    "{c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_account_sketch_ranks_no_worse_than_any_of_its_contacts() {
+        let sectors = SectorMap::new(&[]);
+        let policy = Policy::default();
+        let small_deal = Need {
+            deal_size_cents: Some(100),
+            ..need()
+        };
+        let mut below = 0;
+        for need in [need(), small_deal] {
+            for c in varied() {
+                // The sketch of the contact's account: its account's columns, nothing else.
+                let sketch = Candidate {
+                    industry: c.industry.clone(),
+                    employees: c.employees,
+                    use_case: c.use_case.clone(),
+                    secondary_use_cases: c.secondary_use_cases.clone(),
+                    country: c.country.clone(),
+                    region: c.region.clone(),
+                    health: c.health,
+                    nps: c.nps,
+                    ..account_sketch()
+                };
+                let bound = rank_bound(&need, &sketch, &sectors, &policy, today());
+                let key = rank_key(&grade(&need, &c, &sectors, &policy, today()), &c, today());
+                assert!(bound <= key, "{bound:?} > {key:?}");
+                below += usize::from(bound.grade() < key.grade());
+            }
+        }
+        // The contacts' role, history, tier and renewal do rank some of them lower.
+        assert!(below > 0);
     }
 }

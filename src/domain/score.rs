@@ -104,10 +104,35 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, amount: f64) {
-        self.count += 1.0;
-        self.amount += amount;
+    /// `deals` deals of `amount_cents` in all. Counts and cents are whole numbers, summed
+    /// exactly in a float up to 2^53: one deal at a time or a stored group at once adds up
+    /// to the same.
+    fn of(deals: u64, amount_cents: i64) -> Tally {
+        Tally {
+            count: deals as f64,
+            amount: amount_cents as f64,
+        }
     }
+
+    fn add(&mut self, other: Tally) {
+        self.count += other.count;
+        self.amount += other.amount;
+    }
+}
+
+/// Open deals closing on one day that share the value of one attribute, as the store
+/// keeps the pipeline summed (`pipeline_tallies`, see [`Demand::add_shared`]). Every deal
+/// is in one `Industry` group (its industry may be None), one `Band`, one `Place` and one
+/// `UseCase` group of its day.
+#[derive(Debug, Clone, Copy)]
+pub enum Shared<'a> {
+    Industry(Option<&'a str>),
+    Band(Option<SizeBand>),
+    Place {
+        country: Option<&'a str>,
+        region: Option<&'a str>,
+    },
+    UseCase(Option<&'a str>),
 }
 
 /// The open pipeline closing within the horizon, tallied by the attributes ICP fit compares.
@@ -204,11 +229,28 @@ pub struct Fit {
 
 const FIT_WEIGHTS: [f64; 4] = [0.40, 0.25, 0.15, 0.20];
 
-/// Adds a deal's amount under the squashed texts, unless one of them is missing or empty.
+/// The deals, when the text names something (present and not blank); else none.
+fn named(text: Option<&str>, deals: Tally) -> u64 {
+    if text.is_some_and(|t| !t.trim().is_empty()) {
+        deals.count as u64
+    } else {
+        0
+    }
+}
+
+/// Adds deals under `key`, making its entry only the first time.
+fn add_to(map: &mut FxHashMap<String, Tally>, key: &str, deals: Tally) {
+    match map.get_mut(key) {
+        Some(t) => t.add(deals),
+        None => map.entry(key.to_string()).or_default().add(deals),
+    }
+}
+
+/// Adds deals under the squashed texts, unless one of them is missing or empty.
 fn tally<const N: usize>(
     map: &mut FxHashMap<String, Tally>,
     parts: [Option<&str>; N],
-    amount: f64,
+    deals: Tally,
 ) {
     if parts.iter().any(Option::is_none) {
         return;
@@ -217,14 +259,7 @@ fn tally<const N: usize>(
         if key.split('|').any(str::is_empty) {
             return;
         }
-        match map.get_mut(key) {
-            Some(t) => t.add(amount),
-            None => {
-                let mut t = Tally::default();
-                t.add(amount);
-                map.insert(key.to_string(), t);
-            }
-        }
+        add_to(map, key, deals);
     });
 }
 
@@ -288,70 +323,105 @@ impl Demand {
         if close < self.from || close > self.to {
             return;
         }
-        let amount = deal.amount_cents as f64;
-        self.total.add(amount);
-        let named = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
-        for (known, named) in self.known.iter_mut().zip([
-            named(deal.industry),
-            deal.employees.is_some(),
-            named(deal.country) || named(deal.region),
-            named(deal.use_case),
-        ]) {
-            *known += u64::from(named);
+        let one = Tally::of(1, deal.amount_cents);
+        self.add_industry(deal.industry, one, sectors);
+        self.add_band(deal.employees.map(SizeBand::of), one);
+        self.add_place(deal.country, deal.region, one);
+        self.add_use_case(deal.use_case, one);
+    }
+
+    /// Tallies `deals` open deals of `amount_cents` in all, closing on `close`, that share
+    /// `shared`, when they close within the horizon. Fed every group of every day, the
+    /// tallies are those of [`Demand::add`] fed every deal.
+    pub fn add_shared(
+        &mut self,
+        close: Option<NaiveDate>,
+        shared: Shared<'_>,
+        deals: u64,
+        amount_cents: i64,
+        sectors: &SectorMap,
+    ) {
+        let Some(close) = close else {
+            return;
+        };
+        if close < self.from || close > self.to {
+            return;
         }
-        let country = deal.country.map(country_name);
+        let tally = Tally::of(deals, amount_cents);
+        match shared {
+            Shared::Industry(industry) => self.add_industry(industry, tally, sectors),
+            Shared::Band(band) => self.add_band(band, tally),
+            Shared::Place { country, region } => self.add_place(country, region, tally),
+            Shared::UseCase(use_case) => self.add_use_case(use_case, tally),
+        }
+    }
+
+    /// Deals of one industry: they count in the total too (each deal has one industry).
+    fn add_industry(&mut self, industry: Option<&str>, deals: Tally, sectors: &SectorMap) {
+        self.total.add(deals);
+        self.known[0] += named(industry, deals);
+        let group = industry.and_then(|i| sectors.group(i));
         if let Some(focus) = &self.focus {
             // The same tallies as below, kept only under the account's own keys.
-            if keyed([deal.industry], &focus.industry) {
-                tally(&mut self.industry, [deal.industry], amount);
+            if keyed([industry], &focus.industry) {
+                tally(&mut self.industry, [industry], deals);
             }
             if let Some(wanted) = &focus.sector
-                && deal.industry.and_then(|i| sectors.group(i)) == Some(wanted.as_str())
+                && group == Some(wanted.as_str())
             {
-                match self.sector.get_mut(wanted.as_str()) {
-                    Some(t) => t.add(amount),
-                    None => self.sector.entry(wanted.clone()).or_default().add(amount),
-                }
-            }
-            if let Some(employees) = deal.employees
-                && focus.band == Some(SizeBand::of(employees))
-            {
-                self.band
-                    .entry(SizeBand::of(employees))
-                    .or_default()
-                    .add(amount);
-            }
-            if keyed([country, deal.region], &focus.place) {
-                tally(&mut self.place, [country, deal.region], amount);
-            }
-            if keyed([country], &focus.country) {
-                tally(&mut self.country, [country], amount);
-            }
-            if keyed([deal.use_case], &focus.use_case) {
-                tally(&mut self.use_case, [deal.use_case], amount);
+                add_to(&mut self.sector, wanted, deals);
             }
             return;
         }
-        tally(&mut self.industry, [deal.industry], amount);
-        if let Some(group) = deal.industry.and_then(|i| sectors.group(i)) {
-            match self.sector.get_mut(group) {
-                Some(t) => t.add(amount),
-                None => self
-                    .sector
-                    .entry(group.to_string())
-                    .or_default()
-                    .add(amount),
+        tally(&mut self.industry, [industry], deals);
+        if let Some(group) = group {
+            add_to(&mut self.sector, group, deals);
+        }
+    }
+
+    fn add_band(&mut self, band: Option<SizeBand>, deals: Tally) {
+        self.known[1] += if band.is_some() {
+            deals.count as u64
+        } else {
+            0
+        };
+        let Some(band) = band else {
+            return;
+        };
+        if self.focus.as_ref().is_some_and(|f| f.band != Some(band)) {
+            return;
+        }
+        self.band.entry(band).or_default().add(deals);
+    }
+
+    fn add_place(&mut self, country: Option<&str>, region: Option<&str>, deals: Tally) {
+        self.known[2] += if named(country, deals) > 0 || named(region, deals) > 0 {
+            deals.count as u64
+        } else {
+            0
+        };
+        let country = country.map(country_name);
+        if let Some(focus) = &self.focus {
+            if keyed([country, region], &focus.place) {
+                tally(&mut self.place, [country, region], deals);
             }
+            if keyed([country], &focus.country) {
+                tally(&mut self.country, [country], deals);
+            }
+            return;
         }
-        if let Some(employees) = deal.employees {
-            self.band
-                .entry(SizeBand::of(employees))
-                .or_default()
-                .add(amount);
+        tally(&mut self.place, [country, region], deals);
+        tally(&mut self.country, [country], deals);
+    }
+
+    fn add_use_case(&mut self, use_case: Option<&str>, deals: Tally) {
+        self.known[3] += named(use_case, deals);
+        if let Some(focus) = &self.focus
+            && !keyed([use_case], &focus.use_case)
+        {
+            return;
         }
-        tally(&mut self.place, [country, deal.region], amount);
-        tally(&mut self.country, [country], amount);
-        tally(&mut self.use_case, [deal.use_case], amount);
+        tally(&mut self.use_case, [use_case], deals);
     }
 
     pub fn deals(&self) -> u64 {
@@ -1142,6 +1212,56 @@ mod tests {
         assert_eq!(Demand::new(&[later], today(), 90, &sectors).deals(), 0);
     }
 
+    /// A group of deals as the store sums them: closing day, attribute (0 industry, 1 band,
+    /// 2 place, 3 use case), value, region, band; deals and cents.
+    type Group = (
+        (
+            NaiveDate,
+            usize,
+            Option<String>,
+            Option<String>,
+            Option<SizeBand>,
+        ),
+        (u64, i64),
+    );
+
+    /// The deals summed per closing day and value of each attribute, as
+    /// `store::scoring::refresh_pipeline` does (the store keeps no deal without a day).
+    fn shared_groups(deals: &[Deal]) -> Vec<Group> {
+        let mut groups: std::collections::BTreeMap<_, (u64, i64)> = Default::default();
+        for deal in deals {
+            let Some(close) = deal.close_date else {
+                continue;
+            };
+            let band = deal.employees.map(SizeBand::of);
+            for key in [
+                (close, 0, deal.industry.clone(), None, None),
+                (close, 1, None, None, band),
+                (close, 2, deal.country.clone(), deal.region.clone(), None),
+                (close, 3, deal.use_case.clone(), None, None),
+            ] {
+                let sum = groups.entry(key).or_default();
+                sum.0 += 1;
+                sum.1 += deal.amount_cents;
+            }
+        }
+        groups.into_iter().collect()
+    }
+
+    fn as_shared(group: &Group) -> (Option<NaiveDate>, Shared<'_>, u64, i64) {
+        let ((close, attribute, value, region, band), (deals, cents)) = group;
+        let shared = match attribute {
+            0 => Shared::Industry(value.as_deref()),
+            1 => Shared::Band(*band),
+            2 => Shared::Place {
+                country: value.as_deref(),
+                region: region.as_deref(),
+            },
+            _ => Shared::UseCase(value.as_deref()),
+        };
+        (Some(*close), shared, *deals, *cents)
+    }
+
     #[test]
     fn a_demand_for_one_account_fits_it_as_the_whole_tally_does() {
         // Texts that squash alike, to nothing, outside ASCII, missing; sizes in each band;
@@ -1181,6 +1301,7 @@ mod tests {
             });
         }
         let whole = Demand::new(&deals, today(), 90, &sectors);
+        let groups = shared_groups(&deals);
         for (n, deal) in deals.iter().enumerate().take(60) {
             let account = AccountFacts {
                 industry: deal.industry.as_deref().map(Into::into),
@@ -1197,6 +1318,37 @@ mod tests {
             assert_eq!(one.deals(), whole.deals());
             assert_eq!(
                 one.fit(&account, &sectors, 0.125),
+                whole.fit(&account, &sectors, 0.125),
+                "{account:?}"
+            );
+            // The store's sums per closing day and value (pipeline_tallies) fit it alike.
+            let mut summed = Demand::for_account(today(), 90, &account, &sectors);
+            for (close, shared, deals, cents) in groups.iter().map(as_shared) {
+                summed.add_shared(close, shared, deals, cents, &sectors);
+            }
+            assert_eq!(summed.deals(), whole.deals());
+            assert_eq!(
+                summed.fit(&account, &sectors, 0.125),
+                whole.fit(&account, &sectors, 0.125),
+                "{account:?}"
+            );
+        }
+        // Summed by day and value, the whole tally is the same too.
+        let mut summed = Demand::empty(today(), 90);
+        for (close, shared, deals, cents) in groups.iter().map(as_shared) {
+            summed.add_shared(close, shared, deals, cents, &sectors);
+        }
+        for deal in &deals {
+            let account = AccountFacts {
+                industry: deal.industry.as_deref().map(Into::into),
+                employees: deal.employees,
+                country: deal.country.as_deref().map(Into::into),
+                region: deal.region.as_deref().map(Into::into),
+                use_case: deal.use_case.as_deref().map(Into::into),
+                ..happy()
+            };
+            assert_eq!(
+                summed.fit(&account, &sectors, 0.125),
                 whole.fit(&account, &sectors, 0.125),
                 "{account:?}"
             );

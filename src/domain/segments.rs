@@ -6,7 +6,7 @@
 //! labels (LinkedIn's list), compared without case or punctuation, so "Hospital & Health
 //! Care", "HOSPITAL_HEALTH_CARE" and "Healthcare" fall in the same group.
 
-use crate::domain::model::{squash, with_squashed};
+use crate::domain::model::{squash, squash_eq, with_squashed};
 
 /// Company size by employees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -317,7 +317,7 @@ impl SectorMap {
 
     /// How close two industries are.
     pub fn industry_match(&self, a: &str, b: &str) -> IndustryMatch {
-        if !a.trim().is_empty() && squash(a) == squash(b) {
+        if !a.trim().is_empty() && squash_eq(a, b) {
             return IndustryMatch::Same;
         }
         match (self.group(a), self.group(b)) {

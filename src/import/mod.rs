@@ -444,7 +444,7 @@ fn write_rows(
         }
     }
     drop(writer);
-    deferred.rebuild(tx)?;
+    deferred.rebuild(tx, summary.inserted + summary.updated > 0)?;
     if mode == Mode::Write && matches!(spec.kind, Kind::Accounts | Kind::Opportunities) {
         summary.filled_from_accounts += crate::store::import::fill_deals_from_accounts(tx)?;
     }

@@ -137,7 +137,14 @@ pub fn gather_one(
     }
     let end = crate::domain::dates::add_days(today, horizon_days);
     let mut demand = Demand::for_account(today, horizon_days, &account, &sectors);
-    store::scoring::each_open_deal(conn, today, end, |deal| demand.add(deal, &sectors))?;
+    // The pipeline's sums per closing day; the deals one by one when they are stale.
+    let summed =
+        store::scoring::each_pipeline_group(conn, today, end, |close, shared, n, cents| {
+            demand.add_shared(close, shared, n, cents, &sectors)
+        })?;
+    if !summed {
+        store::scoring::each_open_deal(conn, today, end, |deal| demand.add(deal, &sectors))?;
+    }
     Ok(Some(GatheredOne {
         account,
         best,

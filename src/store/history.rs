@@ -18,8 +18,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::Db;
 use serde_json::{Map, Value};
 
-/// Tables that are the bookkeeping of the history itself, never recorded.
-const OWN: [&str; 3] = ["changes", "history", "imports"];
+/// Tables never recorded: the bookkeeping of the history itself, and the pipeline's sums
+/// (made again from the deals whenever they change, an undo included).
+const OWN: [&str; 5] = [
+    "changes",
+    "history",
+    "imports",
+    "pipeline_tallies",
+    "pipeline_state",
+];
 
 /// A command run by hand, as the dispatcher names it; `change` is the id of its `changes`
 /// row once its first transaction wrote one.

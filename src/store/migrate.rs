@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_enrolled_index",
         include_str!("../../migrations/0010_enrolled_index.sql"),
     ),
+    (
+        "0011_one_record_reads",
+        include_str!("../../migrations/0011_one_record_reads.sql"),
+    ),
 ];
 
 /// SQLite's application id for refprog databases, set by migration 0003 (keep the two equal).
@@ -65,12 +69,16 @@ const REFPROG_TABLES: &[&str] = &[
     "policy",
 ];
 
-/// Migrations with a step in Rust after their SQL, and whether it rebuilds a table (which
-/// needs SQLite's foreign-key enforcement off, and that can change only outside a
+/// Migrations with a step in Rust after their SQL (run with SQLite's foreign-key
+/// enforcement off, which a table rebuild needs and can change only outside a
 /// transaction).
 fn rust_step(name: &str) -> Option<fn(&Connection) -> Result<()>> {
-    name.ends_with("_salesforce_ids")
-        .then_some(salesforce_ids as fn(&Connection) -> Result<()>)
+    if name.ends_with("_salesforce_ids") {
+        return Some(salesforce_ids);
+    }
+    // The pipeline's sums of a database that has deals already.
+    name.ends_with("_one_record_reads")
+        .then_some(|conn: &Connection| super::scoring::refresh_pipeline(super::Db { conn }))
 }
 
 pub fn latest_version() -> i64 {

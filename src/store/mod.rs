@@ -942,6 +942,7 @@ impl Store {
                 if let Some(recording) = self.recording.as_mut() {
                     history::before_commit(Db { conn: &tx }, recording)?;
                 }
+                scoring::refresh_pipeline(Db { conn: &tx })?;
                 tx.commit().context("cannot commit")?;
             }
             Ok((value, commit))
@@ -984,6 +985,7 @@ impl Store {
         tx.busy_timeout(BUSY_WAIT)?;
         let (value, commit) = work(Db { conn: &tx })?;
         if commit {
+            scoring::refresh_pipeline(Db { conn: &tx })?;
             tx.commit().context("cannot commit")?;
         }
         Ok(Some(value))

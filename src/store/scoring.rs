@@ -4,14 +4,14 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use compact_str::CompactString;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::Db;
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
 use crate::domain::policy::LoadEvent;
-use crate::domain::score::{AccountFacts, Deal, DealFacts};
+use crate::domain::score::{AccountFacts, Deal, DealFacts, Shared};
 
 use super::stored_date as day;
 
@@ -101,6 +101,185 @@ pub fn each_open_deal(
         });
     }
     Ok(())
+}
+
+/// Whether `pipeline_tallies` sums the open deals as they are (migration 0011).
+fn pipeline_current(conn: &Connection) -> Result<bool> {
+    let current: Option<i64> = conn
+        .prepare_cached("SELECT current FROM pipeline_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(current == Some(1))
+}
+
+/// Marks the pipeline's sums stale, as a change to an open deal does (for a load that
+/// writes deals without the triggers, see `store::import`).
+pub fn mark_pipeline_stale(Db { conn }: Db<'_>) -> Result<()> {
+    conn.execute("UPDATE pipeline_state SET current = 0 WHERE id = 1", [])?;
+    Ok(())
+}
+
+/// Sums the open deals into `pipeline_tallies` again when a change to them marked the sums
+/// stale (the triggers of migration 0011); called before every write transaction commits,
+/// so refprog's own changes never leave them stale. One pass over the open deals, in the
+/// order of `opportunities_by_status_close` (closing day first): each day's groups are
+/// summed and written when the next day begins.
+pub fn refresh_pipeline(Db { conn }: Db<'_>) -> Result<()> {
+    if pipeline_current(conn)? {
+        return Ok(());
+    }
+    const ATTRIBUTES: [&str; 4] = ["industry", "band", "place", "use_case"];
+    /// Texts seen, numbered, so a group is keyed by numbers (None is `NONE`).
+    #[derive(Default)]
+    struct Texts {
+        ids: FxHashMap<String, u32>,
+        names: Vec<String>,
+    }
+    const NONE: u32 = u32::MAX;
+    impl Texts {
+        fn id(&mut self, text: Option<&str>) -> u32 {
+            let Some(text) = text else {
+                return NONE;
+            };
+            if let Some(id) = self.ids.get(text) {
+                return *id;
+            }
+            let id = self.names.len() as u32;
+            self.names.push(text.to_string());
+            self.ids.insert(text.to_string(), id);
+            id
+        }
+        fn name(&self, id: u32) -> Option<&str> {
+            self.names.get(id as usize).map(String::as_str)
+        }
+    }
+    conn.execute("DELETE FROM pipeline_tallies", [])?;
+    let mut texts = Texts::default();
+    let mut insert = conn.prepare(
+        "INSERT INTO pipeline_tallies (close_date, attribute, value, region, deals, amount_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    // The groups of one closing day: (attribute, value, region) -> (deals, cents).
+    let mut groups: FxHashMap<(usize, u32, u32), (i64, i64)> = FxHashMap::default();
+    let mut day = String::new();
+    let mut flush = |day: &str,
+                     groups: &mut FxHashMap<(usize, u32, u32), (i64, i64)>,
+                     texts: &Texts|
+     -> Result<()> {
+        let mut sorted: Vec<_> = groups.drain().collect();
+        sorted.sort_unstable();
+        for ((attribute, value, region), (deals, cents)) in sorted {
+            insert.execute(rusqlite::params![
+                day,
+                ATTRIBUTES[attribute],
+                texts.name(value),
+                texts.name(region),
+                deals,
+                cents
+            ])?;
+        }
+        Ok(())
+    };
+    let mut statement = conn.prepare(
+        "SELECT close_date, industry, employees, country, region, use_case, amount_cents
+         FROM opportunities WHERE status = 'open' AND close_date IS NOT NULL
+         ORDER BY close_date",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        // A value refprog never stores (a number where a text belongs, a text where a
+        // number does: written from outside) leaves the sums stale, and `score --explain`
+        // reads the deals as it always did.
+        let (
+            Ok(close),
+            Ok(industry),
+            Ok(employees),
+            Ok(country),
+            Ok(region),
+            Ok(use_case),
+            Ok(cents),
+        ) = (
+            row.get::<_, String>(0),
+            row.get::<_, Option<String>>(1),
+            row.get::<_, Option<i64>>(2),
+            row.get::<_, Option<String>>(3),
+            row.get::<_, Option<String>>(4),
+            row.get::<_, Option<String>>(5),
+            row.get::<_, Option<i64>>(6),
+        )
+        else {
+            drop(rows);
+            conn.execute("DELETE FROM pipeline_tallies", [])?;
+            return Ok(());
+        };
+        if close != day {
+            flush(&day, &mut groups, &texts)?;
+            day = close;
+        }
+        let band = employees.map(|e| crate::domain::segments::SizeBand::of(e).as_str());
+        let cents = cents.unwrap_or(0);
+        for key in [
+            (0, texts.id(industry.as_deref()), NONE),
+            (1, texts.id(band), NONE),
+            (2, texts.id(country.as_deref()), texts.id(region.as_deref())),
+            (3, texts.id(use_case.as_deref()), NONE),
+        ] {
+            let sum = groups.entry(key).or_default();
+            sum.0 += 1;
+            sum.1 = sum.1.saturating_add(cents);
+        }
+    }
+    flush(&day, &mut groups, &texts)?;
+    conn.execute("UPDATE pipeline_state SET current = 1 WHERE id = 1", [])?;
+    Ok(())
+}
+
+/// Calls `f` with every group of open deals closing within `from..=to` that
+/// `pipeline_tallies` keeps (its closing day, what the deals share, how many, their
+/// amount), and says true; says false, calling nothing, when the sums are stale (a change
+/// made outside refprog): the caller then reads the deals ([`each_open_deal`]). One
+/// statement, so the sums and whether they are current are of one commit.
+pub fn each_pipeline_group(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(Option<NaiveDate>, Shared<'_>, u64, i64),
+) -> Result<bool> {
+    let mut statement = conn.prepare(
+        "SELECT 0, close_date, attribute, value, region, deals, amount_cents
+         FROM pipeline_tallies
+         WHERE (SELECT current FROM pipeline_state WHERE id = 1) = 1
+           AND close_date BETWEEN ?1 AND ?2
+         UNION ALL
+         SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL
+         WHERE (SELECT current FROM pipeline_state WHERE id = 1) IS NOT 1",
+    )?;
+    let mut rows = statement.query([from.to_string(), to.to_string()])?;
+    while let Some(row) = rows.next()? {
+        if row.get::<_, i64>(0)? == 1 {
+            return Ok(false);
+        }
+        let text =
+            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+        let (value, region) = (text(3)?, text(4)?);
+        let shared = match text(2)?.unwrap_or_default() {
+            "industry" => Shared::Industry(value),
+            "band" => Shared::Band(
+                crate::domain::segments::SizeBand::ALL
+                    .into_iter()
+                    .find(|b| Some(b.as_str()) == value),
+            ),
+            "place" => Shared::Place {
+                country: value,
+                region,
+            },
+            "use_case" => Shared::UseCase(value),
+            _ => continue,
+        };
+        let deals = row.get::<_, i64>(5)?.max(0) as u64;
+        f(day(row.get_ref(1)?), shared, deals, row.get(6)?);
+    }
+    Ok(true)
 }
 
 /// The opportunities still open that close within `from..=to`.
