@@ -312,6 +312,9 @@ impl DeferredIndexes {
         // The sort that builds an index may use as much memory as the page cache: shrink the
         // cache meanwhile, so the import stays within its memory budget.
         conn.pragma_update(None, "cache_size", -8_000)?;
+        // The sorts may use a second core (SQLite's sorter threads): the index builds are
+        // most of a first import's work after the load.
+        conn.pragma_update(None, "threads", SORTER_THREADS)?;
         for sql in self.sql {
             conn.execute_batch(&sql)
                 .context("rebuilding an index after the import")?;
@@ -319,6 +322,9 @@ impl DeferredIndexes {
         Ok(())
     }
 }
+
+/// Helper threads SQLite's sorter may use to build an index (the machine's second core).
+const SORTER_THREADS: i64 = 1;
 
 /// Answers "is this id in the database?" for references between kinds.
 pub struct Exists<'c> {
