@@ -620,6 +620,12 @@ struct Asked<'p> {
     page: bool,
 }
 
+impl<'p> Asked<'p> {
+    fn parts(&self) -> (&'p crate::domain::policy::Policy, NaiveDate, Period, bool) {
+        (self.policy, self.today, self.period, self.page)
+    }
+}
+
 /// The impact, the trend, the score lists, the follow-ups and the requests.
 struct FirstHalf {
     impact: Captured,
@@ -633,12 +639,7 @@ struct FirstHalf {
 }
 
 fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
-    let Asked {
-        policy,
-        today,
-        period,
-        page,
-    } = *asked;
+    let (policy, today, period, page) = asked.parts();
     let (s, u) = (period.since.to_string(), period.until.to_string());
     let during =
         |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
@@ -735,12 +736,7 @@ struct SecondHalf {
 }
 
 fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
-    let Asked {
-        policy,
-        today,
-        period,
-        page,
-    } = *asked;
+    let (policy, today, period, page) = asked.parts();
     let health = report(today, &["report", "health"], |out| {
         crate::report::health::run(store, out, today)
     })?;
