@@ -441,6 +441,21 @@ pub struct Out {
     captured: Option<Vec<CapturedSet>>,
 }
 
+/// Where a capturing [`Out`] sends what is not a result set: nowhere.
+struct RowsOnly;
+
+impl Write for RowsOnly {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other(
+            "it printed something other than rows, which only a terminal or a file can take",
+        ))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// One result set an [`Out::capture`] kept: each row's values as `--format json` gives
 /// them, in the order of `columns`.
 #[derive(Debug, Clone, Default)]
@@ -475,10 +490,10 @@ impl Out {
 
     /// An output that keeps its result sets as the values `--format json` would write
     /// (rows, sections, the choice of words over numbers) instead of writing and reading
-    /// them back: the review page takes every report this way. Anything else (text, raw
-    /// JSON) goes to `writer`.
-    pub fn capture(quiet: bool, writer: Box<dyn Write>) -> Out {
-        let mut out = Out::to(Format::Json, quiet, writer);
+    /// them back: the review page takes every report this way. Anything else a command
+    /// writes (text, raw JSON) has nowhere to go: flushing it is an error, not a loss.
+    pub fn capture(quiet: bool) -> Out {
+        let mut out = Out::to(Format::Json, quiet, Box::new(RowsOnly));
         out.captured = Some(Vec::new());
         out
     }
@@ -1319,6 +1334,38 @@ pub fn unescape_formula(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A capturing output keeps the rows and sections as JSON would give them, and what
+    /// is not a row is an error at the flush, never dropped.
+    #[test]
+    fn capture_keeps_rows_and_refuses_anything_else() {
+        let mut out = Out::capture(true);
+        out.view.words = true;
+        {
+            let mut rows = out.section("metrics", &["name", "value"]).expect("open");
+            rows.row(vec![
+                Cell::from("rate"),
+                Cell::Figure(Some(0.5), "50 %".into()),
+            ])
+            .expect("row");
+            rows.finish().expect("finish");
+        }
+        out.rows_parallel(&["n"], 3000, |i| vec![Cell::Int(i as i64)])
+            .expect("rows");
+        out.flush().expect("rows alone flush");
+        let sets = out.take_captured();
+        assert_eq!(sets.len(), 2);
+        assert_eq!(sets[0].section.as_deref(), Some("metrics"));
+        assert_eq!(sets[0].columns, ["name", "value"]);
+        assert_eq!(
+            sets[0].rows,
+            [vec![serde_json::json!("rate"), serde_json::json!("50 %")]]
+        );
+        assert_eq!(sets[1].rows.len(), 3000);
+        assert_eq!(sets[1].rows[2999], [serde_json::json!(2999)]);
+        out.text("a paragraph").expect("buffered");
+        assert!(out.flush().is_err(), "text in a capture must not vanish");
+    }
 
     /// A writer the test can read back after `Out` has written to it.
     #[derive(Clone, Default)]

@@ -10,17 +10,18 @@ use crate::store::{self, Store};
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
     let (reference, prospect) = store::reports::ratings(store.db(), period.since, period.until)?;
-    print(store, out, period, &reference, &prospect)
+    let answers = store::reports::ask_answers(store.db(), period.since, period.until)?;
+    print(out, &reference, &prospect, answers)
 }
 
-/// The report of `period` from its ratings (reference's, prospect's), read by the caller:
-/// the review reads a year of months' ratings in one pass and prints each month with this.
+/// The report from a period's ratings (reference's, prospect's) and its asks' answers (yes,
+/// answered), read by the caller: the review reads a year of months' ratings in one pass
+/// and prints each month with this.
 pub fn print(
-    store: &Store,
     out: &mut Out,
-    period: Period,
     reference: &[i64],
     prospect: &[i64],
+    answers: (u64, u64),
 ) -> Result<()> {
     let mut m = Metrics::default();
     let show = |ratings: &[i64]| {
@@ -58,7 +59,7 @@ pub fn print(
         None,
         None,
     );
-    let (yes, answered) = store::reports::ask_answers(store.db(), period.since, period.until)?;
+    let (yes, answered) = answers;
     let rate = Rate::new(yes, answered);
     m.add(
         "asks",

@@ -2,8 +2,8 @@
 //! it, and the same facts as a short text for a weekly email.
 //!
 //! Every figure comes from the text command that prints it: the page runs each report's
-//! code (`report impact --since S --until U`) into a buffer as JSON and reads the rows
-//! back; it takes the follow-ups from the function `followups` lists and prints the score
+//! code (`report impact --since S --until U`) and keeps the rows it prints as JSON
+//! ([`capture_with`]); it takes the follow-ups from the function `followups` lists and prints the score
 //! lists from one scoring pass with the function `score` prints them with. So a number on
 //! the page is the number the terminal shows, by construction, and the page names the
 //! command beside it. Only what no text report prints yet (pipeline influenced, renewals in
@@ -17,8 +17,7 @@ pub mod svg;
 pub mod text;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -101,105 +100,6 @@ impl Row {
     pub fn get(&self, key: &str) -> Option<&Value> {
         let i = self.columns.iter().position(|c| c == key)?;
         self.values.get(i)
-    }
-}
-
-/// A column name as JSON writes it: borrowed from the bytes when it has no escapes.
-#[derive(serde::Deserialize)]
-struct Key<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
-
-/// Reads a JSON array of objects into rows sharing one list of column names.
-struct TableSeed;
-
-impl<'de> serde::de::DeserializeSeed<'de> for TableSeed {
-    type Value = Vec<Row>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Row>, D::Error> {
-        d.deserialize_seq(TableVisitor)
-    }
-}
-
-struct TableVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TableVisitor {
-    type Value = Vec<Row>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of rows")
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Row>, A::Error> {
-        let mut columns: Arc<Vec<String>> = Arc::new(Vec::new());
-        let mut rows = Vec::new();
-        while let Some(values) = seq.next_element_seed(RowSeed(&mut columns))? {
-            rows.push(Row {
-                columns: columns.clone(),
-                values,
-            });
-        }
-        Ok(rows)
-    }
-}
-
-/// One object of the array: its values placed by the shared column names (a name not
-/// seen before is added).
-struct RowSeed<'c>(&'c mut Arc<Vec<String>>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = Vec<Value>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
-    type Value = Vec<Value>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a row (an object)")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<Value>, A::Error> {
-        let mut values = vec![Value::Null; self.0.len()];
-        while let Some(Key(key)) = map.next_key::<Key>()? {
-            let i = match self.0.iter().position(|c| *c == key) {
-                Some(i) => i,
-                None => {
-                    Arc::make_mut(self.0).push(key.into_owned());
-                    values.push(Value::Null);
-                    self.0.len() - 1
-                }
-            };
-            values[i] = map.next_value()?;
-        }
-        Ok(values)
-    }
-}
-
-/// A report's JSON: one array of rows, or one object with an array per section (report
-/// fulfillment) given as the metrics first, then the others by name.
-struct TablesSeed;
-
-impl<'de> serde::de::DeserializeSeed<'de> for TablesSeed {
-    type Value = Vec<Vec<Row>>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(TablesVisitor)
-    }
-}
-
-struct TablesVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TablesVisitor {
-    type Value = Vec<Vec<Row>>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON array of rows, or an object of sections")
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok(vec![TableVisitor.visit_seq(seq)?])
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut sections: BTreeMap<String, Vec<Row>> = BTreeMap::new();
-        while let Some(Key(name)) = map.next_key::<Key>()? {
-            sections.insert(name.into_owned(), map.next_value_seed(TableSeed)?);
-        }
-        let mut tables: Vec<Vec<Row>> = sections.remove("metrics").into_iter().collect();
-        tables.extend(sections.into_values());
-        Ok(tables)
     }
 }
 
@@ -289,26 +189,8 @@ pub fn real(row: &Row, key: &str) -> f64 {
     }
 }
 
-/// A buffer the captured command writes into.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("the review's buffer was poisoned"))?
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Runs a report into a buffer as JSON and reads its tables back, under the command line
-/// that prints it as text (`refprog --as-of D ARGS`).
+/// Runs a report and keeps its tables, under the command line that prints it as text
+/// (`refprog --as-of D ARGS`).
 fn report(
     today: NaiveDate,
     args: &[&str],
@@ -320,41 +202,21 @@ fn report(
 /// What `print` writes as `--format json` (the words of a table: `view.words`), as
 /// tables, under the name of the command that prints it. The result sets are kept as the
 /// values JSON would carry ([`Out::capture`]), not written and parsed back: a hundred
-/// thousand rows of utilization cost a tenth of a second each way. Anything else the
-/// command writes is read back as JSON, after them.
+/// thousand rows of utilization cost a tenth of a second each way.
 pub fn capture_with(
     command: String,
     print: impl FnOnce(&mut Out) -> Result<()>,
 ) -> Result<Captured> {
-    let buffer = Buffer::default();
-    let mut out = Out::capture(true, Box::new(buffer.clone()));
+    let mut out = Out::capture(true);
     out.view.words = true;
-    print(&mut out)?;
-    out.flush()?;
-    let mut tables = kept_tables(out.take_captured());
-    drop(out);
-    let bytes = std::mem::take(
-        &mut *buffer
-            .0
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the review's buffer was poisoned"))?,
-    );
-    let mut reader = serde_json::Deserializer::from_slice(&bytes);
-    loop {
-        use serde::de::DeserializeSeed;
-        // Whitespace between documents, then the end.
-        if bytes.is_empty() || reader.end().is_ok() {
-            break;
-        }
-        let read = TablesSeed
-            .deserialize(&mut reader)
-            .with_context(|| format!("reading '{command}'"))?;
-        tables.extend(read);
-    }
+    print(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("reading '{command}'"))?;
+    let tables = kept_tables(out.take_captured());
     Ok(Captured { command, tables })
 }
 
-/// The kept result sets as the JSON reader gives them: plain sets in order; sections as
+/// The kept result sets as `--format json` gives them: plain sets in order; sections as
 /// one object (a name once, its last set), the metrics first, then the others by name.
 /// A column name given twice keeps its first place and its last value, as a JSON object
 /// does.
@@ -670,7 +532,8 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
                 crate::report::fulfillment::run(store, out, month)
             })?,
             satisfaction: report(today, &args("satisfaction"), |out| {
-                crate::report::satisfaction::print(store, out, month, reference, prospect)
+                let answers = store::reports::ask_answers(store.db(), first, last)?;
+                crate::report::satisfaction::print(out, reference, prospect, answers)
             })?,
         });
     }
