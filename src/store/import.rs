@@ -233,26 +233,24 @@ pub struct DeferredIndexes {
     triggers: bool,
 }
 
-/// The only triggers on refprog's tables mark the pipeline's sums stale when an open deal
-/// changes (migration 0011): run for each row, they made a fresh import of a million deals
-/// 1.7x slower. So an import drops a table's triggers for its load (inside its transaction:
-/// nobody else ever sees the table without them) and makes them again after, marking the
-/// sums stale once if it wrote a row ([`DeferredIndexes::rebuild`]); they are refreshed
-/// before it commits.
-fn defer_triggers(conn: &rusqlite::Connection, table: &str) -> Result<Vec<String>> {
-    let triggers: Vec<(String, String)> = conn
+/// Drops `table`'s schema objects of one `kind` (index or trigger; the automatic indexes
+/// of UNIQUE constraints, which have no SQL, stay) and gives back the SQL that makes them
+/// again, in name order.
+fn take_out(conn: &rusqlite::Connection, kind: &str, table: &str) -> Result<Vec<String>> {
+    let objects: Vec<(String, String)> = conn
         .prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
+            "SELECT name, sql FROM sqlite_master WHERE type = ?1 AND tbl_name = ?2 AND sql IS NOT NULL ORDER BY name",
         )?
-        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([kind, table], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    if triggers.is_empty() {
-        return Ok(Vec::new());
+    for (name, _) in &objects {
+        conn.execute_batch(&format!(
+            "DROP {} \"{}\"",
+            kind.to_uppercase(),
+            name.replace('"', "\"\"")
+        ))?;
     }
-    for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+    Ok(objects.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// Into an empty table, rows load faster without secondary indexes, which are then built in
@@ -267,7 +265,13 @@ pub fn defer_indexes(Db { conn }: Db<'_>, spec: &KindSpec, mode: Mode) -> Result
             triggers: false,
         });
     }
-    let triggers = defer_triggers(conn, spec.table)?;
+    // The only triggers on refprog's tables mark the pipeline's sums stale when an open deal
+    // changes (migration 0011): run for each row, they made a fresh import of a million deals
+    // 1.7x slower. So an import drops a table's triggers for its load (inside its transaction:
+    // nobody else ever sees the table without them) and makes them again after, marking the
+    // sums stale once if it wrote a row ([`DeferredIndexes::rebuild`]); they are refreshed
+    // before it commits.
+    let triggers = take_out(conn, "trigger", spec.table)?;
     let had_triggers = !triggers.is_empty();
     let empty: bool = conn.query_row(
         &format!("SELECT NOT EXISTS (SELECT 1 FROM {})", spec.table),
@@ -280,21 +284,9 @@ pub fn defer_indexes(Db { conn }: Db<'_>, spec: &KindSpec, mode: Mode) -> Result
             triggers: had_triggers,
         });
     }
-    let mut statement = conn.prepare(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
-    )?;
-    let indexes: Vec<(String, String)> = statement
-        .query_map([spec.table], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (name, _) in &indexes {
-        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-    }
+    let indexes = take_out(conn, "index", spec.table)?;
     Ok(DeferredIndexes {
-        sql: indexes
-            .into_iter()
-            .map(|(_, sql)| sql)
-            .chain(triggers)
-            .collect(),
+        sql: indexes.into_iter().chain(triggers).collect(),
         triggers: had_triggers,
     })
 }

@@ -567,15 +567,25 @@ impl Store {
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot {verb} the database '{}'", path.display()))?;
         conn.busy_timeout(BUSY_WAIT)?;
-        Ok(Store {
+        Ok(Store::on(conn, path.to_path_buf(), created, loading))
+    }
+
+    /// The store over `conn`, with no readers, recording or kept members yet.
+    fn on(
+        conn: Connection,
+        path: PathBuf,
+        created: bool,
+        loading: Option<crate::files::OutputFile>,
+    ) -> Store {
+        Store {
             conn,
-            path: path.to_path_buf(),
+            path,
             readers: std::sync::Mutex::new(Vec::new()),
             recording: None,
             kept_members: None,
             created,
             loading,
-        })
+        }
     }
 
     /// Opens the refprog database at `path` (creating it only with [`Create::Yes`]) and
@@ -729,15 +739,9 @@ impl Store {
     /// work on this store). It only reads: it records nothing and creates nothing.
     pub fn sibling(&self) -> Option<Store> {
         let conn = self.readers.lock().ok()?.pop()?;
-        Some(Store {
-            conn,
-            path: self.path.clone(),
-            readers: std::sync::Mutex::new(Vec::new()),
-            recording: None,
-            kept_members: self.kept_members.clone(),
-            created: false,
-            loading: None,
-        })
+        let mut sibling = Store::on(conn, self.path.clone(), false, None);
+        sibling.kept_members = self.kept_members.clone();
+        Some(sibling)
     }
 
     /// Whether this command runs several analyses on one snapshot ([`Store::keep_members`]):
