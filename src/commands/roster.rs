@@ -283,8 +283,7 @@ fn list(
     tier: Option<crate::domain::model::Tier>,
     available: bool,
 ) -> Result<()> {
-    let events =
-        store::scoring::events_by_contact(store.db(), history_start(policy, today), today)?;
+    let events = store::scoring::events_by_contact(store, history_start(policy, today), today)?;
     let pending = roster::pending_asks(store.db(), None, today)?;
     let mut rows = out.rows(&[
         Column::id("contact_id"),
@@ -302,12 +301,7 @@ fn list(
         if tier.is_some_and(|t| m.tier != Some(t)) {
             continue;
         }
-        let s = standing(
-            &m.subject(),
-            events.get(m.contact_id.as_str()).map_or(&[], Vec::as_slice),
-            policy,
-            today,
-        );
+        let s = standing(&m.subject(), events.of(&m.contact_id), policy, today);
         if available && !s.available() {
             continue;
         }

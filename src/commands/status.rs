@@ -39,16 +39,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let (open, stale) = followups::split_stale(open, &policy, today);
     let due_today = open.iter().filter(|f| f.due == today).count();
     let overdue = open.iter().filter(|f| f.due < today).count();
-    let events =
-        store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
+    let events = store::scoring::events_by_contact(store, history_start(&policy, today), today)?;
     let mut at_limit = Vec::new();
     for m in members.iter() {
         if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
             continue;
         }
-        let mine = events
-            .get(m.contact_id.as_str())
-            .map_or(&[][..], Vec::as_slice);
+        let mine = events.of(&m.contact_id);
         let s = standing(&m.subject(), mine, &policy, today);
         let limited = s
             .verdict

@@ -52,17 +52,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let events =
-        store::scoring::events_by_contact(store.db(), history_start(&policy, today), today)?;
+    let events = store::scoring::events_by_contact(store, history_start(&policy, today), today)?;
     for m in store::roster::members(store)?.iter() {
-        let s = standing(
-            &m.subject(),
-            events
-                .get(m.contact_id.as_str())
-                .map_or(&[][..], Vec::as_slice),
-            &policy,
-            today,
-        );
+        let s = standing(&m.subject(), events.of(&m.contact_id), &policy, today);
         let a = &m.segment;
         let key = segment(
             &sectors,

@@ -54,7 +54,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     // load (an ask and its call once, a pass too), as match and the limits do. All time
     // is the counted activities plus the asks no activity fulfilled.
     let events = store::scoring::events_by_contact(
-        store.db(),
+        store,
         windows.year_from.min(history_start(&policy, today)),
         today,
     )?;
@@ -78,9 +78,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     // and format them.
     out.rows_parallel(&columns, members.len(), |i| {
         let (m, c) = (&members[i], &counts[i]);
-        let mine = events
-            .get(m.contact_id.as_str())
-            .map_or(&[][..], Vec::as_slice);
+        let mine = events.of(&m.contact_id);
         let s = standing(&m.subject(), mine, &policy, today);
         let units = |from: NaiveDate| i64::from(load_in_window(mine, from, today));
         let this_quarter = units(windows.quarter_from);

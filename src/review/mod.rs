@@ -600,6 +600,11 @@ struct SecondHalf {
 
 fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     let (policy, today, period, page) = asked.parts();
+    // Utilization first: the year of load it reads serves coverage and the period's load
+    // too (scoring::events_by_contact keeps it).
+    let utilization = report(today, &["report", "utilization"], |out| {
+        crate::report::utilization::run(store, out, today)
+    })?;
     let health = report(today, &["report", "health"], |out| {
         crate::report::health::run(store, out, today)
     })?;
@@ -608,9 +613,6 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     })?;
     let capacity = report(today, &["report", "capacity"], |out| {
         crate::report::capacity::run(store, out, today)
-    })?;
-    let utilization = report(today, &["report", "utilization"], |out| {
-        crate::report::utilization::run(store, out, today)
     })?;
     let mut renewals: Vec<Renewal> = store::roster::members(store)?
         .iter()
@@ -629,17 +631,16 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     // Records after the as-of day are invisible, whatever the period says.
     let last = period.until.min(today);
     let period_units = if page {
-        store::scoring::events_by_contact(store.db(), period.since, last)?
+        store::scoring::events_by_contact(store, period.since, last)?
+            .each()
+            .map(|(contact, events)| {
+                let units = load_in_window(events, period.since, last);
+                (contact.to_string(), i64::from(units))
+            })
+            .collect()
     } else {
         Default::default()
     };
-    let period_units = period_units
-        .into_iter()
-        .map(|(contact, events)| {
-            let units = load_in_window(&events, period.since, last);
-            (contact.to_string(), i64::from(units))
-        })
-        .collect();
     Ok(SecondHalf {
         pipeline: store::reports::open_pipeline_with_reference(store.db(), today)?,
         accounts: store::reports::active_customers(store.db())?,

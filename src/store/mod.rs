@@ -39,10 +39,10 @@ pub struct Store {
     /// Set for a command run by hand: its writes are kept in the history (see
     /// [`history`]) so `refprog undo` can revert them.
     recording: Option<history::Recording>,
-    /// The program's members, read once and lent as copies to every analysis of one
-    /// snapshot (the review page runs six), when [`Store::keep_members`] asked for it.
-    /// Shared with the store's [`Store::sibling`]s, which read the same snapshot.
-    kept_members: Option<KeptMembers>,
+    /// What several analyses of one snapshot read alike (the review page runs six): read
+    /// once and shared, when [`Store::keep_members`] asked for it. Shared with the store's
+    /// [`Store::sibling`]s, which read the same snapshot.
+    pub(crate) kept: Option<std::sync::Arc<Kept>>,
     /// Whether this open made the database file (a failed command removes it again).
     created: bool,
     /// A database that did not exist, loaded in a new file beside its path and put in
@@ -50,10 +50,16 @@ pub struct Store {
     loading: Option<crate::files::OutputFile>,
 }
 
-/// The members read once for a command that runs several analyses: empty until the first
-/// analysis reads them (while it reads, another thread asking waits rather than reading
-/// them too).
-pub(crate) type KeptMembers = std::sync::Arc<std::sync::Mutex<Option<roster::Members>>>;
+/// What a command that runs several analyses reads once: each part empty until the first
+/// analysis reads it (while it reads, another thread asking waits rather than reading it
+/// too).
+#[derive(Default)]
+pub(crate) struct Kept {
+    /// The members ([`roster::members`]).
+    pub(crate) members: std::sync::Mutex<Option<roster::Members>>,
+    /// The widest range of load events read so far ([`scoring::events_by_contact`]).
+    pub(crate) events: std::sync::Mutex<Option<std::sync::Arc<scoring::ByContact>>>,
+}
 
 /// A second connection reading the same snapshot as the store's own, lent to a thread;
 /// it goes back to the store when dropped.
@@ -582,7 +588,7 @@ impl Store {
             path,
             readers: std::sync::Mutex::new(Vec::new()),
             recording: None,
-            kept_members: None,
+            kept: None,
             created,
             loading,
         }
@@ -726,11 +732,12 @@ impl Store {
         Ok(())
     }
 
-    /// From now on [`roster::members`] reads the members once and gives copies: for a
-    /// command that runs several analyses on one snapshot (see [`Store::begin_snapshot`])
-    /// and writes nothing.
+    /// From now on [`roster::members`] reads the members once and gives copies, and
+    /// [`scoring::events_by_contact`] reads the load events once for every range inside the
+    /// first it was asked: for a command that runs several analyses on one snapshot (see
+    /// [`Store::begin_snapshot`]) and writes nothing.
     pub fn keep_members(&mut self) {
-        self.kept_members = Some(KeptMembers::default());
+        self.kept = Some(std::sync::Arc::default());
     }
 
     /// A store of its own for another thread of this command, on a second connection of
@@ -740,14 +747,14 @@ impl Store {
     pub fn sibling(&self) -> Option<Store> {
         let conn = self.readers.lock().ok()?.pop()?;
         let mut sibling = Store::on(conn, self.path.clone(), false, None);
-        sibling.kept_members = self.kept_members.clone();
+        sibling.kept = self.kept.clone();
         Some(sibling)
     }
 
     /// Whether this command runs several analyses on one snapshot ([`Store::keep_members`]):
     /// each then frees what it read rather than leaving it to the process's end.
     pub fn runs_several(&self) -> bool {
-        self.kept_members.is_some()
+        self.kept.is_some()
     }
 
     /// Reads this connection through the memory map (see `MMAP_BYTES`).

@@ -223,10 +223,11 @@ pub fn member(Db { conn }: Db<'_>, contact_id: &str) -> Result<Option<MemberRow>
 /// Once [`Store::keep_members`] was called, the first call's rows are kept and later
 /// calls share them.
 pub fn members(store: &Store) -> Result<Members> {
-    let Some(kept) = &store.kept_members else {
+    let Some(kept) = &store.kept else {
         return Ok(Members::new(read_members(store)?));
     };
     let mut kept = kept
+        .members
         .lock()
         .map_err(|_| anyhow::anyhow!("another analysis failed while reading the members"))?;
     if let Some(rows) = kept.as_ref() {

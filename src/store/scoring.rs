@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use compact_str::CompactString;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::Db;
+use std::sync::Arc;
+
+use super::{Db, Store};
 use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, Milestone, RoleLevel, Signal, Tier};
@@ -372,14 +374,68 @@ fn read_load_events(
     Ok(())
 }
 
-/// [`load_events`], grouped by contact id.
-pub fn events_by_contact(
-    Db { conn }: Db<'_>,
+/// The load events of every contact dated in one range, each contact's oldest first.
+pub struct ByContact {
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<FxHashMap<CompactString, Vec<LoadEvent>>> {
+    by: FxHashMap<CompactString, Vec<LoadEvent>>,
+}
+
+/// [`load_events`] dated `from..=to`, by contact: what [`ByContact::of`] gives.
+pub struct Events {
+    all: Arc<ByContact>,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl Events {
+    /// The contact's events dated in the range asked, oldest first (none for a contact
+    /// that has none).
+    pub fn of(&self, contact_id: &str) -> &[LoadEvent] {
+        let list = self.all.by.get(contact_id).map_or(&[][..], Vec::as_slice);
+        if (self.from, self.to) == (self.all.from, self.all.to) {
+            return list;
+        }
+        let start = list.partition_point(|e| e.date < self.from);
+        let end = list.partition_point(|e| e.date <= self.to);
+        &list[start..end.max(start)]
+    }
+
+    /// Each contact with events in the range asked, and those events.
+    pub fn each(&self) -> impl Iterator<Item = (&str, &[LoadEvent])> {
+        self.all
+            .by
+            .keys()
+            .map(|contact| (contact.as_str(), self.of(contact)))
+            .filter(|(_, events)| !events.is_empty())
+    }
+}
+
+/// [`load_events`] dated `from..=to`, grouped by contact id. For a command that keeps
+/// what it reads ([`Store::keep_members`]), a range inside one read before is taken from
+/// it rather than read again (the review's utilization, coverage and period load read the
+/// same year).
+pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Events> {
+    let view = |all: Arc<ByContact>| Events { all, from, to };
+    let Some(kept) = &store.kept else {
+        return Ok(view(Arc::new(read_by_contact(store.db(), from, to)?)));
+    };
+    let mut kept = kept
+        .events
+        .lock()
+        .map_err(|_| anyhow::anyhow!("another analysis failed while reading the load"))?;
+    if let Some(all) = kept.as_ref().filter(|all| all.from <= from && to <= all.to) {
+        return Ok(view(all.clone()));
+    }
+    // The newest read is kept: the review asks for the widest range first.
+    let all = Arc::new(read_by_contact(store.db(), from, to)?);
+    *kept = Some(all.clone());
+    Ok(view(all))
+}
+
+fn read_by_contact(conn: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<ByContact> {
     let mut by: FxHashMap<CompactString, Vec<LoadEvent>> = FxHashMap::default();
-    for event in load_events(Db { conn }, from, to)? {
+    for event in load_events(conn, from, to)? {
         match by.get_mut(&event.contact_id) {
             Some(list) => list.push(event),
             None => {
@@ -387,7 +443,11 @@ pub fn events_by_contact(
             }
         }
     }
-    Ok(by)
+    // Stable: an ask stays before the activities of its day.
+    for list in by.values_mut() {
+        list.sort_by_key(|e| e.date);
+    }
+    Ok(ByContact { from, to, by })
 }
 
 /// Asks answered yes by `until` (as of that day), per contact.
