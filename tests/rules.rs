@@ -1193,3 +1193,46 @@ fn as_of_a_day_before_an_enrolment_the_reference_is_not_there_yet() {
         "{shown}"
     );
 }
+
+/// `roster list` streams: SQLite sorts the members and the load events by contact id and
+/// they are merged one member at a time. Each row is the standing `roster show` works out
+/// for that member alone, through the contact's own indexes, also where activities of a
+/// contact outside the program sort between members (C-DETRACT-MGR) and a member has
+/// several on one day.
+#[test]
+fn each_roster_list_row_is_that_members_own_standing() {
+    let work = util::program();
+    let activities = work.write(
+        "more_activities.csv",
+        "activity_id,contact_id,kind,date\n\
+         X-1,C-DETRACT-MGR,call,2026-10-20\n\
+         X-2,C-DETRACT-MGR,call,2026-10-21\n\
+         X-3,C-DETRACT-MGR,site-visit,2026-10-22\n\
+         X-4,C-HEALTH-CFO,call,2026-10-20\n\
+         X-5,C-HEALTH-CFO,email,2026-10-20\n\
+         X-6,C-BANK-CRO,call,2026-11-09\n\
+         X-7,C-QUIET-IC,call,2026-11-01\n",
+    );
+    work.run(&["import", "activities", activities.to_str().unwrap()])
+        .ok();
+    let day = "2026-11-10";
+    let list = at(&work, day, &["roster", "list", "--format", "csv"]).ok();
+    let mut rows = 0;
+    let mut loaded = 0;
+    for line in list.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (id, load, status) = (cells[0], cells[4], cells[7]);
+        let shown: serde_json::Value =
+            serde_json::from_str(&at(&work, day, &["roster", "show", id, "--format", "json"]).ok())
+                .unwrap();
+        assert_eq!(load, shown["load_90d"].to_string(), "{id}: {line}");
+        assert_eq!(status, shown["status"].as_str().unwrap(), "{id}: {line}");
+        rows += 1;
+        loaded += usize::from(load != "0");
+    }
+    assert!(
+        !list.contains("C-DETRACT-MGR") && !list.contains("C-QUIET-IC"),
+        "{list}"
+    );
+    assert!(rows >= 6 && loaded >= 3, "{list}");
+}

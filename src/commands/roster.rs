@@ -283,7 +283,6 @@ fn list(
     tier: Option<crate::domain::model::Tier>,
     available: bool,
 ) -> Result<()> {
-    let events = store::scoring::events_by_contact(store, history_start(policy, today), today)?;
     let pending = roster::pending_asks(store.db(), None, today)?;
     let mut rows = out.rows(&[
         Column::id("contact_id"),
@@ -297,13 +296,14 @@ fn list(
         Column::date("enrolled_on").wide(),
         Column::date("recommit_due").wide(),
     ])?;
-    for m in roster::members(store)?.iter() {
+    // One member at a time: the CSV and JSON stream, whatever the program's size.
+    roster::each_member_with_load(store, history_start(policy, today), today, |m, events| {
         if tier.is_some_and(|t| m.tier != Some(t)) {
-            continue;
+            return Ok(());
         }
-        let s = standing(&m.subject(), events.of(&m.contact_id), policy, today);
+        let s = standing(&m.subject(), events, policy, today);
         if available && !s.available() {
-            continue;
+            return Ok(());
         }
         rows.row(vec![
             Cell::from(m.contact_id.as_str()),
@@ -326,8 +326,8 @@ fn list(
                     .recommit_due(m.recommitted_on, m.enrolled_on)
                     .map(|d| d.to_string()),
             ),
-        ])?;
-    }
+        ])
+    })?;
     rows.finish()
 }
 

@@ -30,14 +30,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let sectors = SectorMap::new(&policy.sectors);
     let horizon = 90.0;
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    for m in store::roster::members(store)?.iter() {
+    store::roster::each_member(store, |m| {
         // The rule book's lasting reasons (opted out, not enrolled, logo only, churned, open
         // escalation) leave no capacity; a break takes its days off below.
         let verdict = decide(&m.subject(), USUAL_ASK, today, &[], None, &policy);
         if verdict.reasons.iter().any(Reason::rules_out_everything) {
-            continue;
+            return Ok(());
         }
-        let Some(tier) = m.tier else { continue };
+        let Some(tier) = m.tier else { return Ok(()) };
         let a = &m.segment;
         let away = m
             .break_until
@@ -56,19 +56,21 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             .or_default();
         row.references += 1;
         row.capacity += policy.limit_for(tier) as f64 * share_free;
-    }
-    for deal in store::scoring::open_deals(store.db(), today, today + Duration::days(90))? {
+        Ok(())
+    })?;
+    let end = today + Duration::days(90);
+    store::scoring::each_open_deal(store.db(), today, end, |deal| {
         rows.entry(segment(
             &sectors,
             &[],
-            deal.industry.as_deref(),
+            deal.industry,
             deal.employees,
             None,
             None,
         ))
         .or_default()
         .deals += 1;
-    }
+    })?;
     let (with_request, created) = store::reports::request_share(
         store.db(),
         today - Duration::days(policy.year_days - 1),

@@ -52,9 +52,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
     let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let events = store::scoring::events_by_contact(store, history_start(&policy, today), today)?;
-    for m in store::roster::members(store)?.iter() {
-        let s = standing(&m.subject(), events.of(&m.contact_id), &policy, today);
+    let from = history_start(&policy, today);
+    store::roster::each_member_with_load(store, from, today, |m, events| {
+        let s = standing(&m.subject(), events, &policy, today);
         let a = &m.segment;
         let key = segment(
             &sectors,
@@ -68,20 +68,21 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         if s.available() {
             row.available += 1;
         }
-    }
+        Ok(())
+    })?;
     // Every deal still to close names its segment, even beyond the 120 days.
     let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-    for deal in store::scoring::open_deals(store.db(), today, last_day)? {
+    store::scoring::each_open_deal(store.db(), today, last_day, |deal| {
         let Some(close) = deal.close_date else {
-            continue;
+            return;
         };
         let key = segment(
             &sectors,
             by,
-            deal.industry.as_deref(),
+            deal.industry,
             deal.employees,
-            deal.region.as_deref(),
-            deal.use_case.as_deref(),
+            deal.region,
+            deal.use_case,
         );
         let row = rows.entry(key).or_default();
         for (i, days) in [60, 90, 120].into_iter().enumerate() {
@@ -91,7 +92,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
                 row.amount[i] = row.amount[i].saturating_add(deal.amount_cents);
             }
         }
-    }
+    })?;
     let target = policy.target_per_segment.max(0) as u64;
     let mut list: Vec<(String, Row)> = rows.into_iter().collect();
     // Gaps first, the biggest demand first.
@@ -132,8 +133,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate, by: &[SegmentBy])
         ])?;
     }
     table.finish()?;
-    // Left to the process's end, unless more reports follow (see `let_go`).
-    super::let_go(store, events);
     out.note(format!(
         "coverage: {} of the segments with deals closing in 90 days have {target}+ available references (target.per_segment)",
         Rate::new(covered, with_demand).describe()

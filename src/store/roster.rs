@@ -285,6 +285,257 @@ fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
     Ok(members)
 }
 
+/// The accounts' fields members carry, for [`each_member_with_load`]: the segment's words
+/// interned, about 100 bytes an account (a million accounts in 100 MiB, where [`members`]'
+/// map takes twice that and each member a copy).
+struct AccountBook {
+    /// In the order read, found through `slots`.
+    accounts: Vec<(CompactString, BookEntry)>,
+    /// Positions in `accounts` by the hash of the id ([`slot_of`]), u32::MAX where none.
+    slots: Vec<u32>,
+    /// The distinct industries, regions and use cases; a [`BookEntry`] holds positions.
+    words: Vec<CompactString>,
+}
+
+struct BookEntry {
+    name: CompactString,
+    /// Positions in [`AccountBook::words`], 0 for none.
+    industry: u32,
+    region: u32,
+    use_case: u32,
+    employees: Option<i64>,
+    status: Option<AccountStatus>,
+    escalation: bool,
+    renewal_date: Option<NaiveDate>,
+}
+
+impl AccountBook {
+    fn read(Db { conn }: Db<'_>) -> Result<AccountBook> {
+        // Through the page cache, not the memory map: mapped pages count in the command's
+        // memory, and this reads each page once.
+        conn.pragma_update(None, "mmap_size", 0)?;
+        let mut words = vec![CompactString::default()];
+        let mut known: FxHashMap<CompactString, u32> = FxHashMap::default();
+        let mut word = |text: Option<&str>| -> u32 {
+            let Some(text) = text else { return 0 };
+            if let Some(&i) = known.get(text) {
+                return i;
+            }
+            let i = words.len() as u32;
+            words.push(text.into());
+            known.insert(text.into(), i);
+            i
+        };
+        let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
+        let mut rows = statement.query([])?;
+        let mut accounts = Vec::new();
+        while let Some(r) = rows.next()? {
+            accounts.push((
+                CompactString::from(r.get_ref(0)?.as_str()?),
+                BookEntry {
+                    name: r.get_ref(1)?.as_str()?.into(),
+                    industry: word(r.get_ref(2)?.as_str_or_null()?),
+                    employees: r.get(3)?,
+                    region: word(r.get_ref(4)?.as_str_or_null()?),
+                    use_case: word(r.get_ref(5)?.as_str_or_null()?),
+                    status: r
+                        .get_ref(6)?
+                        .as_str_or_null()?
+                        .and_then(AccountStatus::parse),
+                    escalation: r.get::<_, Option<i64>>(7)?.unwrap_or(0) != 0,
+                    renewal_date: day(r.get_ref(8)?),
+                },
+            ));
+        }
+        // Open addressing over the positions, twice as many slots as accounts: a lookup
+        // reads one slot and one account (a binary search read twenty, each a cache miss).
+        let mask = (accounts.len() * 2).next_power_of_two().max(2) - 1;
+        let mut slots = vec![u32::MAX; mask + 1];
+        for (i, (id, _)) in accounts.iter().enumerate() {
+            let mut at = slot_of(id, mask);
+            while slots[at] != u32::MAX {
+                at = (at + 1) & mask;
+            }
+            slots[at] = i as u32;
+        }
+        Ok(AccountBook {
+            accounts,
+            slots,
+            words,
+        })
+    }
+
+    /// The account whose id is `id`.
+    fn get(&self, id: &str) -> Option<&BookEntry> {
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(id, mask);
+        loop {
+            let i = *self.slots.get(at)?;
+            let (key, entry) = self.accounts.get(i as usize)?;
+            if key == id {
+                return Some(entry);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Gives `m` its account's fields, as [`AccountFields::apply`] does; false when there
+    /// is no such account.
+    fn apply(&self, m: &mut MemberRow) -> bool {
+        let Some(a) = self.get(&m.account_id) else {
+            return false;
+        };
+        let word = |i: u32| (i > 0).then(|| self.words[i as usize].clone());
+        m.account = a.name.to_string();
+        m.segment = AccountSegment {
+            industry: word(a.industry),
+            employees: a.employees,
+            region: word(a.region),
+            use_case: word(a.use_case),
+        };
+        m.account_status = a.status;
+        m.escalation = a.escalation;
+        m.renewal_date = a.renewal_date;
+        true
+    }
+}
+
+/// Where [`AccountBook`] looks for the id first.
+fn slot_of(id: &str, mask: usize) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id) as usize & mask
+}
+
+/// Every member as [`members`] gives them (by contact id, a member whose account is
+/// missing left out), each with its load events dated `from..=to` (oldest first), one at
+/// a time: for a command that goes through the members once and need not hold the
+/// program (`roster list`, the coverage report). A command that keeps what it reads
+/// ([`Store::keep_members`]) is given the kept members and load; any other streams: SQLite
+/// sorts the members and the events by contact id (its sorter spills to temporary files,
+/// so memory stays bounded) and they are merged here.
+pub fn each_member_with_load(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    each: impl FnMut(&MemberRow, &[LoadEvent]) -> Result<()>,
+) -> Result<()> {
+    each_member_in(store, Some((from, to)), each)
+}
+
+/// [`each_member_with_load`] without the load (the capacity report).
+pub fn each_member(store: &Store, mut each: impl FnMut(&MemberRow) -> Result<()>) -> Result<()> {
+    each_member_in(store, None, |m, _| each(m))
+}
+
+fn each_member_in(
+    store: &Store,
+    load: Option<(NaiveDate, NaiveDate)>,
+    mut each: impl FnMut(&MemberRow, &[LoadEvent]) -> Result<()>,
+) -> Result<()> {
+    if store.kept.is_some() {
+        let events = match load {
+            Some((from, to)) => Some(super::scoring::events_by_contact(store, from, to)?),
+            None => None,
+        };
+        for m in members(store)?.iter() {
+            each(m, events.as_ref().map_or(&[], |e| e.of(&m.contact_id)))?;
+        }
+        return Ok(());
+    }
+    // The accounts on a second connection of the same snapshot (Store::begin_snapshot)
+    // while SQLite sorts the events and the members on this one.
+    match store.reader() {
+        Some(reader) => std::thread::scope(|scope| {
+            let book = scope.spawn(move || AccountBook::read(reader.db()));
+            let book = || {
+                book.join()
+                    .map_err(|_| anyhow::anyhow!("reading the accounts failed"))?
+            };
+            merge_members(store, load, book, each)
+        }),
+        None => merge_members(store, load, || AccountBook::read(store.db()), each),
+    }
+}
+
+/// The members sorted by id, each with its load events; the account book comes once the
+/// sorted rows start.
+fn merge_members(
+    store: &Store,
+    load: Option<(NaiveDate, NaiveDate)>,
+    book: impl FnOnce() -> Result<AccountBook>,
+    mut each: impl FnMut(&MemberRow, &[LoadEvent]) -> Result<()>,
+) -> Result<()> {
+    let conn = &store.conn;
+    conn.pragma_update(None, "threads", 1)?;
+    let mut members = conn.prepare(&format!(
+        "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL
+         ORDER BY contact_id"
+    ))?;
+    let mut events = conn.prepare(
+        "SELECT contact_id, request_id, asked_on, NULL FROM asks
+         WHERE asked_on BETWEEN ?1 AND ?2 AND ?3
+         UNION ALL
+         SELECT contact_id, request_id, date, kind FROM activities
+         WHERE date BETWEEN ?1 AND ?2 AND ?3
+         ORDER BY 1",
+    )?;
+    // Without a range the statement reads nothing (?3 is false).
+    let (from, to) = load.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+    let mut events = events.query(params![from.to_string(), to.to_string(), load.is_some()])?;
+    let mut kinds = super::CountedKinds::default();
+    let mut next_event = || -> Result<Option<LoadEvent>> {
+        while let Some(r) = events.next()? {
+            if let Some(kind) = r.get_ref(3)?.as_str_or_null()?
+                && !kinds.counts(kind)
+            {
+                continue;
+            }
+            if let Some(date) = day(r.get_ref(2)?) {
+                return Ok(Some(LoadEvent {
+                    contact_id: r.get_ref(0)?.as_str()?.into(),
+                    request_id: r.get_ref(1)?.as_str_or_null()?.map(Into::into),
+                    date,
+                }));
+            }
+        }
+        Ok(None)
+    };
+    let mut ahead = next_event()?;
+    let mut mine: Vec<LoadEvent> = Vec::new();
+    let mut rows = members.query([])?;
+    // The first row waits for SQLite's sort; the accounts have been read meanwhile.
+    let (mut read_book, mut book) = (Some(book), None);
+    while let Some(r) = rows.next()? {
+        if let Some(read) = read_book.take() {
+            book = Some(read()?);
+        }
+        let Some(book) = book.as_ref() else { break };
+        let mut m = member_row(r)?;
+        mine.clear();
+        while let Some(event) = ahead.take() {
+            match event.contact_id.as_str().cmp(m.contact_id.as_str()) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => mine.push(event),
+                std::cmp::Ordering::Greater => {
+                    ahead = Some(event);
+                    break;
+                }
+            }
+            ahead = next_event()?;
+        }
+        if !book.apply(&mut m) {
+            continue;
+        }
+        // Stable: an ask stays before the activities of its day.
+        mine.sort_by_key(|e| e.date);
+        each(&m, &mine)?;
+    }
+    if let Some(read) = read_book {
+        read()?;
+    }
+    Ok(())
+}
+
 /// The membership fields a roster command changes.
 #[derive(Debug, Clone, Copy)]
 pub enum Field {
