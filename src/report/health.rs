@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
+use compact_str::CompactString;
 
 use super::{Metrics, pct};
 use crate::domain::eligibility::{is_active_reference, opted_out_by};
@@ -27,14 +28,50 @@ fn spread(counts: BTreeMap<String, u64>) -> String {
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(store.db())?;
     let sectors = SectorMap::new(&policy.sectors);
-    let members = store::roster::members(store)?;
-    let active: Vec<_> = members
-        .iter()
-        .filter(|m| is_active_reference(&m.subject(), today))
-        .collect();
+    // One pass over the members (streamed, see roster::each_member): what the metrics
+    // count of the active references, and their ids for the load's concentration.
+    let mut tiers = [0u64; Tier::ALL.len()];
+    let mut by: [BTreeMap<String, u64>; 5] = Default::default();
+    let (mut members, mut opted, mut overdue) = (0u64, 0u64, 0u64);
+    let mut ids: Vec<CompactString> = Vec::new();
+    store::roster::each_member(store, |r| {
+        members += 1;
+        if opted_out_by(r.opted_out_on, today).is_some() {
+            opted += 1;
+        }
+        if !is_active_reference(&r.subject(), today) {
+            return Ok(());
+        }
+        ids.push(r.contact_id.as_str().into());
+        if let Some(i) = Tier::ALL.iter().position(|t| r.tier == Some(*t)) {
+            tiers[i] += 1;
+        }
+        let account = &r.segment;
+        let industry = account.industry.as_deref().unwrap_or("unknown");
+        let keys = [
+            sectors.group(industry).unwrap_or(industry).to_string(),
+            account.employees.map_or("unknown".to_string(), |e| {
+                SizeBand::of(e).as_str().to_string()
+            }),
+            account.use_case.as_deref().unwrap_or("unknown").to_string(),
+            account.region.as_deref().unwrap_or("unknown").to_string(),
+            r.role_level
+                .map_or("unknown".to_string(), |l| l.as_str().to_string()),
+        ];
+        for (map, key) in by.iter_mut().zip(keys) {
+            *map.entry(key).or_default() += 1;
+        }
+        if r.recommitted_on
+            .or(r.enrolled_on)
+            .is_some_and(|d| d + Duration::days(policy.recommit_days) < today)
+        {
+            overdue += 1;
+        }
+        Ok(())
+    })?;
     let customers = store::reports::active_customers(store.db())?.max(0) as u64;
     let mut m = Metrics::default();
-    let total = active.len() as u64;
+    let total = ids.len() as u64;
     m.add(
         "references",
         "active references",
@@ -47,8 +84,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             None,
         )),
     );
-    for tier in Tier::ALL {
-        let n = active.iter().filter(|r| r.tier == Some(*tier)).count();
+    for (tier, n) in Tier::ALL.iter().zip(tiers) {
         m.add(
             "references",
             &format!("{tier} tier"),
@@ -75,24 +111,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Some(policy.target_customer_share_max),
         )),
     );
-    let mut by: [BTreeMap<String, u64>; 5] = Default::default();
-    for r in &active {
-        let account = &r.segment;
-        let industry = account.industry.as_deref().unwrap_or("unknown");
-        let keys = [
-            sectors.group(industry).unwrap_or(industry).to_string(),
-            account.employees.map_or("unknown".to_string(), |e| {
-                SizeBand::of(e).as_str().to_string()
-            }),
-            account.use_case.as_deref().unwrap_or("unknown").to_string(),
-            account.region.as_deref().unwrap_or("unknown").to_string(),
-            r.role_level
-                .map_or("unknown".to_string(), |l| l.as_str().to_string()),
-        ];
-        for (map, key) in by.iter_mut().zip(keys) {
-            *map.entry(key).or_default() += 1;
-        }
-    }
     for (name, counts) in ["sector", "size band", "use case", "region", "role level"]
         .iter()
         .zip(by)
@@ -114,9 +132,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         year_from,
         today,
     };
-    let ids: Vec<&str> = active.iter().map(|r| r.contact_id.as_str()).collect();
-    let counts = store::reports::activity_counts(store, windows, Some(year_from), &ids)?;
-    let mut per: Vec<i64> = counts.iter().map(|c| c.last_365_days).collect();
+    let mut per = store::reports::year_counts(store, windows, &ids)?;
     per.sort_unstable_by(|a, b| b.cmp(a));
     let all: i64 = per.iter().sum();
     let busiest = per.len().div_ceil(5);
@@ -132,26 +148,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         None,
         None,
     );
-    let opted = members
-        .iter()
-        .filter(|m| opted_out_by(m.opted_out_on, today).is_some())
-        .count() as u64;
     m.add(
         "retention",
         "opt-out rate",
-        Rate::new(opted, members.len() as u64).describe(),
-        Some(members.len() as u64),
+        Rate::new(opted, members).describe(),
+        Some(members),
         None,
         None,
     );
-    let overdue = active
-        .iter()
-        .filter(|r| {
-            r.recommitted_on
-                .or(r.enrolled_on)
-                .is_some_and(|d| d + Duration::days(policy.recommit_days) < today)
-        })
-        .count();
     m.add(
         "retention",
         "recommitments overdue",
@@ -160,7 +164,5 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         Some("0".to_string()),
         Some(if overdue == 0 { "met" } else { "not met" }),
     );
-    // Left to the process's end, unless more reports follow (see `let_go`).
-    super::let_go(store, members);
     m.print(out)
 }

@@ -153,6 +153,61 @@ pub fn activity_counts(
     Ok(out)
 }
 
+/// The activities of kinds that count against the limits dated in the last year
+/// (`windows.year_from..=today`) of each of `ids` (sorted, as the members come), in their
+/// order: what [`activity_counts`] gives as `last_365_days`. A command that keeps what it
+/// reads takes it from there (two threads over the date index, a map of the ids and every
+/// count); any other reads the date index once and finds each contact through
+/// [`super::IdSlots`] (a count and four bytes of slots an id).
+pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Result<Vec<i64>> {
+    if store.runs_several() {
+        let ids: Vec<&str> = ids.iter().map(CompactString::as_str).collect();
+        let counts = activity_counts(store, windows, Some(windows.year_from), &ids)?;
+        return Ok(counts.iter().map(|c| c.last_365_days).collect());
+    }
+    let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
+    let count = |Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate| -> Result<Vec<i64>> {
+        let mut out = vec![0i64; ids.len()];
+        let mut statement = conn.prepare(
+            "SELECT contact_id, kind, date FROM activities WHERE date BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = statement.query([from.to_string(), to.to_string()])?;
+        let mut kinds = super::CountedKinds::default();
+        while let Some(r) = rows.next()? {
+            let contact = r.get_ref(0)?.as_str()?;
+            let Some(i) = slots.find(contact, |i| ids.get(i).map(CompactString::as_str)) else {
+                continue;
+            };
+            if super::day_number(r.get_ref(2)?.as_str()?).is_some()
+                && kinds.counts(r.get_ref(1)?.as_str()?)
+            {
+                out[i] += 1;
+            }
+        }
+        Ok(out)
+    };
+    // The later half of the year on the snapshot's second connection meanwhile, if there
+    // is one (as activity_counts does).
+    let (from, to) = (windows.year_from, windows.today);
+    let middle = from + (to - from) / 2;
+    let Some(reader) = store.reader() else {
+        return count(store.db(), from, to);
+    };
+    let (mut early, late) = std::thread::scope(|scope| -> Result<_> {
+        let count = &count;
+        let late = scope.spawn(move || count(reader.db(), middle + chrono::Duration::days(1), to));
+        let early = count(store.db(), from, middle)?;
+        let late = late
+            .join()
+            .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
+        Ok((early, late))
+    })?;
+    for (e, l) in early.iter_mut().zip(late) {
+        *e += l;
+    }
+    Ok(early)
+}
+
 /// The counts of the activities dated `from..=to`, and each contact's last day (YYYYMMDD).
 fn count_range(
     Db { conn }: Db<'_>,

@@ -291,8 +291,8 @@ fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
 struct AccountBook {
     /// In the order read, found through `slots`.
     accounts: Vec<(CompactString, BookEntry)>,
-    /// Positions in `accounts` by the hash of the id ([`slot_of`]), u32::MAX where none.
-    slots: Vec<u32>,
+    /// Positions in `accounts` by their ids.
+    slots: super::IdSlots,
     /// The distinct industries, regions and use cases; a [`BookEntry`] holds positions.
     words: Vec<CompactString>,
 }
@@ -347,17 +347,7 @@ impl AccountBook {
                 },
             ));
         }
-        // Open addressing over the positions, twice as many slots as accounts: a lookup
-        // reads one slot and one account (a binary search read twenty, each a cache miss).
-        let mask = (accounts.len() * 2).next_power_of_two().max(2) - 1;
-        let mut slots = vec![u32::MAX; mask + 1];
-        for (i, (id, _)) in accounts.iter().enumerate() {
-            let mut at = slot_of(id, mask);
-            while slots[at] != u32::MAX {
-                at = (at + 1) & mask;
-            }
-            slots[at] = i as u32;
-        }
+        let slots = super::IdSlots::new(accounts.iter().map(|(id, _)| id.as_str()));
         Ok(AccountBook {
             accounts,
             slots,
@@ -367,16 +357,10 @@ impl AccountBook {
 
     /// The account whose id is `id`.
     fn get(&self, id: &str) -> Option<&BookEntry> {
-        let mask = self.slots.len() - 1;
-        let mut at = slot_of(id, mask);
-        loop {
-            let i = *self.slots.get(at)?;
-            let (key, entry) = self.accounts.get(i as usize)?;
-            if key == id {
-                return Some(entry);
-            }
-            at = (at + 1) & mask;
-        }
+        let i = self
+            .slots
+            .find(id, |i| self.accounts.get(i).map(|(id, _)| id.as_str()))?;
+        Some(&self.accounts[i].1)
     }
 
     /// Gives `m` its account's fields, as [`AccountFields::apply`] does; false when there
@@ -398,12 +382,6 @@ impl AccountBook {
         m.renewal_date = a.renewal_date;
         true
     }
-}
-
-/// Where [`AccountBook`] looks for the id first.
-fn slot_of(id: &str, mask: usize) -> usize {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id) as usize & mask
 }
 
 /// Every member as [`members`] gives them (by contact id, a member whose account is
