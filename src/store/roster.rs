@@ -160,6 +160,7 @@ fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountFields> {
     let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
         Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
     };
+    let (status, escalation, renewal_date) = account_state(r)?;
     Ok(AccountFields {
         name: r.get(1)?,
         segment: AccountSegment {
@@ -168,13 +169,23 @@ fn account_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountFields> {
             region: text(4)?,
             use_case: text(5)?,
         },
-        status: r
-            .get_ref(6)?
+        status,
+        escalation,
+        renewal_date,
+    })
+}
+
+/// An account row's (`ACCOUNT_COLUMNS`) status, open escalation and renewal date.
+fn account_state(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(Option<AccountStatus>, bool, Option<NaiveDate>)> {
+    Ok((
+        r.get_ref(6)?
             .as_str_or_null()?
             .and_then(AccountStatus::parse),
-        escalation: r.get::<_, Option<i64>>(7)?.unwrap_or(0) != 0,
-        renewal_date: day(r.get_ref(8)?),
-    })
+        r.get::<_, Option<i64>>(7)?.unwrap_or(0) != 0,
+        day(r.get_ref(8)?),
+    ))
 }
 
 /// One contact with its membership and account; None when there is no such contact (or
@@ -330,6 +341,7 @@ impl AccountBook {
         let mut rows = statement.query([])?;
         let mut accounts = Vec::new();
         while let Some(r) = rows.next()? {
+            let (status, escalation, renewal_date) = account_state(r)?;
             accounts.push((
                 CompactString::from(r.get_ref(0)?.as_str()?),
                 BookEntry {
@@ -338,12 +350,9 @@ impl AccountBook {
                     employees: r.get(3)?,
                     region: word(r.get_ref(4)?.as_str_or_null()?),
                     use_case: word(r.get_ref(5)?.as_str_or_null()?),
-                    status: r
-                        .get_ref(6)?
-                        .as_str_or_null()?
-                        .and_then(AccountStatus::parse),
-                    escalation: r.get::<_, Option<i64>>(7)?.unwrap_or(0) != 0,
-                    renewal_date: day(r.get_ref(8)?),
+                    status,
+                    escalation,
+                    renewal_date,
                 },
             ));
         }
