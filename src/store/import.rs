@@ -306,22 +306,12 @@ impl DeferredIndexes {
         conn.pragma_update(None, "cache_size", -8_000)?;
         // The sorts may use a second core (SQLite's sorter threads): the index builds are
         // most of a first import's work after the load.
-        conn.pragma_update(None, "threads", sorter_threads())?;
+        conn.pragma_update(None, "threads", super::sorter_threads())?;
         for sql in self.sql {
             conn.execute_batch(&sql)
                 .context("rebuilding an index after the import")?;
         }
         Ok(())
-    }
-}
-
-/// Helper threads SQLite's sorter may use to build an index: one when this process may run
-/// on a second core, none when it is held to one (`taskset -c 0`: a helper thread there
-/// only takes turns with the main one, 8 % slower at 1M accounts).
-fn sorter_threads() -> i64 {
-    match std::thread::available_parallelism() {
-        Ok(n) if n.get() > 1 => 1,
-        _ => 0,
     }
 }
 

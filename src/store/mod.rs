@@ -1029,6 +1029,16 @@ impl CountedKinds {
     }
 }
 
+/// Helper threads SQLite's sorter may use (an index build, a large ORDER BY): one when this
+/// process may run on a second core, none when it is held to one (`taskset -c 0`: a helper
+/// thread there only takes turns with the main one, 8 % slower at 1M accounts).
+pub(crate) fn sorter_threads() -> i64 {
+    match std::thread::available_parallelism() {
+        Ok(n) if n.get() > 1 => 1,
+        _ => 0,
+    }
+}
+
 /// Finds the position of an id in a list of ids (the caller's, any order) by a hash of it:
 /// open addressing over the positions, twice as many slots as ids, four bytes a slot. A
 /// lookup reads one slot and the id at that position; a map of owned ids would take 32

@@ -91,35 +91,10 @@ pub fn activity_counts(
         .ok()
         .or(NaiveDate::from_ymd_opt(0, 1, 1))
         .unwrap_or(NaiveDate::MIN);
-    // today is within refprog's range; a stored first date far outside it (not written by
-    // refprog) still splits without overflow.
-    let middle = first
-        .checked_add_signed((windows.today - first) / 2)
-        .unwrap_or(windows.today)
-        .min(windows.today);
-    let halves = [
-        (first, middle),
-        (middle.succ_opt().unwrap_or(middle), windows.today),
-    ];
     let index = &index;
-    let [(early_from, early_to), (late_from, late_to)] = halves;
-    // The later half on a second connection of the same snapshot (Store::begin_snapshot)
-    // while this one counts the earlier; one after the other when there is none.
-    let counted = match store.reader() {
-        Some(reader) => std::thread::scope(|scope| -> Result<_> {
-            let late =
-                scope.spawn(move || count_range(reader.db(), index, windows, late_from, late_to));
-            let early = count_range(store.db(), index, windows, early_from, early_to)?;
-            let late = late
-                .join()
-                .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
-            Ok([early, late])
-        })?,
-        None => [
-            count_range(store.db(), index, windows, early_from, early_to)?,
-            count_range(store.db(), index, windows, late_from, late_to)?,
-        ],
-    };
+    let counted = in_two_halves(store, first, windows.today, |db, from, to| {
+        count_range(db, index, windows, from, to)
+    })?;
     let mut last = vec![0u32; contacts.len()];
     for (counts, days) in counted {
         for (i, (c, day)) in counts.into_iter().zip(days).enumerate() {
@@ -155,16 +130,9 @@ pub fn activity_counts(
 
 /// The activities of kinds that count against the limits dated in the last year
 /// (`windows.year_from..=today`) of each of `ids` (sorted, as the members come), in their
-/// order: what [`activity_counts`] gives as `last_365_days`. A command that keeps what it
-/// reads takes it from there (two threads over the date index, a map of the ids and every
-/// count); any other reads the date index once and finds each contact through
-/// [`super::IdSlots`] (a count and four bytes of slots an id).
+/// order: what [`activity_counts`] gives as `last_365_days`, holding a count and four
+/// bytes of slots an id ([`super::IdSlots`]) instead of every count and a map of the ids.
 pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Result<Vec<i64>> {
-    if store.runs_several() {
-        let ids: Vec<&str> = ids.iter().map(CompactString::as_str).collect();
-        let counts = activity_counts(store, windows, Some(windows.year_from), &ids)?;
-        return Ok(counts.iter().map(|c| c.last_365_days).collect());
-    }
     let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
     let count = |Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate| -> Result<Vec<i64>> {
         let mut out = vec![0i64; ids.len()];
@@ -186,26 +154,44 @@ pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Re
         }
         Ok(out)
     };
-    // The later half of the year on the snapshot's second connection meanwhile, if there
-    // is one (as activity_counts does).
-    let (from, to) = (windows.year_from, windows.today);
-    let middle = from + (to - from) / 2;
-    let Some(reader) = store.reader() else {
-        return count(store.db(), from, to);
-    };
-    let (mut early, late) = std::thread::scope(|scope| -> Result<_> {
-        let count = &count;
-        let late = scope.spawn(move || count(reader.db(), middle + chrono::Duration::days(1), to));
-        let early = count(store.db(), from, middle)?;
-        let late = late
-            .join()
-            .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
-        Ok((early, late))
-    })?;
+    let [mut early, late] = in_two_halves(store, windows.year_from, windows.today, count)?;
     for (e, l) in early.iter_mut().zip(late) {
         *e += l;
     }
     Ok(early)
+}
+
+/// `count` of `first..=today` in two halves of the dates: the later on a second connection
+/// of the same snapshot (Store::begin_snapshot) while this one counts the earlier; one
+/// after the other when there is none.
+fn in_two_halves<T: Send>(
+    store: &Store,
+    first: NaiveDate,
+    today: NaiveDate,
+    count: impl Fn(Db<'_>, NaiveDate, NaiveDate) -> Result<T> + Sync,
+) -> Result<[T; 2]> {
+    // today is within refprog's range; a stored first date far outside it (not written by
+    // refprog) still splits without overflow.
+    let middle = first
+        .checked_add_signed((today - first) / 2)
+        .unwrap_or(today)
+        .min(today);
+    let late_from = middle.succ_opt().unwrap_or(middle);
+    let count = &count;
+    match store.reader() {
+        Some(reader) => std::thread::scope(|scope| -> Result<_> {
+            let late = scope.spawn(move || count(reader.db(), late_from, today));
+            let early = count(store.db(), first, middle)?;
+            let late = late
+                .join()
+                .map_err(|_| anyhow::anyhow!("counting the activities failed"))??;
+            Ok([early, late])
+        }),
+        None => Ok([
+            count(store.db(), first, middle)?,
+            count(store.db(), late_from, today)?,
+        ]),
+    }
 }
 
 /// The counts of the activities dated `from..=to`, and each contact's last day (YYYYMMDD).

@@ -148,8 +148,12 @@ struct AccountFields {
 
 impl AccountFields {
     fn apply(&self, m: &mut MemberRow) {
-        m.account = self.name.clone();
-        m.segment = self.segment.clone();
+        self.clone().set_on(m);
+    }
+
+    fn set_on(self, m: &mut MemberRow) {
+        m.account = self.name;
+        m.segment = self.segment;
         m.account_status = self.status;
         m.escalation = self.escalation;
         m.renewal_date = self.renewal_date;
@@ -379,16 +383,19 @@ impl AccountBook {
             return false;
         };
         let word = |i: u32| (i > 0).then(|| self.words[i as usize].clone());
-        m.account = a.name.to_string();
-        m.segment = AccountSegment {
-            industry: word(a.industry),
-            employees: a.employees,
-            region: word(a.region),
-            use_case: word(a.use_case),
-        };
-        m.account_status = a.status;
-        m.escalation = a.escalation;
-        m.renewal_date = a.renewal_date;
+        AccountFields {
+            name: a.name.to_string(),
+            segment: AccountSegment {
+                industry: word(a.industry),
+                employees: a.employees,
+                region: word(a.region),
+                use_case: word(a.use_case),
+            },
+            status: a.status,
+            escalation: a.escalation,
+            renewal_date: a.renewal_date,
+        }
+        .set_on(m);
         true
     }
 }
@@ -453,7 +460,7 @@ fn merge_members(
     mut each: impl FnMut(&MemberRow, &[LoadEvent]) -> Result<()>,
 ) -> Result<()> {
     let conn = &store.conn;
-    conn.pragma_update(None, "threads", 1)?;
+    conn.pragma_update(None, "threads", super::sorter_threads())?;
     let mut members = conn.prepare(&format!(
         "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL
          ORDER BY contact_id"
