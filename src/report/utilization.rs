@@ -47,17 +47,16 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         year_from: today - Duration::days(policy.year_days - 1),
         today,
     };
-    let members = store::roster::members(store)?;
-    let ids: Vec<&str> = members.iter().map(|m| m.contact_id.as_str()).collect();
-    let counts = store::reports::activity_counts(store, windows, None, &ids)?;
-    // The asks and counted activities of the last year: the window columns count units of
-    // load (an ask and its call once, a pass too), as match and the limits do. All time
-    // is the counted activities plus the asks no activity fulfilled.
-    let events = store::scoring::events_by_contact(
-        store,
-        windows.year_from.min(history_start(&policy, today)),
-        today,
-    )?;
+    // Each member's counted activities ever, twelve bytes a member, found by id.
+    let ids = store::roster::member_ids(store)?;
+    let slots = store::IdSlots::new(ids.iter().map(CompactString::as_str));
+    let counts = store::reports::all_time_counts(store, windows, &ids)?;
+    let all_time = |id: &str| {
+        slots
+            .find(id, |i| ids.get(i).map(CompactString::as_str))
+            .map(|i| counts[i])
+            .unwrap_or_default()
+    };
     let unfulfilled = store::roster::unfulfilled_asks(store.db(), today)?;
     let answers = store::reports::answers_by_contact(store.db(), today)?;
     // A table with --wide adds the sparkline of each reference's last 12 months (as
@@ -74,11 +73,14 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             }
         }
     }
-    // Each row weighs the member's load and answers against the limits: two threads make
-    // and format them.
-    out.rows_parallel(&columns, members.len(), |i| {
-        let (m, c) = (&members[i], &counts[i]);
-        let mine = events.of(&m.contact_id);
+    // The members one at a time with their asks and counted activities of the last year
+    // (streamed, see roster::each_member_with_load): the window columns count units of
+    // load (an ask and its call once, a pass too), as match and the limits do. All time is
+    // the counted activities plus the asks no activity fulfilled.
+    let mut rows = out.rows(&columns)?;
+    let from = windows.year_from.min(history_start(&policy, today));
+    store::roster::each_member_with_load(store, from, today, |m, mine| {
+        let c = all_time(&m.contact_id);
         let s = standing(&m.subject(), mine, &policy, today);
         let units = |from: NaiveDate| i64::from(load_in_window(mine, from, today));
         let this_quarter = units(windows.quarter_from);
@@ -116,6 +118,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
                 _ => {}
             }
         }
+        let last_activity = c.last_activity();
         let mut row = vec![
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
@@ -125,8 +128,8 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::Int(this_quarter),
             Cell::Int(i64::from(s.load)),
             Cell::Int(units(windows.year_from)),
-            Cell::Int(c.all_time + unfulfilled.get(&m.contact_id).copied().unwrap_or(0)),
-            Cell::from(s.last_used.max(c.last_activity).map(|d| d.to_string())),
+            Cell::Int(i64::from(c.count) + unfulfilled.get(&m.contact_id).copied().unwrap_or(0)),
+            Cell::from(s.last_used.max(last_activity).map(|d| d.to_string())),
             Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
@@ -137,9 +140,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
                 .map_or(&[][..], Vec::as_slice);
             row.insert(12, Cell::Text(activity_sparkline(dates, today)));
         }
-        row
+        rows.row(row)
     })?;
+    rows.finish()?;
     // Left to the process's end, unless more reports follow (see `let_go`).
-    super::let_go(store, (members, events, answers, unfulfilled));
+    super::let_go(store, (ids, slots, counts, answers, unfulfilled));
     Ok(())
 }

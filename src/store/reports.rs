@@ -10,7 +10,6 @@ use rusqlite::params_from_iter;
 use rusqlite::types::{Value, ValueRef};
 
 use super::Db;
-use rustc_hash::FxHashMap;
 
 use super::Store;
 
@@ -29,15 +28,27 @@ fn counted_kinds() -> Vec<Value> {
         .collect()
 }
 
-/// Counted activities of one contact over the report's windows.
-#[derive(Debug, Clone, Default)]
-pub struct Counts {
-    pub this_quarter: i64,
-    pub last_90_days: i64,
-    pub last_365_days: i64,
-    pub all_time: i64,
-    pub last_activity: Option<NaiveDate>,
-    pub overrides: i64,
+/// A contact's counted activities ever (up to the last day counted), its last one and the
+/// activities logged past a limit (with an override reason) in the limits' window: twelve
+/// bytes a contact.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllTime {
+    pub count: u32,
+    /// The last day counted, as YYYYMMDD; 0 for none.
+    last: u32,
+    pub overrides: u32,
+}
+
+impl AllTime {
+    /// The day of the last counted activity.
+    pub fn last_activity(&self) -> Option<NaiveDate> {
+        (self.last > 0)
+            .then(|| {
+                let n = self.last;
+                NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
+            })
+            .flatten()
+    }
 }
 
 /// The first days of the windows the counts are taken over, and the last day counted.
@@ -49,40 +60,25 @@ pub struct Windows {
     pub today: NaiveDate,
 }
 
-fn date_number(date: NaiveDate) -> u32 {
-    use chrono::Datelike;
-    date.year().max(0) as u32 * 10_000 + date.month() * 100 + date.day()
-}
-
-/// Per contact of `contacts`, in that order: the counted activities since each window's
-/// first day (and since `since`, or ever, for `all_time`), up to `today`.
+/// Per id of `ids` (sorted or not), in that order: its counted activities up to
+/// `windows.today`, ever, the last day of them, and those logged with an override reason
+/// in the limits' window (`window_from..=today`).
 ///
-/// Reads the (date, contact, kind) index and not the table; a row costs a hash of its
-/// contact id and comparisons of numbers, and activities of other contacts are skipped.
-/// The dates are split in two halves, counted at once on two connections. Overrides come
-/// from their own small index.
-pub fn activity_counts(
+/// Reads the (date, contact, kind) index and not the table, the dates in two halves at
+/// once on two connections; each row finds its contact through [`super::IdSlots`] (four
+/// bytes of slots an id) and adds to twelve bytes, so a million members hold 20 MiB.
+/// Activities of other contacts are skipped. Overrides come from their own small index.
+pub fn all_time_counts(
     store: &Store,
     windows: Windows,
-    since: Option<NaiveDate>,
-    contacts: &[&str],
-) -> Result<Vec<Counts>> {
-    // Ids up to 24 bytes sit in the table's own slots: a million lookups without a second
-    // cache miss each to compare the key.
-    let index: FxHashMap<CompactString, usize> = contacts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (CompactString::from(*c), i))
-        .collect();
-    let first: Option<String> = match since {
-        Some(day) => Some(day.to_string()),
-        None => store
+    ids: &[CompactString],
+) -> Result<Vec<AllTime>> {
+    let first: Option<String> =
+        store
             .conn
-            .query_row("SELECT min(date) FROM activities", [], |r| r.get(0))?,
-    };
-    let mut out = vec![Counts::default(); contacts.len()];
+            .query_row("SELECT min(date) FROM activities", [], |r| r.get(0))?;
     let Some(first) = first else {
-        return Ok(out);
+        return Ok(vec![AllTime::default(); ids.len()]);
     };
     // A first date that is not ISO (never written by refprog) still counts everything: the
     // halves then start at year 0, which sorts before any ISO date.
@@ -91,21 +87,21 @@ pub fn activity_counts(
         .ok()
         .or(NaiveDate::from_ymd_opt(0, 1, 1))
         .unwrap_or(NaiveDate::MIN);
-    let index = &index;
-    let counted = in_two_halves(store, first, windows.today, |db, from, to| {
-        count_range(db, index, windows, from, to)
-    })?;
-    let mut last = vec![0u32; contacts.len()];
-    for (counts, days) in counted {
-        for (i, (c, day)) in counts.into_iter().zip(days).enumerate() {
-            let total = &mut out[i];
-            total.all_time += c.all_time;
-            total.this_quarter += c.this_quarter;
-            total.last_90_days += c.last_90_days;
-            total.last_365_days += c.last_365_days;
-            last[i] = last[i].max(day);
-        }
-    }
+    let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
+    let mut out = tally_by_id(
+        store,
+        &slots,
+        ids,
+        (first, windows.today),
+        |c: &mut AllTime, day| {
+            c.count += 1;
+            c.last = c.last.max(day);
+        },
+        |c, other| {
+            c.count += other.count;
+            c.last = c.last.max(other.last);
+        },
+    )?;
     let mut kinds = super::CountedKinds::default();
     let mut overridden = store.conn.prepare(
         "SELECT contact_id, kind FROM activities
@@ -114,28 +110,45 @@ pub fn activity_counts(
     let mut rows =
         overridden.query([windows.window_from.to_string(), windows.today.to_string()])?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(r.get_ref(0)?.as_str()?)
-            && kinds.counts(r.get_ref(1)?.as_str()?)
+        if let Some(i) = slots.find(r.get_ref(0)?.as_str()?, |i| {
+            ids.get(i).map(CompactString::as_str)
+        }) && kinds.counts(r.get_ref(1)?.as_str()?)
         {
             out[i].overrides += 1;
         }
-    }
-    for (counts, day) in out.iter_mut().zip(last) {
-        counts.last_activity = (day > 0)
-            .then(|| NaiveDate::from_ymd_opt((day / 10_000) as i32, day / 100 % 100, day % 100))
-            .flatten();
     }
     Ok(out)
 }
 
 /// The activities of kinds that count against the limits dated in the last year
 /// (`windows.year_from..=today`) of each of `ids` (sorted, as the members come), in their
-/// order: what [`activity_counts`] gives as `last_365_days`, holding a count and four
-/// bytes of slots an id ([`super::IdSlots`]) instead of every count and a map of the ids.
+/// order, holding a count and four bytes of slots an id ([`super::IdSlots`]) instead of a
+/// map of the ids.
 pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Result<Vec<i64>> {
     let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
-    let count = |Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate| -> Result<Vec<i64>> {
-        let mut out = vec![0i64; ids.len()];
+    tally_by_id(
+        store,
+        &slots,
+        ids,
+        (windows.year_from, windows.today),
+        |c: &mut i64, _| *c += 1,
+        |c, other| *c += other,
+    )
+}
+
+/// For each id of `ids` (found through `slots`), `add` of each of its counted activities
+/// dated `from..=to` (the day as YYYYMMDD), from the date index in two halves of the
+/// dates ([`in_two_halves`]), the halves' tallies put together by `merge`.
+fn tally_by_id<T: Default + Clone + Send>(
+    store: &Store,
+    slots: &super::IdSlots,
+    ids: &[CompactString],
+    (from, to): (NaiveDate, NaiveDate),
+    add: impl Fn(&mut T, u32) + Sync,
+    merge: impl Fn(&mut T, T),
+) -> Result<Vec<T>> {
+    let count = |Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate| -> Result<Vec<T>> {
+        let mut out = vec![T::default(); ids.len()];
         let mut statement = conn.prepare(
             "SELECT contact_id, kind, date FROM activities WHERE date BETWEEN ?1 AND ?2",
         )?;
@@ -146,17 +159,17 @@ pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Re
             let Some(i) = slots.find(contact, |i| ids.get(i).map(CompactString::as_str)) else {
                 continue;
             };
-            if super::day_number(r.get_ref(2)?.as_str()?).is_some()
+            if let Some(day) = super::day_number(r.get_ref(2)?.as_str()?)
                 && kinds.counts(r.get_ref(1)?.as_str()?)
             {
-                out[i] += 1;
+                add(&mut out[i], day);
             }
         }
         Ok(out)
     };
-    let [mut early, late] = in_two_halves(store, windows.year_from, windows.today, count)?;
+    let [mut early, late] = in_two_halves(store, from, to, count)?;
     for (e, l) in early.iter_mut().zip(late) {
-        *e += l;
+        merge(e, l);
     }
     Ok(early)
 }
@@ -192,42 +205,6 @@ fn in_two_halves<T: Send>(
             count(store.db(), late_from, today)?,
         ]),
     }
-}
-
-/// The counts of the activities dated `from..=to`, and each contact's last day (YYYYMMDD).
-fn count_range(
-    Db { conn }: Db<'_>,
-    index: &FxHashMap<CompactString, usize>,
-    windows: Windows,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(Vec<Counts>, Vec<u32>)> {
-    let mut out = vec![Counts::default(); index.len()];
-    let mut last = vec![0u32; index.len()];
-    let mut kinds = super::CountedKinds::default();
-    let [quarter, window, year] =
-        [windows.quarter_from, windows.window_from, windows.year_from].map(date_number);
-    let mut statement =
-        conn.prepare("SELECT contact_id, kind, date FROM activities WHERE date BETWEEN ?1 AND ?2")?;
-    let mut rows = statement.query([from.to_string(), to.to_string()])?;
-    while let Some(r) = rows.next()? {
-        let Some(&i) = index.get(r.get_ref(0)?.as_str()?) else {
-            continue;
-        };
-        let Some(day) = super::day_number(r.get_ref(2)?.as_str()?) else {
-            continue;
-        };
-        if !kinds.counts(r.get_ref(1)?.as_str()?) {
-            continue;
-        }
-        let counts = &mut out[i];
-        counts.all_time += 1;
-        counts.this_quarter += i64::from(day >= quarter);
-        counts.last_90_days += i64::from(day >= window);
-        counts.last_365_days += i64::from(day >= year);
-        last[i] = last[i].max(day);
-    }
-    Ok((out, last))
 }
 
 pub fn active_customers(Db { conn }: Db<'_>) -> Result<i64> {

@@ -252,6 +252,27 @@ pub fn members(store: &Store) -> Result<Members> {
     Ok(kept.insert(rows).clone())
 }
 
+/// The ids of the members (in no promised order): the kept members'
+/// ([`Store::keep_members`]), or read from the table without the rest of their rows. A
+/// member whose account is missing may be among them, though [`members`] leaves it out.
+pub fn member_ids(store: &Store) -> Result<Vec<CompactString>> {
+    if store.kept.is_some() {
+        return Ok(members(store)?
+            .iter()
+            .map(|m| CompactString::from(m.contact_id.as_str()))
+            .collect());
+    }
+    let mut statement = store.conn.prepare(
+        "SELECT contact_id FROM contacts WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next()? {
+        ids.push(CompactString::from(r.get_ref(0)?.as_str()?));
+    }
+    Ok(ids)
+}
+
 /// The members [`members`] read, shared (not copied) by the analyses of one snapshot.
 pub type Members = std::sync::Arc<Vec<MemberRow>>;
 
