@@ -1236,3 +1236,83 @@ fn each_roster_list_row_is_that_members_own_standing() {
     );
     assert!(rows >= 6 && loaded >= 3, "{list}");
 }
+
+/// `followups` streams the members with their activities (sorted by SQLite and merged);
+/// `roster show` reads one member's. Each member's open follow-ups are the same in both,
+/// snoozes applied, with a non-member's activities sorted between members.
+#[test]
+fn each_members_follow_ups_are_those_roster_show_lists() {
+    let work = util::program();
+    let activities = work.write(
+        "more_activities.csv",
+        "activity_id,contact_id,kind,date\n\
+         X-1,C-DETRACT-MGR,call,2026-10-20\n\
+         X-2,C-DETRACT-MGR,call,2026-10-21\n\
+         X-4,C-HEALTH-CFO,call,2026-10-20\n\
+         X-5,C-HEALTH-CFO,email,2026-10-20\n\
+         X-6,C-BANK-CRO,call,2026-11-09\n\
+         X-7,C-QUIET-IC,call,2026-11-01\n",
+    );
+    work.run(&["import", "activities", activities.to_str().unwrap()])
+        .ok();
+    let day = "2026-11-10";
+    at(
+        &work,
+        day,
+        &[
+            "followups",
+            "snooze",
+            "thank-you:X-6",
+            "--until",
+            "2026-11-30",
+        ],
+    )
+    .ok();
+    let ids_of = |json: &str| -> Vec<(String, String, String)> {
+        let list: serde_json::Value = serde_json::from_str(json).unwrap();
+        let mut ids: Vec<(String, String, String)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["contact_id"].as_str().unwrap().to_string(),
+                    f["id"].as_str().unwrap().to_string(),
+                    f["due"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut listed = ids_of(&at(&work, day, &["followups", "--all", "--format", "json"]).ok());
+    listed.extend(ids_of(
+        &at(&work, day, &["followups", "--stale", "--format", "json"]).ok(),
+    ));
+    listed.sort();
+    assert!(
+        listed.contains(&(
+            "C-BANK-CRO".into(),
+            "thank-you:X-6".into(),
+            "2026-11-30".into()
+        )),
+        "{listed:?}"
+    );
+    let roster = at(&work, day, &["roster", "list", "--format", "csv"]).ok();
+    let mut shown = Vec::new();
+    for line in roster.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        let member: serde_json::Value =
+            serde_json::from_str(&at(&work, day, &["roster", "show", id, "--format", "json"]).ok())
+                .unwrap();
+        shown.extend(ids_of(&member["followups"].to_string()));
+    }
+    shown.sort();
+    assert_eq!(listed, shown);
+    assert!(listed.len() >= 10, "{listed:?}");
+    assert!(
+        !listed
+            .iter()
+            .any(|(c, _, _)| c == "C-DETRACT-MGR" || c == "C-QUIET-IC")
+    );
+}

@@ -121,9 +121,25 @@ fn list(
     today: NaiveDate,
 ) -> Result<()> {
     store.map_for_reading()?;
-    let open = open(store, policy, today)?;
-    let (open, stale) = followups::split_stale(open, policy, today);
-    let open = if args.stale { stale.clone() } else { open };
+    // The follow-ups of the kind and contact asked for: the side listed (the recent ones,
+    // or with --stale the stale ones) kept, the other side's stale counted.
+    let wanted = |f: &FollowUp| {
+        args.kind.is_none_or(|k| k == f.kind)
+            && args.contact.as_ref().is_none_or(|c| *c == f.contact_id)
+    };
+    let (mut open, mut stale) = (Vec::new(), followups::StaleTally::default());
+    store::followups::each_open(store, policy, today, |f| {
+        if wanted(&f) {
+            if followups::is_stale(&f, policy, today) == args.stale {
+                open.push(f);
+            } else if !args.stale && args.due_within.is_none() {
+                stale.add(&f);
+            }
+        }
+        Ok(())
+    })?;
+    // Equal follow-ups are identical, so an unstable sort gives the same list.
+    open.sort_unstable();
     let horizon = today + Duration::days(args.within.unwrap_or(0));
     let mut rows = out.rows(&[
         Column::date("due"),
@@ -141,11 +157,9 @@ fn list(
         if args.top.is_some_and(|top| shown >= top) {
             break;
         }
-        if args.kind.is_some_and(|k| k != f.kind)
-            || args.contact.as_ref().is_some_and(|c| *c != f.contact_id)
-            || args
-                .due_within
-                .is_some_and(|d| f.due < today || f.due > today + Duration::days(d))
+        if args
+            .due_within
+            .is_some_and(|d| f.due < today || f.due > today + Duration::days(d))
         {
             continue;
         }
@@ -182,16 +196,8 @@ fn list(
         ])?;
     }
     rows.finish()?;
-    if !args.stale {
-        let stale: Vec<FollowUp> = stale
-            .into_iter()
-            .filter(|f| args.kind.is_none_or(|k| k == f.kind))
-            .filter(|f| args.contact.as_ref().is_none_or(|c| *c == f.contact_id))
-            .filter(|_| args.due_within.is_none())
-            .collect();
-        for line in followups::stale_summary(&stale, policy) {
-            out.note(line);
-        }
+    for line in stale.lines(policy) {
+        out.note(line);
     }
     Ok(())
 }

@@ -408,184 +408,215 @@ fn open_unsnoozed(
     // Each member's in the order they happened (the whole program's come in the order
     // they are stored: a few per member sort much faster than half a million at once).
     for mine in by_contact.values_mut() {
-        mine.sort_unstable_by(|a, b| (a.date, &a.activity_id).cmp(&(b.date, &b.activity_id)));
+        in_order(mine);
     }
     let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
     for o in outcomes {
         outcome_of.entry(o.request_id.as_str()).or_insert(o);
     }
-    for m in members.iter().filter(|m| !m.opted_out) {
+    for m in members {
         let mine: &[&Done] = by_contact
             .get(m.contact_id.as_str())
             .map_or(&[], Vec::as_slice);
-        // The follow-ups closed by a touch that names them.
-        let named: rustc_hash::FxHashSet<&str> =
-            mine.iter().filter_map(|d| d.closes.as_deref()).collect();
-        // The name and account are shared by the member's follow-ups, made at the first.
-        let mut shared: Option<(Arc<str>, Arc<str>)> = None;
-        let mut push = |kind: FollowUpKind,
-                        opened_by: OpenedBy,
-                        due: NaiveDate,
-                        request: Option<&CompactString>,
-                        about: About| {
-            let (name, account) = shared
-                .get_or_insert_with(|| (Arc::from(m.name.as_str()), Arc::from(m.account.as_str())))
-                .clone();
-            let f = FollowUp {
-                due,
-                kind,
-                opened_by,
-                contact_id: CompactString::from(m.contact_id.as_str()),
-                name,
-                account,
-                request_id: request.cloned(),
-                about,
-            };
-            if !named.is_empty() && named.contains(f.id().as_str()) {
-                return;
-            }
-            out.push(f);
+        of_member(
+            m,
+            mine,
+            |r| outcome_of.get(r).copied(),
+            policy,
+            today,
+            &mut out,
+        );
+    }
+    // Equal follow-ups are identical, so an unstable sort gives the same list.
+    out.sort_unstable();
+    out
+}
+
+/// Puts a member's activities in the order [`of_member`] reads them: by day, then id.
+pub fn in_order(mine: &mut [&Done]) {
+    mine.sort_unstable_by(|a, b| (a.date, &a.activity_id).cmp(&(b.date, &b.activity_id)));
+}
+
+/// The follow-ups of one member as of `today`, before snoozes, added to `out` in no
+/// particular order: the rules every command lists follow-ups by. `mine` is the member's
+/// activities and touches dated from [`reach_start`] to `today`, in [`in_order`]'s order;
+/// `outcome_of` gives the outcome of the deal behind a request. None for a member who
+/// opted out.
+pub fn of_member<'o>(
+    m: &Member,
+    mine: &[&Done],
+    outcome_of: impl Fn(&str) -> Option<&'o Outcome>,
+    policy: &Policy,
+    today: NaiveDate,
+    out: &mut Vec<FollowUp>,
+) {
+    if m.opted_out {
+        return;
+    }
+    // The follow-ups closed by a touch that names them.
+    let named: rustc_hash::FxHashSet<&str> =
+        mine.iter().filter_map(|d| d.closes.as_deref()).collect();
+    // The name and account are shared by the member's follow-ups, made at the first.
+    let mut shared: Option<(Arc<str>, Arc<str>)> = None;
+    let mut push = |kind: FollowUpKind,
+                    opened_by: OpenedBy,
+                    due: NaiveDate,
+                    request: Option<&CompactString>,
+                    about: About| {
+        let (name, account) = shared
+            .get_or_insert_with(|| (Arc::from(m.name.as_str()), Arc::from(m.account.as_str())))
+            .clone();
+        let f = FollowUp {
+            due,
+            kind,
+            opened_by,
+            contact_id: CompactString::from(m.contact_id.as_str()),
+            name,
+            account,
+            request_id: request.cloned(),
+            about,
         };
-        let counted: Vec<&&Done> = mine
-            .iter()
-            .filter(|d| d.kind.counts_against_limit() && d.date <= today)
-            .collect();
-        let thanked = closed_by(
-            &counted,
-            mine.iter()
-                .copied()
-                .filter(|d| d.kind == ActivityKind::ThankYou),
-        );
-        let heard = closed_by(
-            &counted,
-            mine.iter()
-                .copied()
-                .filter(|d| d.kind == ActivityKind::Feedback && d.reference_rating.is_some()),
-        );
-        let looped = closed_by(
-            &counted,
-            mine.iter()
-                .copied()
-                .filter(|d| d.kind == ActivityKind::LoopClosed),
-        );
-        for (i, a) in counted.iter().enumerate() {
-            let by = || OpenedBy::Activity(a.activity_id.clone());
-            let about = About::Activity(a.kind, a.date);
-            if !thanked[i] {
-                push(
-                    FollowUpKind::ThankYou,
-                    by(),
-                    a.date + Duration::days((policy.thank_hours / 24).max(1)),
-                    a.request_id.as_ref(),
-                    about,
-                );
-            }
-            let reference_heard = a.reference_rating.is_some() || heard[i];
-            if !reference_heard {
-                push(
-                    FollowUpKind::Feedback,
-                    by(),
-                    a.date + Duration::days((policy.feedback_hours / 24).max(1)),
-                    a.request_id.as_ref(),
-                    about,
-                );
-            }
-            if let Some(request) = &a.request_id {
-                let prospect_heard = a.prospect_rating.is_some()
-                    || mine.iter().any(|d| {
-                        d.kind == ActivityKind::Feedback
-                            && d.request_id.as_ref() == Some(request)
-                            && d.prospect_rating.is_some()
-                    });
-                if !prospect_heard {
-                    push(
-                        FollowUpKind::ProspectFeedback,
-                        by(),
-                        a.date + Duration::days((policy.prospect_hours / 24).max(1)),
-                        Some(request),
-                        about,
-                    );
-                }
-                if let Some(outcome) = outcome_of.get(request.as_str())
-                    && outcome.status != OpportunityStatus::Open
-                {
-                    let decided = outcome.close_date.unwrap_or(a.date).max(a.date);
-                    if !looped[i] {
-                        push(
-                            FollowUpKind::LoopClosed,
-                            by(),
-                            decided,
-                            Some(request),
-                            About::Decided(outcome.status),
-                        );
-                    }
-                }
-            }
+        if !named.is_empty() && named.contains(f.id().as_str()) {
+            return;
         }
-        let Some(tier) = m.tier else { continue };
-        if tier == Tier::Strategic {
-            let last = mine
-                .iter()
-                .filter(|d| d.kind == ActivityKind::CheckIn)
-                .map(|d| d.date)
-                .max()
-                .or(m.enrolled_on);
-            if let Some(last) = last {
-                push(
-                    FollowUpKind::CheckIn,
-                    OpenedBy::Day(last),
-                    last + Duration::days(policy.checkin_days),
-                    None,
-                    About::Nothing,
-                );
-            }
-        }
-        let year_ago = today - Duration::days(policy.year_days);
-        let this_year: Vec<&&Done> = counted
-            .iter()
-            .filter(|d| d.date > year_ago)
+        out.push(f);
+    };
+    let counted: Vec<&&Done> = mine
+        .iter()
+        .filter(|d| d.kind.counts_against_limit() && d.date <= today)
+        .collect();
+    let thanked = closed_by(
+        &counted,
+        mine.iter()
             .copied()
-            .collect();
-        let threshold = policy.appreciation_after.max(1) as usize;
-        if this_year.len() >= threshold {
-            let third = this_year
-                .iter()
-                .map(|d| d.date)
-                .collect::<std::collections::BTreeSet<_>>();
-            if let Some(reached) = third.iter().nth(threshold - 1)
-                && !touch_after(mine, ActivityKind::Gift, *reached)
-            {
-                push(
-                    FollowUpKind::Appreciation,
-                    OpenedBy::Day(*reached),
-                    *reached + Duration::days(7),
-                    None,
-                    About::Count(this_year.len()),
-                );
-            }
-        }
-        if let Some(since) = m.recommitted_on.or(m.enrolled_on) {
+            .filter(|d| d.kind == ActivityKind::ThankYou),
+    );
+    let heard = closed_by(
+        &counted,
+        mine.iter()
+            .copied()
+            .filter(|d| d.kind == ActivityKind::Feedback && d.reference_rating.is_some()),
+    );
+    let looped = closed_by(
+        &counted,
+        mine.iter()
+            .copied()
+            .filter(|d| d.kind == ActivityKind::LoopClosed),
+    );
+    for (i, a) in counted.iter().enumerate() {
+        let by = || OpenedBy::Activity(a.activity_id.clone());
+        let about = About::Activity(a.kind, a.date);
+        if !thanked[i] {
             push(
-                FollowUpKind::Recommit,
-                OpenedBy::Day(since),
-                since + Duration::days(policy.recommit_days),
-                None,
-                About::Nothing,
+                FollowUpKind::ThankYou,
+                by(),
+                a.date + Duration::days((policy.thank_hours / 24).max(1)),
+                a.request_id.as_ref(),
+                about,
             );
         }
-        if let Some(until) = m.break_until.filter(|u| *u >= today - Duration::days(7)) {
+        let reference_heard = a.reference_rating.is_some() || heard[i];
+        if !reference_heard {
             push(
-                FollowUpKind::BreakEnds,
-                OpenedBy::Day(until),
-                until,
+                FollowUpKind::Feedback,
+                by(),
+                a.date + Duration::days((policy.feedback_hours / 24).max(1)),
+                a.request_id.as_ref(),
+                about,
+            );
+        }
+        if let Some(request) = &a.request_id {
+            let prospect_heard = a.prospect_rating.is_some()
+                || mine.iter().any(|d| {
+                    d.kind == ActivityKind::Feedback
+                        && d.request_id.as_ref() == Some(request)
+                        && d.prospect_rating.is_some()
+                });
+            if !prospect_heard {
+                push(
+                    FollowUpKind::ProspectFeedback,
+                    by(),
+                    a.date + Duration::days((policy.prospect_hours / 24).max(1)),
+                    Some(request),
+                    about,
+                );
+            }
+            if let Some(outcome) = outcome_of(request.as_str())
+                && outcome.status != OpportunityStatus::Open
+            {
+                let decided = outcome.close_date.unwrap_or(a.date).max(a.date);
+                if !looped[i] {
+                    push(
+                        FollowUpKind::LoopClosed,
+                        by(),
+                        decided,
+                        Some(request),
+                        About::Decided(outcome.status),
+                    );
+                }
+            }
+        }
+    }
+    let Some(tier) = m.tier else { return };
+    if tier == Tier::Strategic {
+        let last = mine
+            .iter()
+            .filter(|d| d.kind == ActivityKind::CheckIn)
+            .map(|d| d.date)
+            .max()
+            .or(m.enrolled_on);
+        if let Some(last) = last {
+            push(
+                FollowUpKind::CheckIn,
+                OpenedBy::Day(last),
+                last + Duration::days(policy.checkin_days),
                 None,
                 About::Nothing,
             );
         }
     }
-    // Equal follow-ups are identical, so an unstable sort gives the same list.
-    out.sort_unstable();
-    out
+    let year_ago = today - Duration::days(policy.year_days);
+    let this_year: Vec<&&Done> = counted
+        .iter()
+        .filter(|d| d.date > year_ago)
+        .copied()
+        .collect();
+    let threshold = policy.appreciation_after.max(1) as usize;
+    if this_year.len() >= threshold {
+        let third = this_year
+            .iter()
+            .map(|d| d.date)
+            .collect::<std::collections::BTreeSet<_>>();
+        if let Some(reached) = third.iter().nth(threshold - 1)
+            && !touch_after(mine, ActivityKind::Gift, *reached)
+        {
+            push(
+                FollowUpKind::Appreciation,
+                OpenedBy::Day(*reached),
+                *reached + Duration::days(7),
+                None,
+                About::Count(this_year.len()),
+            );
+        }
+    }
+    if let Some(since) = m.recommitted_on.or(m.enrolled_on) {
+        push(
+            FollowUpKind::Recommit,
+            OpenedBy::Day(since),
+            since + Duration::days(policy.recommit_days),
+            None,
+            About::Nothing,
+        );
+    }
+    if let Some(until) = m.break_until.filter(|u| *u >= today - Duration::days(7)) {
+        push(
+            FollowUpKind::BreakEnds,
+            OpenedBy::Day(until),
+            until,
+            None,
+            About::Nothing,
+        );
+    }
 }
 
 /// Moves each snoozed follow-up's due day to the snooze's day (never earlier).
@@ -595,12 +626,26 @@ fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) 
     }
     let mut id = String::new();
     for f in list.iter_mut() {
-        f.write_id(&mut id);
-        if let Some(until) = snoozes.get(&id) {
-            f.due = f.due.max(*until);
-        }
+        snooze(f, snoozes, &mut id);
     }
     list.sort_unstable();
+}
+
+/// Moves a follow-up's due day to its snooze's day (never earlier); `id` is room to
+/// write its id in.
+pub fn snooze(f: &mut FollowUp, snoozes: &FxHashMap<String, NaiveDate>, id: &mut String) {
+    if snoozes.is_empty() {
+        return;
+    }
+    f.write_id(id);
+    if let Some(until) = snoozes.get(id.as_str()) {
+        f.due = f.due.max(*until);
+    }
+}
+
+/// Whether a follow-up is stale: overdue longer than `followup.stale_days`.
+pub fn is_stale(f: &FollowUp, policy: &Policy, today: NaiveDate) -> bool {
+    f.due < today - Duration::days(policy.stale_days)
 }
 
 /// The follow-ups, and apart the stale ones: overdue longer than `followup.stale_days`
@@ -610,28 +655,43 @@ pub fn split_stale(
     policy: &Policy,
     today: NaiveDate,
 ) -> (Vec<FollowUp>, Vec<FollowUp>) {
-    let cutoff = today - Duration::days(policy.stale_days);
-    list.into_iter().partition(|f| f.due >= cutoff)
+    list.into_iter().partition(|f| !is_stale(f, policy, today))
 }
 
 /// One line per kind for the stale follow-ups: how many, the oldest, and the flag.
 pub fn stale_summary(stale: &[FollowUp], policy: &Policy) -> Vec<String> {
-    let mut by: std::collections::BTreeMap<FollowUpKind, (usize, NaiveDate)> =
-        std::collections::BTreeMap::new();
+    let mut tally = StaleTally::default();
     for f in stale {
-        let entry = by.entry(f.kind).or_insert((0, f.due));
+        tally.add(f);
+    }
+    tally.lines(policy)
+}
+
+/// The stale follow-ups counted by kind with the oldest due day of each, for
+/// [`stale_summary`]'s lines without keeping them.
+#[derive(Debug, Default)]
+pub struct StaleTally(std::collections::BTreeMap<FollowUpKind, (usize, NaiveDate)>);
+
+impl StaleTally {
+    pub fn add(&mut self, f: &FollowUp) {
+        let entry = self.0.entry(f.kind).or_insert((0, f.due));
         entry.0 += 1;
         entry.1 = entry.1.min(f.due);
     }
-    by.into_iter()
-        .map(|(kind, (n, oldest))| {
-            format!(
-                "{n} {kind} follow-up{} over {} days late (oldest {oldest}): --stale",
-                if n == 1 { "" } else { "s" },
-                policy.stale_days
-            )
-        })
-        .collect()
+
+    /// One line per kind: how many, the oldest, and the flag that lists them.
+    pub fn lines(&self, policy: &Policy) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(kind, (n, oldest))| {
+                format!(
+                    "{n} {kind} follow-up{} over {} days late (oldest {oldest}): --stale",
+                    if *n == 1 { "" } else { "s" },
+                    policy.stale_days
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::Store;
 use super::roster::{self, MemberRow};
-use crate::domain::followups::{Inputs, reach_start};
+use crate::domain::followups::{self, FollowUp, Inputs, reach_start};
 use crate::domain::policy::Policy;
 
 /// Every member's follow-up inputs as of `today`.
@@ -22,6 +22,43 @@ pub fn everyone(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Inpu
         done,
         outcomes: roster::outcomes(store.db(), today)?,
         snoozes: roster::snoozes(store.db())?,
+    })
+}
+
+/// Every open follow-up as of `today`, snoozes applied, one at a time and in no particular
+/// order: [`everyone`]'s list without holding its inputs. The members are streamed with
+/// their activities (`roster::each_member_with_done`), so a caller that keeps only some
+/// follow-ups (`followups` lists the recent ones and counts the stale) holds only those.
+pub fn each_open(
+    store: &Store,
+    policy: &Policy,
+    today: NaiveDate,
+    mut each: impl FnMut(FollowUp) -> Result<()>,
+) -> Result<()> {
+    let outcomes = roster::outcomes(store.db(), today)?;
+    let mut outcome_of = rustc_hash::FxHashMap::default();
+    for o in &outcomes {
+        outcome_of.entry(o.request_id.as_str()).or_insert(o);
+    }
+    let snoozes = roster::snoozes(store.db())?;
+    let (mut theirs, mut id) = (Vec::new(), String::new());
+    roster::each_member_with_done(store, reach_start(policy, today), today, |m, done| {
+        let mut mine: Vec<_> = done.iter().collect();
+        followups::in_order(&mut mine);
+        let member = m.as_member();
+        followups::of_member(
+            &member,
+            &mine,
+            |r| outcome_of.get(r).copied(),
+            policy,
+            today,
+            &mut theirs,
+        );
+        for mut f in theirs.drain(..) {
+            followups::snooze(&mut f, &snoozes, &mut id);
+            each(f)?;
+        }
+        Ok(())
     })
 }
 

@@ -457,8 +457,93 @@ fn each_member_in(
         }
         return Ok(());
     }
-    // The accounts on a second connection of the same snapshot (Store::begin_snapshot)
-    // while SQLite sorts the events and the members on this one.
+    let events = "SELECT contact_id, request_id, asked_on, NULL FROM asks
+         WHERE asked_on BETWEEN ?1 AND ?2 AND ?3
+         UNION ALL
+         SELECT contact_id, request_id, date, kind FROM activities
+         WHERE date BETWEEN ?1 AND ?2 AND ?3
+         ORDER BY 1";
+    // Without a range the statement reads nothing (?3 is false).
+    let (from, to) = load.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+    let mut kinds = super::CountedKinds::default();
+    let read = |r: &rusqlite::Row<'_>| -> Result<Option<LoadEvent>> {
+        if let Some(kind) = r.get_ref(3)?.as_str_or_null()?
+            && !kinds.counts(kind)
+        {
+            return Ok(None);
+        }
+        let Some(date) = day(r.get_ref(2)?) else {
+            return Ok(None);
+        };
+        Ok(Some(LoadEvent {
+            contact_id: r.get_ref(0)?.as_str()?.into(),
+            request_id: r.get_ref(1)?.as_str_or_null()?.map(Into::into),
+            date,
+        }))
+    };
+    let sorted = Sorted {
+        sql: events,
+        params: params![from.to_string(), to.to_string(), load.is_some()],
+        read,
+        contact: load_contact as fn(&LoadEvent) -> &str,
+    };
+    each_member_merged(store, sorted, |m, mine| {
+        // Stable: an ask stays before the activities of its day.
+        mine.sort_by_key(|e| e.date);
+        each(m, mine)
+    })
+}
+
+/// Every member as [`members`] gives them, each with its activities and relationship
+/// touches dated `from..=to` ([`Done`], in no particular order), one at a time, streamed
+/// as [`each_member_with_load`] streams (SQLite sorts them by contact id; the kept members
+/// are not used): what `followups` goes through without holding the program.
+pub fn each_member_with_done(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    each: impl FnMut(&MemberRow, &mut Vec<Done>) -> Result<()>,
+) -> Result<()> {
+    let sorted = Sorted {
+        sql: &format!(
+            "{DONE_COLUMNS} NOT INDEXED WHERE date >= ?1 AND date <= ?2 ORDER BY contact_id"
+        ),
+        params: params![from.to_string(), to.to_string()],
+        read: |r: &rusqlite::Row<'_>| done_row(r),
+        contact: done_contact as fn(&Done) -> &str,
+    };
+    each_member_merged(store, sorted, each)
+}
+
+fn load_contact(e: &LoadEvent) -> &str {
+    &e.contact_id
+}
+
+fn done_contact(d: &Done) -> &str {
+    &d.contact_id
+}
+
+/// A statement whose rows come sorted by contact id, with how to read one (None: skip it)
+/// and the contact it belongs to.
+struct Sorted<'q, P, R, C> {
+    sql: &'q str,
+    params: P,
+    read: R,
+    contact: C,
+}
+
+/// The members, streamed: sorted by SQLite with the rows of `sorted` merged in, while the
+/// account book is read on the snapshot's second connection (Store::begin_snapshot).
+fn each_member_merged<E, P, R, C>(
+    store: &Store,
+    sorted: Sorted<'_, P, R, C>,
+    each: impl FnMut(&MemberRow, &mut Vec<E>) -> Result<()>,
+) -> Result<()>
+where
+    P: rusqlite::Params,
+    R: FnMut(&rusqlite::Row<'_>) -> Result<Option<E>>,
+    C: Fn(&E) -> &str,
+{
     match store.reader() {
         Some(reader) => std::thread::scope(|scope| {
             let book = scope.spawn(move || AccountBook::read(reader.db()));
@@ -466,57 +551,49 @@ fn each_member_in(
                 book.join()
                     .map_err(|_| anyhow::anyhow!("reading the accounts failed"))?
             };
-            merge_members(store, load, book, each)
+            merge_members(store, sorted, book, each)
         }),
-        None => merge_members(store, load, || AccountBook::read(store.db()), each),
+        None => merge_members(store, sorted, || AccountBook::read(store.db()), each),
     }
 }
 
-/// The members sorted by id, each with its load events; the account book comes once the
-/// sorted rows start.
-fn merge_members(
+/// The members sorted by id, each with its rows of `sorted`; the account book comes once
+/// the sorted rows start.
+fn merge_members<E, P, R, C>(
     store: &Store,
-    load: Option<(NaiveDate, NaiveDate)>,
+    sorted: Sorted<'_, P, R, C>,
     book: impl FnOnce() -> Result<AccountBook>,
-    mut each: impl FnMut(&MemberRow, &[LoadEvent]) -> Result<()>,
-) -> Result<()> {
+    mut each: impl FnMut(&MemberRow, &mut Vec<E>) -> Result<()>,
+) -> Result<()>
+where
+    P: rusqlite::Params,
+    R: FnMut(&rusqlite::Row<'_>) -> Result<Option<E>>,
+    C: Fn(&E) -> &str,
+{
     let conn = &store.conn;
     conn.pragma_update(None, "threads", super::sorter_threads())?;
     let mut members = conn.prepare(&format!(
         "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL
          ORDER BY contact_id"
     ))?;
-    let mut events = conn.prepare(
-        "SELECT contact_id, request_id, asked_on, NULL FROM asks
-         WHERE asked_on BETWEEN ?1 AND ?2 AND ?3
-         UNION ALL
-         SELECT contact_id, request_id, date, kind FROM activities
-         WHERE date BETWEEN ?1 AND ?2 AND ?3
-         ORDER BY 1",
-    )?;
-    // Without a range the statement reads nothing (?3 is false).
-    let (from, to) = load.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
-    let mut events = events.query(params![from.to_string(), to.to_string(), load.is_some()])?;
-    let mut kinds = super::CountedKinds::default();
-    let mut next_event = || -> Result<Option<LoadEvent>> {
+    let Sorted {
+        sql,
+        params,
+        mut read,
+        contact,
+    } = sorted;
+    let mut events = conn.prepare(sql)?;
+    let mut events = events.query(params)?;
+    let mut next_event = || -> Result<Option<E>> {
         while let Some(r) = events.next()? {
-            if let Some(kind) = r.get_ref(3)?.as_str_or_null()?
-                && !kinds.counts(kind)
-            {
-                continue;
-            }
-            if let Some(date) = day(r.get_ref(2)?) {
-                return Ok(Some(LoadEvent {
-                    contact_id: r.get_ref(0)?.as_str()?.into(),
-                    request_id: r.get_ref(1)?.as_str_or_null()?.map(Into::into),
-                    date,
-                }));
+            if let Some(event) = read(r)? {
+                return Ok(Some(event));
             }
         }
         Ok(None)
     };
     let mut ahead = next_event()?;
-    let mut mine: Vec<LoadEvent> = Vec::new();
+    let mut mine: Vec<E> = Vec::new();
     let mut rows = members.query([])?;
     // The first row waits for SQLite's sort; the accounts have been read meanwhile.
     let (mut read_book, mut book) = (Some(book), None);
@@ -528,7 +605,7 @@ fn merge_members(
         let mut m = member_row(r)?;
         mine.clear();
         while let Some(event) = ahead.take() {
-            match event.contact_id.as_str().cmp(m.contact_id.as_str()) {
+            match contact(&event).cmp(m.contact_id.as_str()) {
                 std::cmp::Ordering::Less => {}
                 std::cmp::Ordering::Equal => mine.push(event),
                 std::cmp::Ordering::Greater => {
@@ -541,9 +618,7 @@ fn merge_members(
         if !book.apply(&mut m) {
             continue;
         }
-        // Stable: an ask stays before the activities of its day.
-        mine.sort_by_key(|e| e.date);
-        each(&m, &mine)?;
+        each(&m, &mut mine)?;
     }
     if let Some(read) = read_book {
         read()?;
@@ -719,42 +794,50 @@ pub fn done(
 ) -> Result<Vec<Done>> {
     // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
     // index, and one contact's history would scan every activity.
-    const COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating, closes FROM activities";
     let mut statement = match contact_id {
         Some(_) => conn.prepare(&format!(
-            "{COLUMNS} WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, activity_id"
+            "{DONE_COLUMNS} WHERE contact_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, activity_id"
         ))?,
         // Everyone's: a year of activities is half the table or more, which one scan in
         // storage order reads several times faster than the date index and a table
         // lookup per row; they are put in order here.
         None => conn.prepare(&format!(
-            "{COLUMNS} NOT INDEXED WHERE date >= ?2 AND date <= ?3 AND ?1 IS NULL"
+            "{DONE_COLUMNS} NOT INDEXED WHERE date >= ?2 AND date <= ?3 AND ?1 IS NULL"
         ))?,
     };
     let mut rows = statement.query(params![contact_id, from.to_string(), until.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let (Some(kind), Some(day)) = (
-            ActivityKind::parse(r.get_ref(3)?.as_str()?),
-            day(r.get_ref(4)?),
-        ) else {
-            continue;
-        };
-        let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
-            Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
-        };
-        out.push(Done {
-            activity_id: r.get_ref(0)?.as_str()?.into(),
-            contact_id: r.get_ref(1)?.as_str()?.into(),
-            request_id: text(2)?,
-            kind,
-            date: day,
-            reference_rating: r.get(5)?,
-            prospect_rating: r.get(6)?,
-            closes: r.get(7)?,
-        });
+        if let Some(done) = done_row(r)? {
+            out.push(done);
+        }
     }
     Ok(out)
+}
+
+const DONE_COLUMNS: &str = "SELECT activity_id, contact_id, request_id, kind, date, reference_rating, prospect_rating, closes FROM activities";
+
+/// An activity of [`DONE_COLUMNS`]; None when its kind or day cannot be read.
+fn done_row(r: &rusqlite::Row<'_>) -> Result<Option<Done>> {
+    let (Some(kind), Some(day)) = (
+        ActivityKind::parse(r.get_ref(3)?.as_str()?),
+        day(r.get_ref(4)?),
+    ) else {
+        return Ok(None);
+    };
+    let text = |i: usize| -> rusqlite::Result<Option<CompactString>> {
+        Ok(r.get_ref(i)?.as_str_or_null()?.map(Into::into))
+    };
+    Ok(Some(Done {
+        activity_id: r.get_ref(0)?.as_str()?.into(),
+        contact_id: r.get_ref(1)?.as_str()?.into(),
+        request_id: text(2)?,
+        kind,
+        date: day,
+        reference_rating: r.get(5)?,
+        prospect_rating: r.get(6)?,
+        closes: r.get(7)?,
+    }))
 }
 
 /// A contact's asks and counted activities up to `until` (as of that day, nothing later
