@@ -121,26 +121,45 @@ fn list(
     today: NaiveDate,
 ) -> Result<()> {
     store.map_for_reading()?;
-    // The follow-ups of the kind and contact asked for: the side listed (the recent ones,
-    // or with --stale the stale ones) kept, the other side's stale counted.
+    // The follow-ups asked for (kind, contact, days) are kept, from the side listed (the
+    // recent ones, or with --stale the stale ones); the other side's stale are counted.
+    let horizon = today + Duration::days(args.within.unwrap_or(0));
     let wanted = |f: &FollowUp| {
         args.kind.is_none_or(|k| k == f.kind)
             && args.contact.as_ref().is_none_or(|c| *c == f.contact_id)
     };
+    let shows = |f: &FollowUp| {
+        if args
+            .due_within
+            .is_some_and(|d| f.due < today || f.due > today + Duration::days(d))
+        {
+            false
+        } else if args.stale || args.due_within.is_some() {
+            true
+        } else if args.all {
+            args.within.is_none() || f.due <= horizon
+        } else if args.overdue {
+            f.due < today
+        } else {
+            f.due <= horizon
+        }
+    };
     let (mut open, mut stale) = (Vec::new(), followups::StaleTally::default());
     store::followups::each_open(store, policy, today, |f| {
         if wanted(&f) {
-            if followups::is_stale(&f, policy, today) == args.stale {
+            if followups::is_stale(&f, policy, today) != args.stale {
+                if !args.stale && args.due_within.is_none() {
+                    stale.add(&f);
+                }
+            } else if shows(&f) {
                 open.push(f);
-            } else if !args.stale && args.due_within.is_none() {
-                stale.add(&f);
             }
         }
         Ok(())
     })?;
     // Equal follow-ups are identical, so an unstable sort gives the same list.
     open.sort_unstable();
-    let horizon = today + Duration::days(args.within.unwrap_or(0));
+    open.truncate(args.top.unwrap_or(usize::MAX));
     let mut rows = out.rows(&[
         Column::date("due"),
         Column::id("status"),
@@ -152,30 +171,7 @@ fn list(
         Column::long("what"),
         Column::long("command").below(),
     ])?;
-    let mut shown = 0;
     for f in open {
-        if args.top.is_some_and(|top| shown >= top) {
-            break;
-        }
-        if args
-            .due_within
-            .is_some_and(|d| f.due < today || f.due > today + Duration::days(d))
-        {
-            continue;
-        }
-        let keep = if args.stale || args.due_within.is_some() {
-            true
-        } else if args.all {
-            args.within.is_none() || f.due <= horizon
-        } else if args.overdue {
-            f.due < today
-        } else {
-            f.due <= horizon
-        };
-        if !keep {
-            continue;
-        }
-        shown += 1;
         let status = if f.due < today {
             "overdue"
         } else if f.due == today {

@@ -321,12 +321,14 @@ fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
     Ok(members)
 }
 
-/// The accounts' fields members carry, for [`each_member_with_load`]: the segment's words
-/// interned, about 100 bytes an account (a million accounts in 100 MiB, where [`members`]'
-/// map takes twice that and each member a copy).
+/// The accounts' fields members carry, for [`each_member_with_load`]: ids and names in
+/// one text, the segment's words interned, about 70 bytes an account (a million accounts
+/// in 70 MiB, where [`members`]' map takes three times that and each member a copy).
 struct AccountBook {
+    /// Each account's id followed by its name, one after the other in the order read.
+    text: String,
     /// In the order read, found through `slots`.
-    accounts: Vec<(CompactString, BookEntry)>,
+    accounts: Vec<BookEntry>,
     /// Positions in `accounts` by their ids.
     slots: super::IdSlots,
     /// The distinct industries, regions and use cases; a [`BookEntry`] holds positions.
@@ -334,15 +336,18 @@ struct AccountBook {
 }
 
 struct BookEntry {
-    name: CompactString,
+    /// Where the id starts in [`AccountBook::text`], its length and the name's after it.
+    at: u32,
+    id_len: u32,
+    name_len: u32,
     /// Positions in [`AccountBook::words`], 0 for none.
     industry: u32,
     region: u32,
     use_case: u32,
     employees: Option<i64>,
+    renewal_date: Option<NaiveDate>,
     status: Option<AccountStatus>,
     escalation: bool,
-    renewal_date: Option<NaiveDate>,
 }
 
 impl AccountBook {
@@ -364,37 +369,50 @@ impl AccountBook {
         };
         let mut statement = conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts"))?;
         let mut rows = statement.query([])?;
-        let mut accounts = Vec::new();
+        let (mut text, mut accounts) = (String::new(), Vec::new());
+        let too_long = || anyhow::anyhow!("the accounts' ids and names exceed 4 GiB");
         while let Some(r) = rows.next()? {
             let (status, escalation, renewal_date) = account_state(r)?;
-            accounts.push((
-                CompactString::from(r.get_ref(0)?.as_str()?),
-                BookEntry {
-                    name: r.get_ref(1)?.as_str()?.into(),
-                    industry: word(r.get_ref(2)?.as_str_or_null()?),
-                    employees: r.get(3)?,
-                    region: word(r.get_ref(4)?.as_str_or_null()?),
-                    use_case: word(r.get_ref(5)?.as_str_or_null()?),
-                    status,
-                    escalation,
-                    renewal_date,
-                },
-            ));
+            let (id, name) = (r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?);
+            let at = u32::try_from(text.len()).map_err(|_| too_long())?;
+            text.push_str(id);
+            text.push_str(name);
+            accounts.push(BookEntry {
+                at,
+                id_len: u32::try_from(id.len()).map_err(|_| too_long())?,
+                name_len: u32::try_from(name.len()).map_err(|_| too_long())?,
+                industry: word(r.get_ref(2)?.as_str_or_null()?),
+                employees: r.get(3)?,
+                region: word(r.get_ref(4)?.as_str_or_null()?),
+                use_case: word(r.get_ref(5)?.as_str_or_null()?),
+                status,
+                escalation,
+                renewal_date,
+            });
         }
-        let slots = super::IdSlots::new(accounts.iter().map(|(id, _)| id.as_str()));
-        Ok(AccountBook {
+        u32::try_from(text.len()).map_err(|_| too_long())?;
+        let mut book = AccountBook {
+            text,
             accounts,
-            slots,
+            slots: super::IdSlots::new(std::iter::empty()),
             words,
-        })
+        };
+        book.slots = super::IdSlots::new((0..book.accounts.len()).map(|i| book.id(i)));
+        Ok(book)
+    }
+
+    /// The id of the account at position `i`.
+    fn id(&self, i: usize) -> &str {
+        let a = &self.accounts[i];
+        &self.text[a.at as usize..(a.at + a.id_len) as usize]
     }
 
     /// The account whose id is `id`.
     fn get(&self, id: &str) -> Option<&BookEntry> {
         let i = self
             .slots
-            .find(id, |i| self.accounts.get(i).map(|(id, _)| id.as_str()))?;
-        Some(&self.accounts[i].1)
+            .find(id, |i| (i < self.accounts.len()).then(|| self.id(i)))?;
+        Some(&self.accounts[i])
     }
 
     /// Gives `m` its account's fields, as [`AccountFields::apply`] does; false when there
@@ -404,8 +422,9 @@ impl AccountBook {
             return false;
         };
         let word = |i: u32| (i > 0).then(|| self.words[i as usize].clone());
+        let name_at = (a.at + a.id_len) as usize;
         AccountFields {
-            name: a.name.to_string(),
+            name: self.text[name_at..name_at + a.name_len as usize].to_string(),
             segment: AccountSegment {
                 industry: word(a.industry),
                 employees: a.employees,
