@@ -680,8 +680,8 @@ impl Out {
     }
 
     /// Prints a result set of `count` rows, the `i`th made by `row(i)`. CSV and JSON rows
-    /// are made and formatted in two halves at once, the second on another thread; a table
-    /// is laid out as a whole. For large lists whose rows cost something to make (reading
+    /// are made and formatted on two threads at once, in chunks taken in turn and written
+    /// in order (memory holds a chunk, not half the output); a table is laid out as a whole. For large lists whose rows cost something to make (reading
     /// them from memory scattered by a sort counts).
     pub fn rows_parallel<C: IntoColumn>(
         &mut self,
@@ -720,13 +720,20 @@ impl Out {
             });
             return Ok(());
         }
-        let half = count / 2;
         let (row, names, pick) = (&row, &names, &pick);
         std::thread::scope(|scope| {
-            let later = scope.spawn(move || -> Result<Vec<u8>> {
-                let mut bytes = Vec::new();
-                write_rows(format, &mut bytes, names, pick, half..count, row, false)?;
-                Ok(bytes)
+            // Chunks of rows in turn: the other thread formats every second one into
+            // memory while this one writes the one before, so no more than a chunk waits.
+            let (ask, asked) = std::sync::mpsc::channel::<std::ops::Range<usize>>();
+            let (give, given) = std::sync::mpsc::channel::<Result<Vec<u8>>>();
+            scope.spawn(move || {
+                for range in asked {
+                    let mut bytes = Vec::new();
+                    let made = write_rows(format, &mut bytes, names, pick, range, row, false);
+                    if give.send(made.map(|()| bytes)).is_err() {
+                        break;
+                    }
+                }
             });
             let out = &mut self.stdout;
             if format.delimited() {
@@ -734,11 +741,25 @@ impl Out {
             } else {
                 out.write_all(JSON_OPEN)?;
             }
-            write_rows(format, &mut *out, names, pick, 0..half, row, true)?;
-            let bytes = later
-                .join()
-                .map_err(|_| anyhow::anyhow!("formatting the rows failed"))??;
-            out.write_all(&bytes)?;
+            let mut start = 0;
+            while start < count {
+                let mine = start..(start + PARALLEL_CHUNK).min(count);
+                let theirs = mine.end..(mine.end + PARALLEL_CHUNK).min(count);
+                start = theirs.end;
+                let other = !theirs.is_empty();
+                if other {
+                    ask.send(theirs)
+                        .map_err(|_| anyhow::anyhow!("formatting the rows failed"))?;
+                }
+                let first = mine.start == 0;
+                write_rows(format, &mut *out, names, pick, mine, row, first)?;
+                if other {
+                    let bytes = given
+                        .recv()
+                        .map_err(|_| anyhow::anyhow!("formatting the rows failed"))??;
+                    out.write_all(&bytes)?;
+                }
+            }
             if format == Format::Json {
                 out.write_all(json_close(false))?;
             }
@@ -816,6 +837,10 @@ type Stdout = BufWriter<Dest>;
 
 /// Below this many rows, [`Out::rows_parallel`] formats them on one thread.
 const PARALLEL_ROWS: usize = 1024;
+
+/// Rows [`Out::rows_parallel`] hands to each thread at a time: what waits in memory is two
+/// of them, whatever the count.
+const PARALLEL_CHUNK: usize = 8192;
 
 enum Sink<'o> {
     Table(Vec<Vec<Cell>>, &'o mut Stdout),
@@ -1480,6 +1505,10 @@ mod tests {
                 PARALLEL_ROWS - 1,
                 PARALLEL_ROWS,
                 2 * PARALLEL_ROWS + 1,
+                // Chunks in turn: one, two, and an odd number ending in a part of one.
+                PARALLEL_CHUNK,
+                2 * PARALLEL_CHUNK,
+                3 * PARALLEL_CHUNK + 17,
             ] {
                 let one = printed(format, count, false);
                 assert_eq!(printed(format, count, true), one, "{format:?} {count}");

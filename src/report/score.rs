@@ -74,9 +74,9 @@ pub fn gather(
         None => (read_other(store.db())?, read_accounts()?),
     };
     let best = voices.add_up(store, &index, &mut accounts)?;
-    // Not freed: the process ends soon after, and freeing a hundred thousand entries one by
-    // one costs more than anything left to do with them.
-    std::mem::forget((voices, index));
+    // Freed now, before the scores are made: the maps hold their ids inline (up to 24
+    // bytes), so each goes in one piece, and scoring a million accounts reuses the room.
+    drop((voices, index));
     Ok(Gathered {
         accounts,
         best,
