@@ -1194,13 +1194,9 @@ fn as_of_a_day_before_an_enrolment_the_reference_is_not_there_yet() {
     );
 }
 
-/// `roster list` streams: SQLite sorts the members and the load events by contact id and
-/// they are merged one member at a time. Each row is the standing `roster show` works out
-/// for that member alone, through the contact's own indexes, also where activities of a
-/// contact outside the program sort between members (C-DETRACT-MGR) and a member has
-/// several on one day.
-#[test]
-fn each_roster_list_row_is_that_members_own_standing() {
+/// The fixture program with more activities: some of contacts outside the program
+/// (C-DETRACT-MGR, C-QUIET-IC) that sort between members, two of one member on one day.
+fn program_with_activities_between_members() -> Workdir {
     let work = util::program();
     let activities = work.write(
         "more_activities.csv",
@@ -1215,6 +1211,17 @@ fn each_roster_list_row_is_that_members_own_standing() {
     );
     work.run(&["import", "activities", activities.to_str().unwrap()])
         .ok();
+    work
+}
+
+/// `roster list` streams: SQLite sorts the members and the load events by contact id and
+/// they are merged one member at a time. Each row is the standing `roster show` works out
+/// for that member alone, through the contact's own indexes, also where activities of a
+/// contact outside the program sort between members (C-DETRACT-MGR) and a member has
+/// several on one day.
+#[test]
+fn each_roster_list_row_is_that_members_own_standing() {
+    let work = program_with_activities_between_members();
     let day = "2026-11-10";
     let list = at(&work, day, &["roster", "list", "--format", "csv"]).ok();
     let mut rows = 0;
@@ -1242,19 +1249,7 @@ fn each_roster_list_row_is_that_members_own_standing() {
 /// snoozes applied, with a non-member's activities sorted between members.
 #[test]
 fn each_members_follow_ups_are_those_roster_show_lists() {
-    let work = util::program();
-    let activities = work.write(
-        "more_activities.csv",
-        "activity_id,contact_id,kind,date\n\
-         X-1,C-DETRACT-MGR,call,2026-10-20\n\
-         X-2,C-DETRACT-MGR,call,2026-10-21\n\
-         X-4,C-HEALTH-CFO,call,2026-10-20\n\
-         X-5,C-HEALTH-CFO,email,2026-10-20\n\
-         X-6,C-BANK-CRO,call,2026-11-09\n\
-         X-7,C-QUIET-IC,call,2026-11-01\n",
-    );
-    work.run(&["import", "activities", activities.to_str().unwrap()])
-        .ok();
+    let work = program_with_activities_between_members();
     let day = "2026-11-10";
     at(
         &work,
