@@ -410,10 +410,7 @@ fn open_unsnoozed(
     for mine in by_contact.values_mut() {
         in_order(mine);
     }
-    let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
-    for o in outcomes {
-        outcome_of.entry(o.request_id.as_str()).or_insert(o);
-    }
+    let outcome_of = by_request(outcomes);
     for m in members {
         let mine: &[&Done] = by_contact
             .get(m.contact_id.as_str())
@@ -430,6 +427,16 @@ fn open_unsnoozed(
     // Equal follow-ups are identical, so an unstable sort gives the same list.
     out.sort_unstable();
     out
+}
+
+/// Each request's outcome (the first given for it), found by the request's id: what
+/// [`of_member`]'s `outcome_of` looks up.
+pub fn by_request(outcomes: &[Outcome]) -> FxHashMap<&str, &Outcome> {
+    let mut outcome_of: FxHashMap<&str, &Outcome> = FxHashMap::default();
+    for o in outcomes {
+        outcome_of.entry(o.request_id.as_str()).or_insert(o);
+    }
+    outcome_of
 }
 
 /// Puts a member's activities in the order [`of_member`] reads them: by day, then id.

@@ -132,7 +132,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         year_from,
         today,
     };
-    let mut per = store::reports::year_counts(store, windows, &ids)?;
+    let mut per = store::reports::year_counts(store, windows, &store::IdIndex::new(ids))?;
     per.sort_unstable_by(|a, b| b.cmp(a));
     let all: i64 = per.iter().sum();
     let busiest = per.len().div_ceil(5);

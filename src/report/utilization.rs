@@ -48,15 +48,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
         today,
     };
     // Each member's counted activities ever, twelve bytes a member, found by id.
-    let ids = store::roster::member_ids(store)?;
-    let slots = store::IdSlots::new(ids.iter().map(CompactString::as_str));
+    let ids = store::IdIndex::new(store::roster::member_ids(store)?);
     let counts = store::reports::all_time_counts(store, windows, &ids)?;
-    let all_time = |id: &str| {
-        slots
-            .find(id, |i| ids.get(i).map(CompactString::as_str))
-            .map(|i| counts[i])
-            .unwrap_or_default()
-    };
+    let all_time = |id: &str| ids.find(id).map(|i| counts[i]).unwrap_or_default();
     let unfulfilled = store::roster::unfulfilled_asks(store.db(), today)?;
     let answers = store::reports::answers_by_contact(store.db(), today)?;
     // A table with --wide adds the sparkline of each reference's last 12 months (as
@@ -144,6 +138,6 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     })?;
     rows.finish()?;
     // Left to the process's end, unless more reports follow (see `let_go`).
-    super::let_go(store, (ids, slots, counts, answers, unfulfilled));
+    super::let_go(store, (ids, counts, answers, unfulfilled));
     Ok(())
 }

@@ -36,10 +36,7 @@ pub fn each_open(
     mut each: impl FnMut(FollowUp) -> Result<()>,
 ) -> Result<()> {
     let outcomes = roster::outcomes(store.db(), today)?;
-    let mut outcome_of = rustc_hash::FxHashMap::default();
-    for o in &outcomes {
-        outcome_of.entry(o.request_id.as_str()).or_insert(o);
-    }
+    let outcome_of = followups::by_request(&outcomes);
     let snoozes = roster::snoozes(store.db())?;
     let (mut theirs, mut id) = (Vec::new(), String::new());
     roster::each_member_with_done(store, reach_start(policy, today), today, |m, done| {

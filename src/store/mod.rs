@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use compact_str::CompactString;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 
@@ -1082,6 +1083,34 @@ impl IdSlots {
     }
 }
 
+/// A list of ids (the caller's, any order) with their [`IdSlots`]: an id's position in
+/// the list, found by a hash of it, the list read once to build the slots.
+pub struct IdIndex {
+    ids: Vec<CompactString>,
+    slots: IdSlots,
+}
+
+impl IdIndex {
+    pub fn new(ids: Vec<CompactString>) -> IdIndex {
+        let slots = IdSlots::new(ids.iter().map(CompactString::as_str));
+        IdIndex { ids, slots }
+    }
+
+    /// The position of `id` in the list.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.slots
+            .find(id, |i| self.ids.get(i).map(CompactString::as_str))
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 /// An ISO date as the number YYYYMMDD, which orders as the dates do; None when the text
 /// is not an ISO date.
 pub(crate) fn day_number(text: &str) -> Option<u32> {
@@ -1099,6 +1128,11 @@ pub(crate) fn day_number(text: &str) -> Option<u32> {
     Some(n)
 }
 
+/// The date a [`day_number`] stands for; None when it is no day of the calendar.
+pub(crate) fn number_day(n: u32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
+}
+
 /// A stored date (ISO YYYY-MM-DD, as import and every command write them) read without
 /// chrono's general parser, which costs more than the row; None when the value is not a
 /// date. A date outside refprog's range (stored before it was enforced) is read as the
@@ -1106,7 +1140,7 @@ pub(crate) fn day_number(text: &str) -> Option<u32> {
 pub(crate) fn stored_date(value: ValueRef<'_>) -> Option<chrono::NaiveDate> {
     let text = value.as_str().ok()?;
     match day_number(text) {
-        Some(n) => chrono::NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100),
+        Some(n) => number_day(n),
         None => text.parse().ok(),
     }
     .map(crate::domain::dates::clamp)

@@ -5,13 +5,12 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use compact_str::CompactString;
 use rusqlite::params_from_iter;
 use rusqlite::types::{Value, ValueRef};
 
 use super::Db;
 
-use super::Store;
+use super::{IdIndex, Store};
 
 use crate::domain::model::ActivityKind;
 
@@ -43,10 +42,7 @@ impl AllTime {
     /// The day of the last counted activity.
     pub fn last_activity(&self) -> Option<NaiveDate> {
         (self.last > 0)
-            .then(|| {
-                let n = self.last;
-                NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
-            })
+            .then(|| super::number_day(self.last))
             .flatten()
     }
 }
@@ -60,19 +56,15 @@ pub struct Windows {
     pub today: NaiveDate,
 }
 
-/// Per id of `ids` (sorted or not), in that order: its counted activities up to
+/// Per id of `ids`, in their order: its counted activities up to
 /// `windows.today`, ever, the last day of them, and those logged with an override reason
 /// in the limits' window (`window_from..=today`).
 ///
 /// Reads the (date, contact, kind) index and not the table, the dates in two halves at
-/// once on two connections; each row finds its contact through [`super::IdSlots`] (four
-/// bytes of slots an id) and adds to twelve bytes, so a million members hold 20 MiB.
+/// once on two connections; each row finds its contact through the ids' slots (four
+/// bytes an id, [`super::IdIndex`]) and adds to twelve bytes, so a million members hold 20 MiB.
 /// Activities of other contacts are skipped. Overrides come from their own small index.
-pub fn all_time_counts(
-    store: &Store,
-    windows: Windows,
-    ids: &[CompactString],
-) -> Result<Vec<AllTime>> {
+pub fn all_time_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result<Vec<AllTime>> {
     let first: Option<String> =
         store
             .conn
@@ -87,10 +79,8 @@ pub fn all_time_counts(
         .ok()
         .or(NaiveDate::from_ymd_opt(0, 1, 1))
         .unwrap_or(NaiveDate::MIN);
-    let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
     let mut out = tally_by_id(
         store,
-        &slots,
         ids,
         (first, windows.today),
         |c: &mut AllTime, day| {
@@ -110,9 +100,8 @@ pub fn all_time_counts(
     let mut rows =
         overridden.query([windows.window_from.to_string(), windows.today.to_string()])?;
     while let Some(r) = rows.next()? {
-        if let Some(i) = slots.find(r.get_ref(0)?.as_str()?, |i| {
-            ids.get(i).map(CompactString::as_str)
-        }) && kinds.counts(r.get_ref(1)?.as_str()?)
+        if let Some(i) = ids.find(r.get_ref(0)?.as_str()?)
+            && kinds.counts(r.get_ref(1)?.as_str()?)
         {
             out[i].overrides += 1;
         }
@@ -121,14 +110,11 @@ pub fn all_time_counts(
 }
 
 /// The activities of kinds that count against the limits dated in the last year
-/// (`windows.year_from..=today`) of each of `ids` (sorted, as the members come), in their
-/// order, holding a count and four bytes of slots an id ([`super::IdSlots`]) instead of a
-/// map of the ids.
-pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Result<Vec<i64>> {
-    let slots = super::IdSlots::new(ids.iter().map(CompactString::as_str));
+/// (`windows.year_from..=today`) of each of `ids`, in their order, holding a count and
+/// four bytes of slots an id ([`super::IdIndex`]) instead of a map of the ids.
+pub fn year_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result<Vec<i64>> {
     tally_by_id(
         store,
-        &slots,
         ids,
         (windows.year_from, windows.today),
         |c: &mut i64, _| *c += 1,
@@ -136,13 +122,12 @@ pub fn year_counts(store: &Store, windows: Windows, ids: &[CompactString]) -> Re
     )
 }
 
-/// For each id of `ids` (found through `slots`), `add` of each of its counted activities
+/// For each id of `ids`, `add` of each of its counted activities
 /// dated `from..=to` (the day as YYYYMMDD), from the date index in two halves of the
 /// dates ([`in_two_halves`]), the halves' tallies put together by `merge`.
 fn tally_by_id<T: Default + Clone + Send>(
     store: &Store,
-    slots: &super::IdSlots,
-    ids: &[CompactString],
+    ids: &IdIndex,
     (from, to): (NaiveDate, NaiveDate),
     add: impl Fn(&mut T, u32) + Sync,
     merge: impl Fn(&mut T, T),
@@ -156,7 +141,7 @@ fn tally_by_id<T: Default + Clone + Send>(
         let mut kinds = super::CountedKinds::default();
         while let Some(r) = rows.next()? {
             let contact = r.get_ref(0)?.as_str()?;
-            let Some(i) = slots.find(contact, |i| ids.get(i).map(CompactString::as_str)) else {
+            let Some(i) = ids.find(contact) else {
                 continue;
             };
             if let Some(day) = super::day_number(r.get_ref(2)?.as_str()?)
