@@ -171,14 +171,23 @@ READS = {
               "JOIN accounts a USING (account_id) LEFT JOIN activities t ON t.contact_id = c.contact_id "
               "AND t.date > date('{as_of}', '-365 days') AND t.date <= '{as_of}' "
               "WHERE c.tier IS NOT NULL GROUP BY c.contact_id;",
+    # Coverage counts the references available by segment: it reads each member's load of
+    # the limit window (asks and activities) as capacity does.
     "coverage": "SELECT a.industry, a.employees / 1000, count(*) FROM contacts c JOIN accounts a "
                 "USING (account_id) WHERE c.tier IS NOT NULL GROUP BY 1, 2; "
+                "SELECT contact_id, count(*) FROM activities "
+                "WHERE date > date('{as_of}', '-90 days') AND date <= '{as_of}' GROUP BY contact_id; "
+                "SELECT contact_id, count(*) FROM asks "
+                "WHERE asked_on > date('{as_of}', '-90 days') AND asked_on <= '{as_of}' GROUP BY contact_id; "
                 "SELECT industry, employees / 1000, count(*) FROM opportunities WHERE status = 'open' GROUP BY 1, 2;",
     "capacity": "SELECT a.industry, count(*) FROM contacts c JOIN accounts a USING (account_id) "
                 "WHERE c.tier IS NOT NULL GROUP BY 1; SELECT contact_id, count(*) FROM activities "
                 "WHERE date > date('{as_of}', '-90 days') AND date <= '{as_of}' GROUP BY contact_id; "
                 "SELECT industry, count(*) FROM opportunities WHERE status = 'open' GROUP BY 1;",
-    "fulfillment": "SELECT * FROM requests; SELECT * FROM request_events; SELECT * FROM asks;",
+    # Fulfilment's "won" column reads the status of each request's deal.
+    "fulfillment": "SELECT * FROM requests; SELECT * FROM request_events; SELECT * FROM asks; "
+                   "SELECT opportunity_id, status FROM opportunities "
+                   "WHERE opportunity_id IN (SELECT opportunity_id FROM requests);",
     "impact": "SELECT o.*, (SELECT count(*) FROM requests r WHERE r.opportunity_id = o.opportunity_id) "
               "FROM opportunities o; SELECT request_id, count(*) FROM activities "
               "WHERE request_id IS NOT NULL GROUP BY request_id;",
