@@ -564,3 +564,91 @@ fn export_as_of_a_day_leaves_out_what_came_after_and_says_so() {
     assert_eq!(all.stdout.lines().count(), 4, "{}", all.stdout);
     assert!(!all.stderr.contains("left out"), "{}", all.stderr);
 }
+
+/// A large import answers "is this contact in the database?" from the contacts' ids read
+/// once (after 20,000 questions) instead of one statement an id: the answers stay the same
+/// on both sides of the switch. Unknown ids, an id differing only in case (ids are
+/// case-sensitive) and unknown requests are refused before and after it, the rest written.
+#[test]
+fn references_are_checked_the_same_before_and_after_the_ids_are_read_at_once() {
+    let work = base();
+    let requests = work.write(
+        "r.csv",
+        "request_id,prospect,submitted_on\nR-BASE,Prospect Co,2026-01-05\n",
+    );
+    work.run(&["import", "requests", requests.to_str().expect("utf-8 path")])
+        .ok();
+    // Two references a row: past 20,000 questions within the first 10,000 rows.
+    let rows = 30_000;
+    let bad_contact = |i: usize| i % 997 == 5;
+    let bad_case = |i: usize| i % 1499 == 7;
+    let bad_request = |i: usize| i % 2003 == 11;
+    let mut csv = String::from("activity_id,contact_id,request_id,kind,date\n");
+    for i in 0..rows {
+        let contact = if bad_contact(i) {
+            "C-NOBODY"
+        } else if bad_case(i) {
+            "c-base"
+        } else {
+            "C-BASE"
+        };
+        let request = if bad_request(i) {
+            "R-NONE"
+        } else if i % 2 == 0 {
+            "R-BASE"
+        } else {
+            ""
+        };
+        csv.push_str(&format!(
+            "ACT-{i},{contact},{request},check-in,2026-01-06\n"
+        ));
+    }
+    let file = work.write("many.csv", &csv);
+    let rejects = work.path("rejects.csv");
+    let run = work.run(&[
+        "import",
+        "activities",
+        file.to_str().expect("path"),
+        "--skip-bad",
+        "--rejects",
+        rejects.to_str().expect("path"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let refused: Vec<usize> = (0..rows)
+        .filter(|&i| bad_contact(i) || bad_case(i) || bad_request(i))
+        .collect();
+    // Both sides of the switch have refusals of each kind.
+    for bad in [bad_contact, bad_case, bad_request] {
+        assert!((0..1_000).any(bad) && (20_000..rows).any(bad));
+    }
+    let summary = format!(
+        "{rows} read, {} inserted, 0 updated, 0 unchanged, {} rejected",
+        rows - refused.len(),
+        refused.len()
+    );
+    assert!(run.stderr.contains(&summary), "{summary}\n{}", run.stderr);
+    let written = std::fs::read_to_string(&rejects).expect("rejects file");
+    // The rejects name each refused row's line (the header is line 1).
+    let lines: Vec<usize> = written
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .next()
+                .unwrap_or("")
+                .parse()
+                .expect("a line number")
+        })
+        .collect();
+    assert_eq!(lines, refused.iter().map(|i| i + 2).collect::<Vec<_>>());
+    assert!(
+        written.contains("contact 'c-base' is not in the database"),
+        "{written}"
+    );
+    assert!(
+        written.contains("request 'R-NONE' is not in the database"),
+        "{written}"
+    );
+    let export = work.run(&["export", "activities", "--format", "csv"]).ok();
+    assert_eq!(export.lines().count(), 1 + rows - refused.len());
+}
