@@ -39,7 +39,27 @@ pub const COLUMNS: [Column; 13] = [
     Column::long("flags").below(),
 ];
 
+/// How far back the report reads each member's activities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every activity: the report as `refprog report utilization` prints it.
+    Ever,
+    /// The year of load only, without the columns `all_time` and `last_activity` (the
+    /// review page shows neither, and counting every activity ever was a third of its
+    /// utilization's time).
+    Year,
+}
+
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
+    run_reaching(store, out, today, Reach::Ever)
+}
+
+pub fn run_reaching(
+    store: &mut Store,
+    out: &mut Out,
+    today: NaiveDate,
+    reach: Reach,
+) -> Result<()> {
     let policy = store::policy::load(store.db())?;
     let windows = Windows {
         quarter_from: quarter_start(today),
@@ -49,7 +69,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     };
     // Each member's counted activities ever, twelve bytes a member, found by id.
     let ids = store::IdIndex::new(store::roster::member_ids(store)?);
-    let counts = store::reports::all_time_counts(store, windows, &ids)?;
+    let counts = match reach {
+        Reach::Ever => store::reports::all_time_counts(store, windows, &ids)?,
+        Reach::Year => store::reports::override_counts(store, windows, &ids)?,
+    };
     let all_time = |id: &str| ids.find(id).map(|i| counts[i]).unwrap_or_default();
     let unfulfilled = store::roster::unfulfilled_asks(store.db(), today)?;
     let answers = store::reports::answers_by_contact(store.db(), today)?;
@@ -57,9 +80,13 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     // roster show draws it); CSV and JSON keep their columns (a cron contract).
     let sparkline = out.format == Format::Table && out.view.wide;
     let mut columns = COLUMNS.to_vec();
+    let ever = reach == Reach::Ever;
+    if !ever {
+        columns.retain(|c| c.name != "all_time" && c.name != "last_activity");
+    }
     let mut by_month: FxHashMap<CompactString, Vec<NaiveDate>> = FxHashMap::default();
     if sparkline {
-        columns.insert(12, Column::text("last_12_months"));
+        columns.insert(columns.len() - 1, Column::text("last_12_months"));
         let year = today - Duration::days(366);
         for done in store::roster::done(store.db(), None, year, today)? {
             if done.kind.counts_against_limit() {
@@ -122,17 +149,25 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             Cell::Int(this_quarter),
             Cell::Int(i64::from(s.load)),
             Cell::Int(units(windows.year_from)),
-            Cell::Int(i64::from(c.count) + unfulfilled.get(&m.contact_id).copied().unwrap_or(0)),
-            Cell::from(s.last_used.max(last_activity).map(|d| d.to_string())),
+        ];
+        if ever {
+            row.push(Cell::Int(
+                i64::from(c.count) + unfulfilled.get(&m.contact_id).copied().unwrap_or(0),
+            ));
+            row.push(Cell::from(
+                s.last_used.max(last_activity).map(|d| d.to_string()),
+            ));
+        }
+        row.extend([
             Cell::from(s.verdict.next_eligible.to_string()),
             Cell::Int(s.limit),
             Cell::Text(flags.join(";")),
-        ];
+        ]);
         if sparkline {
             let dates = by_month
                 .get(m.contact_id.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            row.insert(12, Cell::Text(activity_sparkline(dates, today)));
+            row.insert(row.len() - 1, Cell::Text(activity_sparkline(dates, today)));
         }
         rows.row(row)
     })?;

@@ -453,8 +453,8 @@ pub fn gather(
         as_of: today,
         since,
         until,
-        impact: first.impact,
-        fulfillment: first.fulfillment,
+        impact: second.impact,
+        fulfillment: second.fulfillment,
         health: second.health,
         coverage: second.coverage,
         capacity: second.capacity,
@@ -463,8 +463,8 @@ pub fn gather(
         stale: first.stale,
         tier1: first.tier1,
         develop: first.develop,
-        requests: first.requests,
-        months: first.months,
+        requests: second.requests,
+        months: second.months,
         pipeline: second.pipeline,
         renewals: second.renewals,
         period_units: second.period_units,
@@ -488,62 +488,16 @@ impl<'p> Asked<'p> {
     }
 }
 
-/// The impact, the trend, the score lists, the follow-ups and the requests.
+/// The score lists and the follow-ups.
 struct FirstHalf {
-    impact: Captured,
     tier1: Captured,
     develop: Captured,
-    fulfillment: Captured,
     followups: Vec<FollowUp>,
     stale: Vec<FollowUp>,
-    requests: Vec<store::requests::RequestRow>,
-    months: Vec<Month>,
 }
 
 fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
-    let (policy, today, period, page) = asked.parts();
-    let (s, u) = (period.since.to_string(), period.until.to_string());
-    let during =
-        |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
-    let impact = report(today, &during("impact"), |out| {
-        crate::report::impact::run(store, out, period)
-    })?;
-    let fulfillment = report(today, &during("fulfillment"), |out| {
-        crate::report::fulfillment::run(store, out, period)
-    })?;
-    // The trend before the follow-ups, which wait for the members the other half reads.
-    let spans = if page {
-        self::months(period.since, period.until)
-    } else {
-        Vec::new()
-    };
-    let ratings = store::reports::ratings_in(store.db(), &spans)?;
-    let mut months = Vec::new();
-    for (&(first, last), (reference, prospect)) in spans.iter().zip(&ratings) {
-        let (f, l) = (first.to_string(), last.to_string());
-        let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
-        let month = Period {
-            since: first,
-            until: last,
-        };
-        months.push(Month {
-            label: first.format("%Y-%m").to_string(),
-            fulfillment: report(today, &args("fulfillment"), |out| {
-                crate::report::fulfillment::run(store, out, month)
-            })?,
-            satisfaction: report(today, &args("satisfaction"), |out| {
-                let answers = store::reports::ask_answers(store.db(), first, last)?;
-                crate::report::satisfaction::print(out, reference, prospect, answers)
-            })?,
-        });
-    }
-    drop(ratings);
-    // The digest's requests past the SLA: from the rows `request list` prints.
-    let requests = if page {
-        Vec::new()
-    } else {
-        store::requests::list(store.db(), None)?
-    };
+    let (policy, today, _, page) = asked.parts();
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {
         let gathered = crate::report::score::gather(store, policy, today, policy.horizon_days)?;
@@ -574,20 +528,21 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
     drop(inputs);
     let (followups, stale) = crate::domain::followups::split_stale(open, policy, today);
     Ok(FirstHalf {
-        impact,
         tier1,
         develop,
-        fulfillment,
         followups,
         stale,
-        requests,
-        months,
     })
 }
 
-/// The pipeline with a reference, the active customers, and the references: health,
-/// coverage, capacity, utilization, renewals and each reference's load in the period.
+/// The impact, the trend and the requests; the pipeline with a reference, the active
+/// customers, and the references: health, coverage, capacity, utilization, renewals and
+/// each reference's load in the period.
 struct SecondHalf {
+    impact: Captured,
+    fulfillment: Captured,
+    requests: Vec<store::requests::RequestRow>,
+    months: Vec<Month>,
     pipeline: (u64, i64),
     accounts: i64,
     health: Captured,
@@ -603,7 +558,8 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     // Utilization first: the year of load it reads serves coverage and the period's load
     // too (scoring::events_by_contact keeps it).
     let utilization = report(today, &["report", "utilization"], |out| {
-        crate::report::utilization::run(store, out, today)
+        use crate::report::utilization::{Reach, run_reaching};
+        run_reaching(store, out, today, Reach::Year)
     })?;
     let health = report(today, &["report", "health"], |out| {
         crate::report::health::run(store, out, today)
@@ -641,7 +597,53 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     } else {
         Default::default()
     };
+    let (s, u) = (period.since.to_string(), period.until.to_string());
+    let during =
+        |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
+    let impact = report(today, &during("impact"), |out| {
+        crate::report::impact::run(store, out, period)
+    })?;
+    let fulfillment = report(today, &during("fulfillment"), |out| {
+        crate::report::fulfillment::run(store, out, period)
+    })?;
+    // The trend.
+    let spans = if page {
+        self::months(period.since, period.until)
+    } else {
+        Vec::new()
+    };
+    let ratings = store::reports::ratings_in(store.db(), &spans)?;
+    let mut months = Vec::new();
+    for (&(first, last), (reference, prospect)) in spans.iter().zip(&ratings) {
+        let (f, l) = (first.to_string(), last.to_string());
+        let args = |name| ["report", name, "--since", f.as_str(), "--until", l.as_str()];
+        let month = Period {
+            since: first,
+            until: last,
+        };
+        months.push(Month {
+            label: first.format("%Y-%m").to_string(),
+            fulfillment: report(today, &args("fulfillment"), |out| {
+                crate::report::fulfillment::run(store, out, month)
+            })?,
+            satisfaction: report(today, &args("satisfaction"), |out| {
+                let answers = store::reports::ask_answers(store.db(), first, last)?;
+                crate::report::satisfaction::print(out, reference, prospect, answers)
+            })?,
+        });
+    }
+    drop(ratings);
+    // The digest's requests past the SLA: from the rows `request list` prints.
+    let requests = if page {
+        Vec::new()
+    } else {
+        store::requests::list(store.db(), None)?
+    };
     Ok(SecondHalf {
+        impact,
+        fulfillment,
+        requests,
+        months,
         pipeline: store::reports::open_pipeline_with_reference(store.db(), today)?,
         accounts: store::reports::active_customers(store.db())?,
         health,

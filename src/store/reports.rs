@@ -92,6 +92,26 @@ pub fn all_time_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result
             c.last = c.last.max(other.last);
         },
     )?;
+    add_overrides(store, windows, ids, &mut out)?;
+    Ok(out)
+}
+
+/// Per id of `ids`, in their order: only its overrides of the limit window (count and
+/// last day left at zero), for a caller that shows no all-time figures (the review page).
+pub fn override_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result<Vec<AllTime>> {
+    let mut out = vec![AllTime::default(); ids.len()];
+    add_overrides(store, windows, ids, &mut out)?;
+    Ok(out)
+}
+
+/// Counts into `out` each id's activities of counted kinds logged with an override reason
+/// in the limit window (`windows.window_from..=today`).
+fn add_overrides(
+    store: &Store,
+    windows: Windows,
+    ids: &IdIndex,
+    out: &mut [AllTime],
+) -> Result<()> {
     let mut kinds = super::CountedKinds::default();
     let mut overridden = store.conn.prepare(
         "SELECT contact_id, kind FROM activities
@@ -106,7 +126,7 @@ pub fn all_time_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result
             out[i].overrides += 1;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The activities of kinds that count against the limits dated in the last year
