@@ -488,3 +488,32 @@ fn utilization_adds_up_activities_from_both_halves_of_the_dates() {
     let row = utilization_row(&work, "2026-06-10", "S");
     assert_eq!(row[5..10], ["1", "1", "2", "2", "2026-06-01"], "{row:?}");
 }
+
+/// A program over 4 MiB is analysed with a second connection (the later half of the dates
+/// counted on another thread; a smaller one counts both halves on one): the same figures.
+#[test]
+fn a_larger_program_counts_both_halves_on_two_connections_alike() {
+    let work = roster();
+    log(&work, "2026-01-10", &["S"]).ok();
+    log(&work, "2026-06-01", &["S"]).ok();
+    let small = utilization_row(&work, "2026-06-10", "S");
+    // Accounts with no contacts grow the file past the size that takes a second connection
+    // and change nothing in the references' figures.
+    let mut filler = String::from("account_id,name,industry,employees\n");
+    for i in 0..40_000 {
+        filler.push_str(&format!(
+            "FILL-{i:06},Filler account number {i:06} with a long enough name,Retail,{}\n",
+            100 + i
+        ));
+    }
+    work.import("accounts", &filler);
+    let bytes = work.db_bytes().len();
+    assert!(bytes > 4 << 20, "the database is {bytes} bytes");
+    let large = utilization_row(&work, "2026-06-10", "S");
+    assert_eq!(large, small);
+    assert_eq!(
+        large[5..10],
+        ["1", "1", "2", "2", "2026-06-01"],
+        "{large:?}"
+    );
+}
