@@ -379,28 +379,25 @@ impl KnownIds {
             };
             ends.push(end);
         }
-        let id_at = |i: usize| -> Option<&str> {
-            let start = if i == 0 {
-                0
-            } else {
-                *ends.get(i - 1)? as usize
-            };
-            text.get(start..*ends.get(i)? as usize)
-        };
-        let slots = super::IdSlots::new((0..ends.len()).map(|i| id_at(i).unwrap_or_default()));
+        let slots = super::IdSlots::new(
+            (0..ends.len()).map(|i| KnownIds::id_at(&text, &ends, i).unwrap_or_default()),
+        );
         Ok(Some(KnownIds { text, ends, slots }))
+    }
+
+    /// The `i`th id: the text from the end of the one before to its own end.
+    fn id_at<'t>(text: &'t str, ends: &[u32], i: usize) -> Option<&'t str> {
+        let start = if i == 0 {
+            0
+        } else {
+            *ends.get(i - 1)? as usize
+        };
+        text.get(start..*ends.get(i)? as usize)
     }
 
     fn contains(&self, id: &str) -> bool {
         self.slots
-            .find(id, |i| {
-                let start = if i == 0 {
-                    0
-                } else {
-                    *self.ends.get(i - 1)? as usize
-                };
-                self.text.get(start..*self.ends.get(i)? as usize)
-            })
+            .find(id, |i| KnownIds::id_at(&self.text, &self.ends, i))
             .is_some()
     }
 }
