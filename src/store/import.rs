@@ -336,11 +336,16 @@ pub struct Exists<'c> {
 /// After this many questions a write reads the table's ids (see [`Exists`]).
 const PROBES_BEFORE_SET: u32 = 20_000;
 
-/// The most ids [`Exists`] keeps in memory (about 90 MB at the most: the 3M contacts of a
-/// 1M-account program take 71 MB); a larger table is asked id by id. Importing 10M
+/// The most ids [`Exists`] keeps in memory (12 bytes an id of positions and slots besides
+/// their text: the 3M contacts of a 1M-account program take 71 MB); a larger table is asked
+/// id by id. Importing 10M
 /// activities into that program: 128 s and 61 MB with the contacts asked id by id, 92 s and
 /// 120 MB with their ids read at once.
 const SET_MAX_ROWS: i64 = 4_000_000;
+
+/// The most bytes of ids [`Exists`] keeps (long ids, such as e-mail addresses, reach it
+/// before the count does); past it the table is asked id by id.
+const SET_MAX_TEXT: usize = 64 << 20;
 
 /// A table's ids, in one text, found by a hash ([`super::IdSlots`]).
 struct KnownIds {
@@ -350,8 +355,8 @@ struct KnownIds {
 }
 
 impl KnownIds {
-    /// The ids of `spec`'s table, or None when there are more than [`SET_MAX_ROWS`] (or
-    /// more text than the offsets can address).
+    /// The ids of `spec`'s table, or None when there are more than [`SET_MAX_ROWS`] or
+    /// their text passes [`SET_MAX_TEXT`].
     fn read(conn: &Connection, spec: &KindSpec) -> Result<Option<KnownIds>> {
         // The largest rowid bounds the count without reading the table.
         let bound: Option<i64> =
@@ -374,6 +379,9 @@ impl KnownIds {
                 return Ok(None);
             };
             text.push_str(id);
+            if text.len() > SET_MAX_TEXT {
+                return Ok(None);
+            }
             let Ok(end) = u32::try_from(text.len()) else {
                 return Ok(None);
             };
