@@ -499,13 +499,7 @@ fn a_larger_program_counts_both_halves_on_two_connections_alike() {
     let small = utilization_row(&work, "2026-06-10", "S");
     // Accounts with no contacts grow the file past the size that takes a second connection
     // and change nothing in the references' figures.
-    let mut filler = String::from("account_id,name,industry,employees\n");
-    for i in 0..40_000 {
-        filler.push_str(&format!(
-            "FILL-{i:06},Filler account number {i:06} with a long enough name,Retail,{}\n",
-            100 + i
-        ));
-    }
+    let filler = util::filler_accounts(40_000);
     work.import("accounts", &filler);
     let bytes = work.db_bytes().len();
     assert!(bytes > 4 << 20, "the database is {bytes} bytes");

@@ -149,13 +149,7 @@ fn the_demo_page_is_pinned_and_the_same_bytes_twice() {
 #[test]
 fn the_demo_page_is_the_same_when_its_halves_run_on_two_connections() {
     let work = demo();
-    let mut filler = String::from("account_id,name,industry,employees\n");
-    for i in 0..20_000 {
-        filler.push_str(&format!(
-            "FILL-{i:06},Filler account number {i:06} with a long enough name,Retail,{}\n",
-            100 + i
-        ));
-    }
+    let filler = util::filler_accounts(20_000);
     let csv = work.write("filler.csv", &filler);
     work.run(&["--quiet", "import", "accounts", csv.to_str().expect("path")])
         .ok();

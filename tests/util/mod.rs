@@ -169,3 +169,16 @@ pub fn assert_golden(name: &str, actual: &str) {
     });
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
+
+/// An accounts CSV of `count` accounts with no contacts, deals or activities: it grows a
+/// database (about 200 bytes an account) and changes no reference's figures.
+pub fn filler_accounts(count: usize) -> String {
+    let mut csv = String::from("account_id,name,industry,employees\n");
+    for i in 0..count {
+        csv.push_str(&format!(
+            "FILL-{i:06},Filler account number {i:06} with a long enough name,Retail,{}\n",
+            100 + i
+        ));
+    }
+    csv
+}
