@@ -140,17 +140,21 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
     use cli::{RequestAction, RosterAction};
     // The second connection costs about 2 ms to open (it reads the schema): an analysis of
     // a small program is done sooner without it. The review and the digest, which run two
-    // halves side by side on it, gain from it sooner.
-    let bytes = std::fs::metadata(store.path()).map_or(u64::MAX, |m| m.len());
-    let analysis_readers = usize::from(bytes >= SMALL_PROGRAM_BYTES);
-    let halves_readers = usize::from(bytes >= SMALL_REVIEW_BYTES);
+    // halves side by side on it, gain from it sooner. Only the commands that may take it
+    // look at the file's size.
+    let readers_from = |smallest: u64| {
+        let bytes = std::fs::metadata(store.path()).map_or(u64::MAX, |m| m.len());
+        usize::from(bytes >= smallest)
+    };
     match &cli.command {
         Command::Score(_) | Command::Report(_) | Command::Followups(_) => {
-            store.begin_snapshot(analysis_readers)?
+            store.begin_snapshot(readers_from(SMALL_PROGRAM_BYTES))?
         }
-        Command::Review(_) | Command::Digest(_) => store.begin_snapshot(halves_readers)?,
+        Command::Review(_) | Command::Digest(_) => {
+            store.begin_snapshot(readers_from(SMALL_REVIEW_BYTES))?
+        }
         Command::Roster(args) if matches!(args.action, RosterAction::List { .. }) => {
-            store.begin_snapshot(analysis_readers)?
+            store.begin_snapshot(readers_from(SMALL_PROGRAM_BYTES))?
         }
         Command::Roster(args) if matches!(args.action, RosterAction::Show { .. }) => {
             store.begin_snapshot(0)?

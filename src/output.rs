@@ -681,8 +681,9 @@ impl Out {
 
     /// Prints a result set of `count` rows, the `i`th made by `row(i)`. CSV and JSON rows
     /// are made and formatted on two threads at once, in chunks taken in turn and written
-    /// in order (memory holds a chunk, not half the output); a table is laid out as a whole. For large lists whose rows cost something to make (reading
-    /// them from memory scattered by a sort counts).
+    /// in order (memory holds a chunk, not half the output); a table is laid out as a
+    /// whole. For large lists whose rows cost something to make (reading them from memory
+    /// scattered by a sort counts).
     pub fn rows_parallel<C: IntoColumn>(
         &mut self,
         columns: &[C],
