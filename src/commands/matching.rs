@@ -304,6 +304,8 @@ pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
     // The candidates' rows are read from all over the accounts table: through the map, a
     // page costs no system call and no copy (a tenth of match's time at 100k accounts).
     store.map_for_reading()?;
+    // The same queries run per account and per candidate with other ids.
+    store.plan_once()?;
     let policy = store::policy::load(store.db())?;
     let stored = match &args.request_id {
         Some(id) => match requests::get(store.db(), id)? {
