@@ -128,7 +128,7 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
         row[0] += 1;
         row[1] += u64::from(approved(r) == Some(true));
         row[2] += u64::from(fulfilled(r));
-        row[3] += u64::from(r.opportunity_status.as_deref() == Some("won"));
+        row[3] += u64::from(r.deal_won);
     }
     let mut table = out.section(
         "by_rep",

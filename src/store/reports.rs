@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashSet;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::params_from_iter;
@@ -232,46 +234,74 @@ pub struct RequestFacts {
     pub qualified_at: Option<String>,
     pub asked_at: Option<String>,
     pub scheduled_at: Option<String>,
-    pub opportunity_status: Option<String>,
+    /// Whether its deal is won.
+    pub deal_won: bool,
 }
 
+/// The requests submitted `from..=to`, in the order of their ids, with their first step
+/// of each kind by `to` and whether their deal is won.
 pub fn requests(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RequestFacts>> {
     let (from, to) = (from.to_string(), to.to_string());
-    // The deals' status in a second statement, in the order of their ids: joined request by
+    let of_period = "SELECT request_id FROM requests WHERE submitted_on BETWEEN ?1 AND ?2";
+    // The won deals in a second statement, in the order of their ids: joined request by
     // request, a year of requests read the deals all over a large program (100k requests at
     // 1M accounts: 1.1 s, four fifths of it in system calls; 0.2 s this way).
     let mut deals = conn.prepare(
         "SELECT opportunity_id, status FROM opportunities WHERE opportunity_id IN
             (SELECT opportunity_id FROM requests WHERE submitted_on BETWEEN ?1 AND ?2)",
     )?;
-    let status: HashMap<String, String> = deals
-        .query_map([&from, &to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut won: FxHashSet<String> = FxHashSet::default();
+    let mut rows = deals.query([&from, &to])?;
+    while let Some(r) = rows.next()? {
+        if r.get_ref(1)?.as_str_or_null()? == Some("won") {
+            won.insert(r.get(0)?);
+        }
+    }
     let mut statement = conn.prepare(
-        "SELECT r.request_id, r.rep, r.submitted_on, r.status,
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'submitted' AND substr(e.at, 1, 10) <= ?2),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'qualified' AND substr(e.at, 1, 10) <= ?2),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'asked' AND substr(e.at, 1, 10) <= ?2),
-                (SELECT min(at) FROM request_events e WHERE e.request_id = r.request_id AND e.status = 'scheduled' AND substr(e.at, 1, 10) <= ?2),
-                r.opportunity_id
-         FROM requests r
-         WHERE r.submitted_on BETWEEN ?1 AND ?2 ORDER BY r.request_id",
+        "SELECT request_id, rep, submitted_on, status, opportunity_id
+         FROM requests WHERE submitted_on BETWEEN ?1 AND ?2 ORDER BY request_id",
     )?;
-    let rows = statement.query_map([&from, &to], |r| {
-        let deal = r.get_ref(8)?.as_str_or_null()?;
-        Ok(RequestFacts {
-            request_id: r.get(0)?,
-            rep: r.get(1)?,
-            submitted_on: date(r.get(2)?),
-            status: r.get(3)?,
-            submitted_at: r.get(4)?,
-            qualified_at: r.get(5)?,
-            asked_at: r.get(6)?,
-            scheduled_at: r.get(7)?,
-            opportunity_status: deal.and_then(|d| status.get(d).cloned()),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut list = statement
+        .query_map([&from, &to], |r| {
+            let deal = r.get_ref(4)?.as_str_or_null()?;
+            Ok(RequestFacts {
+                request_id: r.get(0)?,
+                rep: r.get(1)?,
+                submitted_on: date(r.get(2)?),
+                status: r.get(3)?,
+                submitted_at: None,
+                qualified_at: None,
+                asked_at: None,
+                scheduled_at: None,
+                deal_won: deal.is_some_and(|d| won.contains(d)),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The first step of each kind, one read of the period's requests' steps (one query per
+    // request and kind was four index searches a request).
+    let mut steps = conn.prepare(&format!(
+        "SELECT request_id, status, min(at) FROM request_events
+         WHERE request_id IN ({of_period})
+           AND status IN ('submitted', 'qualified', 'asked', 'scheduled')
+           AND substr(at, 1, 10) <= ?2
+         GROUP BY request_id, status"
+    ))?;
+    let mut rows = steps.query([&from, &to])?;
+    while let Some(r) = rows.next()? {
+        let id = r.get_ref(0)?.as_str()?;
+        let Ok(i) = list.binary_search_by(|f| f.request_id.as_str().cmp(id)) else {
+            continue;
+        };
+        let at: Option<String> = r.get(2)?;
+        let f = &mut list[i];
+        match r.get_ref(1)?.as_str()? {
+            "submitted" => f.submitted_at = at,
+            "qualified" => f.qualified_at = at,
+            "asked" => f.asked_at = at,
+            _ => f.scheduled_at = at,
+        }
+    }
+    Ok(list)
 }
 
 /// A closed opportunity and whether a reference worked on it.
