@@ -377,32 +377,29 @@ pub fn reach_start(policy: &Policy, today: NaiveDate) -> NaiveDate {
 
 /// Every open follow-up, as of `today`, snoozes applied, ordered by due date.
 pub fn open(inputs: &Inputs, policy: &Policy, today: NaiveDate) -> Vec<FollowUp> {
-    let mut list = open_unsnoozed(
-        &inputs.members,
-        &inputs.done,
-        &inputs.outcomes,
-        policy,
-        today,
-    );
-    apply_snoozes(&mut list, &inputs.snoozes);
+    let mut list = Vec::new();
+    each_open(inputs, policy, today, |f| list.push(f));
+    // Equal follow-ups are identical, so an unstable sort gives the same list.
+    list.sort_unstable();
     list
 }
 
-fn open_unsnoozed(
-    members: &[Member],
-    done: &[Done],
-    outcomes: &[Outcome],
+/// Every open follow-up, as of `today`, snoozes applied, one at a time and in no
+/// particular order: [`open`]'s list for a caller that counts them rather than lists
+/// them (the review page tallies a few hundred thousand).
+pub fn each_open(
+    inputs: &Inputs,
     policy: &Policy,
     today: NaiveDate,
-) -> Vec<FollowUp> {
-    let mut out = Vec::new();
+    mut each: impl FnMut(FollowUp),
+) {
     let reach = reach_start(policy, today);
     // Each member's activities and each request's outcome, found by hash once: looking
     // them up by scanning made a large program quadratic (90k references and 550k
     // activities took nine minutes).
     let mut by_contact: FxHashMap<&str, Vec<&Done>> = FxHashMap::default();
-    by_contact.reserve(members.len());
-    for d in done.iter().filter(|d| d.date >= reach) {
+    by_contact.reserve(inputs.members.len());
+    for d in inputs.done.iter().filter(|d| d.date >= reach) {
         by_contact.entry(d.contact_id.as_str()).or_default().push(d);
     }
     // Each member's in the order they happened (the whole program's come in the order
@@ -410,8 +407,9 @@ fn open_unsnoozed(
     for mine in by_contact.values_mut() {
         in_order(mine);
     }
-    let outcome_of = by_request(outcomes);
-    for m in members {
+    let outcome_of = by_request(&inputs.outcomes);
+    let (mut theirs, mut id) = (Vec::new(), String::new());
+    for m in &inputs.members {
         let mine: &[&Done] = by_contact
             .get(m.contact_id.as_str())
             .map_or(&[], Vec::as_slice);
@@ -421,12 +419,13 @@ fn open_unsnoozed(
             |r| outcome_of.get(r).copied(),
             policy,
             today,
-            &mut out,
+            &mut theirs,
         );
+        for mut f in theirs.drain(..) {
+            snooze(&mut f, &inputs.snoozes, &mut id);
+            each(f);
+        }
     }
-    // Equal follow-ups are identical, so an unstable sort gives the same list.
-    out.sort_unstable();
-    out
 }
 
 /// Each request's outcome (the first given for it), found by the request's id: what
@@ -626,18 +625,6 @@ pub fn of_member<'o>(
     }
 }
 
-/// Moves each snoozed follow-up's due day to the snooze's day (never earlier).
-fn apply_snoozes(list: &mut [FollowUp], snoozes: &FxHashMap<String, NaiveDate>) {
-    if snoozes.is_empty() {
-        return;
-    }
-    let mut id = String::new();
-    for f in list.iter_mut() {
-        snooze(f, snoozes, &mut id);
-    }
-    list.sort_unstable();
-}
-
 /// Moves a follow-up's due day to its snooze's day (never earlier); `id` is room to
 /// write its id in.
 pub fn snooze(f: &mut FollowUp, snoozes: &FxHashMap<String, NaiveDate>, id: &mut String) {
@@ -704,6 +691,23 @@ impl StaleTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The open follow-ups without snoozes, in order.
+    fn open_unsnoozed(
+        members: &[Member],
+        done: &[Done],
+        outcomes: &[Outcome],
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Vec<FollowUp> {
+        let inputs = Inputs {
+            members: members.to_vec(),
+            done: done.to_vec(),
+            outcomes: outcomes.to_vec(),
+            snoozes: FxHashMap::default(),
+        };
+        open(&inputs, policy, today)
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().expect("date")

@@ -356,10 +356,11 @@ pub struct Review {
     pub coverage: Captured,
     pub capacity: Captured,
     pub utilization: Captured,
-    /// The open follow-ups `followups --all` lists.
-    pub followups: Vec<FollowUp>,
-    /// Follow-ups overdue longer than `followup.stale_days` (`followups --stale`).
-    pub stale: Vec<FollowUp>,
+    /// The open follow-ups `followups --all` lists, counted by kind, with those due for
+    /// recognition and recommitment.
+    pub care: Care,
+    /// How many follow-ups are overdue longer than `followup.stale_days` (`followups --stale`).
+    pub stale: usize,
     pub tier1: Captured,
     pub develop: Captured,
     /// Every request, as `request list` prints them (the digest's requests past the SLA).
@@ -459,7 +460,7 @@ pub fn gather(
         coverage: second.coverage,
         capacity: second.capacity,
         utilization: second.utilization,
-        followups: first.followups,
+        care: first.care,
         stale: first.stale,
         tier1: first.tier1,
         develop: first.develop,
@@ -488,12 +489,12 @@ impl<'p> Asked<'p> {
     }
 }
 
-/// The score lists and the follow-ups.
+/// The score lists and the follow-ups' figures.
 struct FirstHalf {
     tier1: Captured,
     develop: Captured,
-    followups: Vec<FollowUp>,
-    stale: Vec<FollowUp>,
+    care: Care,
+    stale: usize,
 }
 
 fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
@@ -522,15 +523,21 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
     } else {
         (Captured::none(), Captured::none())
     };
-    // `followups --all` and `followups --stale` list one computation's two halves.
+    // `followups --all` and `followups --stale` list one computation's two halves: the
+    // page counts them (a few hundred thousand at 100k accounts) rather than keeping them.
     let inputs = store::followups::everyone(store, policy, today)?;
-    let open = crate::domain::followups::open(&inputs, policy, today);
+    let mut tally = CareTally::default();
+    let mut stale = 0;
+    crate::domain::followups::each_open(&inputs, policy, today, |f| {
+        let is_stale = crate::domain::followups::is_stale(&f, policy, today);
+        stale += usize::from(is_stale);
+        tally.add(f, is_stale, today);
+    });
     drop(inputs);
-    let (followups, stale) = crate::domain::followups::split_stale(open, policy, today);
     Ok(FirstHalf {
         tier1,
         develop,
-        followups,
+        care: tally.finish(),
         stale,
     })
 }
@@ -694,8 +701,68 @@ pub fn care_kind(kind: FollowUpKind) -> &'static str {
 pub struct Care {
     /// Kind -> (overdue, due today or overdue).
     pub by_kind: BTreeMap<&'static str, (u64, u64)>,
+    /// Due by today, in the order `followups --all` lists them, then the stale ones in the
+    /// order `followups --stale` does.
     pub recognition_due: Vec<FollowUp>,
     pub recommitments_due: Vec<FollowUp>,
+}
+
+/// [`Care`], added up one follow-up at a time in any order.
+#[derive(Default)]
+struct CareTally {
+    /// Kind -> (overdue, due today or overdue), in the order the kinds were first seen.
+    counts: Vec<(FollowUpKind, (u64, u64))>,
+    /// Appreciation and recommitment follow-ups due by today: [not stale, stale].
+    recognition: [Vec<FollowUp>; 2],
+    recommit: [Vec<FollowUp>; 2],
+}
+
+impl CareTally {
+    fn add(&mut self, f: FollowUp, stale: bool, today: NaiveDate) {
+        if f.due > today {
+            return;
+        }
+        let at = match self.counts.iter().position(|(kind, _)| *kind == f.kind) {
+            Some(at) => at,
+            None => {
+                self.counts.push((f.kind, (0, 0)));
+                self.counts.len() - 1
+            }
+        };
+        let entry = &mut self.counts[at].1;
+        entry.1 += 1;
+        if f.due < today {
+            entry.0 += 1;
+        }
+        let side = usize::from(stale);
+        match f.kind {
+            FollowUpKind::Appreciation => self.recognition[side].push(f),
+            FollowUpKind::Recommit => self.recommit[side].push(f),
+            _ => {}
+        }
+    }
+
+    fn finish(self) -> Care {
+        let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+        for (kind, (overdue, due)) in self.counts {
+            let entry = by_kind.entry(care_kind(kind)).or_default();
+            entry.0 += overdue;
+            entry.1 += due;
+        }
+        // Each half in the order `followups` lists it (equal follow-ups are identical).
+        let listed = |halves: [Vec<FollowUp>; 2]| -> Vec<FollowUp> {
+            let [mut recent, mut stale] = halves;
+            recent.sort_unstable();
+            stale.sort_unstable();
+            recent.append(&mut stale);
+            recent
+        };
+        Care {
+            by_kind,
+            recognition_due: listed(self.recognition),
+            recommitments_due: listed(self.recommit),
+        }
+    }
 }
 
 impl Review {
@@ -724,44 +791,8 @@ impl Review {
         }
     }
 
-    pub fn care(&self) -> Care {
-        let mut by_kind: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
-        let (mut recognition_due, mut recommitments_due) = (Vec::new(), Vec::new());
-        let today = self.as_of;
-        // Counted by kind first (a few hundred thousand follow-ups), named after.
-        let mut counts: Vec<(FollowUpKind, (u64, u64))> = Vec::new();
-        for f in self.followups.iter().chain(&self.stale) {
-            if f.due > today {
-                continue;
-            }
-            let at = match counts.iter().position(|(kind, _)| *kind == f.kind) {
-                Some(at) => at,
-                None => {
-                    counts.push((f.kind, (0, 0)));
-                    counts.len() - 1
-                }
-            };
-            let entry = &mut counts[at].1;
-            entry.1 += 1;
-            if f.due < today {
-                entry.0 += 1;
-            }
-            match f.kind {
-                FollowUpKind::Appreciation => recognition_due.push(f.clone()),
-                FollowUpKind::Recommit => recommitments_due.push(f.clone()),
-                _ => {}
-            }
-        }
-        for (kind, (overdue, due)) in counts {
-            let entry = by_kind.entry(care_kind(kind)).or_default();
-            entry.0 += overdue;
-            entry.1 += due;
-        }
-        Care {
-            by_kind,
-            recognition_due,
-            recommitments_due,
-        }
+    pub fn care(&self) -> &Care {
+        &self.care
     }
 
     /// The load class of each active reference: (tier, class) with class one of idle,
