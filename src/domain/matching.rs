@@ -164,6 +164,26 @@ const GENERIC: &[&str] = &[
 /// Two use cases are one family when they share a distinctive word ("Claims automation"
 /// and "Claims intake").
 pub fn same_family(a: &str, b: &str) -> bool {
+    // Plain ASCII (nearly every use case) is compared word by word in place: lowering and
+    // copying each word was a tenth of `match`'s time at 1M accounts, which asks this of
+    // every account in the request's industry.
+    if a.is_ascii() && b.is_ascii() {
+        let distinctive =
+            |w: &&str| w.len() >= 4 && !GENERIC.iter().any(|g| g.eq_ignore_ascii_case(w));
+        let mut theirs = b
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(distinctive);
+        let mine: Vec<&str> = a
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(distinctive)
+            .collect();
+        return theirs.any(|t| mine.iter().any(|w| w.eq_ignore_ascii_case(t)));
+    }
+    same_family_lowered(a, b)
+}
+
+/// [`same_family`] for any text: each word lowered as Unicode does.
+fn same_family_lowered(a: &str, b: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())
             .map(str::to_lowercase)
@@ -817,6 +837,44 @@ mod tests {
         c.secondary_use_cases.clear();
         assert_eq!(criterion(&c, "use_case"), Grade::Poor);
         assert!(!same_family("Route planning", "Inventory planning"));
+    }
+
+    #[test]
+    fn same_family_in_place_agrees_with_the_lowered_words() {
+        let cases = [
+            "Claims automation",
+            "claims INTAKE",
+            "Route planning",
+            "Inventory planning",
+            "Fleet-tracking/ROUTE",
+            "Order to cash",
+            "EHR migration",
+            "ehr",
+            "Process automation and management",
+            "Data warehouse (cloud)",
+            "WAREHOUSE",
+            "",
+            "  ",
+            "Forecasting, demand",
+            "Demand forecasting",
+            "Préparation des commandes",
+            "préparation",
+        ];
+        for a in cases {
+            for b in cases {
+                assert_eq!(
+                    same_family(a, b),
+                    same_family_lowered(a, b),
+                    "{a:?} / {b:?}"
+                );
+            }
+        }
+        assert!(same_family("Claims automation", "claims INTAKE"));
+        assert!(same_family("Fleet-tracking/ROUTE", "Route planning"));
+        assert!(!same_family(
+            "Process automation and management",
+            "Workflow automation"
+        ));
     }
 
     fn grade_of(c: &Candidate) -> Grade {
