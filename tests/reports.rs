@@ -435,3 +435,43 @@ fn utilization_flags_everyone_status_counts_at_the_limit() {
         .unwrap_or_else(|| panic!("no count in {status}"));
     assert_eq!(flagged, at_limit, "{csv}\n{status}");
 }
+
+/// `status` counts the follow-ups and the references at their limit as the members stream
+/// past; a program over 4 MiB streams them with the account book on a second connection.
+/// Accounts with no contacts change none of its figures.
+#[test]
+fn status_gives_the_same_figures_when_the_program_outgrows_one_connection() {
+    let work = Workdir::new();
+    work.run(&["--quiet", "--as-of", "2026-11-30", "demo"]).ok();
+    let figures = || {
+        let json = work
+            .run(&["--as-of", "2026-11-30", "status", "--format", "json"])
+            .ok();
+        let value: serde_json::Value = serde_json::from_str(&json).expect("status JSON");
+        let fact = |name: &str| {
+            value["status"]
+                .as_array()
+                .and_then(|rows| rows.iter().find(|r| r["fact"] == name))
+                .map(|r| r["value"].clone())
+                .unwrap_or_else(|| panic!("no {name} in {json}"))
+        };
+        (
+            [
+                fact("follow-ups due today"),
+                fact("follow-ups overdue"),
+                fact("follow-ups stale"),
+                fact("references at their limit"),
+            ],
+            value["at_limit"].clone(),
+        )
+    };
+    let small = figures();
+    assert!(
+        small.0[1].as_u64().is_some_and(|n| n > 0) && small.0[3].as_u64().is_some_and(|n| n > 0),
+        "the demo has overdue follow-ups and references at their limit: {small:?}"
+    );
+    work.import("accounts", &util::filler_accounts(40_000));
+    let bytes = work.db_bytes().len();
+    assert!(bytes > 4 << 20, "the database is {bytes} bytes");
+    assert_eq!(figures(), small);
+}

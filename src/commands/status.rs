@@ -28,24 +28,25 @@ const AT_LIMIT_SHOWN: usize = 10;
 
 pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(store.db())?;
-    // The follow-ups below read the members too: read them once.
-    store.keep_members();
-    let members = roster::members(store)?;
-    // The list `followups` prints (snoozes applied), and apart those it folds away as stale.
-    let inputs = store::followups::everyone(store, &policy, today)?;
-    let open = followups::open(&inputs, &policy, today);
-    // Not freed: the process ends next (see followups).
-    std::mem::forget(inputs);
-    let (open, stale) = followups::split_stale(open, &policy, today);
-    let due_today = open.iter().filter(|f| f.due == today).count();
-    let overdue = open.iter().filter(|f| f.due < today).count();
-    let events = store::scoring::events_by_contact(store, history_start(&policy, today), today)?;
-    let mut at_limit = Vec::new();
-    for m in members.iter() {
-        if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
-            continue;
+    // What `followups` lists (snoozes applied) and what it folds away as stale, counted as
+    // that command goes through them: the members one at a time, nothing held.
+    let (mut due_today, mut overdue, mut stale) = (0usize, 0usize, 0usize);
+    store::followups::each_open(store, &policy, today, |f| {
+        if followups::is_stale(&f, &policy, today) {
+            stale += 1;
+        } else if f.due == today {
+            due_today += 1;
+        } else if f.due < today {
+            overdue += 1;
         }
-        let mine = events.of(&m.contact_id);
+        Ok(())
+    })?;
+    // Who is at their limit, by the rule book, the members streamed with their load.
+    let mut at_limit = Vec::new();
+    roster::each_member_with_load(store, history_start(&policy, today), today, |m, mine| {
+        if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
+            return Ok(());
+        }
         let s = standing(&m.subject(), mine, &policy, today);
         let limited = s
             .verdict
@@ -53,9 +54,10 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             .iter()
             .any(|r| matches!(r, Reason::LimitReached { .. }));
         if limited {
-            at_limit.push((m, s));
+            at_limit.push((m.clone(), s));
         }
-    }
+        Ok(())
+    })?;
     let open_requests: i64 = store::status::request_statuses(store.db())?
         .iter()
         .filter(|(status, _)| !status.is_closed())
@@ -95,7 +97,7 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     }
     facts.push(("follow-ups due today".into(), Cell::Int(due_today as i64)));
     facts.push(("follow-ups overdue".into(), Cell::Int(overdue as i64)));
-    facts.push(("follow-ups stale".into(), Cell::Int(stale.len() as i64)));
+    facts.push(("follow-ups stale".into(), Cell::Int(stale as i64)));
     facts.push((
         "references at their limit".into(),
         Cell::Int(at_limit.len() as i64),
@@ -174,10 +176,9 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
             "{due_today} follow-ups due today, {overdue} overdue: refprog followups"
         ));
     }
-    if !stale.is_empty() {
+    if stale > 0 {
         out.note(format!(
-            "{} follow-ups over {} days late: refprog followups --stale",
-            stale.len(),
+            "{stale} follow-ups over {} days late: refprog followups --stale",
             policy.stale_days
         ));
     }
