@@ -168,6 +168,8 @@ fn run_on(cli: &Cli, store: &mut Store, out: &mut Out) -> Result<()> {
             store.begin_snapshot(0)?
         }
         Command::Export(_) | Command::Brief(_) => store.begin_snapshot(0)?,
+        // Its two streams side by side, each with the account book read beside it.
+        Command::Status(_) => store.begin_snapshot(2 * readers_from(SMALL_PROGRAM_BYTES))?,
         _ => {}
     }
     let today = today_or(cli.as_of);

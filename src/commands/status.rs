@@ -30,34 +30,54 @@ pub fn run(store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
     let policy = store::policy::load(store.db())?;
     // What `followups` lists (snoozes applied) and what it folds away as stale, counted as
     // that command goes through them: the members one at a time, nothing held.
-    let (mut due_today, mut overdue, mut stale) = (0usize, 0usize, 0usize);
-    store::followups::each_open(store, &policy, today, |f| {
-        if followups::is_stale(&f, &policy, today) {
-            stale += 1;
-        } else if f.due == today {
-            due_today += 1;
-        } else if f.due < today {
-            overdue += 1;
-        }
-        Ok(())
-    })?;
+    let count_followups = |store: &Store| -> Result<(usize, usize, usize)> {
+        let (mut due_today, mut overdue, mut stale) = (0, 0, 0);
+        store::followups::each_open(store, &policy, today, |f| {
+            if followups::is_stale(&f, &policy, today) {
+                stale += 1;
+            } else if f.due == today {
+                due_today += 1;
+            } else if f.due < today {
+                overdue += 1;
+            }
+            Ok(())
+        })?;
+        Ok((due_today, overdue, stale))
+    };
     // Who is at their limit, by the rule book, the members streamed with their load.
-    let mut at_limit = Vec::new();
-    roster::each_member_with_load(store, history_start(&policy, today), today, |m, mine| {
-        if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
-            return Ok(());
-        }
-        let s = standing(&m.subject(), mine, &policy, today);
-        let limited = s
-            .verdict
-            .reasons
-            .iter()
-            .any(|r| matches!(r, Reason::LimitReached { .. }));
-        if limited {
-            at_limit.push((m.clone(), s));
-        }
-        Ok(())
-    })?;
+    let find_at_limit = |store: &Store| -> Result<Vec<_>> {
+        let mut at_limit = Vec::new();
+        roster::each_member_with_load(store, history_start(&policy, today), today, |m, mine| {
+            if m.tier.is_none() || opted_out_by(m.opted_out_on, today).is_some() {
+                return Ok(());
+            }
+            let s = standing(&m.subject(), mine, &policy, today);
+            let limited = s
+                .verdict
+                .reasons
+                .iter()
+                .any(|r| matches!(r, Reason::LimitReached { .. }));
+            if limited {
+                at_limit.push((m.clone(), s));
+            }
+            Ok(())
+        })?;
+        Ok(at_limit)
+    };
+    // The two read the same snapshot side by side when a second connection is open
+    // (a program past 4 MiB); else one after the other.
+    let ((due_today, overdue, stale), at_limit) = match store.sibling() {
+        Some(other) => std::thread::scope(|scope| -> Result<_> {
+            let find = &find_at_limit;
+            let limited = scope.spawn(move || find(&other));
+            let counts = count_followups(store)?;
+            let limited = limited
+                .join()
+                .map_err(|_| anyhow::anyhow!("finding the references at their limit failed"))??;
+            Ok((counts, limited))
+        })?,
+        None => (count_followups(store)?, find_at_limit(store)?),
+    };
     let open_requests: i64 = store::status::request_statuses(store.db())?
         .iter()
         .filter(|(status, _)| !status.is_closed())
