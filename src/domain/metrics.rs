@@ -1,7 +1,28 @@
 //! Small pure helpers the reports share: rates with their n, medians, NPS from ratings,
-//! quarters, and whether a figure meets its target.
+//! quarters, whether a figure meets its target, and which requests count as approved and
+//! fulfilled.
 
 use chrono::{Datelike, NaiveDate};
+
+use crate::domain::model::RequestStatus;
+
+/// Whether a request was approved, for the approval rate: declined is not; a request still
+/// submitted is pending (None), and so is one cancelled before it was qualified or asked
+/// (never decided); any other has been approved, or taken a step past approval.
+pub fn request_approved(status: RequestStatus, qualified: bool, asked: bool) -> Option<bool> {
+    match status {
+        RequestStatus::Declined => Some(false),
+        RequestStatus::Submitted => None,
+        RequestStatus::Cancelled if !qualified && !asked => None,
+        _ => Some(true),
+    }
+}
+
+/// Whether a request was fulfilled, for the fulfilment rate: a reference call was
+/// scheduled for it at some step, or it is scheduled or completed now.
+pub fn request_fulfilled(status: RequestStatus, scheduled: bool) -> bool {
+    scheduled || status == RequestStatus::Completed || status == RequestStatus::Scheduled
+}
 
 /// A share with the counts behind it, so a small sample shows.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -88,6 +109,36 @@ pub fn monthly_counts(dates: &[NaiveDate], today: NaiveDate, months: u32) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_requests_are_approved_and_fulfilled() {
+        use RequestStatus::*;
+        assert_eq!(request_approved(Declined, true, true), Some(false));
+        assert_eq!(request_approved(Submitted, false, false), None);
+        assert_eq!(request_approved(Cancelled, false, false), None);
+        assert_eq!(request_approved(Cancelled, true, false), Some(true));
+        assert_eq!(request_approved(Cancelled, false, true), Some(true));
+        for status in [
+            Qualified, Matched, Asked, Accepted, Passed, Scheduled, Completed,
+        ] {
+            assert_eq!(
+                request_approved(status, false, false),
+                Some(true),
+                "{status:?}"
+            );
+        }
+        assert!(request_fulfilled(Scheduled, false));
+        assert!(request_fulfilled(Completed, false));
+        assert!(
+            request_fulfilled(Cancelled, true),
+            "scheduled once, then cancelled"
+        );
+        for status in [
+            Submitted, Qualified, Matched, Asked, Accepted, Passed, Declined, Cancelled,
+        ] {
+            assert!(!request_fulfilled(status, false), "{status:?}");
+        }
+    }
 
     #[test]
     fn rates_show_their_n() {

@@ -9,8 +9,7 @@ use anyhow::Result;
 use chrono::NaiveDateTime;
 
 use super::{Metrics, Period, pct};
-use crate::domain::metrics::{Rate, median, meets};
-use crate::domain::model::RequestStatus;
+use crate::domain::metrics::{Rate, median, meets, request_approved, request_fulfilled};
 use crate::output::{Cell, Column, Out};
 use crate::store::reports::RequestFacts;
 use crate::store::{self, Store};
@@ -20,20 +19,14 @@ fn stamp(text: &Option<String>) -> Option<NaiveDateTime> {
         .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").ok())
 }
 
-/// Approved: qualified, or taken any step past it. Declined: declined. Others are pending.
+/// The rule book's approval of a request ([`request_approved`]), from its steps.
 fn approved(r: &RequestFacts) -> Option<bool> {
-    match r.status {
-        RequestStatus::Declined => Some(false),
-        RequestStatus::Submitted => None,
-        RequestStatus::Cancelled if r.qualified_at.is_none() && r.asked_at.is_none() => None,
-        _ => Some(true),
-    }
+    request_approved(r.status, r.qualified_at.is_some(), r.asked_at.is_some())
 }
 
+/// The rule book's fulfilment of a request ([`request_fulfilled`]), from its steps.
 fn fulfilled(r: &RequestFacts) -> bool {
-    r.scheduled_at.is_some()
-        || r.status == RequestStatus::Completed
-        || r.status == RequestStatus::Scheduled
+    request_fulfilled(r.status, r.scheduled_at.is_some())
 }
 
 pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
