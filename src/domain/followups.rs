@@ -642,16 +642,6 @@ pub fn is_stale(f: &FollowUp, policy: &Policy, today: NaiveDate) -> bool {
     f.due < today - Duration::days(policy.stale_days)
 }
 
-/// The follow-ups, and apart the stale ones: overdue longer than `followup.stale_days`
-/// (a first import would otherwise bury the person under years of thank-yous).
-pub fn split_stale(
-    list: Vec<FollowUp>,
-    policy: &Policy,
-    today: NaiveDate,
-) -> (Vec<FollowUp>, Vec<FollowUp>) {
-    list.into_iter().partition(|f| !is_stale(f, policy, today))
-}
-
 /// One line per kind for the stale follow-ups: how many, the oldest, and the flag.
 pub fn stale_summary(stale: &[FollowUp], policy: &Policy) -> Vec<String> {
     let mut tally = StaleTally::default();

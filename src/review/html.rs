@@ -773,7 +773,7 @@ fn care(html: &mut String, r: &Review) {
         "care",
         "Care: thanks, recognition, recommitments, renewals",
     );
-    let care = r.care();
+    let care = &r.care;
     let overdue: u64 = care.by_kind.values().map(|v| v.0).sum();
     let due: u64 = care.by_kind.values().map(|v| v.1).sum();
     if !r.has_active_references() && care.by_kind.is_empty() {
@@ -824,7 +824,7 @@ fn care(html: &mut String, r: &Review) {
         html,
         &[
             ["follow-ups overdue".into(), overdue.to_string(), due.to_string(), "0".into(), if overdue == 0 { "met".into() } else { "not met".into() }],
-            ["of them stale (overdue longer than followup.stale_days)".into(), r.stale.to_string(), String::new(), String::new(), String::new()],
+            ["of them stale (overdue longer than followup.stale_days)".into(), care.stale.to_string(), String::new(), String::new(), String::new()],
             ["recognition due (appreciation after followup.appreciation_after activities in a year)".into(), care.recognition_due.len().to_string(), String::new(), String::new(), String::new()],
             ["recommitments due".into(), care.recommitments_due.len().to_string(), String::new(), String::new(), String::new()],
             [format!("references whose account renews within {} days (match.renewal_caution_days)", r.renewal_days), r.renewals.len().to_string(), String::new(), String::new(), String::new()],

@@ -357,10 +357,8 @@ pub struct Review {
     pub capacity: Captured,
     pub utilization: Captured,
     /// The open follow-ups `followups --all` lists, counted by kind, with those due for
-    /// recognition and recommitment.
+    /// recognition and recommitment and how many are stale.
     pub care: Care,
-    /// How many follow-ups are overdue longer than `followup.stale_days` (`followups --stale`).
-    pub stale: usize,
     pub tier1: Captured,
     pub develop: Captured,
     /// Every request, as `request list` prints them (the digest's requests past the SLA).
@@ -461,7 +459,6 @@ pub fn gather(
         capacity: second.capacity,
         utilization: second.utilization,
         care: first.care,
-        stale: first.stale,
         tier1: first.tier1,
         develop: first.develop,
         requests: second.requests,
@@ -494,7 +491,6 @@ struct FirstHalf {
     tier1: Captured,
     develop: Captured,
     care: Care,
-    stale: usize,
 }
 
 fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
@@ -527,18 +523,15 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
     // page counts them (a few hundred thousand at 100k accounts) rather than keeping them.
     let inputs = store::followups::everyone(store, policy, today)?;
     let mut tally = CareTally::default();
-    let mut stale = 0;
     crate::domain::followups::each_open(&inputs, policy, today, |f| {
-        let is_stale = crate::domain::followups::is_stale(&f, policy, today);
-        stale += usize::from(is_stale);
-        tally.add(f, is_stale, today);
+        let stale = crate::domain::followups::is_stale(&f, policy, today);
+        tally.add(f, stale, today);
     });
     drop(inputs);
     Ok(FirstHalf {
         tier1,
         develop,
         care: tally.finish(),
-        stale,
     })
 }
 
@@ -705,6 +698,8 @@ pub struct Care {
     /// order `followups --stale` does.
     pub recognition_due: Vec<FollowUp>,
     pub recommitments_due: Vec<FollowUp>,
+    /// How many are overdue longer than `followup.stale_days` (`followups --stale`).
+    pub stale: usize,
 }
 
 /// [`Care`], added up one follow-up at a time in any order.
@@ -715,10 +710,12 @@ struct CareTally {
     /// Appreciation and recommitment follow-ups due by today: [not stale, stale].
     recognition: [Vec<FollowUp>; 2],
     recommit: [Vec<FollowUp>; 2],
+    stale: usize,
 }
 
 impl CareTally {
     fn add(&mut self, f: FollowUp, stale: bool, today: NaiveDate) {
+        self.stale += usize::from(stale);
         if f.due > today {
             return;
         }
@@ -761,6 +758,7 @@ impl CareTally {
             by_kind,
             recognition_due: listed(self.recognition),
             recommitments_due: listed(self.recommit),
+            stale: self.stale,
         }
     }
 }
@@ -789,10 +787,6 @@ impl Review {
                 .map(|tier| (*tier, health(&format!("{tier} tier"))))
                 .collect(),
         }
-    }
-
-    pub fn care(&self) -> &Care {
-        &self.care
     }
 
     /// The load class of each active reference: (tier, class) with class one of idle,

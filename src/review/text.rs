@@ -40,7 +40,7 @@ pub fn digest(r: &Review, markdown: bool) -> String {
         return out;
     }
 
-    let care = r.care();
+    let care = &r.care;
     let due: u64 = care.by_kind.values().map(|v| v.1).sum();
     let overdue: u64 = care.by_kind.values().map(|v| v.0).sum();
     heading(
