@@ -140,7 +140,10 @@ pub fn run_reaching(
             }
         }
         let last_activity = c.last_activity();
-        let mut row = vec![
+        // Room for every column at once: growing a hundred thousand rows was 3 % of the
+        // review page.
+        let mut row = Vec::with_capacity(columns.len());
+        row.extend([
             Cell::from(m.contact_id.as_str()),
             Cell::from(m.name.as_str()),
             Cell::from(m.account_id.as_str()),
@@ -149,7 +152,7 @@ pub fn run_reaching(
             Cell::Int(this_quarter),
             Cell::Int(i64::from(s.load)),
             Cell::Int(units(windows.year_from)),
-        ];
+        ]);
         if ever {
             row.push(Cell::Int(
                 i64::from(c.count) + unfulfilled.get(&m.contact_id).copied().unwrap_or(0),

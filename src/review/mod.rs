@@ -16,6 +16,8 @@ pub mod html;
 pub mod svg;
 pub mod text;
 
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -369,7 +371,7 @@ pub struct Review {
     pub renewals: Vec<Renewal>,
     /// Each reference's units of load in the period (as the limits count them), for the
     /// top references of the period.
-    pub period_units: BTreeMap<String, i64>,
+    pub period_units: FxHashMap<CompactString, i64>,
     pub renewal_days: i64,
     pub sla_hours: i64,
     pub accounts: i64,
@@ -448,6 +450,7 @@ pub fn gather(
         })?,
         None => (first_half(store, &asked)?, second_half(store, &asked)?),
     };
+    store.leave_kept();
     Ok(Review {
         as_of: today,
         since,
@@ -550,7 +553,7 @@ struct SecondHalf {
     capacity: Captured,
     utilization: Captured,
     renewals: Vec<Renewal>,
-    period_units: BTreeMap<String, i64>,
+    period_units: FxHashMap<CompactString, i64>,
 }
 
 fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
@@ -591,7 +594,7 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
             .each()
             .map(|(contact, events)| {
                 let units = load_in_window(events, period.since, last);
-                (contact.to_string(), i64::from(units))
+                (CompactString::from(contact), i64::from(units))
             })
             .collect()
     } else {
