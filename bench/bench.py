@@ -162,11 +162,16 @@ READS = {
                "SELECT * FROM opportunities WHERE status = 'open';",
     "members": "SELECT c.*, a.name, a.industry, a.employees, a.status FROM contacts c "
                "JOIN accounts a USING (account_id) WHERE c.tier IS NOT NULL;",
+    # Utilization's all_time and last_activity columns count every activity up to the
+    # as-of day, not only the year's: its anchor reads them too (the asks with them).
     "utilization": "SELECT c.contact_id, a.name, "
                    "sum(t.date > date('{as_of}', '-30 days')), sum(t.date > date('{as_of}', '-90 days')), count(*) "
                    "FROM contacts c JOIN accounts a USING (account_id) "
                    "LEFT JOIN activities t ON t.contact_id = c.contact_id AND t.date > date('{as_of}', '-365 days') "
-                   "AND t.date <= '{as_of}' WHERE c.tier IS NOT NULL GROUP BY c.contact_id;",
+                   "AND t.date <= '{as_of}' WHERE c.tier IS NOT NULL GROUP BY c.contact_id; "
+                   "SELECT contact_id, count(*), max(date) FROM activities WHERE date <= '{as_of}' "
+                   "GROUP BY contact_id; SELECT contact_id, count(*), max(asked_on) FROM asks "
+                   "WHERE asked_on <= '{as_of}' GROUP BY contact_id;",
     "health": "SELECT c.contact_id, a.health, a.nps, max(t.date), count(t.id) FROM contacts c "
               "JOIN accounts a USING (account_id) LEFT JOIN activities t ON t.contact_id = c.contact_id "
               "AND t.date > date('{as_of}', '-365 days') AND t.date <= '{as_of}' "
