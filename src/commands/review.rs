@@ -39,8 +39,10 @@ pub fn run(args: &ReviewArgs, store: &mut Store, out: &mut Out, today: NaiveDate
         open(&args.html, out);
     }
     // Not freed: the process ends next, and freeing the reports' rows one by one costs
-    // more than writing the page (see the utilization report).
+    // more than writing the page (see the utilization report); nor is what the store kept
+    // for them.
     std::mem::forget(gathered);
+    store.leave_kept();
     Ok(())
 }
 

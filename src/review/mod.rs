@@ -450,7 +450,6 @@ pub fn gather(
         })?,
         None => (first_half(store, &asked)?, second_half(store, &asked)?),
     };
-    store.leave_kept();
     Ok(Review {
         as_of: today,
         since,
