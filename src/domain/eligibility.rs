@@ -520,6 +520,7 @@ mod tests {
             contact_id: "C".into(),
             request_id: request.map(Into::into),
             date: day(date),
+            ask: false,
         }
     }
 

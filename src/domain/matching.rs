@@ -903,6 +903,7 @@ mod tests {
             contact_id: "C1".into(),
             request_id: None,
             date: ago(days_ago),
+            ask: false,
         }
     }
 

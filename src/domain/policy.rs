@@ -384,6 +384,8 @@ pub struct LoadEvent {
     pub contact_id: CompactString,
     pub request_id: Option<CompactString>,
     pub date: NaiveDate,
+    /// An ask (true) or an activity (false).
+    pub ask: bool,
 }
 
 /// The load in `from..=to`: each request a person was asked for or did something for counts
@@ -722,6 +724,7 @@ mod tests {
             contact_id: contact.into(),
             request_id: request.map(Into::into),
             date: date.parse().expect("date"),
+            ask: false,
         }
     }
 
@@ -740,6 +743,7 @@ mod tests {
                     contact_id: format!("c{c}").into(),
                     request_id: r.map(|r| format!("r{r}").into()),
                     date: day0 + chrono::Duration::days(*d),
+                    ask: false,
                 })
                 .collect();
             let (from, to) = (day0 + chrono::Duration::days(start), day0 + chrono::Duration::days(start + length));
@@ -761,6 +765,7 @@ mod tests {
                 contact_id: "c1".into(),
                 request_id: (i % 4 != 0).then(|| format!("r{}", i / 2).into()),
                 date: day0 + chrono::Duration::days(i64::from(i % 300)),
+                ask: false,
             })
             .collect();
         let from = day0;

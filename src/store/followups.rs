@@ -5,18 +5,24 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::Store;
 use super::roster::{self, MemberRow};
+use super::{IdSlots, Store};
 use crate::domain::followups::{self, FollowUp, Inputs, reach_start};
 use crate::domain::policy::Policy;
 
 /// Every member's follow-up inputs as of `today`.
 pub fn everyone(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Inputs> {
-    let members = roster::members(store)?
+    let members: Vec<_> = roster::members(store)?
         .iter()
         .map(MemberRow::as_member)
         .collect();
-    let done = roster::done(store.db(), None, reach_start(policy, today), today)?;
+    // Only the members' activities: the rules read no others.
+    let slots = IdSlots::new(members.iter().map(|m| m.contact_id.as_str()));
+    let done = roster::done_of(store.db(), None, reach_start(policy, today), today, |c| {
+        slots
+            .find(c, |i| members.get(i).map(|m| m.contact_id.as_str()))
+            .is_some()
+    })?;
     Ok(Inputs {
         members,
         done,

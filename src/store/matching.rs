@@ -311,7 +311,7 @@ impl<'c> History<'c> {
                 *last = Some(day.to_string());
             }
         };
-        let event = |request: Option<&str>, day: &str, events: &mut Vec<LoadEvent>| {
+        let event = |request: Option<&str>, day: &str, ask: bool, events: &mut Vec<LoadEvent>| {
             if day >= self.from.as_str()
                 && let Some(date) = date(Some(day.to_string()))
             {
@@ -319,6 +319,7 @@ impl<'c> History<'c> {
                     contact_id: c.contact_id.as_str().into(),
                     request_id: request.map(Into::into),
                     date,
+                    ask,
                 });
             }
         };
@@ -331,7 +332,7 @@ impl<'c> History<'c> {
                 let Some(day) = r.get_ref(1)?.as_str_or_null()? else {
                     continue;
                 };
-                event(request, day, &mut events);
+                event(request, day, true, &mut events);
                 later(day, &mut last);
                 spoke |= request.is_some_and(|id| self.prospect_requests.contains(id));
             }
@@ -350,7 +351,7 @@ impl<'c> History<'c> {
                     continue;
                 };
                 if self.counted.contains(&kind) {
-                    event(request, day, &mut events);
+                    event(request, day, false, &mut events);
                     later(day, &mut last);
                 }
             }

@@ -1133,6 +1133,11 @@ impl IdIndex {
         self.ids.len()
     }
 
+    /// The ids, in the caller's order.
+    pub fn ids(&self) -> &[CompactString] {
+        &self.ids
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

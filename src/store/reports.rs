@@ -134,7 +134,19 @@ fn add_overrides(
 /// The activities of kinds that count against the limits dated in the last year
 /// (`windows.year_from..=today`) of each of `ids`, in their order, holding a count and
 /// four bytes of slots an id ([`super::IdIndex`]) instead of a map of the ids.
+///
+/// A command that keeps the members' load events ([`Store::keep_members`]) counts the
+/// activities among them, as the review's utilization read them, rather than reading the
+/// year again; `ids` are then members.
 pub fn year_counts(store: &Store, windows: Windows, ids: &IdIndex) -> Result<Vec<i64>> {
+    if store.kept.is_some() {
+        let events = super::scoring::events_by_contact(store, windows.year_from, windows.today)?;
+        return Ok(ids
+            .ids()
+            .iter()
+            .map(|id| events.of(id).iter().filter(|e| !e.ask).count() as i64)
+            .collect());
+    }
     tally_by_id(
         store,
         ids,

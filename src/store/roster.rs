@@ -486,7 +486,8 @@ fn each_member_in(
     let (from, to) = load.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
     let mut kinds = super::CountedKinds::default();
     let read = |r: &rusqlite::Row<'_>| -> Result<Option<LoadEvent>> {
-        if let Some(kind) = r.get_ref(3)?.as_str_or_null()?
+        let kind = r.get_ref(3)?.as_str_or_null()?;
+        if let Some(kind) = kind
             && !kinds.counts(kind)
         {
             return Ok(None);
@@ -498,6 +499,7 @@ fn each_member_in(
             contact_id: r.get_ref(0)?.as_str()?.into(),
             request_id: r.get_ref(1)?.as_str_or_null()?.map(Into::into),
             date,
+            ask: kind.is_none(),
         }))
     };
     let sorted = Sorted {
@@ -806,10 +808,22 @@ pub fn history(Db { conn }: Db<'_>, contact_id: &str) -> Result<Vec<MembershipEv
 /// they happened (date, then id); everyone's in the order they are stored (the follow-up
 /// rules put each member's in order).
 pub fn done(
+    conn: Db<'_>,
+    contact_id: Option<&str>,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<Done>> {
+    done_of(conn, contact_id, from, until, |_| true)
+}
+
+/// [`done`] of the contacts `keep` accepts: everyone's activities are two thirds
+/// prospects' and customers' who are no members, which the follow-up rules never read.
+pub fn done_of(
     Db { conn }: Db<'_>,
     contact_id: Option<&str>,
     from: NaiveDate,
     until: NaiveDate,
+    keep: impl Fn(&str) -> bool,
 ) -> Result<Vec<Done>> {
     // Two statements, not `?1 IS NULL OR contact_id = ?1`: that form cannot use the contact
     // index, and one contact's history would scan every activity.
@@ -827,6 +841,9 @@ pub fn done(
     let mut rows = statement.query(params![contact_id, from.to_string(), until.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
+        if !keep(r.get_ref(1)?.as_str()?) {
+            continue;
+        }
         if let Some(done) = done_row(r)? {
             out.push(done);
         }
@@ -877,6 +894,7 @@ pub fn load_events(
                 contact_id: contact_id.into(),
                 request_id: r.get_ref(0)?.as_str_or_null()?.map(Into::into),
                 date: day,
+                ask: true,
             });
         }
     }
@@ -886,6 +904,7 @@ pub fn load_events(
                 contact_id: d.contact_id,
                 request_id: d.request_id,
                 date: d.date,
+                ask: false,
             });
         }
     }

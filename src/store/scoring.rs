@@ -310,13 +310,19 @@ pub fn load_events(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Resul
     let mut events = Vec::new();
     read_load_events(
         conn,
-        "SELECT contact_id, request_id, asked_on FROM asks WHERE asked_on BETWEEN ?1 AND ?2",
-        "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2",
+        LOAD_ASKS,
+        LOAD_ACTIVITIES,
         &[&from.to_string(), &to.to_string()],
+        |_| true,
         &mut events,
     )?;
     Ok(events)
 }
+
+const LOAD_ASKS: &str =
+    "SELECT contact_id, request_id, asked_on FROM asks WHERE asked_on BETWEEN ?1 AND ?2";
+const LOAD_ACTIVITIES: &str =
+    "SELECT contact_id, request_id, date, kind FROM activities WHERE date BETWEEN ?1 AND ?2";
 
 /// [`load_events`] of one contact, read through the contact's indexes.
 pub fn contact_load_events(
@@ -333,6 +339,7 @@ pub fn contact_load_events(
         "SELECT contact_id, request_id, date, kind FROM activities
          WHERE date BETWEEN ?1 AND ?2 AND contact_id = ?3",
         &[&from.to_string(), &to.to_string(), &contact_id],
+        |_| true,
         &mut events,
     )?;
     Ok(events)
@@ -343,24 +350,13 @@ fn read_load_events(
     asks_sql: &str,
     activities_sql: &str,
     params: &[&dyn rusqlite::ToSql],
+    keep: impl Fn(&str) -> bool,
     events: &mut Vec<LoadEvent>,
 ) -> Result<()> {
     let mut asks = conn.prepare(asks_sql)?;
     let mut rows = asks.query(params)?;
     while let Some(row) = rows.next()? {
-        if let Some(day) = day(row.get_ref(2)?) {
-            events.push(LoadEvent {
-                contact_id: row.get_ref(0)?.as_str()?.into(),
-                request_id: row.get_ref(1)?.as_str_or_null()?.map(Into::into),
-                date: day,
-            });
-        }
-    }
-    let mut kinds = super::CountedKinds::default();
-    let mut activities = conn.prepare(activities_sql)?;
-    let mut rows = activities.query(params)?;
-    while let Some(row) = rows.next()? {
-        if !kinds.counts(row.get_ref(3)?.as_str()?) {
+        if !keep(row.get_ref(0)?.as_str()?) {
             continue;
         }
         if let Some(day) = day(row.get_ref(2)?) {
@@ -368,6 +364,23 @@ fn read_load_events(
                 contact_id: row.get_ref(0)?.as_str()?.into(),
                 request_id: row.get_ref(1)?.as_str_or_null()?.map(Into::into),
                 date: day,
+                ask: true,
+            });
+        }
+    }
+    let mut kinds = super::CountedKinds::default();
+    let mut activities = conn.prepare(activities_sql)?;
+    let mut rows = activities.query(params)?;
+    while let Some(row) = rows.next()? {
+        if !kinds.counts(row.get_ref(3)?.as_str()?) || !keep(row.get_ref(0)?.as_str()?) {
+            continue;
+        }
+        if let Some(day) = day(row.get_ref(2)?) {
+            events.push(LoadEvent {
+                contact_id: row.get_ref(0)?.as_str()?.into(),
+                request_id: row.get_ref(1)?.as_str_or_null()?.map(Into::into),
+                date: day,
+                ask: false,
             });
         }
     }
@@ -418,7 +431,21 @@ impl Events {
 pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Events> {
     let view = |all: Arc<ByContact>| Events { all, from, to };
     let Some(kept) = &store.kept else {
-        return Ok(view(Arc::new(read_by_contact(store.db(), from, to)?)));
+        return Ok(view(Arc::new(read_by_contact(
+            store.db(),
+            from,
+            to,
+            |_| true,
+        )?)));
+    };
+    // Kept, only the members' events are read: the analyses that share them go through
+    // the members, and two activities in three are by other contacts.
+    let members = super::roster::members(store)?;
+    let slots = super::IdSlots::new(members.iter().map(|m| m.contact_id.as_str()));
+    let member = |id: &str| {
+        slots
+            .find(id, |i| members.get(i).map(|m| m.contact_id.as_str()))
+            .is_some()
     };
     let mut kept = kept
         .events
@@ -428,14 +455,28 @@ pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
         return Ok(view(all.clone()));
     }
     // The newest read is kept: the review asks for the widest range first.
-    let all = Arc::new(read_by_contact(store.db(), from, to)?);
+    let all = Arc::new(read_by_contact(store.db(), from, to, member)?);
     *kept = Some(all.clone());
     Ok(view(all))
 }
 
-fn read_by_contact(conn: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<ByContact> {
+fn read_by_contact(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    keep: impl Fn(&str) -> bool,
+) -> Result<ByContact> {
     let mut by: FxHashMap<CompactString, Vec<LoadEvent>> = FxHashMap::default();
-    for event in load_events(conn, from, to)? {
+    let mut events = Vec::new();
+    read_load_events(
+        conn,
+        LOAD_ASKS,
+        LOAD_ACTIVITIES,
+        &[&from.to_string(), &to.to_string()],
+        keep,
+        &mut events,
+    )?;
+    for event in events {
         match by.get_mut(&event.contact_id) {
             Some(list) => list.push(event),
             None => {
