@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::roster::{self, MemberRow};
-use super::{IdSlots, Store};
+use super::{IdSet, Store};
 use crate::domain::followups::{self, FollowUp, Inputs, reach_start};
 use crate::domain::policy::Policy;
 
@@ -17,11 +17,9 @@ pub fn everyone(store: &Store, policy: &Policy, today: NaiveDate) -> Result<Inpu
         .map(MemberRow::as_member)
         .collect();
     // Only the members' activities: the rules read no others.
-    let slots = IdSlots::new(members.iter().map(|m| m.contact_id.as_str()));
+    let set = IdSet::new(members.iter().map(|m| m.contact_id.as_str()));
     let done = roster::done_of(store.db(), None, reach_start(policy, today), today, |c| {
-        slots
-            .find(c, |i| members.get(i).map(|m| m.contact_id.as_str()))
-            .is_some()
+        set.contains(c)
     })?;
     Ok(Inputs {
         members,

@@ -1110,6 +1110,22 @@ impl IdSlots {
     }
 }
 
+/// A set of ids held inline (up to 24 bytes), for asking of each of a million rows
+/// whether it belongs to one of a hundred thousand members: the hash's tag turns most
+/// others away without reading an id, and a member's id is compared where it sits.
+/// ([`IdSlots`] compares each probe with the caller's id, a read of other memory.)
+pub(crate) struct IdSet(rustc_hash::FxHashSet<CompactString>);
+
+impl IdSet {
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> IdSet {
+        IdSet(ids.map(CompactString::from).collect())
+    }
+
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+}
+
 /// A list of ids (the caller's, any order) with their [`IdSlots`]: an id's position in
 /// the list, found by a hash of it, the list read once to build the slots.
 pub struct IdIndex {

@@ -441,12 +441,8 @@ pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
     // Kept, only the members' events are read: the analyses that share them go through
     // the members, and two activities in three are by other contacts.
     let members = super::roster::members(store)?;
-    let slots = super::IdSlots::new(members.iter().map(|m| m.contact_id.as_str()));
-    let member = |id: &str| {
-        slots
-            .find(id, |i| members.get(i).map(|m| m.contact_id.as_str()))
-            .is_some()
-    };
+    let set = super::IdSet::new(members.iter().map(|m| m.contact_id.as_str()));
+    let member = |id: &str| set.contains(id);
     let mut kept = kept
         .events
         .lock()
