@@ -58,7 +58,8 @@ pub struct Store {
 pub(crate) struct Kept {
     /// The members ([`roster::members`]).
     pub(crate) members: std::sync::Mutex<Option<roster::Members>>,
-    /// The widest range of load events read so far ([`scoring::events_by_contact`]).
+    /// The members' load events of the widest range read so far
+    /// ([`scoring::events_by_contact`]).
     pub(crate) events: std::sync::Mutex<Option<std::sync::Arc<scoring::ByContact>>>,
 }
 
@@ -749,8 +750,8 @@ impl Store {
     }
 
     /// From now on [`roster::members`] reads the members once and gives copies, and
-    /// [`scoring::events_by_contact`] reads the load events once for every range inside the
-    /// first it was asked: for a command that runs several analyses on one snapshot (see
+    /// [`scoring::events_by_contact`] reads the members' load events (only theirs) once for
+    /// every range inside the first it was asked: for a command that runs several analyses on one snapshot (see
     /// [`Store::begin_snapshot`]) and writes nothing.
     pub fn keep_members(&mut self) {
         self.kept = Some(std::sync::Arc::default());

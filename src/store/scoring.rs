@@ -387,7 +387,8 @@ fn read_load_events(
     Ok(())
 }
 
-/// The load events of every contact dated in one range, each contact's oldest first.
+/// The load events of every contact (or every member) dated in one range, each contact's
+/// oldest first.
 pub struct ByContact {
     from: NaiveDate,
     to: NaiveDate,
@@ -425,9 +426,10 @@ impl Events {
 }
 
 /// [`load_events`] dated `from..=to`, grouped by contact id. For a command that keeps
-/// what it reads ([`Store::keep_members`]), a range inside one read before is taken from
-/// it rather than read again (the review's utilization, coverage and period load read the
-/// same year).
+/// what it reads ([`Store::keep_members`]), only the members' (the analyses that share
+/// them go through the members), and a range inside one read before is taken from it
+/// rather than read again (the review's utilization, coverage, health and period load read
+/// the same year).
 pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Events> {
     let view = |all: Arc<ByContact>| Events { all, from, to };
     let Some(kept) = &store.kept else {
