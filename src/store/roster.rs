@@ -133,6 +133,22 @@ const SELECT: &str =
     "SELECT contact_id, name, title, account_id, tier, willing, topics, avoid_topics,
         enrolled_on, recommitted_on, break_until, opted_out_on, role_level FROM contacts";
 
+/// Who is a member, as a condition on a contact's row: enrolled at a tier, or once enrolled
+/// and opted out since.
+macro_rules! member {
+    () => {
+        "tier IS NOT NULL OR opted_out_on IS NOT NULL"
+    };
+}
+const MEMBER: &str = member!();
+
+/// The members' ids, as a subquery: `contact_id IN ({MEMBER_IDS})` keeps a stream of
+/// activities to the members' before SQLite sorts it (two in three are other contacts').
+const MEMBER_IDS: &str = concat!(
+    "SELECT contact_id FROM contacts NOT INDEXED WHERE ",
+    member!()
+);
+
 const ACCOUNT_COLUMNS: &str =
     "account_id, name, industry, employees, region, use_case, status, escalation, renewal_date";
 
@@ -262,9 +278,9 @@ pub fn member_ids(store: &Store) -> Result<Vec<CompactString>> {
             .map(|m| CompactString::from(m.contact_id.as_str()))
             .collect());
     }
-    let mut statement = store.conn.prepare(
-        "SELECT contact_id FROM contacts WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL",
-    )?;
+    let mut statement = store
+        .conn
+        .prepare(&format!("SELECT contact_id FROM contacts WHERE {MEMBER}"))?;
     let mut rows = statement.query([])?;
     let mut ids = Vec::new();
     while let Some(r) = rows.next()? {
@@ -287,9 +303,9 @@ fn read_members(store: &Store) -> Result<Vec<MemberRow>> {
         Ok(accounts)
     };
     let read_contacts = || -> Result<Vec<MemberRow>> {
-        let mut statement = store.conn.prepare(&format!(
-            "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL"
-        ))?;
+        let mut statement = store
+            .conn
+            .prepare(&format!("{SELECT} NOT INDEXED WHERE {MEMBER}"))?;
         let mut rows = statement
             .query_map([], member_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -527,7 +543,8 @@ pub fn each_member_with_done(
 ) -> Result<()> {
     let sorted = Sorted {
         sql: &format!(
-            "{DONE_COLUMNS} NOT INDEXED WHERE date >= ?1 AND date <= ?2 ORDER BY contact_id"
+            "{DONE_COLUMNS} NOT INDEXED WHERE date >= ?1 AND date <= ?2
+             AND contact_id IN ({MEMBER_IDS}) ORDER BY contact_id"
         ),
         params: params![from.to_string(), to.to_string()],
         read: |r: &rusqlite::Row<'_>| done_row(r),
@@ -594,8 +611,7 @@ where
     let conn = &store.conn;
     conn.pragma_update(None, "threads", super::sorter_threads())?;
     let mut members = conn.prepare(&format!(
-        "{SELECT} NOT INDEXED WHERE tier IS NOT NULL OR opted_out_on IS NOT NULL
-         ORDER BY contact_id"
+        "{SELECT} NOT INDEXED WHERE {MEMBER} ORDER BY contact_id"
     ))?;
     let Sorted {
         sql,
