@@ -352,6 +352,40 @@ fn the_digest_in_markdown_has_headings_and_bullets() {
     );
 }
 
+/// The plain digest is read in a terminal or a mail client's fixed width: no line is wider
+/// than 80 columns; a long bullet goes on under its first word.
+#[test]
+fn the_plain_digest_fits_80_columns() {
+    let work = demo();
+    let plain = work.run(&["--as-of", AS_OF, "digest"]).ok();
+    for line in plain.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: '{line}'",
+            line.chars().count()
+        );
+    }
+    // The demo's gaps are long enough to wrap: each goes on, indented under its words.
+    let gap = plain
+        .lines()
+        .position(|l| l.starts_with("  - ") && l.contains(" available, "))
+        .expect("a gap in the digest");
+    let next = plain.lines().nth(gap + 1).expect("a line after the gap");
+    assert!(
+        next.starts_with("    ") && !next.starts_with("     "),
+        "'{next}'"
+    );
+    assert!(next.contains("capacity runs out"), "'{next}'");
+    // Markdown is left to the mail client: a bullet stays one line.
+    let markdown = work.run(&["--as-of", AS_OF, "digest", "--markdown"]).ok();
+    assert!(
+        markdown.lines().any(|l| l.starts_with("- ")
+            && l.contains(" available, ")
+            && l.contains("capacity runs out")),
+        "{markdown}"
+    );
+}
+
 #[test]
 fn a_period_is_the_days_the_quarter_the_year_or_two_dates() {
     let work = demo();
@@ -429,7 +463,9 @@ fn browse(page: &Path, extra: &[&str]) -> std::process::Output {
         "--enable-logging=stderr",
         "--v=0",
         profile_flag.as_str(),
-        "--window-size=1200,3000",
+        // The whole demo page (about 6,900 pixels tall at this width), so the screenshot
+        // shows every section.
+        "--window-size=1200,7200",
     ];
     args.extend(extra);
     args.push(&url);

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 
 use super::svg::{self, Bar, GridCell, Stack, escape};
 use super::{Headline, LoadClass, Review, Row, money, text};
-use crate::domain::followups::FollowUp;
 use crate::domain::metrics::Rate;
 use crate::domain::model::Tier;
 use crate::domain::segments::SizeBand;
@@ -830,9 +829,20 @@ fn care(html: &mut String, r: &Review) {
             [format!("references whose account renews within {} days (match.renewal_caution_days)", r.renewal_days), r.renewals.len().to_string(), String::new(), String::new(), String::new()],
         ],
     );
-    let who = |rows: &[FollowUp]| -> Vec<Vec<String>> {
-        rows.iter()
-            .take(15)
+    // The first fifteen of each list, as `followups` lists them: the recent first, then the
+    // stale; what is left is counted, and the commands below list it all.
+    const SHOWN: usize = 15;
+    for (title, rows) in [
+        ("Recognition due", &care.recognition_due),
+        ("Recommitments due", &care.recommitments_due),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        html.push_str(&format!("<h3>{title}</h3>\n"));
+        let shown: Vec<Vec<String>> = rows
+            .iter()
+            .take(SHOWN)
             .map(|x| {
                 vec![
                     x.due.to_string(),
@@ -841,25 +851,14 @@ fn care(html: &mut String, r: &Review) {
                     x.what(),
                 ]
             })
-            .collect()
-    };
-    if !care.recognition_due.is_empty() {
-        html.push_str("<h3>Recognition due</h3>\n");
-        table(
-            html,
-            &["due", "reference", "account", "what"],
-            &who(&care.recognition_due),
-            &[],
-        );
-    }
-    if !care.recommitments_due.is_empty() {
-        html.push_str("<h3>Recommitments due</h3>\n");
-        table(
-            html,
-            &["due", "reference", "account", "what"],
-            &who(&care.recommitments_due),
-            &[],
-        );
+            .collect();
+        table(html, &["due", "reference", "account", "what"], &shown, &[]);
+        if rows.len() > SHOWN {
+            html.push_str(&format!(
+                "<p>and {} more (the recent first, then the stale; the commands below list them all).</p>\n",
+                rows.len() - SHOWN
+            ));
+        }
     }
     if !past_window.is_empty() {
         html.push_str(

@@ -9,18 +9,21 @@ use super::{Review, int, money, text};
 /// The digest of `review`; `markdown` gives headings and bullets a mail client renders.
 pub fn digest(r: &Review, markdown: bool) -> String {
     let mut out = String::new();
+    // Plain text is read in a terminal or a mail client's fixed width: its lines are
+    // wrapped at 80 columns, a bullet's under its first word.
     let heading = |out: &mut String, words: String| {
         if markdown {
             let _ = write!(out, "\n## {words}\n\n");
         } else {
-            let _ = write!(out, "\n{words}\n");
+            out.push('\n');
+            wrap(out, &words, "", "  ");
         }
     };
     let item = |out: &mut String, words: String| {
         if markdown {
             let _ = writeln!(out, "- {}", md_escape(&words));
         } else {
-            let _ = writeln!(out, "  - {words}");
+            wrap(out, &words, "  - ", "    ");
         }
     };
     let title = format!(
@@ -146,7 +149,7 @@ pub fn digest(r: &Review, markdown: bool) -> String {
         item(
             &mut out,
             format!(
-                "{} {} (rep {}, submitted {}, {})",
+                "{} {} (rep {}, submitted {}, now {})",
                 row.request_id,
                 row.prospect,
                 row.rep.as_deref().unwrap_or(""),
@@ -197,6 +200,32 @@ pub fn digest(r: &Review, markdown: bool) -> String {
 }
 
 /// Markdown's emphasis and list characters in names are shown as they are.
+/// The width plain text is wrapped at.
+const WIDTH: usize = 80;
+
+/// `words` as lines of at most [`WIDTH`] columns, the first after `first`, the others after
+/// `rest`; a word longer than a line (a long id) stays whole on its own.
+fn wrap(out: &mut String, words: &str, first: &str, rest: &str) {
+    let mut line = String::from(first);
+    let mut empty = true;
+    for word in words.split(' ').filter(|w| !w.is_empty()) {
+        let wide = line.chars().count() + 1 + word.chars().count();
+        if !empty && wide > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
