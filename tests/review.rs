@@ -194,6 +194,23 @@ fn the_page_figures_equal_the_text_reports() {
             "{section} {label}: {value} (n {n})"
         );
     }
+    // Revenue and pipeline influenced: the page groups the report's number in thousands.
+    for label in ["revenue influenced", "pipeline influenced"] {
+        let (value, n) = metric(&impact, "with a reference", label);
+        let mut grouped = String::new();
+        for (i, c) in value.chars().enumerate() {
+            if i > 0 && (value.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        assert!(
+            html.contains(&format!(
+                "</td><td class=\"num\">{grouped}</td><td class=\"num\">{n}</td>"
+            )),
+            "{label}: {grouped} (n {n})"
+        );
+    }
     let fulfillment = json(&work, &[&["report", "fulfillment"][..], &period].concat());
     for (section, label) in [
         ("requests", "fulfilment rate"),

@@ -1,8 +1,10 @@
 //! Impact: opportunities closed in the period with a reference (a reference activity on
 //! one of their requests) against those without: win rate and lift, median sales cycle,
-//! average won deal size, revenue influenced.
+//! average won deal size, revenue influenced; and the pipeline influenced, the deals still
+//! open as of today with a reference at work.
 
 use anyhow::Result;
+use chrono::NaiveDate;
 
 use super::{Metrics, Period};
 use crate::domain::metrics::{Rate, median};
@@ -10,7 +12,7 @@ use crate::import::values::format_money_cents;
 use crate::output::Out;
 use crate::store::{self, Store};
 
-pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
+pub fn run(store: &mut Store, out: &mut Out, period: Period, today: NaiveDate) -> Result<()> {
     let deals = store::reports::closed_deals(store.db(), period.since, period.until)?;
     let mut m = Metrics::default();
     let mut rates = Vec::new();
@@ -55,6 +57,16 @@ pub fn run(store: &mut Store, out: &mut Out, period: Period) -> Result<()> {
                 "revenue influenced (won)",
                 format_money_cents(total),
                 Some(won.len() as u64),
+                None,
+                None,
+            );
+            // Open now, whatever the period: what references are working on.
+            let (open, cents) = store::reports::open_pipeline_with_reference(store.db(), today)?;
+            m.add(
+                label,
+                &format!("pipeline influenced (open on {today})"),
+                format_money_cents(i128::from(cents)),
+                Some(open),
                 None,
                 None,
             );

@@ -84,7 +84,7 @@ pub fn run(args: &Options, store: &mut Store, out: &mut Out, today: NaiveDate) -
         ReportName::Coverage => coverage::run(store, out, today, &args.by),
         ReportName::Capacity => capacity::run(store, out, today),
         ReportName::Fulfillment => fulfillment::run(store, out, period),
-        ReportName::Impact => impact::run(store, out, period),
+        ReportName::Impact => impact::run(store, out, period, today),
         ReportName::Satisfaction => satisfaction::run(store, out, period),
     }
 }

@@ -6,7 +6,7 @@
 //! ([`capture_with`]); it takes the follow-ups from the function `followups` lists and prints the score
 //! lists from one scoring pass with the function `score` prints them with. So a number on
 //! the page is the number the terminal shows, by construction, and the page names the
-//! command beside it. Only what no text report prints yet (pipeline influenced, renewals in
+//! command beside it. Only what no text report prints yet (renewals in
 //! the caution window, each reference's load in the period) is computed here, from the
 //! same store queries and domain rules the reports use.
 //!
@@ -450,6 +450,15 @@ pub fn gather(
         })?,
         None => (first_half(store, &asked)?, second_half(store, &asked)?),
     };
+    // As `report impact` prints it (open on the as-of day).
+    let pipeline = second
+        .impact
+        .metric("with a reference", "pipeline influenced")
+        .and_then(|m| {
+            let cents = crate::import::values::parse_money_cents(&m.value).ok()?;
+            Some((u64::try_from(m.n?).ok()?, cents))
+        })
+        .unwrap_or_default();
     Ok(Review {
         as_of: today,
         since,
@@ -465,7 +474,7 @@ pub fn gather(
         develop: first.develop,
         requests: second.requests,
         months: second.months,
-        pipeline: second.pipeline,
+        pipeline,
         renewals: second.renewals,
         period_units: second.period_units,
         renewal_days: policy.renewal_caution_days,
@@ -537,7 +546,7 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
     })
 }
 
-/// The impact, the trend and the requests; the pipeline with a reference, the active
+/// The impact (with the pipeline influenced), the trend and the requests; the active
 /// customers, and the references: health, coverage, capacity, utilization, renewals and
 /// each reference's load in the period.
 struct SecondHalf {
@@ -545,7 +554,6 @@ struct SecondHalf {
     fulfillment: Captured,
     requests: Vec<store::requests::RequestRow>,
     months: Vec<Month>,
-    pipeline: (u64, i64),
     accounts: i64,
     health: Captured,
     coverage: Captured,
@@ -603,7 +611,7 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
     let during =
         |name: &'static str| ["report", name, "--since", s.as_str(), "--until", u.as_str()];
     let impact = report(today, &during("impact"), |out| {
-        crate::report::impact::run(store, out, period)
+        crate::report::impact::run(store, out, period, today)
     })?;
     let fulfillment = report(today, &during("fulfillment"), |out| {
         crate::report::fulfillment::run(store, out, period)
@@ -646,7 +654,6 @@ fn second_half(store: &mut Store, asked: &Asked) -> Result<SecondHalf> {
         fulfillment,
         requests,
         months,
-        pipeline: store::reports::open_pipeline_with_reference(store.db(), today)?,
         accounts: store::reports::active_customers(store.db())?,
         health,
         coverage,
