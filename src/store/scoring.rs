@@ -306,14 +306,24 @@ pub fn open_deals(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result
 
 /// The asks, and the activities of kinds that count against the limits, dated within
 /// `from..=to`.
-pub fn load_events(Db { conn }: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
+pub fn load_events(conn: Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<LoadEvent>> {
+    load_events_of(conn, from, to, |_| true)
+}
+
+/// [`load_events`] of the contacts `keep` accepts.
+fn load_events_of(
+    Db { conn }: Db<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<LoadEvent>> {
     let mut events = Vec::new();
     read_load_events(
         conn,
         LOAD_ASKS,
         LOAD_ACTIVITIES,
         &[&from.to_string(), &to.to_string()],
-        |_| true,
+        keep,
         &mut events,
     )?;
     Ok(events)
@@ -459,22 +469,13 @@ pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
 }
 
 fn read_by_contact(
-    Db { conn }: Db<'_>,
+    conn: Db<'_>,
     from: NaiveDate,
     to: NaiveDate,
     keep: impl Fn(&str) -> bool,
 ) -> Result<ByContact> {
     let mut by: FxHashMap<CompactString, Vec<LoadEvent>> = FxHashMap::default();
-    let mut events = Vec::new();
-    read_load_events(
-        conn,
-        LOAD_ASKS,
-        LOAD_ACTIVITIES,
-        &[&from.to_string(), &to.to_string()],
-        keep,
-        &mut events,
-    )?;
-    for event in events {
+    for event in load_events_of(conn, from, to, keep)? {
         match by.get_mut(&event.contact_id) {
             Some(list) => list.push(event),
             None => {
