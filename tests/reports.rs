@@ -436,6 +436,40 @@ fn utilization_flags_everyone_status_counts_at_the_limit() {
     assert_eq!(flagged, at_limit, "{csv}\n{status}");
 }
 
+/// roster's status column called a reference at 7 of a limit of 4 "at limit" while the
+/// digest and utilization said over it: past the limit it is "over limit", as they say.
+#[test]
+fn roster_says_over_limit_past_the_limit_and_at_limit_on_it() {
+    let work = Workdir::new();
+    work.run(&["--quiet", "--as-of", "2026-11-30", "demo"]).ok();
+    let csv = work
+        .run(&["--as-of", "2026-11-30", "roster", "list", "--format", "csv"])
+        .ok();
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let column = |name: &str| header.iter().position(|c| *c == name).expect(name);
+    let (load, limit, status) = (column("load_90d"), column("limit"), column("status"));
+    let (mut over, mut at) = (0, 0);
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (l, m): (i64, i64) = (
+            cells[load].parse().expect("load"),
+            cells[limit].parse().expect("limit"),
+        );
+        match cells[status] {
+            "over limit" => {
+                assert!(l > m, "{line}");
+                over += 1;
+            }
+            "at limit" => {
+                assert_eq!(l, m, "{line}");
+                at += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(over > 0 && at > 0, "over {over}, at {at}:\n{csv}");
+}
+
 /// `status` counts the follow-ups and the references at their limit as the members stream
 /// past; a program over 4 MiB streams them with the account book on a second connection.
 /// Accounts with no contacts change none of its figures.

@@ -96,6 +96,10 @@ impl Reason {
             Reason::Escalation { .. } => "open escalation".to_string(),
             Reason::OnBreak { until } => format!("on break until {until}"),
             Reason::NotWilling { kind, .. } => format!("no {kind}s"),
+            // Past it is "over limit", as utilization flags it and the digest says.
+            Reason::LimitReached { load, limit, .. } if i64::from(*load) > *limit => {
+                "over limit".to_string()
+            }
             Reason::LimitReached { .. } => "at limit".to_string(),
             Reason::TooClose { .. } => "in the gap".to_string(),
         }
