@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
 use crate::cli::DemoArgs;
-use crate::domain::model::Answer;
+use crate::domain::model::{Answer, RequestStatus};
 use crate::import::reader::ReadOptions;
 use crate::import::spec::Kind;
 use crate::import::{ImportOptions, Progress};
@@ -420,6 +420,11 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
         references.iter().filter(|(_, t)| *t != "logo").collect();
     let mut activities = Vec::new();
     let mut asks: Vec<DemoAsk> = Vec::new();
+    // Each request's steps as the lifecycle commands record them (request qualify, match,
+    // log-call), so the fulfilment report and the page's headline have hours to scheduled:
+    // imported requests carry no steps. Times come from the request's number, not the
+    // random stream, so the rest of the demo stays as it was.
+    let mut steps: Vec<(String, RequestStatus, String)> = Vec::new();
     let request_count = (size / 5).max(6);
     for i in 0..request_count {
         let deal = &opportunities[(i * 7 + 1) % opportunities.len()];
@@ -441,6 +446,38 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
             &day(submitted),
             status,
         ));
+        let at = |back: i64, hour: usize, minute: usize| {
+            format!("{}T{hour:02}:{minute:02}:00", day(back))
+        };
+        let (hour, minute) = (9 + i % 3, (i * 13) % 60);
+        steps.push((
+            id.clone(),
+            RequestStatus::Submitted,
+            at(submitted, hour, minute),
+        ));
+        if status != "submitted" {
+            steps.push((
+                id.clone(),
+                RequestStatus::Qualified,
+                at(submitted, hour + 2, minute),
+            ));
+        }
+        if done {
+            // Asked the next day; scheduled one to three days after submission, so some
+            // make the 48 hours and some do not; the call is four days after.
+            let days = 1 + (i as i64 % 3);
+            steps.push((id.clone(), RequestStatus::Asked, at(submitted - 1, 10, 0)));
+            steps.push((
+                id.clone(),
+                RequestStatus::Scheduled,
+                at(submitted - days, 8 + (i * 5) % 10, minute),
+            ));
+            steps.push((
+                id.clone(),
+                RequestStatus::Completed,
+                at(submitted - 4, 17, 0),
+            ));
+        }
         if done && !active_refs.is_empty() {
             // The first strategic reference is the over-used champion.
             let (contact, _) = if i % 4 == 0 {
@@ -586,6 +623,9 @@ pub fn build(store: &mut Store, size: usize, seed: u64, today: NaiveDate) -> Res
         })?;
     }
     store.in_transaction(|tx| {
+        for (request, status, at) in &steps {
+            store::requests::record(tx, request, *status, at, None, None)?;
+        }
         for (request, contact, asked_on, answer) in &asks {
             store::requests::insert_ask(tx, request, contact, *asked_on)?;
             if let Some((answer, on)) = answer {
