@@ -199,7 +199,6 @@ pub fn digest(r: &Review, markdown: bool) -> String {
     out
 }
 
-/// Markdown's emphasis and list characters in names are shown as they are.
 /// The width plain text is wrapped at.
 const WIDTH: usize = 80;
 
@@ -226,6 +225,7 @@ fn wrap(out: &mut String, words: &str, first: &str, rest: &str) {
     out.push('\n');
 }
 
+/// Markdown's emphasis and list characters in names are shown as they are.
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -751,8 +751,8 @@ impl Store {
 
     /// From now on [`roster::members`] reads the members once and gives copies, and
     /// [`scoring::events_by_contact`] reads the members' load events (only theirs) once for
-    /// every range inside the first it was asked: for a command that runs several analyses on one snapshot (see
-    /// [`Store::begin_snapshot`]) and writes nothing.
+    /// every range inside the first it was asked: for a command that runs several analyses
+    /// on one snapshot (see [`Store::begin_snapshot`]) and writes nothing.
     pub fn keep_members(&mut self) {
         self.kept = Some(std::sync::Arc::default());
     }

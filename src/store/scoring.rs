@@ -451,10 +451,9 @@ pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
         )?)));
     };
     // Kept, only the members' events are read: the analyses that share them go through
-    // the members, and two activities in three are by other contacts.
+    // the members, and two activities in three are by other contacts. (The kept members
+    // are shared, not copied; their set is made only when the events are read.)
     let members = super::roster::members(store)?;
-    let set = super::IdSet::new(members.iter().map(|m| m.contact_id.as_str()));
-    let member = |id: &str| set.contains(id);
     let mut kept = kept
         .events
         .lock()
@@ -463,7 +462,10 @@ pub fn events_by_contact(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
         return Ok(view(all.clone()));
     }
     // The newest read is kept: the review asks for the widest range first.
-    let all = Arc::new(read_by_contact(store.db(), from, to, member)?);
+    let set = super::IdSet::new(members.iter().map(|m| m.contact_id.as_str()));
+    let all = Arc::new(read_by_contact(store.db(), from, to, |id| {
+        set.contains(id)
+    })?);
     *kept = Some(all.clone());
     Ok(view(all))
 }
