@@ -20,11 +20,10 @@ pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate)
         return explain(&one.scored(&policy, today), &policy, out);
     }
     let gathered = gather(store, &policy, today, horizon)?;
-    let scored = gathered.score(&policy, today, None)?;
-    list(&Filter::from(args), &scored, &policy, out)?;
-    // The process ends next: freeing a hundred thousand scored rows one by one would only
+    let ranked = gathered.rank(&policy, today)?;
+    list(&Filter::from(args), &gathered, &ranked, &policy, today, out)?;
+    // The process ends next: freeing a hundred thousand accounts one by one would only
     // add a tenth of a second at exit.
-    std::mem::forget(scored);
     std::mem::forget(gathered);
     Ok(())
 }

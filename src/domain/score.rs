@@ -557,11 +557,33 @@ pub struct Score {
     pub steps: Vec<Step>,
 }
 
+/// How many words a score is made with. Ranking a whole program needs the figures alone;
+/// a printed row needs its one-sentence reason too; `score --explain` every step. The
+/// figures and the label are the same at every level (unit-tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Detail {
+    /// The figures and the label; the reason is left empty.
+    Figures,
+    /// The figures, the label and the reason.
+    Reason,
+    /// The reason and every step of the explanation.
+    Steps,
+}
+
 /// Collects the steps of an explanation, or nothing when nobody will read them (scoring
 /// every account for the list need not format a hundred thousand explanations).
 struct Explainer {
     detail: bool,
     steps: Vec<Step>,
+}
+
+/// Adds a clause to the reason, formatted only when the reason is kept.
+macro_rules! clause {
+    ($words:expr, $clauses:expr, $($text:tt)+) => {
+        if $words {
+            $clauses.push(format!($($text)+));
+        }
+    };
 }
 
 /// Adds a step; the rule is formatted only when the explanation is kept.
@@ -610,19 +632,21 @@ fn milestone_words(milestone: Option<Milestone>) -> &'static str {
     }
 }
 
-/// Scores one account; with `detail`, the score carries every step of its explanation.
+/// Scores one account, with as many words as `detail` asks for: the figures alone, the
+/// reason too, or every step of the explanation.
 pub fn score(
     account: &AccountFacts,
     demand: &Demand,
     sectors: &SectorMap,
     policy: &Policy,
     today: NaiveDate,
-    detail: bool,
+    detail: Detail,
 ) -> Score {
     let mut why = Explainer {
-        detail,
+        detail: detail == Detail::Steps,
         steps: Vec::new(),
     };
+    let words = detail >= Detail::Reason;
     let mut clauses: Vec<String> = Vec::new();
 
     // Sentiment.
@@ -674,10 +698,11 @@ pub fn score(
             policy.score_neutral
         }
     };
-    let mut sentiment_clause = match (account.nps, account.health) {
-        (Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps, policy)),
-        (None, Some(h)) => format!("health {h}, no NPS"),
-        (None, None) => "no NPS or health score".to_string(),
+    let mut sentiment_clause = match (words, account.nps, account.health) {
+        (false, _, _) => String::new(),
+        (true, Some(nps), _) => format!("{} (NPS {nps})", nps_category(nps, policy)),
+        (true, None, Some(h)) => format!("health {h}, no NPS"),
+        (true, None, None) => "no NPS or health score".to_string(),
     };
     if let Some(date) = account.milestone_date {
         let days = (today - date).num_days();
@@ -694,7 +719,9 @@ pub fn score(
                 policy.milestone_lift
             );
             sentiment = lifted;
-            sentiment_clause.push_str(&format!(" with {what} {}", ago(days)));
+            if words {
+                sentiment_clause.push_str(&format!(" with {what} {}", ago(days)));
+            }
         } else if days > policy.milestone_days {
             step!(
                 why,
@@ -706,7 +733,9 @@ pub fn score(
             );
         }
     }
-    clauses.push(sentiment_clause);
+    if words {
+        clauses.push(sentiment_clause);
+    }
 
     // Adoption.
     let adoption = match (account.adoption, account.advanced_adoption) {
@@ -747,8 +776,10 @@ pub fn score(
     };
     step!(why, "adoption", Some(round1(adoption)), "adoption score");
     match account.adoption {
-        Some(a) if a >= policy.high_adoption => clauses.push(format!("high adoption ({a}%)")),
-        Some(a) if a < policy.low_adoption => clauses.push(format!("low adoption ({a}%)")),
+        Some(a) if words && a >= policy.high_adoption => {
+            clauses.push(format!("high adoption ({a}%)"))
+        }
+        Some(a) if words && a < policy.low_adoption => clauses.push(format!("low adoption ({a}%)")),
         _ => {}
     }
 
@@ -761,10 +792,12 @@ pub fn score(
             "no open pipeline closing in the next {} days: neutral",
             demand.horizon_days
         );
-        clauses.push(format!(
+        clause!(
+            words,
+            clauses,
             "no open pipeline in the next {} days to compare with",
             demand.horizon_days
-        ));
+        );
         policy.score_neutral
     } else {
         // A dimension the pipeline does not describe scores the neutral points.
@@ -826,21 +859,29 @@ pub fn score(
             .filter_map(|(name, blind)| blind.then_some(name))
             .collect();
         if blind.len() == fit.blind.len() {
-            clauses.push(
+            clause!(
+                words,
+                clauses,
                 "the open pipeline names no industry, size, region or use case: neutral"
-                    .to_string(),
             );
         } else {
             if share < policy.icp_weak_share {
-                clauses.push("few prospects in the pipeline resemble it".to_string());
+                clause!(words, clauses, "few prospects in the pipeline resemble it");
             } else {
-                clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+                clause!(
+                    words,
+                    clauses,
+                    "resembles {} of the open pipeline",
+                    pct(share)
+                );
             }
             if !blind.is_empty() {
-                clauses.push(format!(
+                clause!(
+                    words,
+                    clauses,
                     "no open deal names its {}: neutral",
                     blind.join(" or ")
-                ));
+                );
             }
         }
         points
@@ -884,12 +925,14 @@ pub fn score(
             policy.limit_window_days,
             policy.advocacy_per_load
         );
-        clauses.push(format!(
+        clause!(
+            words,
+            clauses,
             "{} ask{} in the last {} days",
             account.load,
             if account.load == 1 { "" } else { "s" },
             policy.limit_window_days
-        ));
+        );
     }
     let advocacy = advocacy.clamp(0.0, 100.0);
     step!(why, "advocacy", Some(advocacy), "advocacy score (0-100)");
@@ -983,11 +1026,17 @@ pub fn score(
         );
         Label::Develop
     };
-    clauses.retain(|clause| !not_ready.contains(clause));
-    let mut reason = clauses.join("; ");
-    if !not_ready.is_empty() {
-        reason = format!("not ready: {}; {reason}", not_ready.join(", "));
-    }
+    let reason = if words {
+        clauses.retain(|clause| !not_ready.contains(clause));
+        let reason = clauses.join("; ");
+        if not_ready.is_empty() {
+            reason
+        } else {
+            format!("not ready: {}; {reason}", not_ready.join(", "))
+        }
+    } else {
+        String::new()
+    };
     Score {
         sentiment: round1(sentiment),
         adoption: round1(adoption),
@@ -1092,7 +1141,7 @@ mod tests {
             &sectors,
             &Policy::default(),
             today(),
-            true,
+            Detail::Steps,
         )
     }
 
@@ -1372,7 +1421,7 @@ mod tests {
         };
         let policy = Policy::default();
         let demand = Demand::new(std::slice::from_ref(&bare), today(), 90, &sectors);
-        let scored = score(&happy(), &demand, &sectors, &policy, today(), true);
+        let scored = score(&happy(), &demand, &sectors, &policy, today(), Detail::Steps);
         assert_eq!(scored.icp_fit, 50.0, "{:?}", scored.steps);
         assert!(
             scored.steps.iter().any(|s| s.rule.contains("industry")
@@ -1428,5 +1477,68 @@ mod tests {
             Some("vp-rested")
         );
         assert!(best_contact(&[]).is_none());
+    }
+
+    /// A list ranks every account with `Detail::Figures` and prints a row with
+    /// `Detail::Reason`: both must give the figures and label `--explain` gives.
+    #[test]
+    fn every_detail_gives_the_same_figures_and_label() {
+        let sectors = SectorMap::new(&[]);
+        let policy = Policy::default();
+        let deal = Deal {
+            industry: Some("Banking".into()),
+            employees: Some(700),
+            country: Some("United States".into()),
+            region: None,
+            use_case: Some("Fraud".into()),
+            amount_cents: 100,
+            close_date: Some(today() + chrono::Duration::days(30)),
+        };
+        let accounts = [
+            happy(),
+            AccountFacts {
+                nps: Some(3),
+                load: 5,
+                ..happy()
+            },
+            AccountFacts {
+                status: Some(AccountStatus::Churned),
+                escalation: true,
+                ..happy()
+            },
+            AccountFacts {
+                nps: None,
+                health: None,
+                adoption: Some(20.0),
+                milestone: Some(Milestone::Qbr),
+                milestone_date: Some(days_ago(10)),
+                yes_answers: 3,
+                load: 1,
+                ..happy()
+            },
+            AccountFacts::default(),
+        ];
+        for deals in [vec![], vec![deal]] {
+            let demand = Demand::new(&deals, today(), 90, &sectors);
+            for account in &accounts {
+                let at = |detail| score(account, &demand, &sectors, &policy, today(), detail);
+                let (figures, reason, steps) =
+                    (at(Detail::Figures), at(Detail::Reason), at(Detail::Steps));
+                for other in [&reason, &steps] {
+                    assert_eq!(
+                        (figures.sentiment, figures.adoption, figures.icp_fit),
+                        (other.sentiment, other.adoption, other.icp_fit)
+                    );
+                    assert_eq!(
+                        (figures.advocacy, figures.composite, figures.label),
+                        (other.advocacy, other.composite, other.label)
+                    );
+                }
+                assert!(figures.reason.is_empty() && figures.steps.is_empty());
+                assert!(!reason.reason.is_empty(), "{account:?}");
+                assert_eq!(reason.reason, steps.reason);
+                assert!(reason.steps.is_empty() && !steps.steps.is_empty());
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::model::{AccountStatus, squash};
 use crate::domain::policy::{Policy, load_in_window};
-use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Label, Score};
+use crate::domain::score::{self, AccountFacts, ContactFacts, Demand, Detail, Label, Score};
 use crate::domain::segments::{SectorMap, SizeBand};
 use crate::output::{Cell, Column, Format, Out};
 use crate::store::{self, Store};
@@ -19,6 +19,17 @@ pub struct Scored<'a> {
     pub account: &'a AccountFacts,
     pub score: Score,
     pub best_contact: Option<&'a ContactFacts>,
+}
+
+/// Where one account ranks: its label and composite score, without the words. A list is
+/// sorted by these, and only the rows it prints are scored again with their reasons, so a
+/// million accounts do not each keep a sentence in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranked {
+    /// The account's place in [`Gathered`].
+    index: u32,
+    pub label: Label,
+    pub composite: f64,
 }
 
 /// What scoring reads, gathered: every account with its load and yes answers, its best
@@ -164,7 +175,7 @@ impl GatheredOne {
                 &self.sectors,
                 policy,
                 today,
-                true,
+                Detail::Steps,
             ),
             best_contact: self.best.as_ref(),
         }
@@ -172,37 +183,64 @@ impl GatheredOne {
 }
 
 impl Gathered {
-    /// Scores every account, on two threads; the account named by `explain` keeps the
-    /// steps of its explanation. The accounts stay where they are: a score points at its
-    /// account instead of moving a hundred thousand of them.
-    pub fn score<'a>(
-        &'a self,
-        policy: &Policy,
-        today: NaiveDate,
-        explain: Option<&str>,
-    ) -> Result<Vec<Scored<'a>>> {
-        let score_one = |(account, best): (&'a AccountFacts, &'a Option<ContactFacts>)| {
-            let detail = explain == Some(account.account_id.as_str());
-            Scored {
+    /// Ranks every account, on two threads: each account's label and composite score,
+    /// made without their words (see [`Ranked`]).
+    pub fn rank(&self, policy: &Policy, today: NaiveDate) -> Result<Vec<Ranked>> {
+        let rank_one = |(index, account): (usize, &AccountFacts)| {
+            let score = score::score(
                 account,
-                score: score::score(account, &self.demand, &self.sectors, policy, today, detail),
-                best_contact: best.as_ref(),
+                &self.demand,
+                &self.sectors,
+                policy,
+                today,
+                Detail::Figures,
+            );
+            Ranked {
+                index: index as u32,
+                label: score.label,
+                composite: score.composite,
             }
         };
         let half = self.accounts.len() / 2;
         let (first, second) = (
-            self.accounts[..half].iter().zip(&self.best[..half]),
-            self.accounts[half..].iter().zip(&self.best[half..]),
+            self.accounts[..half].iter().enumerate(),
+            self.accounts[half..]
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (half + i, a)),
         );
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| second.map(score_one).collect::<Vec<_>>());
-            let mut scored: Vec<Scored> = first.map(score_one).collect();
+            let other = scope.spawn(|| second.map(rank_one).collect::<Vec<_>>());
+            let mut ranked: Vec<Ranked> = first.map(rank_one).collect();
             let rest = other
                 .join()
                 .map_err(|_| anyhow::anyhow!("scoring failed"))?;
-            scored.extend(rest);
-            Ok(scored)
+            ranked.extend(rest);
+            Ok(ranked)
         })
+    }
+
+    /// The account `ranked` points at, scored with its reason (the same figures and label
+    /// as its rank).
+    pub fn scored(&self, ranked: &Ranked, policy: &Policy, today: NaiveDate) -> Scored<'_> {
+        let at = ranked.index as usize;
+        let account = &self.accounts[at];
+        Scored {
+            account,
+            score: score::score(
+                account,
+                &self.demand,
+                &self.sectors,
+                policy,
+                today,
+                Detail::Reason,
+            ),
+            best_contact: self.best[at].as_ref(),
+        }
+    }
+
+    fn account(&self, ranked: &Ranked) -> &AccountFacts {
+        &self.accounts[ranked.index as usize]
     }
 }
 
@@ -350,35 +388,44 @@ pub struct Filter {
     pub min_score: Option<f64>,
 }
 
-/// Prints the scored accounts `args` asks for (label, minimum, industry, top), best first:
-/// the list of `refprog score`, which the review page also prints from one scoring pass.
-pub fn list(args: &Filter, scored: &[Scored], policy: &Policy, out: &mut Out) -> Result<()> {
+/// Prints the ranked accounts `args` asks for (label, minimum, industry, top), best first:
+/// the list of `refprog score`, which the review page also prints from one ranking pass.
+/// Only the rows printed are scored again for their reasons.
+pub fn list(
+    args: &Filter,
+    gathered: &Gathered,
+    ranked: &[Ranked],
+    policy: &Policy,
+    today: NaiveDate,
+    out: &mut Out,
+) -> Result<()> {
     let sectors = SectorMap::new(&policy.sectors);
-    let wanted = |s: &Scored| {
+    let wanted = |r: &Ranked| {
+        let account = gathered.account(r);
         let industry_ok = args.industry.as_ref().is_none_or(|industry| {
-            let own = s.account.industry.as_deref().unwrap_or_default();
+            let own = account.industry.as_deref().unwrap_or_default();
             squash(own) == squash(industry)
                 || sectors
                     .group(own)
                     .is_some_and(|g| squash(g) == squash(industry))
         });
         !matches!(
-            s.account.status,
+            account.status,
             Some(AccountStatus::Churned | AccountStatus::Prospect)
-        ) && args.label.is_none_or(|label| s.score.label == label)
-            && args.min_score.is_none_or(|min| s.score.composite >= min)
+        ) && args.label.is_none_or(|label| r.label == label)
+            && args.min_score.is_none_or(|min| r.composite >= min)
             && industry_ok
     };
     // Sorted by keys that hold everything compared (the id inline when it is short), so
     // sorting reads no row. The order is total (ids are unique): an unstable sort gives
     // the same list.
-    let mut keys: Vec<(Label, f64, CompactString, usize)> = scored
+    let mut keys: Vec<(Label, f64, CompactString, usize)> = ranked
         .iter()
         .enumerate()
-        .filter(|(_, s)| wanted(s))
-        .map(|(i, s)| {
-            let id = CompactString::from(s.account.account_id.as_str());
-            (s.score.label, s.score.composite, id, i)
+        .filter(|(_, r)| wanted(r))
+        .map(|(i, r)| {
+            let id = CompactString::from(gathered.account(r).account_id.as_str());
+            (r.label, r.composite, id, i)
         })
         .collect();
     keys.sort_unstable_by(|a, b| {
@@ -406,7 +453,7 @@ pub fn list(args: &Filter, scored: &[Scored], policy: &Policy, out: &mut Out) ->
     // A hundred thousand rows, read in score order from all over memory: two threads make
     // and format them.
     out.rows_parallel(&headers, shown.len(), |k| {
-        let s = &scored[shown[k]];
+        let s = &gathered.scored(&ranked[shown[k]], policy, today);
         vec![
             Cell::from(s.account.account_id.as_str()),
             Cell::from(s.account.name.as_str()),
