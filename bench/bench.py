@@ -245,6 +245,35 @@ def analyses(n, folder, rows):
                        lambda i: [BIN, "--db", copy, "--quiet", "--as-of", AS_OF, "log-call", enrolled[i],
                                   "--kind", "check-in", "--date", AS_OF],
                        repeat=max(REPEAT, 10)))
+    # The other commands about one record, each against sqlite3 reading that record's rows:
+    # a reference (10 members), a request (10 requests), a call brief (10 pairs of both).
+    def one(what):
+        return f"'{what}'"
+
+    rows.append(paired("roster show ONE (10 members)", "sqlite3 reading one contact's rows",
+                       lambda i: sqlite(db, f"SELECT * FROM contacts WHERE contact_id = {one(enrolled[i])}; "
+                                            f"SELECT * FROM activities WHERE contact_id = {one(enrolled[i])}; "
+                                            f"SELECT * FROM asks WHERE contact_id = {one(enrolled[i])};"),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "roster", "show", enrolled[i],
+                                  "--format", "json"],
+                       repeat=max(REPEAT, 10)))
+    request = lambda i: one(f"R{i:07d}")  # noqa: E731
+    rows.append(paired("request show ONE (10 requests)", "sqlite3 reading one request's rows",
+                       lambda i: sqlite(db, f"SELECT * FROM requests WHERE request_id = {request(i)}; "
+                                            f"SELECT * FROM request_events WHERE request_id = {request(i)}; "
+                                            f"SELECT * FROM asks WHERE request_id = {request(i)}; "
+                                            f"SELECT * FROM activities WHERE request_id = {request(i)};"),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "request", "show", f"R{i:07d}",
+                                  "--format", "json"],
+                       repeat=max(REPEAT, 10)))
+    rows.append(paired("brief ONE (10 request and member pairs)", "sqlite3 reading the request's and contact's rows",
+                       lambda i: sqlite(db, f"SELECT * FROM requests WHERE request_id = {request(i)}; "
+                                            f"SELECT * FROM contacts c JOIN accounts a USING (account_id) "
+                                            f"WHERE c.contact_id = {one(enrolled[i])}; "
+                                            f"SELECT * FROM activities WHERE contact_id = {one(enrolled[i])};"),
+                       lambda i: [BIN, "--db", db, "--as-of", AS_OF, "brief", f"R{i:07d}", enrolled[i],
+                                  "--format", "json"],
+                       repeat=max(REPEAT, 10)))
     for name in ["utilization", "health", "coverage", "capacity", "fulfillment", "impact", "satisfaction"]:
         rows.append(paired(f"report {name}", f"sqlite3 reading what {name} reads",
                            read(name), cmd("report", name)))
@@ -283,7 +312,7 @@ def main():
         "# Benchmark results",
         "",
         f"Run {datetime.date.today().isoformat()} by `bench/run {' '.join(sys.argv[1:])}`; "
-        f"median of {REPEAT} paired runs (match: 20, log-call: 10).",
+        f"median of {REPEAT} paired runs (match: 20; log-call, roster show, request show and brief: 10).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
         f"{version}; sqlite3 {sqlite_version}.",
         "Each row: refprog's median and peak memory, its anchor (sqlite3 doing the floor of the same "
