@@ -25,11 +25,17 @@ pub struct Scored<'a> {
 /// sorted by these, and only the rows it prints are scored again with their reasons, so a
 /// million accounts do not each keep a sentence in memory.
 #[derive(Debug, Clone, Copy)]
-pub struct Ranked {
+struct Ranked {
     /// The account's place in [`Gathered`].
     index: u32,
-    pub label: Label,
-    pub composite: f64,
+    label: Label,
+    composite: f64,
+}
+
+/// Every account of a [`Gathered`] ranked ([`Gathered::rank`]), what [`list`] prints from.
+pub struct Ranking<'g> {
+    gathered: &'g Gathered,
+    ranked: Vec<Ranked>,
 }
 
 /// What scoring reads, gathered: every account with its load and yes answers, its best
@@ -185,7 +191,7 @@ impl GatheredOne {
 impl Gathered {
     /// Ranks every account, on two threads: each account's label and composite score,
     /// made without their words (see [`Ranked`]).
-    pub fn rank(&self, policy: &Policy, today: NaiveDate) -> Result<Vec<Ranked>> {
+    pub fn rank(&self, policy: &Policy, today: NaiveDate) -> Result<Ranking<'_>> {
         let rank_one = |(index, account): (usize, &AccountFacts)| {
             let score = score::score(
                 account,
@@ -216,13 +222,16 @@ impl Gathered {
                 .join()
                 .map_err(|_| anyhow::anyhow!("scoring failed"))?;
             ranked.extend(rest);
-            Ok(ranked)
+            Ok(Ranking {
+                gathered: self,
+                ranked,
+            })
         })
     }
 
     /// The account `ranked` points at, scored with its reason (the same figures and label
     /// as its rank).
-    pub fn scored(&self, ranked: &Ranked, policy: &Policy, today: NaiveDate) -> Scored<'_> {
+    fn scored(&self, ranked: &Ranked, policy: &Policy, today: NaiveDate) -> Scored<'_> {
         let at = ranked.index as usize;
         let account = &self.accounts[at];
         Scored {
@@ -393,12 +402,12 @@ pub struct Filter {
 /// Only the rows printed are scored again for their reasons.
 pub fn list(
     args: &Filter,
-    gathered: &Gathered,
-    ranked: &[Ranked],
+    ranking: &Ranking,
     policy: &Policy,
     today: NaiveDate,
     out: &mut Out,
 ) -> Result<()> {
+    let Ranking { gathered, ranked } = ranking;
     let sectors = SectorMap::new(&policy.sectors);
     let wanted = |r: &Ranked| {
         let account = gathered.account(r);

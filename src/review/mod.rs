@@ -509,7 +509,7 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
     // `score --label tier-1` and `score --label develop` list one scoring pass's rows.
     let (tier1, develop) = if page {
         let gathered = crate::report::score::gather(store, policy, today, policy.horizon_days)?;
-        let ranked = gathered.rank(policy, today)?;
+        let ranking = gathered.rank(policy, today)?;
         // Each list under the command line that prints it (`--label` takes the flag's word).
         let list = |label: Label, flag: &str| -> Result<Captured> {
             let top = 10;
@@ -520,7 +520,7 @@ fn first_half(store: &mut Store, asked: &Asked) -> Result<FirstHalf> {
             };
             let args = ["score", "--label", flag, "--top", &top.to_string()].join(" ");
             report(today, &[&args], |out| {
-                crate::report::score::list(&filter, &gathered, &ranked, policy, today, out)
+                crate::report::score::list(&filter, &ranking, policy, today, out)
             })
         };
         (
