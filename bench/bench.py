@@ -308,10 +308,13 @@ def main():
     os.makedirs(DATA, exist_ok=True)
     version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
     sqlite_version = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    env = "BENCH_ONE_CORE=1 " if ONE_CORE else ""
     lines = [
         "# Benchmark results",
         "",
-        f"Run {datetime.date.today().isoformat()} by `bench/run {' '.join(sys.argv[1:])}`; "
+        f"Run {datetime.date.today().isoformat()} by `{env}bench/run {' '.join(sys.argv[1:])}` at commit {commit}; "
         f"median of {REPEAT} paired runs (match: 20; log-call, roster show, request show and brief: 10).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
         f"{version}; sqlite3 {sqlite_version}.",
