@@ -120,7 +120,6 @@ fn list(
     policy: &Policy,
     today: NaiveDate,
 ) -> Result<()> {
-    store.map_for_reading()?;
     // The follow-ups asked for (kind, contact, days) are kept, from the side listed (the
     // recent ones, or with --stale the stale ones); the other side's stale are counted.
     let horizon = today + Duration::days(args.within.unwrap_or(0));

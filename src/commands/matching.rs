@@ -301,9 +301,6 @@ fn best_of(
 }
 
 pub fn run(args: &MatchArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    // The candidates' rows are read from all over the accounts table: through the map, a
-    // page costs no system call and no copy (a tenth of match's time at 100k accounts).
-    store.map_for_reading()?;
     // The same queries run per account and per candidate with other ids.
     store.plan_once()?;
     let policy = store::policy::load(store.db())?;

@@ -10,7 +10,6 @@ use crate::report::score::{Filter, explain, gather, gather_one, list};
 use crate::store::{self, Store};
 
 pub fn run(args: &ScoreArgs, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    store.map_for_reading()?;
     let policy = store::policy::load(store.db())?;
     let horizon = args.horizon.unwrap_or(policy.horizon_days);
     if let Some(id) = &args.explain {

@@ -62,7 +62,6 @@ pub struct Period {
 }
 
 pub fn run(args: &Options, store: &mut Store, out: &mut Out, today: NaiveDate) -> Result<()> {
-    store.map_for_reading()?;
     let policy = crate::store::policy::load(store.db())?;
     let until = args.until.unwrap_or(today);
     let period = Period {

@@ -427,7 +427,6 @@ pub fn gather(
     audience: Audience,
 ) -> Result<Review> {
     let page = audience == Audience::Page;
-    store.map_for_reading()?;
     // Six analyses read the members: once is enough (the command writes nothing and reads
     // one snapshot).
     store.keep_members();

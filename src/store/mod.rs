@@ -166,14 +166,13 @@ pub fn default_path() -> Result<PathBuf> {
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// The analyses (`score`, the reports) read through a memory map of the first 64 MiB of
-/// the file: a page is read without a system call and a copy into SQLite's cache, 4-7 % of
-/// their time on a large program (bench/ab). The map is capped because its pages count in
-/// the peak resident memory (issue 16): a 1 GiB map put the whole 250 MB database of a
-/// 100k-account program in `score`'s peak. Other commands do not: an import or an export
-/// gains nothing from it, and the pages it touches would count in its resident memory
-/// (270 MB instead of 46 MB re-importing a million accounts).
-const MMAP_BYTES: i64 = 64 << 20;
+/// No connection reads through a memory map (SQLite's `mmap_size` stays 0): mapped pages
+/// count in the peak resident memory (issue 16), and the analyses no longer gain from
+/// them. Mapping the first 64 MiB once saved 4-7 % of their time; after their reads were
+/// streamlined the map saved nothing measurable (2026-12-07, alternating runs at 100k
+/// accounts: the review page, score, the reports, followups and match within 0-4 %, either
+/// way) and cost 45-100 MiB of peak memory (score at 100k 105 -> 60 MiB).
+const MMAP_BYTES: i64 = 0;
 
 /// Makes `conn` plan a statement without looking at the values bound to it, so a
 /// statement run again with other values is not planned again. SQLite (built with
@@ -590,6 +589,7 @@ impl Store {
         .map_err(|e| explain(e, Some(path)))
         .with_context(|| format!("cannot {verb} the database '{}'", path.display()))?;
         conn.busy_timeout(BUSY_WAIT)?;
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(Store::on(conn, path.to_path_buf(), created, loading))
     }
 
@@ -779,12 +779,6 @@ impl Store {
     /// each then frees what it read rather than leaving it to the process's end.
     pub fn runs_several(&self) -> bool {
         self.kept.is_some()
-    }
-
-    /// Reads this connection through the memory map (see `MMAP_BYTES`).
-    pub fn map_for_reading(&self) -> Result<()> {
-        self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-        Ok(())
     }
 
     /// Plans each statement once, whatever values it is run with: see [`plan_once`].
@@ -1320,5 +1314,26 @@ mod tests {
         assert_eq!(stored_date(ValueRef::Text(b"2026-02-28")), Some(day));
         assert_eq!(stored_date(ValueRef::Text(b"2026-02-30")), None);
         assert_eq!(stored_date(ValueRef::Null), None);
+    }
+
+    /// Peak memory counts mapped pages (issue 16): no connection of a store, its own or a
+    /// reader on its snapshot, reads through a memory map.
+    #[test]
+    fn no_connection_reads_through_a_memory_map() {
+        assert_eq!(MMAP_BYTES, 0);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("program.db"), Create::Yes).expect("open");
+        store.begin_snapshot(2).expect("snapshot");
+        let mapped = |db: Db<'_>| -> i64 {
+            db.conn
+                .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+                .expect("pragma")
+        };
+        assert_eq!(mapped(store.db()), 0);
+        let (first, second) = (
+            store.reader().expect("reader"),
+            store.reader().expect("reader"),
+        );
+        assert_eq!((mapped(first.db()), mapped(second.db())), (0, 0));
     }
 }

@@ -368,9 +368,6 @@ struct BookEntry {
 
 impl AccountBook {
     fn read(Db { conn }: Db<'_>) -> Result<AccountBook> {
-        // Through the page cache, not the memory map: mapped pages count in the command's
-        // memory, and this reads each page once.
-        conn.pragma_update(None, "mmap_size", 0)?;
         let mut words = vec![CompactString::default()];
         let mut known: FxHashMap<CompactString, u32> = FxHashMap::default();
         let mut word = |text: Option<&str>| -> u32 {
