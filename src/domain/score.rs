@@ -853,35 +853,31 @@ pub fn score(
             pct(fit.by_amount),
             pct(policy.icp_full_share)
         );
-        let blind: Vec<&str> = ["industry", "size", "region", "use case"]
-            .into_iter()
-            .zip(fit.blind)
-            .filter_map(|(name, blind)| blind.then_some(name))
-            .collect();
-        if blind.len() == fit.blind.len() {
-            clause!(
-                words,
-                clauses,
-                "the open pipeline names no industry, size, region or use case: neutral"
-            );
-        } else {
-            if share < policy.icp_weak_share {
-                clause!(words, clauses, "few prospects in the pipeline resemble it");
+        // The clauses, only when the reason is kept: ranking a whole program lists no
+        // dimension names.
+        if words {
+            let blind: Vec<&str> = ["industry", "size", "region", "use case"]
+                .into_iter()
+                .zip(fit.blind)
+                .filter_map(|(name, blind)| blind.then_some(name))
+                .collect();
+            if blind.len() == fit.blind.len() {
+                clauses.push(
+                    "the open pipeline names no industry, size, region or use case: neutral"
+                        .to_string(),
+                );
             } else {
-                clause!(
-                    words,
-                    clauses,
-                    "resembles {} of the open pipeline",
-                    pct(share)
-                );
-            }
-            if !blind.is_empty() {
-                clause!(
-                    words,
-                    clauses,
-                    "no open deal names its {}: neutral",
-                    blind.join(" or ")
-                );
+                if share < policy.icp_weak_share {
+                    clauses.push("few prospects in the pipeline resemble it".to_string());
+                } else {
+                    clauses.push(format!("resembles {} of the open pipeline", pct(share)));
+                }
+                if !blind.is_empty() {
+                    clauses.push(format!(
+                        "no open deal names its {}: neutral",
+                        blind.join(" or ")
+                    ));
+                }
             }
         }
         points
